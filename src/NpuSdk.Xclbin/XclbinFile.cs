@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace NpuSdk.Xclbin;
+
+/// <summary>
+/// A parsed xclbin: header, sections (unknown kinds kept), memory banks, IP layout, connectivity and
+/// kernels with their arguments. Read with <see cref="Read(byte[], string?)"/> or <see cref="ReadFile"/>;
+/// malformed input raises <see cref="XclbinFormatException"/> and nothing else.
+/// </summary>
+public sealed class XclbinFile
+{
+    private readonly byte[] _data;
+
+    internal XclbinFile(byte[] data, string? sourceName, XclbinHeader header, IReadOnlyList<XclbinSection> sections,
+        IReadOnlyList<MemoryBank> memoryBanks, IReadOnlyList<IpInstance> ipLayout, IReadOnlyList<Connection> connectivity,
+        IReadOnlyList<XclbinKernel> kernels)
+    {
+        _data = data; SourceName = sourceName; Header = header; Sections = sections; MemoryBanks = memoryBanks;
+        IpLayout = ipLayout; Connectivity = connectivity; Kernels = kernels;
+    }
+
+    /// <summary>The file name it was read from, when known.</summary>
+    public string? SourceName { get; }
+    /// <summary>The fixed header.</summary>
+    public XclbinHeader Header { get; }
+    /// <summary>The xclbin uuid (header offset 416).</summary>
+    public XclbinUuid Uuid => Header.Uuid;
+    /// <summary>Every section, in header order, unknown kinds included.</summary>
+    public IReadOnlyList<XclbinSection> Sections { get; }
+    /// <summary>MEM_TOPOLOGY entries; empty when the section is absent.</summary>
+    public IReadOnlyList<MemoryBank> MemoryBanks { get; }
+    /// <summary>IP_LAYOUT entries; empty when the section is absent.</summary>
+    public IReadOnlyList<IpInstance> IpLayout { get; }
+    /// <summary>CONNECTIVITY entries; empty when the section is absent.</summary>
+    public IReadOnlyList<Connection> Connectivity { get; }
+    /// <summary>Kernels from EMBEDDED_METADATA, with memory groups from CONNECTIVITY.</summary>
+    public IReadOnlyList<XclbinKernel> Kernels { get; }
+
+    /// <summary>The file's bytes, as read (for handing the same image to XRT).</summary>
+    public byte[] GetBytes() => (byte[])_data.Clone();
+
+    /// <summary>The bytes of one section.</summary>
+    public byte[] GetSectionData(XclbinSection section)
+    {
+        if (section is null) throw new ArgumentNullException(nameof(section));
+        var copy = new byte[section.Size];
+        Buffer.BlockCopy(_data, checked((int)section.Offset), copy, 0, copy.Length);
+        return copy;
+    }
+
+    /// <summary>The first section of a kind, or null.</summary>
+    public XclbinSection? FindSection(XclbinSectionKind kind)
+    {
+        foreach (var s in Sections) if (s.Kind == kind) return s;
+        return null;
+    }
+
+    /// <summary>The kernel with this name, or null.</summary>
+    public XclbinKernel? FindKernel(string name)
+    {
+        foreach (var k in Kernels) if (k.Name == name) return k;
+        return null;
+    }
+
+    /// <summary>Parses an xclbin image.</summary>
+    /// <param name="data">The whole file.</param>
+    /// <param name="sourceName">A file name for messages.</param>
+    /// <exception cref="XclbinFormatException">The image is malformed; the message names section and offset.</exception>
+    public static XclbinFile Read(byte[] data, string? sourceName = null)
+    {
+        if (data is null) throw new ArgumentNullException(nameof(data));
+        return XclbinReader.Read(data, sourceName);
+    }
+
+    /// <summary>Reads and parses an xclbin file.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="XclbinFormatException">The file is malformed.</exception>
+    public static XclbinFile ReadFile(string path)
+    {
+        if (path is null) throw new ArgumentNullException(nameof(path));
+        return Read(File.ReadAllBytes(path), Path.GetFileName(path));
+    }
+}

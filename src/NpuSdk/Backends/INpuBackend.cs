@@ -1,0 +1,112 @@
+using NpuSdk.Xclbin;
+
+namespace NpuSdk.Backends;
+
+// The backend interface mirrors the native shim's C ABI one handle type per XRT object, so the XRT
+// backend is a thin mapping and the emulator models exactly the same contract. The public runtime
+// objects (Device, Bo, Run, ...) sit on top and add ownership, disposal and counters.
+
+/// <summary>A way to reach an NPU: the XRT shim or the emulator.</summary>
+public interface INpuBackend
+{
+    /// <summary>The backend's name: <c>xrt</c> or <c>emulator</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Opens the device at <paramref name="index"/>.</summary>
+    /// <exception cref="NpuDeviceNotFoundException">No device at that index.</exception>
+    IDeviceHandle OpenDevice(int index);
+}
+
+/// <summary>An open device (<c>xrt::device</c>).</summary>
+public interface IDeviceHandle : IDisposable
+{
+    /// <summary>Registers (XRT 2.14+) or loads (older XRT) an xclbin image.</summary>
+    void RegisterXclbin(XclbinFile xclbin);
+
+    /// <summary>Creates a hardware context on a registered xclbin (<c>xrt::hw_context</c>).</summary>
+    IContextHandle CreateHwContext(XclbinUuid uuid);
+
+    /// <summary>Allocates a buffer object (<c>xrt::bo(device, size, flags, group)</c>).</summary>
+    IBoHandle AllocateBo(ulong size, BoFlags flags, int group);
+}
+
+/// <summary>A hardware context (<c>xrt::hw_context</c>).</summary>
+public interface IContextHandle : IDisposable
+{
+    /// <summary>Opens a kernel by name (<c>xrt::kernel(ctx, name)</c>).</summary>
+    IKernelHandle OpenKernel(string name);
+
+    /// <summary>Creates an empty run list (<c>xrt::runlist(ctx)</c>, or the shim's fallback).</summary>
+    IRunListHandle CreateRunList();
+}
+
+/// <summary>A kernel (<c>xrt::kernel</c>).</summary>
+public interface IKernelHandle : IDisposable
+{
+    /// <summary>The memory group of a buffer argument (<c>kernel.group_id(arg)</c>).</summary>
+    int GroupId(int argIndex);
+
+    /// <summary>Creates a run with no arguments bound (<c>xrt::run(kernel)</c>).</summary>
+    IRunHandle CreateRun();
+}
+
+/// <summary>A buffer object or sub-buffer (<c>xrt::bo</c>).</summary>
+public interface IBoHandle : IDisposable
+{
+    /// <summary>Size in bytes.</summary>
+    ulong Size { get; }
+
+    /// <summary>Device address.</summary>
+    ulong Address { get; }
+
+    /// <summary>The host view of the buffer; valid until the handle is disposed.</summary>
+    Span<byte> Map();
+
+    /// <summary>Syncs <paramref name="size"/> bytes at <paramref name="offset"/> in one direction.</summary>
+    void Sync(SyncDirection direction, ulong size, ulong offset);
+
+    /// <summary>Creates a sub-buffer sharing this buffer's storage (<c>xrt::bo(parent, size, offset)</c>).</summary>
+    IBoHandle CreateSubBuffer(ulong size, ulong offset);
+}
+
+/// <summary>A run: one kernel invocation with bound arguments (<c>xrt::run</c>).</summary>
+public interface IRunHandle : IDisposable
+{
+    /// <summary>Binds a scalar argument from its little-endian bytes (1, 2, 4 or 8 of them).</summary>
+    void SetScalar(int argIndex, ReadOnlySpan<byte> value);
+
+    /// <summary>Binds a buffer argument.</summary>
+    void SetBuffer(int argIndex, IBoHandle bo);
+
+    /// <summary>Starts the run.</summary>
+    void Start();
+
+    /// <summary>Waits up to <paramref name="timeout"/> and returns the state (<c>run.wait(timeout)</c>).</summary>
+    CommandState Wait(TimeSpan timeout);
+
+    /// <summary>The current state.</summary>
+    CommandState State { get; }
+}
+
+/// <summary>A list of runs executed as one submission (<c>xrt::runlist</c>).</summary>
+public interface IRunListHandle : IDisposable
+{
+    /// <summary>Appends a run whose arguments are already bound.</summary>
+    void Add(IRunHandle run);
+
+    /// <summary>Submits every run.</summary>
+    void Execute();
+
+    /// <summary>Waits up to <paramref name="timeout"/> for every run; returns the first non-completed state, or completed.</summary>
+    CommandState Wait(TimeSpan timeout);
+
+    /// <summary>Empties the list.</summary>
+    void Reset();
+}
+
+/// <summary>Optionally implemented by a backend device that can project hardware time (the emulator's latency model).</summary>
+public interface IProjectsDeviceTime
+{
+    /// <summary>The time the work so far would have taken on the modelled NPU, or null when no model is set.</summary>
+    TimeSpan? ProjectedTime { get; }
+}

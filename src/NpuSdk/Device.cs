@@ -1,0 +1,112 @@
+using NpuSdk.Backends;
+using NpuSdk.Xclbin;
+
+namespace NpuSdk;
+
+/// <summary>
+/// An NPU device (<c>xrt::device</c>). Owns everything created from it: disposing the device disposes
+/// its contexts, kernels, buffers, runs and run lists that are still alive.
+/// </summary>
+public sealed class Device : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly HashSet<IDisposable> _owned = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
+    private IDeviceHandle? _handle;
+
+    private Device(INpuBackend backend, IDeviceHandle handle)
+    {
+        Backend = backend;
+        _handle = handle;
+    }
+
+    /// <summary>Opens device <paramref name="index"/> on the default backend (see <see cref="NpuBackends.Default"/>).</summary>
+    public static Device Open(int index = 0) => Open(NpuBackends.Default(), index);
+
+    /// <summary>Opens device <paramref name="index"/> on a given backend.</summary>
+    public static Device Open(INpuBackend backend, int index = 0)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        return new Device(backend, backend.OpenDevice(index));
+    }
+
+    /// <summary>The backend this device runs on.</summary>
+    public INpuBackend Backend { get; }
+
+    /// <summary>The backend's name, <c>xrt</c> or <c>emulator</c>.</summary>
+    public string BackendName => Backend.Name;
+
+    /// <summary>Exact operation counts since the device was opened.</summary>
+    public DeviceCounters Counters { get; } = new();
+
+    /// <summary>Time the work so far would take on the modelled NPU (emulator with a latency model), or null.</summary>
+    public TimeSpan? ProjectedTime => (Handle as IProjectsDeviceTime)?.ProjectedTime;
+
+    internal IDeviceHandle Handle => _handle ?? throw new ObjectDisposedException(nameof(Device));
+
+    /// <summary>Registers an xclbin with the device and returns its uuid (<c>device.register_xclbin</c>).</summary>
+    public XclbinUuid RegisterXclbin(XclbinFile xclbin)
+    {
+        ArgumentNullException.ThrowIfNull(xclbin);
+        Handle.RegisterXclbin(xclbin);
+        lock (_gate) _xclbins[xclbin.Uuid] = xclbin;
+        Counters.AddXclbin();
+        return xclbin.Uuid;
+    }
+
+    /// <summary>Reads an xclbin file and registers it.</summary>
+    public XclbinUuid RegisterXclbin(string path) => RegisterXclbin(XclbinFile.ReadFile(path));
+
+    /// <summary>The registered xclbin with this uuid.</summary>
+    /// <exception cref="ArgumentException">No xclbin with that uuid is registered.</exception>
+    public XclbinFile GetXclbin(XclbinUuid uuid)
+    {
+        lock (_gate)
+        {
+            if (_xclbins.TryGetValue(uuid, out var x)) return x;
+        }
+        throw new ArgumentException($"No xclbin with uuid {uuid} is registered on this device.", nameof(uuid));
+    }
+
+    internal T Own<T>(T child) where T : IDisposable
+    {
+        lock (_gate)
+        {
+            if (_handle is null) { child.Dispose(); throw new ObjectDisposedException(nameof(Device)); }
+            _owned.Add(child);
+        }
+        return child;
+    }
+
+    internal void Release(IDisposable child)
+    {
+        lock (_gate) _owned.Remove(child);
+    }
+
+    /// <summary>Disposes everything created from this device, then the device. Safe to call twice.</summary>
+    public void Dispose()
+    {
+        IDisposable[] children;
+        IDeviceHandle? handle;
+        lock (_gate)
+        {
+            handle = _handle;
+            if (handle is null) return;
+            children = _owned.ToArray();
+        }
+        // Runs and run lists before kernels and buffers, those before contexts: the reverse of creation.
+        foreach (var c in children.OrderBy(DisposalRank)) c.Dispose();
+        lock (_gate) { _handle = null; _owned.Clear(); }
+        handle.Dispose();
+    }
+
+    private static int DisposalRank(IDisposable d) => d switch
+    {
+        RunList => 0,
+        Run => 1,
+        Bo b => b.IsSubBuffer ? 2 : 3,
+        Kernel => 4,
+        _ => 5,
+    };
+}

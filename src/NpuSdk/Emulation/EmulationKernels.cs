@@ -1,0 +1,82 @@
+using NpuSdk.Xclbin;
+
+namespace NpuSdk.Emulation;
+
+/// <summary>Built-in emulation xclbins, each paired with its reference implementation.</summary>
+public static class EmulationKernels
+{
+    /// <summary>
+    /// The original port's 16x16 int8 tile kernel (mlir-aie ABI <c>opcode, instr, ninstr, bo0, bo1</c>):
+    /// <c>bo0</c> holds the A tile then the B tile (512 bytes, row-major int8), <c>bo1</c> receives the
+    /// 16x16 int8 C tile. See <see cref="TileMatMul16Int8"/> for the numeric rule.
+    /// </summary>
+    public static EmulationKernel MatMul16x16Int8 { get; } = new(
+        "matmul_16x16_int8.xclbin",
+        XclbinSpec.MlirAie(bufferCount: 2, uuidSeed: "npusdk/matmul_16x16_int8"),
+        new TileMatMul16Int8(),
+        EmulationInstructions(75));
+
+    /// <summary>
+    /// A stand-in instruction stream of <paramref name="words"/> words. The emulator does not interpret
+    /// instructions; it only requires a non-empty stream in a cacheable buffer, as the hardware does.
+    /// </summary>
+    public static uint[] EmulationInstructions(int words)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(words);
+        var stream = new uint[words];
+        for (int i = 0; i < words; i++) stream[i] = 0x4E50_0000u | (uint)i; // "NP" + word index: recognisable in a dump
+        return stream;
+    }
+}
+
+/// <summary>
+/// Reference implementation of the 16x16 int8 tile kernel. Numeric rule, bit for bit:
+/// <c>C[i,j] = clamp((Σk A[i,k]·B[k,j]) &gt;&gt; 7, -128, 127)</c> with the sum in int32 and an arithmetic
+/// (flooring) right shift, as the original port's kernel requantized each partial product with a shift of 7.
+/// The host adds the int8 partial tiles over K in int32 and clamps once at the end.
+/// </summary>
+public sealed class TileMatMul16Int8 : IReferenceKernel
+{
+    /// <summary>Tile edge.</summary>
+    public const int Tile = 16;
+    /// <summary>The requantization shift.</summary>
+    public const int Shift = 7;
+
+    /// <inheritdoc />
+    public long MacsPerInvocation => Tile * Tile * Tile;
+
+    /// <inheritdoc />
+    public ComputePrecision Precision => ComputePrecision.Int8;
+
+    /// <inheritdoc />
+    public void Execute(in ReferenceInvocation invocation)
+    {
+        var input = invocation.Buffer(3);
+        var output = invocation.Buffer(4);
+        if (input.Length < 2 * Tile * Tile) throw new ArgumentException($"bo0 holds {input.Length} bytes; the packed A and B tiles need {2 * Tile * Tile}.");
+        if (output.Length < Tile * Tile) throw new ArgumentException($"bo1 holds {output.Length} bytes; the C tile needs {Tile * Tile}.");
+        Compute(
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(input[..(Tile * Tile)]),
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(input.Slice(Tile * Tile, Tile * Tile)),
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(output[..(Tile * Tile)]));
+    }
+
+    /// <summary>Computes one tile with the kernel's numeric rule.</summary>
+    public static void Compute(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> c)
+    {
+        Span<int> acc = stackalloc int[Tile];
+        for (int i = 0; i < Tile; i++)
+        {
+            acc.Clear();
+            var aRow = a.Slice(i * Tile, Tile);
+            for (int k = 0; k < Tile; k++)
+            {
+                int av = aRow[k];
+                var bRow = b.Slice(k * Tile, Tile);
+                for (int j = 0; j < Tile; j++) acc[j] += av * bRow[j];
+            }
+            var cRow = c.Slice(i * Tile, Tile);
+            for (int j = 0; j < Tile; j++) cRow[j] = (sbyte)Math.Clamp(acc[j] >> Shift, sbyte.MinValue, sbyte.MaxValue);
+        }
+    }
+}

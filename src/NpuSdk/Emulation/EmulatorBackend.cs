@@ -1,0 +1,157 @@
+using NpuSdk.Backends;
+using NpuSdk.Xclbin;
+
+namespace NpuSdk.Emulation;
+
+/// <summary>Settings of an <see cref="EmulatorBackend"/>.</summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>Where reference implementations are looked up (default: <see cref="ReferenceKernelRegistry.Default"/>).</summary>
+    public ReferenceKernelRegistry Registry { get; init; } = ReferenceKernelRegistry.Default;
+
+    /// <summary>The latency model that projects hardware time, or null for none.</summary>
+    public LatencyModel? Latency { get; init; }
+
+    /// <summary>How many devices the emulator offers (indices 0..n-1).</summary>
+    public int DeviceCount { get; init; } = 1;
+}
+
+/// <summary>
+/// A faithful model of the XRT contract in C#: every buffer has a host view and a device view joined
+/// only by syncs, every run is validated against the kernel's xclbin signature and executes the
+/// registered reference implementation.
+/// </summary>
+public sealed class EmulatorBackend : INpuBackend
+{
+    /// <summary>Creates an emulator with default options.</summary>
+    public EmulatorBackend() : this(new EmulatorOptions()) { }
+
+    /// <summary>Creates an emulator.</summary>
+    public EmulatorBackend(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+    }
+
+    /// <summary>The emulator's settings.</summary>
+    public EmulatorOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "emulator";
+
+    /// <inheritdoc />
+    public IDeviceHandle OpenDevice(int index)
+    {
+        if (index < 0 || index >= Options.DeviceCount)
+            throw new NpuDeviceNotFoundException($"The emulator has {Options.DeviceCount} device(s); there is no device {index}.");
+        return new EmulatorDevice(Options);
+    }
+}
+
+internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
+    private double _projectedSeconds;
+    private ulong _nextAddress = 0x1_0000_0000;
+
+    public EmulatorDevice(EmulatorOptions options) => Options = options;
+
+    public EmulatorOptions Options { get; }
+
+    public TimeSpan? ProjectedTime
+    {
+        get
+        {
+            if (Options.Latency is null) return null;
+            lock (_gate) return TimeSpan.FromSeconds(_projectedSeconds);
+        }
+    }
+
+    /// <summary>The latency model, or null; callers compute a charge only when there is one, so nothing allocates without it.</summary>
+    internal LatencyModel? Latency => Options.Latency;
+
+    internal void Charge(double seconds)
+    {
+        lock (_gate) _projectedSeconds += seconds;
+    }
+
+    internal ulong ReserveAddress(ulong size)
+    {
+        lock (_gate)
+        {
+            ulong a = _nextAddress;
+            _nextAddress += (size + 4095) & ~4095UL;
+            return a;
+        }
+    }
+
+    public void RegisterXclbin(XclbinFile xclbin)
+    {
+        lock (_gate) _xclbins[xclbin.Uuid] = xclbin;
+    }
+
+    public IContextHandle CreateHwContext(XclbinUuid uuid)
+    {
+        XclbinFile? xclbin;
+        lock (_gate) _xclbins.TryGetValue(uuid, out xclbin);
+        if (xclbin is null) throw new NpuException($"No xclbin with uuid {uuid} is registered on the emulated device.");
+        if (Latency is { } m) Charge(m.PerContextOpen.TotalSeconds);
+        return new EmulatorContext(this, xclbin);
+    }
+
+    public IBoHandle AllocateBo(ulong size, BoFlags flags, int group)
+    {
+        if (size > int.MaxValue) throw new NpuException($"The emulator cannot allocate a buffer of {size} bytes (at most {int.MaxValue}).");
+        return new EmulatorBo(new BoStorage(this, (int)size, flags, group), 0, (int)size);
+    }
+
+    public void Dispose() { }
+}
+
+internal sealed class EmulatorContext(EmulatorDevice device, XclbinFile xclbin) : IContextHandle
+{
+    public EmulatorDevice Device { get; } = device;
+    public XclbinFile Xclbin { get; } = xclbin;
+
+    public IKernelHandle OpenKernel(string name)
+    {
+        var signature = Xclbin.FindKernel(name);
+        if (signature is null)
+        {
+            string names = string.Join(", ", Xclbin.Kernels.Select(k => k.Name));
+            throw new NpuException($"No kernel named '{name}' in xclbin {Xclbin.Uuid}; it has: {(names.Length == 0 ? "none" : names)}.");
+        }
+        Device.Options.Registry.TryGet(Xclbin.Uuid, name, out var reference);
+        return new EmulatorKernel(this, signature, reference);
+    }
+
+    public IRunListHandle CreateRunList() => new EmulatorRunList(this);
+
+    public void Dispose() { }
+}
+
+internal sealed class EmulatorKernel(EmulatorContext context, XclbinKernel signature, IReferenceKernel? reference) : IKernelHandle
+{
+    public EmulatorContext Context { get; } = context;
+    public XclbinKernel Signature { get; } = signature;
+    public IReferenceKernel? Reference { get; } = reference;
+
+    public int GroupId(int argIndex)
+    {
+        var arg = Argument(argIndex);
+        return arg.IsBuffer && arg.MemoryGroup is int g ? g : -1;
+    }
+
+    internal XclbinKernelArg Argument(int argIndex)
+    {
+        if (argIndex < 0 || argIndex >= Signature.Arguments.Count)
+            throw new NpuArgumentBindingException(Signature.Name, argIndex, null,
+                $"the kernel has {Signature.Arguments.Count} arguments (0..{Signature.Arguments.Count - 1}).");
+        return Signature.Arguments[argIndex];
+    }
+
+    public IRunHandle CreateRun() => new EmulatorRun(this);
+
+    public void Dispose() { }
+}

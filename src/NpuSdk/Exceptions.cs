@@ -1,0 +1,76 @@
+namespace NpuSdk;
+
+/// <summary>Base type of the SDK's runtime errors.</summary>
+public class NpuException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public NpuException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>A command (run or run list) ended in a state other than completed.</summary>
+public sealed class NpuCommandFailedException : NpuException
+{
+    /// <summary>Creates the exception.</summary>
+    public NpuCommandFailedException(string message, CommandState state) : base(message) => State = state;
+
+    /// <summary>The state the command ended in.</summary>
+    public CommandState State { get; }
+}
+
+/// <summary>A wait ran out of time before the command completed.</summary>
+public sealed class NpuTimeoutException : NpuException
+{
+    /// <summary>Creates the exception.</summary>
+    public NpuTimeoutException(string message, CommandState state) : base(message) => State = state;
+
+    /// <summary>The state when the wait gave up.</summary>
+    public CommandState State { get; }
+}
+
+/// <summary>A backend cannot be used on this machine; the message says what to install.</summary>
+public sealed class NpuBackendUnavailableException : NpuException
+{
+    /// <summary>Creates the exception.</summary>
+    public NpuBackendUnavailableException(string backend, string reason, string installHint, Exception? inner = null)
+        : base($"The '{backend}' backend is unavailable: {reason} {installHint}", inner)
+    {
+        Backend = backend;
+        InstallHint = installHint;
+    }
+
+    /// <summary>The backend's name (<c>xrt</c>, <c>emulator</c>).</summary>
+    public string Backend { get; }
+
+    /// <summary>What to install or set to make it available.</summary>
+    public string InstallHint { get; }
+}
+
+/// <summary>The backend works but there is no NPU device at the requested index.</summary>
+public sealed class NpuDeviceNotFoundException : NpuException
+{
+    /// <summary>Creates the exception.</summary>
+    public NpuDeviceNotFoundException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>A kernel argument was bound wrongly or not at all; names the argument and why.</summary>
+public sealed class NpuArgumentBindingException : NpuException
+{
+    /// <summary>Creates the exception.</summary>
+    public NpuArgumentBindingException(string kernel, int argIndex, string? argName, string reason)
+        : base($"Kernel '{kernel}' argument {argIndex}{(argName is null ? "" : $" ('{argName}')")}: {reason}")
+    {
+        Kernel = kernel;
+        ArgIndex = argIndex;
+        ArgName = argName;
+        Reason = reason;
+    }
+
+    /// <summary>The kernel name.</summary>
+    public string Kernel { get; }
+    /// <summary>The argument index.</summary>
+    public int ArgIndex { get; }
+    /// <summary>The argument name from the xclbin, when the index exists.</summary>
+    public string? ArgName { get; }
+    /// <summary>Why the binding is wrong.</summary>
+    public string Reason { get; }
+}

@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using NpuSdk.Generators.Model;
+
+namespace NpuSdk.Generators;
+
+/// <summary>
+/// Reads the keys of a kernel manifest (<c>*.kernel.json</c>) the generator needs: <c>pattern</c> and
+/// <c>tile</c>. A small JSON reader of its own, because the generator cannot carry System.Text.Json into the compiler.
+/// </summary>
+internal static class ManifestReader
+{
+    public static ManifestModel Read(string json)
+    {
+        try
+        {
+            var parser = new Parser(json);
+            if (parser.ReadValue() is not Dictionary<string, object?> root) return Fail("the manifest is not a JSON object");
+            parser.ExpectEnd();
+            var pattern = root.TryGetValue("pattern", out var p) ? p as string : null;
+            var kind = pattern switch
+            {
+                "tile-matmul" => PatternKind.TileMatMul,
+                "elementwise" => PatternKind.Elementwise,
+                null => (PatternKind?)null,
+                _ => PatternKind.FromManifest,
+            };
+            if (kind is null) return Fail("the manifest has no \"pattern\"");
+            if (kind == PatternKind.FromManifest) return Fail($"pattern \"{pattern}\" is not supported by this generator (supported: tile-matmul, elementwise)");
+            if (!root.TryGetValue("tile", out var t) || t is not Dictionary<string, object?> tile) return Fail("the manifest has no \"tile\" object");
+            int edge = kind == PatternKind.Elementwise ? Int(tile, "elements") : Int(tile, "m");
+            if (kind == PatternKind.TileMatMul && (Int(tile, "k") != edge || Int(tile, "n") != edge))
+                return Fail("tile-matmul manifests with a non-square tile (m, k, n not equal) are not supported");
+            return new ManifestModel(null, kind.Value, edge);
+        }
+        catch (FormatException e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static ManifestModel Fail(string message) => new(message, PatternKind.FromManifest, 0);
+
+    private static int Int(Dictionary<string, object?> obj, string key) =>
+        obj.TryGetValue(key, out var v) && v is double d && d == Math.Floor(d) && d > 0 && d <= int.MaxValue
+            ? (int)d
+            : throw new FormatException($"\"tile\".\"{key}\" is not a positive integer");
+
+    private sealed class Parser
+    {
+        private readonly string _s;
+        private int _i;
+
+        public Parser(string s) => _s = s;
+
+        public void ExpectEnd()
+        {
+            SkipSpace();
+            if (_i != _s.Length) throw Error("unexpected text after the JSON value");
+        }
+
+        public object? ReadValue()
+        {
+            SkipSpace();
+            if (_i >= _s.Length) throw Error("unexpected end of the manifest");
+            char c = _s[_i];
+            if (c == '{') return ReadObject();
+            if (c == '[') return ReadArray();
+            if (c == '"') return ReadString();
+            if (Match("true")) return true;
+            if (Match("false")) return false;
+            if (Match("null")) return null;
+            return ReadNumber();
+        }
+
+        private Dictionary<string, object?> ReadObject()
+        {
+            var obj = new Dictionary<string, object?>(StringComparer.Ordinal);
+            _i++;
+            SkipSpace();
+            if (Peek('}')) { _i++; return obj; }
+            while (true)
+            {
+                SkipSpace();
+                if (!Peek('"')) throw Error("expected a property name");
+                string key = ReadString();
+                SkipSpace();
+                Expect(':');
+                obj[key] = ReadValue();
+                SkipSpace();
+                if (Peek(',')) { _i++; continue; }
+                Expect('}');
+                return obj;
+            }
+        }
+
+        private List<object?> ReadArray()
+        {
+            var list = new List<object?>();
+            _i++;
+            SkipSpace();
+            if (Peek(']')) { _i++; return list; }
+            while (true)
+            {
+                list.Add(ReadValue());
+                SkipSpace();
+                if (Peek(',')) { _i++; continue; }
+                Expect(']');
+                return list;
+            }
+        }
+
+        private string ReadString()
+        {
+            var sb = new StringBuilder();
+            _i++;
+            while (_i < _s.Length)
+            {
+                char c = _s[_i++];
+                if (c == '"') return sb.ToString();
+                if (c != '\\') { sb.Append(c); continue; }
+                if (_i >= _s.Length) break;
+                char e = _s[_i++];
+                switch (e)
+                {
+                    case 'n': sb.Append('\n'); break;
+                    case 't': sb.Append('\t'); break;
+                    case 'r': sb.Append('\r'); break;
+                    case 'b': sb.Append('\b'); break;
+                    case 'f': sb.Append('\f'); break;
+                    case 'u' when _i + 4 <= _s.Length && ushort.TryParse(_s.Substring(_i, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var u):
+                        sb.Append((char)u); _i += 4; break;
+                    case '"' or '\\' or '/': sb.Append(e); break;
+                    default: throw Error($"invalid escape '\\{e}'");
+                }
+            }
+            throw Error("unterminated string");
+        }
+
+        private double ReadNumber()
+        {
+            int start = _i;
+            while (_i < _s.Length && "+-0123456789.eE".IndexOf(_s[_i]) >= 0) _i++;
+            if (start == _i || !double.TryParse(_s.Substring(start, _i - start), NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+                throw Error("expected a value");
+            return d;
+        }
+
+        private bool Match(string word)
+        {
+            if (string.CompareOrdinal(_s, _i, word, 0, word.Length) != 0) return false;
+            _i += word.Length;
+            return true;
+        }
+
+        private bool Peek(char c) => _i < _s.Length && _s[_i] == c;
+
+        private void Expect(char c)
+        {
+            if (!Peek(c)) throw Error($"expected '{c}'");
+            _i++;
+        }
+
+        private void SkipSpace()
+        {
+            while (_i < _s.Length && char.IsWhiteSpace(_s[_i])) _i++;
+        }
+
+        private FormatException Error(string what) => new($"{what} at character {_i}");
+    }
+}

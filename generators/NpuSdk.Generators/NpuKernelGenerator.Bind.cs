@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using NpuSdk.Generators.Diagnostics;
+using NpuSdk.Generators.Model;
+
+namespace NpuSdk.Generators;
+
+public sealed partial class NpuKernelGenerator
+{
+    /// <summary>
+    /// Matches a method to its xclbin, kernel, instruction stream and pattern, and decides the launch plan
+    /// it gets; everything that cannot work becomes a diagnostic and no source.
+    /// </summary>
+    private static class Bind
+    {
+        public static Result<KernelSourceModel?> Run(Result<MethodModel> gathered, ImmutableArray<ProjectFile> files, CancellationToken token)
+        {
+            var method = gathered.Value;
+            var errors = gathered.Errors.AsImmutableArray().ToBuilder();
+            var model = method.CanEmit ? TryBind(method, files, errors, token) : null;
+            return new Result<KernelSourceModel?>(model, errors.ToImmutable().ToEquatableArray());
+        }
+
+        private static KernelSourceModel? TryBind(MethodModel method, ImmutableArray<ProjectFile> files, ImmutableArray<DiagnosticInfo>.Builder errors, CancellationToken token)
+        {
+            var at = method.AttributeLocation;
+            var options = method.Options;
+            string name = method.DisplayName;
+
+            var xclbin = Find(files, options.XclbinPath);
+            if (xclbin is null)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.XclbinNotInAdditionalFiles, at, options.XclbinPath, name));
+                return null;
+            }
+            if (xclbin.Error is not null)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.XclbinUnreadable, at, options.XclbinPath, name, xclbin.Error));
+                return null;
+            }
+            string fileName = FileName(xclbin.Path);
+            string names = xclbin.Kernels.Count == 0 ? "none" : string.Join(", ", xclbin.Kernels.Select(k => k.Name));
+            KernelSignature? kernel;
+            if (options.Kernel is { } wanted)
+            {
+                kernel = xclbin.Kernels.FirstOrDefault(k => k.Name == wanted);
+                if (kernel is null)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.KernelNotFound, at, name, $"there is no kernel '{wanted}'", fileName, names));
+                    return null;
+                }
+            }
+            else if (xclbin.Kernels.Count == 1)
+            {
+                kernel = xclbin.Kernels[0];
+            }
+            else
+            {
+                string why = xclbin.Kernels.Count == 0 ? "the xclbin declares no kernel" : $"the xclbin has {xclbin.Kernels.Count} kernels, so name one with Kernel = \"...\"";
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.KernelNotFound, at, name, why, fileName, names));
+                return null;
+            }
+            token.ThrowIfCancellationRequested();
+
+            string stem = xclbin.Path.Substring(0, xclbin.Path.Length - ".xclbin".Length);
+            var pattern = options.Pattern;
+            int tile = options.Tile;
+            if (pattern == PatternKind.FromManifest)
+            {
+                string manifestPath = stem + ".kernel.json";
+                var manifest = files.FirstOrDefault(f => string.Equals(f.Path, manifestPath, StringComparison.OrdinalIgnoreCase))?.Manifest;
+                if (manifest is null || manifest.Error is not null)
+                {
+                    string shown = FileName(manifestPath) + (manifest?.Error is { } e ? $" (present, but {e})" : "");
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, shown));
+                    return null;
+                }
+                pattern = manifest.Pattern;
+                if (tile == 0) tile = manifest.Tile;
+                else if (tile != manifest.Tile)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), $"the kernel's manifest says one invocation computes a tile of {manifest.Tile}"));
+                    return null;
+                }
+            }
+            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise))
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(stem + ".kernel.json")));
+                return null;
+            }
+            if (tile <= 0 || (pattern == PatternKind.TileMatMul && tile > 4096))
+            {
+                string why = tile <= 0 ? "it must be a positive number of " + (pattern == PatternKind.TileMatMul ? "rows and columns per block" : "elements per invocation")
+                    : "a tile matmul block of more than 4096x4096 elements does not fit a plan's 32-bit buffer sizes";
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), why));
+                return null;
+            }
+
+            var instructions = FindInstructions(files, options.Instructions, stem, out string missing);
+            if (instructions is null)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.InstructionsNotFound, at, name, missing));
+                return null;
+            }
+
+            var dataArgs = kernel.Arguments.Where(a => a.IsBuffer && a.Name != "instr").Select(a => a.Name).ToList();
+            var buffers = method.Parameters.Where(p => p.IsBuffer).ToList();
+            string argList = dataArgs.Count == 0 ? "none" : string.Join(", ", dataArgs);
+            bool packed = false;
+            string typeArguments;
+            if (pattern == PatternKind.TileMatMul)
+            {
+                bool shapeOk = buffers.Count == 3 && buffers[0].Kind == ParameterKind.Input2D && buffers[1].Kind == ParameterKind.Input2D && buffers[2].Kind == ParameterKind.Output2D;
+                if (!shapeOk || dataArgs.Count is not (2 or 3))
+                {
+                    string but = !shapeOk
+                        ? $"a tile matmul method takes (ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c) and this one takes ({Describe(buffers)})"
+                        : "a tile matmul kernel takes 2 (A and B packed, C) or 3 (A, B, C) data buffers";
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
+                    return null;
+                }
+                packed = dataArgs.Count == 2;
+                var rule = MatMulRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType);
+                if (rule is null)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
+                        $"a tile matmul of {Short(buffers[0].ElementType)} x {Short(buffers[1].ElementType)} into {Short(buffers[2].ElementType)} has no numeric rule; supported: sbyte x sbyte into sbyte or int (int32 host accumulation), BFloat16 x BFloat16 into float or BFloat16 (float host accumulation)"));
+                    return null;
+                }
+                typeArguments = rule;
+            }
+            else
+            {
+                int inputs = buffers.TakeWhile(b => b.Kind == ParameterKind.Input1D).Count();
+                int outputs = buffers.Skip(inputs).TakeWhile(b => b.Kind == ParameterKind.Output1D).Count();
+                if (inputs == 0 || outputs == 0 || inputs + outputs != buffers.Count || buffers.Count != dataArgs.Count)
+                {
+                    string but = inputs + outputs != buffers.Count || inputs == 0 || outputs == 0
+                        ? $"an elementwise method takes ReadOnlySpan<T> inputs followed by Span<T> outputs, in the order of the kernel's buffers, and this one takes ({Describe(buffers)})"
+                        : $"the method has {buffers.Count} buffer parameter(s)";
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
+                    return null;
+                }
+                if (buffers.Any(b => b.ElementType != buffers[0].ElementType))
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
+                        $"an elementwise kernel's operands share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
+                    return null;
+                }
+                typeArguments = buffers[0].ElementType;
+            }
+
+            return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
+                fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
+                pattern, tile, packed, typeArguments);
+        }
+
+        private static string? MatMulRule(string a, string b, string c)
+        {
+            const string BFloat16 = "global::NpuSdk.BFloat16";
+            if (a != b) return null;
+            return (a, c) switch
+            {
+                ("sbyte", "sbyte") => "sbyte, sbyte, int, sbyte, global::NpuSdk.Launch.Int8PartialsToInt8",
+                ("sbyte", "int") => "sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32",
+                (BFloat16, "float") => $"{BFloat16}, {BFloat16}, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle",
+                (BFloat16, BFloat16) => $"{BFloat16}, {BFloat16}, float, {BFloat16}, global::NpuSdk.Launch.BFloat16PartialsToBFloat16",
+                _ => null,
+            };
+        }
+
+        private static string Short(string elementType) => elementType.Replace("global::NpuSdk.", "");
+
+        private static string Describe(System.Collections.Generic.List<ParameterModel> buffers) =>
+            buffers.Count == 0 ? "no buffers" : string.Join(", ", buffers.Select(b => b.Kind switch
+            {
+                ParameterKind.Input2D => "ReadOnlySpan2D",
+                ParameterKind.Output2D => "Span2D",
+                ParameterKind.Input1D => "ReadOnlySpan",
+                _ => "Span",
+            } + "<" + Short(b.ElementType) + "> " + b.Name));
+
+        private static ProjectFile? Find(ImmutableArray<ProjectFile> files, string path)
+        {
+            if (path.Length == 0) return null;
+            string wanted = "/" + path.Replace('\\', '/').TrimStart('.', '/');
+            foreach (var f in files)
+                if (("/" + f.Path).EndsWith(wanted, StringComparison.OrdinalIgnoreCase)) return f;
+            return null;
+        }
+
+        private static ProjectFile? FindInstructions(ImmutableArray<ProjectFile> files, string? explicitPath, string stem, out string missing)
+        {
+            if (explicitPath is not null)
+            {
+                missing = $"the instruction file '{explicitPath}' is not among the project's AdditionalFiles";
+                return Find(files, explicitPath);
+            }
+            string dir = stem.Substring(0, stem.LastIndexOf('/') + 1);
+            missing = $"no instruction file beside '{FileName(stem)}.xclbin' (looked for {FileName(stem)}.insts.bin, {FileName(stem)}.insts.txt, then a single *insts.bin or *insts.txt in its folder)";
+            foreach (string suffix in new[] { ".insts.bin", ".insts.txt" })
+            {
+                var exact = files.FirstOrDefault(f => string.Equals(f.Path, stem + suffix, StringComparison.OrdinalIgnoreCase));
+                if (exact is not null) return exact;
+            }
+            foreach (string suffix in new[] { "insts.bin", "insts.txt" })
+            {
+                var beside = files.Where(f => f.Path.StartsWith(dir, StringComparison.OrdinalIgnoreCase) && f.Path.IndexOf('/', dir.Length) < 0
+                    && f.Path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (beside.Count == 1) return beside[0];
+            }
+            return null;
+        }
+
+        private static string FileName(string path) => path.Substring(path.LastIndexOf('/') + 1);
+    }
+}

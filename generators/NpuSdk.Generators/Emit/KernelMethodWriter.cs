@@ -38,9 +38,9 @@ internal static class KernelMethodWriter
             var first = model.Parameters.Count > 0 ? model.Parameters[0] : null;
             string session = first?.Kind switch
             {
-                ParameterKind.Session => $"global::System.ArgumentNullException.ThrowIfNull({first.Name});\n" + $"var session = {first.Name};",
-                ParameterKind.Device => $"var session = global::NpuSdk.NpuSession.For({first!.Name});",
-                _ => "var session = global::NpuSdk.NpuSession.Default;",
+                ParameterKind.Session => $"global::System.ArgumentNullException.ThrowIfNull({first.Name});\n" + $"var __npuSession = {first.Name};",
+                ParameterKind.Device => $"var __npuSession = global::NpuSdk.NpuSession.For({first!.Name});",
+                _ => "var __npuSession = global::NpuSdk.NpuSession.Default;",
             };
             if (model.Pattern == PatternKind.TileMatMul)
                 WriteTileMatMul(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name);
@@ -57,14 +57,14 @@ internal static class KernelMethodWriter
         w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckMatMul({a}, {b}, {c}, \"{a}\", \"{b}\", \"{c}\");");
         foreach (var line in session.Split('\n')) w.WriteLine(line);
         w.WriteLine($"// {(model.PackedInputs ? "A and B blocks packed into one buffer" : "A, B and C in their own buffers")}; one run per (i, j, k) block triple, partial C blocks added over k on the host.");
-        w.WriteLine($"var plan = session.RentTileMatMul<{model.PlanTypeArguments}>({binding}, {a}.Rows, {a}.Cols, {b}.Cols, tile: {model.Tile}, packedInputs: {(model.PackedInputs ? "true" : "false")});");
+        w.WriteLine($"var __npuPlan = __npuSession.RentTileMatMul<{model.PlanTypeArguments}>({binding}, {a}.Rows, {a}.Cols, {b}.Cols, tile: {model.Tile}, packedInputs: {(model.PackedInputs ? "true" : "false")});");
         w.WriteLine("try");
         using (w.WriteBlock())
         {
-            w.WriteLine($"plan.PackA({a});");
-            w.WriteLine($"plan.PackB({b});");
+            w.WriteLine($"__npuPlan.PackA({a});");
+            w.WriteLine($"__npuPlan.PackB({b});");
             WriteLaunch(w);
-            w.WriteLine($"plan.Unpack({c});");
+            w.WriteLine($"__npuPlan.Unpack({c});");
         }
         WriteReturn(w);
     }
@@ -74,32 +74,32 @@ internal static class KernelMethodWriter
         var inputs = buffers.Where(p => p.IsInput).ToList();
         var outputs = buffers.Where(p => !p.IsInput).ToList();
         string firstName = inputs[0].Name;
-        foreach (var p in buffers)
+        foreach (var p in buffers.Skip(1))
             w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckElementwise({p.Name}.Length, \"{p.Name}\", {firstName}.Length, \"{firstName}\");");
         foreach (var line in session.Split('\n')) w.WriteLine(line);
-        w.WriteLine($"var plan = session.RentElementwise<{model.PlanTypeArguments}>({binding}, {firstName}.Length, tile: {model.Tile}, inputs: {inputs.Count}, outputs: {outputs.Count});");
+        w.WriteLine($"var __npuPlan = __npuSession.RentElementwise<{model.PlanTypeArguments}>({binding}, {firstName}.Length, tile: {model.Tile}, inputs: {inputs.Count}, outputs: {outputs.Count});");
         w.WriteLine("try");
         using (w.WriteBlock())
         {
-            for (int i = 0; i < inputs.Count; i++) w.WriteLine($"plan.Pack({i}, {inputs[i].Name});");
+            for (int i = 0; i < inputs.Count; i++) w.WriteLine($"__npuPlan.Pack({i}, {inputs[i].Name});");
             WriteLaunch(w);
-            for (int i = 0; i < outputs.Count; i++) w.WriteLine($"plan.Unpack({i}, {outputs[i].Name});");
+            for (int i = 0; i < outputs.Count; i++) w.WriteLine($"__npuPlan.Unpack({i}, {outputs[i].Name});");
         }
         WriteReturn(w);
     }
 
     private static void WriteLaunch(IndentedWriter w)
     {
-        w.WriteLine("plan.SyncInputs();");
-        w.WriteLine("plan.Execute();");
-        w.WriteLine("plan.Wait();");
-        w.WriteLine("plan.SyncOutputs();");
+        w.WriteLine("__npuPlan.SyncInputs();");
+        w.WriteLine("__npuPlan.Execute();");
+        w.WriteLine("__npuPlan.Wait();");
+        w.WriteLine("__npuPlan.SyncOutputs();");
     }
 
     private static void WriteReturn(IndentedWriter w)
     {
         w.WriteLine("finally");
-        using (w.WriteBlock()) w.WriteLine("session.Return(plan);");
+        using (w.WriteBlock()) w.WriteLine("__npuSession.Return(__npuPlan);");
     }
 
     private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");

@@ -68,12 +68,12 @@ internal sealed class EmulatorRun : IRunHandle
                 throw Binding(arg, $"the buffer object was allocated in memory group {_buffers[i]!.Storage.Group}, but the kernel's connectivity puts this argument in group {group}; allocate it with kernel.GroupId({i}).");
         }
 
-        var opcode = Signature.FindArgument("opcode");
+        var opcode = _kernel.Opcode;
         if (opcode is { IsBuffer: false } && _scalars[opcode.Index] != 3)
             throw Binding(opcode, $"the opcode is {_scalars[opcode.Index]}; NPU designs are launched with opcode 3 (run the instruction stream).");
 
-        var instr = Signature.FindArgument("instr");
-        var ninstr = Signature.FindArgument("ninstr");
+        var instr = _kernel.Instructions;
+        var ninstr = _kernel.InstructionWords;
         if (instr is { IsBuffer: true })
         {
             var bo = _buffers[instr.Index]!;

@@ -1,0 +1,17 @@
+namespace NpuSdk.Generators.Tests.EndToEnd;
+
+/// <summary>Methods this test project generates for itself with the real generator, run on the emulator.</summary>
+public static partial class GeneratedKernels
+{
+    /// <summary>The original port's 16x16 int8 tile kernel, int8 out (partials added in int32, saturated once).</summary>
+    [NpuKernel("matmul_16x16_int8.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+    public static partial void MatMul(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+    /// <summary>The same kernel with the int32 host sum returned.</summary>
+    [NpuKernel("matmul_16x16_int8.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+    public static partial void MatMulWide(Device device, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+
+    /// <summary>An elementwise int32 add, 256 elements per invocation (reference: <see cref="AddInt32Reference"/>).</summary>
+    [NpuKernel("add_int32.xclbin", Tile = AddInt32Reference.Tile, Pattern = NpuPattern.Elementwise)]
+    public static partial void Add(NpuSession session, ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> sum);
+}

@@ -26,6 +26,20 @@ public class XrtAgreementTests
         AssertAgrees(XclbinFile.Read(bytes, name), xrt.RootElement);
     }
 
+    [XrtDeviceTheory]
+    [MemberData(nameof(Specs))]
+    public void XrtLoadsTheFileOnItsNoopDeviceAndItsGroupIdsMatch(string name, XclbinSpec spec)
+    {
+        var bytes = XclbinWriter.Write(spec);
+        using var temp = new TempFile(bytes, ".xclbin");
+        using var xrt = XrtXclbinDump.Load(temp.Path);
+
+        var kernel = XclbinFile.Read(bytes, name).Kernels.Single();
+        var deviceGroupIds = xrt.RootElement.GetProperty("kernels")[0].GetProperty("deviceGroupIds").EnumerateArray().Select(g => g.GetInt32());
+        // xrt::kernel::group_id is -1 for an argument with no memory connection (the scalars).
+        Assert.Equal(kernel.Arguments.Select(a => a.MemoryGroup ?? -1), deviceGroupIds);
+    }
+
     [XrtFact]
     public void XrtAndTheReaderBothTakeGroupIdsFromGroupConnectivity()
     {

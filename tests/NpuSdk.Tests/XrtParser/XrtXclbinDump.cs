@@ -26,6 +26,11 @@ internal static class XrtXclbinDump
         }
     }
 
+    /// <summary>Why XRT's no-op device cannot be used here, or null when it can.</summary>
+    public static string? NoopDeviceMissingReason =>
+        MissingReason ?? (File.Exists(Path.Combine(LibraryDir()!, "libxrt_noop.so"))
+            ? null : "XRT's no-op device library libxrt_noop.so is absent; install libxrt-dev to run this test.");
+
     private static string? LibraryDir() => LibraryDirs.FirstOrDefault(d => File.Exists(Path.Combine(d, "libxrt_coreutil.so")));
 
     /// <summary>Runs XRT's parser on <paramref name="xclbinPath"/> and returns its JSON.</summary>
@@ -35,6 +40,32 @@ internal static class XrtXclbinDump
         if (exit != 0) throw new InvalidOperationException($"xclbin_dump failed ({exit}): {stderr}");
         return JsonDocument.Parse(stdout);
     }
+
+    /// <summary>
+    /// Loads <paramref name="xclbinPath"/> on XRT's no-op device (<c>XCL_EMULATION_MODE=noop</c>, with
+    /// <c>XILINX_XRT</c> pointing at a folder whose <c>lib/</c> links the installed libxrt libraries) and returns
+    /// the parser's JSON plus each kernel's <c>deviceGroupIds</c>.
+    /// </summary>
+    public static JsonDocument Load(string xclbinPath)
+    {
+        var env = new Dictionary<string, string> { ["XCL_EMULATION_MODE"] = "noop", ["XILINX_XRT"] = NoopXrtRoot.Value };
+        var (exit, stdout, stderr) = Run(Binary.Value, [xclbinPath, "--load"], env);
+        if (exit != 0) throw new InvalidOperationException($"xclbin_dump --load failed ({exit}): {stderr}");
+        return JsonDocument.Parse(stdout);
+    }
+
+    private static readonly Lazy<string> NoopXrtRoot = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", "xrt-" + Environment.ProcessId);
+        string lib = Path.Combine(root, "lib");
+        Directory.CreateDirectory(lib);
+        foreach (var library in Directory.GetFiles(LibraryDir()!, "libxrt_*.so*"))
+        {
+            string link = Path.Combine(lib, Path.GetFileName(library));
+            if (!File.Exists(link)) File.CreateSymbolicLink(link, library);
+        }
+        return root;
+    });
 
     private static string Build()
     {
@@ -54,10 +85,11 @@ internal static class XrtXclbinDump
         return binary;
     }
 
-    private static (int Exit, string Stdout, string Stderr) Run(string file, string[] args)
+    private static (int Exit, string Stdout, string Stderr) Run(string file, string[] args, Dictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in env ?? []) psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
@@ -73,6 +105,16 @@ public sealed class XrtFactAttribute : FactAttribute
     public XrtFactAttribute()
     {
         if (XrtXclbinDump.MissingReason is { } reason) Skip = reason;
+    }
+}
+
+/// <summary>A theory that needs XRT's no-op device: skipped, with the reason, only where libxrt-dev is not installed.</summary>
+public sealed class XrtDeviceTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when XRT or its no-op device library is absent.</summary>
+    public XrtDeviceTheoryAttribute()
+    {
+        if (XrtXclbinDump.NoopDeviceMissingReason is { } reason) Skip = reason;
     }
 }
 

@@ -1,8 +1,12 @@
 // Prints what XRT's own xclbin parser (xrt::xclbin, libxrt_coreutil) sees in an xclbin, as one JSON object:
 // {"uuid":"...","kernels":[{"name":"...","args":[{"index":0,"name":"...","type":"...","offset":0,"size":8,"groups":[1]}]}]}
+// With --load it also loads the file on device 0 (XRT's no-op device when XCL_EMULATION_MODE=noop) and adds,
+// per kernel, "deviceGroupIds": xrt::kernel::group_id(i) for every argument (-1 where XRT has none).
 // The NpuSdk tests compile this against the installed XRT headers and compare it with the SDK's reader.
-// Usage: xclbin_dump FILE.xclbin   (exit 0 and JSON on stdout; exit 1 and a message on stderr on failure)
+// Usage: xclbin_dump FILE.xclbin [--load]   (exit 0 and JSON on stdout; exit 1 and a message on stderr on failure)
 #include <experimental/xrt_xclbin.h>
+#include <xrt/xrt_device.h>
+#include <xrt/xrt_kernel.h>
 
 #include <cstdio>
 #include <exception>
@@ -21,12 +25,19 @@ static std::string json_string(const std::string& s)
 
 int main(int argc, char** argv)
 {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: xclbin_dump FILE.xclbin\n");
+  bool load = argc == 3 && std::string(argv[2]) == "--load";
+  if (argc != 2 && !load) {
+    std::fprintf(stderr, "usage: xclbin_dump FILE.xclbin [--load]\n");
     return 2;
   }
   try {
     xrt::xclbin xclbin{std::string(argv[1])};
+    xrt::device device;
+    xrt::uuid loaded;
+    if (load) {
+      device = xrt::device{0};
+      loaded = device.load_xclbin(xclbin);
+    }
     std::string out = "{\"uuid\":" + json_string(xclbin.get_uuid().to_string()) + ",\"kernels\":[";
     bool first_kernel = true;
     for (const auto& kernel : xclbin.get_kernels()) {
@@ -51,7 +62,15 @@ int main(int argc, char** argv)
         }
         out += "]}";
       }
-      out += "]}";
+      out += "]";
+      if (load) {
+        xrt::kernel device_kernel{device, loaded, kernel.get_name()};
+        out += ",\"deviceGroupIds\":[";
+        for (size_t i = 0; i < kernel.get_args().size(); ++i)
+          out += (i ? "," : "") + std::to_string(device_kernel.group_id(static_cast<int>(i)));
+        out += "]";
+      }
+      out += "}";
     }
     out += "]}";
     std::puts(out.c_str());

@@ -32,7 +32,7 @@ internal sealed class LoadedKernel : IDisposable
             throw new NpuException($"{binding.Method}: kernel '{binding.KernelName}' of '{binding.XclbinPath}' has {data.Count} data buffer arguments, but the method was generated for {binding.DataBufferCount}; rebuild the project.");
         _dataArgs = data.ToArray();
 
-        uint[] words = InstructionStream.Load(Path.Combine(baseDirectory, binding.InstructionsPath));
+        uint[] words = InstructionStream.LoadFile(Path.Combine(baseDirectory, binding.InstructionsPath)).ToArray();
         _instructionWords = (uint)words.Length;
         var instr = signature.FindArgument("instr");
         _instructions = new Bo(device, (ulong)words.Length * 4, BoFlags.Cacheable, instr is null ? 1 : Kernel.GroupId(instr.Index));

@@ -78,8 +78,9 @@ internal static class XrtXclbinDump
         Directory.CreateDirectory(dir);
         // Build under a unique name and move into place, so concurrent test runs never see a half-written file.
         string partial = binary + "." + Environment.ProcessId + ".tmp";
+        // libuuid.so.1 rather than -luuid: XRT needs uuid_unparse, and the runtime library is present without uuid-dev.
         var (exit, _, stderr) = Run("g++", ["-std=c++17", "-O1", "-I/usr/include/xrt", "-o", partial, source,
-            "-L" + LibraryDir(), "-lxrt_coreutil", "-luuid", "-pthread"]);
+            "-L" + LibraryDir(), "-lxrt_coreutil", "-l:libuuid.so.1", "-pthread"]);
         if (exit != 0) throw new InvalidOperationException("g++ could not build xclbin_dump against XRT: " + stderr);
         File.Move(partial, binary, overwrite: true);
         return binary;

@@ -91,7 +91,16 @@ internal static class XrtXclbinDump
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (name, value) in env ?? []) psi.Environment[name] = value;
-        using var p = Process.Start(psi)!;
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"cannot run '{file}' ({ex.Message}); the XRT tests need g++ and libxrt-dev.", ex);
+        }
+        using var _ = p;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();

@@ -102,7 +102,10 @@ internal static class XclbinSectionWriters
         x.Append("<project>\n");
         x.Append("  <platform>\n    <device>\n      <core>\n");
         x.Append("        <kernel name=\"").Append(Escape(spec.KernelName)).Append("\" language=\"c\" type=\"dpu\">\n");
-        x.Append("          <extended-data subtype=\"1\" functional=\"0\" dpu_kernel_id=\"").Append(Hex(DpuKernelId)).Append("\"/>\n");
+        // Riallto-era aiecc marked the DPU kernel functional; current mlir-aie does not.
+        string functional = spec.Layout == XclbinLayout.Riallto ? "1" : "0";
+        x.Append("          <extended-data subtype=\"1\" functional=\"").Append(functional)
+         .Append("\" dpu_kernel_id=\"").Append(Hex(DpuKernelId)).Append("\"/>\n");
         ulong offset = 0;
         for (int i = 0; i < spec.Arguments.Count; i++)
         {

@@ -61,6 +61,8 @@ public class XclbinRoundTripTests
         var kernel = Assert.Single(file.Kernels);
         Assert.Equal("color_detect", kernel.Name);
         Assert.Equal(["instr", "ninstr", "in", "tmp", "out"], kernel.Arguments.Select(a => a.Name));
+        Assert.Equal([0x0ul, 0x8ul, 0x10ul, 0x18ul, 0x20ul], kernel.Arguments.Select(a => a.Offset));
+        Assert.Equal(["Riallto"], kernel.Instances);
         AssertArgumentsMatch(spec, file, kernel);
         Assert.Contains("color_detect", Encoding.UTF8.GetString(file.GetSectionData(file.FindSection(XclbinSectionKind.BuildMetadata)!)));
     }

@@ -56,13 +56,21 @@ internal static class XrtXclbinDump
 
     private static readonly Lazy<string> NoopXrtRoot = new(() =>
     {
-        string root = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", "xrt-" + Environment.ProcessId);
+        string root = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", "xrt");
         string lib = Path.Combine(root, "lib");
         Directory.CreateDirectory(lib);
         foreach (var library in Directory.GetFiles(LibraryDir()!, "libxrt_*.so*"))
         {
             string link = Path.Combine(lib, Path.GetFileName(library));
-            if (!File.Exists(link)) File.CreateSymbolicLink(link, library);
+            if (File.Exists(link)) continue;
+            try
+            {
+                File.CreateSymbolicLink(link, library);
+            }
+            catch (IOException) when (File.Exists(link))
+            {
+                // Another test process made the same link first.
+            }
         }
         return root;
     });

@@ -197,6 +197,44 @@ public sealed class EmulatorEndToEndTests
         }
     }
 
+    [Fact]
+    public void BFloat16MatMulWithSeparateBuffersAddsPartialsInFloat()
+    {
+        MatMulBf16Reference.EnsureRegistered();
+        const int M = 40, K = 50, N = 24, T = MatMulBf16Reference.Tile;
+        var rng = new Random(5);
+        var a = Enumerable.Range(0, M * K).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 4 - 2)).ToArray();
+        var b = Enumerable.Range(0, K * N).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 4 - 2)).ToArray();
+
+        // The rule, from scratch: per zero-padded 16-wide K block a float sum rounded to bf16, blocks added in float.
+        var expected = new float[M * N];
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++)
+            {
+                float total = 0;
+                for (int k0 = 0; k0 < K; k0 += T)
+                {
+                    float partial = 0;
+                    for (int k = k0; k < k0 + T; k++)
+                        partial += k < K ? a[i * K + k].ToSingle() * b[k * N + j].ToSingle() : 0f;
+                    total += BFloat16.FromSingle(partial).ToSingle();
+                }
+                expected[i * N + j] = total;
+            }
+
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var c = new float[M * N];
+            GeneratedKernels.MatMulBf16(session, new ReadOnlySpan2D<BFloat16>(a, M, K), new ReadOnlySpan2D<BFloat16>(b, K, N), new Span2D<float>(c, M, N));
+            Assert.Equal(expected, c);
+            Assert.Equal(3 * 4 * 2, device.Counters.Runs);
+            Assert.Equal(1 + 2, device.Counters.SyncsToDevice);   // the instruction buffer once, then the A and B parents
+            Assert.Equal(1, device.Counters.SyncsFromDevice);
+        }
+    }
+
     private static CounterValues Snapshot(DeviceCounters c) =>
         new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BuffersAllocated + c.SubBuffersCreated);
 

@@ -14,4 +14,8 @@ public static partial class GeneratedKernels
     /// <summary>An elementwise int32 add, 256 elements per invocation (reference: <see cref="AddInt32Reference"/>).</summary>
     [NpuKernel("add_int32.xclbin", Tile = AddInt32Reference.Tile, Pattern = NpuPattern.Elementwise)]
     public static partial void Add(NpuSession session, ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> sum);
+
+    /// <summary>A bf16 tile kernel with A, B and C in separate buffers; partial blocks added in float on the host.</summary>
+    [NpuKernel("matmul_16x16_bf16.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+    public static partial void MatMulBf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
 }

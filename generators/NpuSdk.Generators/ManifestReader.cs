@@ -33,7 +33,21 @@ internal static class ManifestReader
             int edge = kind == PatternKind.Elementwise ? Int(tile, "elements") : Int(tile, "m");
             if (kind == PatternKind.TileMatMul && (Int(tile, "k") != edge || Int(tile, "n") != edge))
                 return Fail("tile-matmul manifests with a non-square tile (m, k, n not equal) are not supported");
-            return new ManifestModel(null, kind.Value, edge);
+            string? kernel = root.TryGetValue("kernel", out var k) ? k as string : null;
+            var buffers = new List<ManifestBuffer>();
+            if (root.TryGetValue("buffers", out var b) && b is List<object?> list)
+            {
+                foreach (var item in list)
+                {
+                    if (item is not Dictionary<string, object?> buffer) return Fail("every entry of \"buffers\" must be an object");
+                    string role = buffer.TryGetValue("role", out var r) ? r as string ?? "" : "";
+                    if (role is not ("input" or "output")) return Fail($"buffer role \"{role}\" is neither \"input\" nor \"output\"");
+                    string arg = buffer.TryGetValue("arg", out var a) ? a as string ?? "" : "";
+                    string? element = buffer.TryGetValue("elementType", out var e) ? CSharpElementType(e as string) : null;
+                    buffers.Add(new ManifestBuffer(arg, role == "input", element));
+                }
+            }
+            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray());
         }
         catch (FormatException e)
         {
@@ -41,7 +55,18 @@ internal static class ManifestReader
         }
     }
 
-    private static ManifestModel Fail(string message) => new(message, PatternKind.FromManifest, 0);
+    public static ManifestModel Fail(string message) => new(message, PatternKind.FromManifest, 0, null, EquatableArray<ManifestBuffer>.Empty);
+
+    private static string? CSharpElementType(string? manifestType) => manifestType switch
+    {
+        "int8" => "sbyte",
+        "uint8" => "byte",
+        "int16" => "short",
+        "int32" => "int",
+        "float32" or "float" => "float",
+        "bf16" or "bfloat16" => "global::NpuSdk.BFloat16",
+        _ => null,
+    };
 
     private static int Int(Dictionary<string, object?> obj, string key) =>
         obj.TryGetValue(key, out var v) && v is double d && d == Math.Floor(d) && d > 0 && d <= int.MaxValue

@@ -41,9 +41,13 @@ public sealed partial class NpuKernelGenerator
                 return null;
             }
             string fileName = FileName(xclbin.Path);
+            string stem = xclbin.Path.Substring(0, xclbin.Path.Length - ".xclbin".Length);
+            string manifestPath = stem + ".kernel.json";
+            var manifest = files.FirstOrDefault(f => string.Equals(f.Path, manifestPath, StringComparison.OrdinalIgnoreCase))?.Manifest;
+            var usableManifest = manifest is { Error: null } ? manifest : null;
             string names = xclbin.Kernels.Count == 0 ? "none" : string.Join(", ", xclbin.Kernels.Select(k => k.Name));
             KernelSignature? kernel;
-            if (options.Kernel is { } wanted)
+            if ((options.Kernel ?? usableManifest?.Kernel) is { } wanted)
             {
                 kernel = xclbin.Kernels.FirstOrDefault(k => k.Name == wanted);
                 if (kernel is null)
@@ -64,31 +68,32 @@ public sealed partial class NpuKernelGenerator
             }
             token.ThrowIfCancellationRequested();
 
-            string stem = xclbin.Path.Substring(0, xclbin.Path.Length - ".xclbin".Length);
             var pattern = options.Pattern;
             int tile = options.Tile;
             if (pattern == PatternKind.FromManifest)
             {
-                string manifestPath = stem + ".kernel.json";
-                var manifest = files.FirstOrDefault(f => string.Equals(f.Path, manifestPath, StringComparison.OrdinalIgnoreCase))?.Manifest;
-                if (manifest is null || manifest.Error is not null)
+                if (usableManifest is null)
                 {
                     string shown = FileName(manifestPath) + (manifest?.Error is { } e ? $" (present, but {e})" : "");
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, shown));
                     return null;
                 }
-                pattern = manifest.Pattern;
-                if (tile == 0) tile = manifest.Tile;
-                else if (tile != manifest.Tile)
-                {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), $"the kernel's manifest says one invocation computes a tile of {manifest.Tile}"));
-                    return null;
-                }
+                pattern = usableManifest.Pattern;
             }
             else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise))
             {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(stem + ".kernel.json")));
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(manifestPath)));
                 return null;
+            }
+            // The attribute may restate the manifest's tile but not contradict it: one invocation computes what the kernel was built for.
+            if (usableManifest is not null && usableManifest.Pattern == pattern)
+            {
+                if (tile == 0) tile = usableManifest.Tile;
+                else if (tile != usableManifest.Tile)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), $"the kernel's manifest says one invocation computes a tile of {usableManifest.Tile}"));
+                    return null;
+                }
             }
             if (tile <= 0 || (pattern == PatternKind.TileMatMul && tile > 4096))
             {
@@ -152,9 +157,44 @@ public sealed partial class NpuKernelGenerator
                 typeArguments = buffers[0].ElementType;
             }
 
+            if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
+                return null;
+
             return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
                 fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
                 pattern, tile, packed, typeArguments);
+        }
+
+        /// <summary>The manifest's buffers against the kernel's and the method's: same count, same directions, same element types.</summary>
+        private static bool ManifestAgrees(ManifestModel manifest, PatternKind pattern, System.Collections.Generic.List<ParameterModel> buffers,
+            System.Collections.Generic.List<string> dataArgs, MethodModel method, string kernel, string argList, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
+        {
+            var declared = manifest.Buffers;
+            string roles = string.Join(", ", declared.Select(b => (b.Arg.Length > 0 ? b.Arg + " " : "") + (b.IsInput ? "input" : "output")));
+            bool directionsAgree = pattern == PatternKind.TileMatMul
+                ? declared.Take(declared.Count - 1).All(b => b.IsInput) && !declared[declared.Count - 1].IsInput
+                : declared.Count == buffers.Count && declared.Select(b => b.IsInput).SequenceEqual(buffers.Select(p => p.IsInput));
+            if (declared.Count != dataArgs.Count || !directionsAgree)
+            {
+                string but = declared.Count != dataArgs.Count
+                    ? $"its manifest declares {declared.Count} ({roles})"
+                    : $"its manifest declares them as ({roles}) and the method takes ({Describe(buffers)})";
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, method.DisplayName, kernel, dataArgs.Count.ToString(), argList, but));
+                return false;
+            }
+            // Element types: a matmul's inputs are A and B (its output holds the kernel's partials, converted on the host);
+            // an elementwise kernel's buffers map one to one onto the method's.
+            var pairs = pattern == PatternKind.TileMatMul
+                ? buffers.Take(2).Select(p => (Param: p, Declared: declared[0]))
+                : buffers.Select((p, i) => (Param: p, Declared: declared[i]));
+            foreach (var (param, buffer) in pairs)
+            {
+                if (buffer.ElementType is null || buffer.ElementType == param.ElementType) continue;
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, method.DisplayName,
+                    $"parameter '{param.Name}' has element type {Short(param.ElementType)}, but the kernel's manifest declares {Short(buffer.ElementType)} for its buffer {(buffer.Arg.Length > 0 ? buffer.Arg : "")}".TrimEnd()));
+                return false;
+            }
+            return true;
         }
 
         private static string? MatMulRule(string a, string b, string c)

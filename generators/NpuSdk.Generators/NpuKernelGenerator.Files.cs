@@ -26,7 +26,7 @@ public sealed partial class NpuKernelGenerator
             if (path.EndsWith(".kernel.json", StringComparison.OrdinalIgnoreCase))
             {
                 var json = text.GetText(token)?.ToString();
-                return new ProjectFile(path, null, EquatableArray<KernelSignature>.Empty, json is null ? new ManifestModel("the file cannot be read", PatternKind.FromManifest, 0) : ManifestReader.Read(json));
+                return new ProjectFile(path, null, EquatableArray<KernelSignature>.Empty, json is null ? ManifestReader.Fail("the file cannot be read") : ManifestReader.Read(json));
             }
             if (!path.EndsWith(".xclbin", StringComparison.OrdinalIgnoreCase))
                 return new ProjectFile(path, null, EquatableArray<KernelSignature>.Empty, null);

@@ -135,4 +135,25 @@ public sealed class DiagnosticTests
             public static partial void MatMul({{MatMul}});
         }
         """, "NPU1010", nameof(NPU1010_InstructionsNotFound));
+
+    [Fact]
+    public void NPU1006_ManifestDeclaresOtherBuffers() => Check(
+        Kernel(nameof(NPU1006_ManifestDeclaresOtherBuffers)).AddText("k.kernel.json",
+            SnapshotTests.Int8Manifest.Replace("\"role\": \"output\"", "\"role\": \"input\"")), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1006", nameof(NPU1006_ManifestDeclaresOtherBuffers));
+
+    [Fact]
+    public void NPU1007_ManifestElementTypeDiffers() => Check(
+        Kernel(nameof(NPU1007_ManifestElementTypeDiffers)).AddText("k.kernel.json", SnapshotTests.Int8Manifest), """
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul(ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
+        }
+        """, "NPU1007", nameof(NPU1007_ManifestElementTypeDiffers));
 }

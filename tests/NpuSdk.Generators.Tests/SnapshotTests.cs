@@ -118,6 +118,34 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
+    internal const string Int8Manifest = """
+        { "name": "matmul_16x16_int8", "kernel": "MLIR_AIE",
+          "pattern": "tile-matmul",
+          "tile": { "m": 16, "k": 16, "n": 16 },
+          "buffers": [ { "arg": "bo0", "role": "input", "elementType": "int8",
+                         "parts": [ { "operand": "a", "shape": ["m","k"] }, { "operand": "b", "shape": ["k","n"] } ] },
+                       { "arg": "bo1", "role": "output", "elementType": "int8", "parts": [ { "operand": "c", "shape": ["m","n"] } ] } ],
+          "numeric": { "accumulator": "int32", "shift": 7, "rounding": "floor", "saturate": "int8", "hostAccumulator": "int32" } }
+        """;
+
+    [Fact]
+    public void KernelLibraryManifest()
+    {
+        var h = new GeneratorHarness(nameof(KernelLibraryManifest)).AddMlirAieKernel("matmul_16x16_int8.xclbin", buffers: 2)
+            .AddText("matmul_16x16_int8.kernel.json", Int8Manifest);
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class EncoderOps
+            {
+                [NpuKernel("matmul_16x16_int8.xclbin")]
+                public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
     /// <summary>Generated code must compile with nullable on and every warning wave, warnings counted as errors.</summary>
     internal static void AssertCompilesClean(Compilation output)
     {

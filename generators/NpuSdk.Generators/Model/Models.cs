@@ -51,8 +51,11 @@ internal sealed record KernelArgument(string Name, bool IsBuffer);
 /// <summary>A kernel and its arguments in index order.</summary>
 internal sealed record KernelSignature(string Name, EquatableArray<KernelArgument> Arguments);
 
-/// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes.</summary>
-internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile);
+/// <summary>One data buffer a manifest declares: whether the kernel reads or writes it, and its element type as C# text (null when unknown).</summary>
+internal sealed record ManifestBuffer(string Arg, bool IsInput, string? ElementType);
+
+/// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes, the kernel's name and its data buffers.</summary>
+internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers);
 
 /// <summary>
 /// One AdditionalFiles item the generator cares about: an xclbin (with its kernels or the reader's error),

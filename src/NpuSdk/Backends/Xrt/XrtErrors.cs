@@ -1,0 +1,31 @@
+namespace NpuSdk.Backends.Xrt;
+
+/// <summary>Turns a failed shim call into the SDK's exception, with the message from the shim's thread-local slot.</summary>
+internal static class XrtErrors
+{
+    internal const string InstallHint =
+        "Install XRT (Debian/Ubuntu: apt-get install libxrt-dev cmake g++; AMD NPUs: the XRT and xdna-driver packages) and rebuild the SDK so it builds libnpusdk_xrt.so.";
+
+    /// <summary>Throws unless <paramref name="status"/> is OK. Must run on the thread that made the call.</summary>
+    internal static void Check(XrtStatus status, string operation)
+    {
+        if (status != XrtStatus.Ok) throw Translate(status, operation, XrtShim.LastErrorMessage());
+    }
+
+    internal static NpuException Translate(XrtStatus status, string operation, string message) => status switch
+    {
+        XrtStatus.NoDevice => new NpuDeviceNotFoundException($"XRT could not {operation}: {message}"),
+        XrtStatus.Unavailable => new NpuBackendUnavailableException("xrt", $"XRT could not {operation}: {message}.", InstallHint),
+        _ => new XrtException(operation, status, message),
+    };
+
+    /// <summary>A failed argument binding, as the emulator reports it, carrying XRT's message.</summary>
+    internal static void CheckBinding(XrtStatus status, string kernel, int argIndex)
+    {
+        if (status == XrtStatus.Ok) return;
+        string message = XrtShim.LastErrorMessage();
+        if (status is XrtStatus.OutOfRange or XrtStatus.InvalidArgument)
+            throw new NpuArgumentBindingException(kernel, argIndex, null, $"XRT rejected it: {message}");
+        throw Translate(status, $"bind argument {argIndex} of kernel '{kernel}'", message);
+    }
+}

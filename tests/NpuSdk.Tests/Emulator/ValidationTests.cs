@@ -1,0 +1,137 @@
+using NpuSdk.Emulation;
+using NpuSdk.Xclbin;
+
+namespace NpuSdk.Tests.Emulator;
+
+public class ValidationTests
+{
+    [Fact]
+    public void Buffer_in_the_wrong_group_is_rejected_naming_the_argument()
+    {
+        using var rig = new TileKernelRig();
+        using var wrong = new Bo(rig.Device, 2 * 16 * 16, BoFlags.HostOnly, rig.Kernel.GroupId(1)); // SRAM group, not HOST
+        using var run = rig.BoundRun(input: wrong);
+        var e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal(3, e.ArgIndex);
+        Assert.Equal("bo0", e.ArgName);
+        Assert.Contains("group", e.Message);
+        Assert.Contains("'bo0'", e.Message);
+    }
+
+    [Fact]
+    public void Unbound_argument_is_rejected_naming_it()
+    {
+        using var rig = new TileKernelRig();
+        using var run = new Run(rig.Kernel);
+        run.SetArg(0, 3UL);
+        run.SetArg(1, rig.Instr);
+        run.SetArg(2, (uint)rig.Emulation.Instructions.Length);
+        run.SetArg(3, rig.Input); // bo1 (index 4) never set
+        var e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal(4, e.ArgIndex);
+        Assert.Contains("'bo1'", e.Message);
+        Assert.Contains("not bound", e.Message);
+    }
+
+    [Fact]
+    public void Argument_index_past_the_kernels_arity_is_rejected()
+    {
+        using var rig = new TileKernelRig();
+        using var run = rig.BoundRun();
+        var e = Assert.Throws<NpuArgumentBindingException>(() => run.SetArg(5, rig.Output));
+        Assert.Equal(5, e.ArgIndex);
+        Assert.Contains("5 arguments", e.Message);
+    }
+
+    [Fact]
+    public void Scalar_for_a_buffer_and_buffer_for_a_scalar_are_rejected()
+    {
+        using var rig = new TileKernelRig();
+        using var run = new Run(rig.Kernel);
+        var e1 = Assert.Throws<NpuArgumentBindingException>(() => run.SetArg(3, 7u));
+        Assert.Equal("bo0", e1.ArgName);
+        Assert.Contains("buffer", e1.Reason);
+        var e2 = Assert.Throws<NpuArgumentBindingException>(() => run.SetArg(2, rig.Input));
+        Assert.Equal("ninstr", e2.ArgName);
+        Assert.Contains("scalar", e2.Reason);
+    }
+
+    [Fact]
+    public void Opcode_other_than_3_is_rejected()
+    {
+        using var rig = new TileKernelRig();
+        using var run = rig.BoundRun();
+        run.SetArg(0, 2UL);
+        var e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal("opcode", e.ArgName);
+    }
+
+    [Fact]
+    public void Instruction_buffer_must_be_cacheable_in_group_1_with_a_nonzero_word_count()
+    {
+        using var rig = new TileKernelRig();
+        using var notCacheable = new Bo(rig.Device, 300, BoFlags.HostOnly, rig.Kernel.GroupId(1));
+        using var run = rig.BoundRun();
+        run.SetArg(1, notCacheable);
+        var e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal("instr", e.ArgName);
+        Assert.Contains("Cacheable", e.Reason);
+
+        run.SetArg(1, rig.Instr);
+        run.SetArg(2, 0u);
+        e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal("ninstr", e.ArgName);
+
+        run.SetArg(2, (uint)rig.Emulation.Instructions.Length + 1); // more words than the buffer holds
+        e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal("ninstr", e.ArgName);
+        Assert.Equal(1, rig.Kernel.GroupId(1));
+    }
+
+    [Fact]
+    public void Run_list_rejects_an_invalid_run_before_executing_any()
+    {
+        using var rig = new TileKernelRig();
+        using var list = new RunList(rig.Context);
+        using var good = rig.BoundRun();
+        using var bad = rig.BoundRun();
+        bad.SetArg(0, 1UL);
+        list.Add(good);
+        list.Add(bad);
+        Assert.Throws<NpuArgumentBindingException>(list.Execute);
+        Assert.Equal(0, rig.Device.Counters.Runs);
+    }
+
+    [Fact]
+    public void Kernel_without_a_registered_reference_fails_with_advice()
+    {
+        // Same signature, different uuid: the registry is keyed by uuid and kernel name.
+        var spec = XclbinSpec.MlirAie(2, uuidSeed: "a kernel nobody registered");
+        var xclbin = XclbinFile.Read(XclbinWriter.Write(spec), "unregistered.xclbin");
+        using var device = Device.Open(new EmulatorBackend());
+        using var context = new HwContext(device, device.RegisterXclbin(xclbin));
+        using var kernel = new Kernel(context, "MLIR_AIE");
+        using var instr = new Bo(device, 64, BoFlags.Cacheable, kernel.GroupId(1));
+        using var bo0 = new Bo(device, 512, BoFlags.HostOnly, kernel.GroupId(3));
+        using var bo1 = new Bo(device, 256, BoFlags.HostOnly, kernel.GroupId(4));
+        var e = Assert.Throws<NpuException>(() => kernel.Start(3UL, instr, 16u, bo0, bo1));
+        Assert.Contains("no reference implementation", e.Message);
+        Assert.Contains(xclbin.Uuid.ToString(), e.Message);
+    }
+
+    [Fact]
+    public void Unknown_kernel_name_lists_the_kernels_in_the_file()
+    {
+        using var rig = new TileKernelRig();
+        var e = Assert.Throws<NpuException>(() => new Kernel(rig.Context, "matmul"));
+        Assert.Contains("MLIR_AIE", e.Message);
+    }
+
+    [Fact]
+    public void Sub_buffer_past_the_parents_end_is_rejected()
+    {
+        using var rig = new TileKernelRig();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Bo(rig.Input, 256, 384));
+        Assert.Contains("does not fit", e.Message);
+    }
+}

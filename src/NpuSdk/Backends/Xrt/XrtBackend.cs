@@ -18,7 +18,10 @@ public sealed record XrtCapabilities(bool HasHwContext, bool HasRunList, Version
 /// </summary>
 public sealed class XrtBackend : INpuBackend
 {
-    private static readonly Lazy<XrtCapabilities> Loaded = new(LoadShim, LazyThreadSafetyMode.ExecutionAndPublication);
+    // XRT's runtime library under its Debian/AMD soname and its development name.
+    private static readonly string[] XrtLibraries = ["libxrt_coreutil.so.2", "libxrt_coreutil.so"];
+
+    private static readonly Lazy<XrtCapabilities> Loaded = new(() => LoadShim(XrtLibraries, XrtShim.Library), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private XrtBackend(XrtCapabilities capabilities, int runListWindow)
     {
@@ -65,15 +68,15 @@ public sealed class XrtBackend : INpuBackend
     }
 
     // Loading XRT's library by itself first tells "XRT is not installed" apart from "the shim was not built".
-    private static XrtCapabilities LoadShim()
+    internal static XrtCapabilities LoadShim(IEnumerable<string> xrtLibraries, string shimLibrary)
     {
         if (!OperatingSystem.IsLinux())
             throw new NpuBackendUnavailableException("xrt", "the native shim is built for Linux only.", XrtErrors.InstallHint);
-        if (!NativeLibrary.TryLoad("libxrt_coreutil.so.2", out _) && !NativeLibrary.TryLoad("libxrt_coreutil.so", out _))
+        if (!xrtLibraries.Any(name => NativeLibrary.TryLoad(name, out _)))
             throw new NpuBackendUnavailableException("xrt", "XRT's libxrt_coreutil.so is not installed or not on the library path.", XrtErrors.InstallHint);
-        if (!NativeLibrary.TryLoad(XrtShim.Library, typeof(XrtBackend).Assembly, null, out _))
+        if (!NativeLibrary.TryLoad(shimLibrary, typeof(XrtBackend).Assembly, null, out _))
             throw new NpuBackendUnavailableException("xrt",
-                $"libnpusdk_xrt.so was not found beside {Path.GetFileName(typeof(XrtBackend).Assembly.Location)} (it is built when CMake, g++ and XRT's headers are present at build time).",
+                $"lib{shimLibrary}.so was not found beside {Path.GetFileName(typeof(XrtBackend).Assembly.Location)} (it is built when CMake, g++ and XRT's headers are present at build time).",
                 XrtErrors.InstallHint);
 
         uint abi = XrtShim.GetAbiVersion();

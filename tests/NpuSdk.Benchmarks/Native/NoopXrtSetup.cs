@@ -8,9 +8,15 @@ namespace NpuSdk.Benchmarks.Native;
 /// Points this process's XRT at its no-op device (XCL_EMULATION_MODE=noop, XILINX_XRT at a folder whose
 /// lib/ links to the installed libxrt_* libraries) and opens the 16x16 tile kernel on it. The variables
 /// are set with the C library's setenv because XRT reads them natively, which .NET's own API does not reach.
+/// NPUSDK_BENCH_NOOP_DELAY_US=n makes the device complete each command n microseconds after submission
+/// (XRT's Runtime.noop_completion_delay_us), standing in for an NPU's launch latency; unset, runs complete
+/// at once and the figures are pure host cost.
 /// </summary>
 internal sealed partial class NoopXrtSetup : IDisposable
 {
+    /// <summary>Chooses the no-op device's completion delay for this process.</summary>
+    public const string DelayVariable = "NPUSDK_BENCH_NOOP_DELAY_US";
+
     private static readonly string[] LibraryFolders = ["/opt/xilinx/xrt/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"];
 
     public NoopXrtSetup()
@@ -60,6 +66,12 @@ internal sealed partial class NoopXrtSetup : IDisposable
         {
             string link = Path.Combine(root, "lib", Path.GetFileName(file));
             if (!File.Exists(link)) File.CreateSymbolicLink(link, file);
+        }
+        if (int.TryParse(Environment.GetEnvironmentVariable(DelayVariable), out int delayUs) && delayUs > 0)
+        {
+            string ini = Path.Combine(root, "xrt.ini");
+            File.WriteAllText(ini, $"[Runtime]\nnoop_completion_delay_us={delayUs}\n");
+            SetEnv("XRT_INI_PATH", ini, 1);
         }
         SetEnv("XCL_EMULATION_MODE", "noop", 1);
         SetEnv("XILINX_XRT", root, 1);

@@ -40,8 +40,7 @@ internal sealed class XrtBo : IBoHandle
     }
 
     public void Sync(SyncDirection direction, ulong size, ulong offset) =>
-        XrtErrors.Check(XrtShim.BoSync(Handle, (int)direction, size, offset),
-            $"sync {size} bytes at offset {offset} {(direction == SyncDirection.ToDevice ? "to" : "from")} the device");
+        XrtErrors.Check(XrtShim.BoSync(Handle, (int)direction, size, offset), "sync {0} bytes at offset {1} {2}", size, offset, direction);
 
     public IBoHandle CreateSubBuffer(ulong size, ulong offset)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NpuSdk.Backends.Xrt;
 
 /// <summary>Turns a failed shim call into the SDK's exception, with the message from the shim's thread-local slot.</summary>
@@ -10,6 +12,22 @@ internal static class XrtErrors
     internal static void Check(XrtStatus status, string operation)
     {
         if (status != XrtStatus.Ok) throw Translate(status, operation, XrtShim.LastErrorMessage());
+    }
+
+    // The formatting overloads describe the operation only on failure: hot calls (start, wait, sync)
+    // must not allocate a message they almost never need.
+
+    /// <summary>As <see cref="Check(XrtStatus, string)"/>, with the operation formatted from <paramref name="format"/> on failure.</summary>
+    internal static void Check<T>(XrtStatus status, string format, T arg)
+    {
+        if (status != XrtStatus.Ok) throw Translate(status, string.Format(CultureInfo.InvariantCulture, format, arg), XrtShim.LastErrorMessage());
+    }
+
+    /// <summary>As <see cref="Check(XrtStatus, string)"/>, with the operation formatted from <paramref name="format"/> on failure.</summary>
+    internal static void Check<T1, T2, T3>(XrtStatus status, string format, T1 arg1, T2 arg2, T3 arg3)
+    {
+        if (status != XrtStatus.Ok)
+            throw Translate(status, string.Format(CultureInfo.InvariantCulture, format, arg1, arg2, arg3), XrtShim.LastErrorMessage());
     }
 
     internal static NpuException Translate(XrtStatus status, string operation, string message) => status switch

@@ -23,12 +23,12 @@ internal sealed class XrtRun(XrtKernel kernel, XrtRunSafeHandle handle) : IRunHa
         XrtErrors.CheckBinding(XrtShim.RunSetBo(Handle, argIndex, xbo.Handle), Kernel.Name, argIndex);
     }
 
-    public void Start() => XrtErrors.Check(XrtShim.RunStart(Handle), $"start a run of kernel '{Kernel.Name}'");
+    public void Start() => XrtErrors.Check(XrtShim.RunStart(Handle), "start a run of kernel '{0}'", Kernel.Name);
 
     public CommandState Wait(TimeSpan timeout)
     {
         uint ms = XrtShim.TimeoutMilliseconds(timeout);
-        XrtErrors.Check(XrtShim.RunWait(Handle, ms, out int state), $"wait on a run of kernel '{Kernel.Name}'");
+        XrtErrors.Check(XrtShim.RunWait(Handle, ms, out int state), "wait on a run of kernel '{0}'", Kernel.Name);
         return (CommandState)state;
     }
 
@@ -36,7 +36,7 @@ internal sealed class XrtRun(XrtKernel kernel, XrtRunSafeHandle handle) : IRunHa
     {
         get
         {
-            XrtErrors.Check(XrtShim.RunState(Handle, out int state), $"read the state of a run of kernel '{Kernel.Name}'");
+            XrtErrors.Check(XrtShim.RunState(Handle, out int state), "read the state of a run of kernel '{0}'", Kernel.Name);
             return (CommandState)state;
         }
     }

@@ -77,3 +77,14 @@ public sealed class NoopXrtFactAttribute : FactAttribute
         if (NoopXrt.UnavailableReason is { } reason) Skip = reason;
     }
 }
+
+/// <summary>A theory that runs on XRT's no-op device; skipped, with the reason, only where XRT or the shim is absent.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NoopXrtTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the no-op device cannot be prepared.</summary>
+    public NoopXrtTheoryAttribute()
+    {
+        if (NoopXrt.UnavailableReason is { } reason) Skip = reason;
+    }
+}

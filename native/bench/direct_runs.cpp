@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,7 @@ BENCH_API void*
 npusdk_direct_open(const char* xclbin_path, const char* kernel_name, int32_t data_buffers)
 {
   try {
-    auto s = new direct_state;
+    auto s = std::make_unique<direct_state>();
     s->device = xrt::device(0);
     xrt::xclbin xclbin{std::string(xclbin_path)};
 #if NPUSDK_HAS_HW_CONTEXT
@@ -55,7 +56,7 @@ npusdk_direct_open(const char* xclbin_path, const char* kernel_name, int32_t dat
       s->buffers.emplace_back(s->device, 4096, xrt::bo::flags::host_only, s->kernel.group_id(3 + i));
       s->run.set_arg(3 + i, s->buffers.back());
     }
-    return s;
+    return s.release();
   }
   catch (const std::exception& e) {
     t_error = e.what();

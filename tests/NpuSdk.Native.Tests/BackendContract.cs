@@ -111,6 +111,13 @@ public abstract class BackendContract : IDisposable
     }
 
     [ContractFact]
+    public void RunNeverStartedIsNew()
+    {
+        using var run = new Run(Kernel);
+        Assert.Equal(CommandState.New, run.State);
+    }
+
+    [ContractFact]
     public void BoundRunStartedTwiceCompletesBothTimes()
     {
         using var input = new Bo(Device, 2 * T * T, BoFlags.HostOnly, Kernel.GroupId(3));

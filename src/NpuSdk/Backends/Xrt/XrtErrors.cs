@@ -37,13 +37,14 @@ internal static class XrtErrors
         _ => new XrtException(operation, status, message),
     };
 
-    /// <summary>A failed argument binding, as the emulator reports it, carrying XRT's message.</summary>
+    /// <summary>
+    /// A failed argument binding or group query, reported as the emulator reports it and carrying XRT's
+    /// message. XRT versions differ in what they throw for a bad index (std::out_of_range in 2.13, its
+    /// own error type later), so every failure here is a binding error.
+    /// </summary>
     internal static void CheckBinding(XrtStatus status, string kernel, int argIndex)
     {
-        if (status == XrtStatus.Ok) return;
-        string message = XrtShim.LastErrorMessage();
-        if (status is XrtStatus.OutOfRange or XrtStatus.InvalidArgument)
-            throw new NpuArgumentBindingException(kernel, argIndex, null, $"XRT rejected it: {message}");
-        throw Translate(status, $"bind argument {argIndex} of kernel '{kernel}'", message);
+        if (status != XrtStatus.Ok)
+            throw new NpuArgumentBindingException(kernel, argIndex, null, $"XRT rejected it: {XrtShim.LastErrorMessage()} ({status})");
     }
 }

@@ -43,13 +43,22 @@ internal static partial class NoopXrt
         if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "libnpusdk_xrt.so")))
             return "libnpusdk_xrt.so was not built (the build skipped it: cmake, g++ or XRT's headers missing).";
 
-        string root = Path.Combine(Path.GetTempPath(), $"npusdk-noop-xrt-{Environment.ProcessId}");
+        // One root shared by every process: it only holds links to the installed libraries.
+        string root = Path.Combine(Path.GetTempPath(), "npusdk-noop-xrt");
         string lib = Path.Combine(root, "lib");
         Directory.CreateDirectory(lib);
         foreach (string file in Directory.EnumerateFiles(libs, "libxrt_*.so*"))
         {
             string link = Path.Combine(lib, Path.GetFileName(file));
-            if (!File.Exists(link)) File.CreateSymbolicLink(link, file);
+            if (File.Exists(link)) continue;
+            try
+            {
+                File.CreateSymbolicLink(link, file);
+            }
+            catch (IOException) when (File.Exists(link))
+            {
+                // Another process made the same link first.
+            }
         }
         SetNativeEnvironment("XCL_EMULATION_MODE", "noop");
         SetNativeEnvironment("XILINX_XRT", root);

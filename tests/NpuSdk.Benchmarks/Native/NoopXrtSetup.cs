@@ -60,16 +60,25 @@ internal sealed partial class NoopXrtSetup : IDisposable
     {
         string libs = LibraryFolders.FirstOrDefault(d => Directory.Exists(d) && Directory.EnumerateFiles(d, "libxrt_noop.so*").Any())
             ?? throw new InvalidOperationException("XRT's no-op device library (libxrt_noop) is not installed; apt-get install libxrt-dev.");
-        string root = Path.Combine(Path.GetTempPath(), $"npusdk-bench-noop-{Environment.ProcessId}");
+        // One root shared by every process: it only holds links to the installed libraries.
+        string root = Path.Combine(Path.GetTempPath(), "npusdk-noop-xrt");
         Directory.CreateDirectory(Path.Combine(root, "lib"));
         foreach (string file in Directory.EnumerateFiles(libs, "libxrt_*.so*"))
         {
             string link = Path.Combine(root, "lib", Path.GetFileName(file));
-            if (!File.Exists(link)) File.CreateSymbolicLink(link, file);
+            if (File.Exists(link)) continue;
+            try
+            {
+                File.CreateSymbolicLink(link, file);
+            }
+            catch (IOException) when (File.Exists(link))
+            {
+                // Another process made the same link first.
+            }
         }
         if (int.TryParse(Environment.GetEnvironmentVariable(DelayVariable), out int delayUs) && delayUs > 0)
         {
-            string ini = Path.Combine(root, "xrt.ini");
+            string ini = Path.Combine(Path.GetTempPath(), $"npusdk-bench-xrt-{Environment.ProcessId}.ini");
             File.WriteAllText(ini, $"[Runtime]\nnoop_completion_delay_us={delayUs}\n");
             SetEnv("XRT_INI_PATH", ini, 1);
         }

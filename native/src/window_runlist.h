@@ -15,7 +15,8 @@ namespace npusdk {
 class window_runlist
 {
 public:
-  // Enough runs in flight to hide the submission latency; XDNA queues a few dozen commands per context.
+  // Enough runs in flight to hide one run's submission-to-completion latency behind the others, few
+  // enough that one run list does not flood the device's command queue.
   static constexpr uint32_t default_window = 32;
 
   explicit window_runlist(uint32_t window);

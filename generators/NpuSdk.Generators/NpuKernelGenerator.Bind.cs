@@ -126,12 +126,15 @@ public sealed partial class NpuKernelGenerator
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
                     return null;
                 }
+                if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
+                    return null;
                 packed = dataArgs.Count == 2;
-                var rule = MatMulRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType);
+                string? partial = usableManifest is { Buffers.Count: > 0 } ? usableManifest.Buffers[usableManifest.Buffers.Count - 1].ElementType : null;
+                var rule = MatMulRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType, partial);
                 if (rule is null)
                 {
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
-                        $"a tile matmul of {Short(buffers[0].ElementType)} x {Short(buffers[1].ElementType)} into {Short(buffers[2].ElementType)} has no numeric rule; supported: sbyte x sbyte into sbyte or int (int32 host accumulation), BFloat16 x BFloat16 into float or BFloat16 (float host accumulation)"));
+                        $"a tile matmul of {Short(buffers[0].ElementType)} x {Short(buffers[1].ElementType)} into {Short(buffers[2].ElementType)} has no numeric rule; supported: sbyte x sbyte with int8 partials into sbyte or int (int32 host accumulation), BFloat16 x BFloat16 with bf16 or float32 partials into float or BFloat16 (float host accumulation)"));
                     return null;
                 }
                 typeArguments = rule;
@@ -154,11 +157,10 @@ public sealed partial class NpuKernelGenerator
                         $"an elementwise kernel's operands share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
                     return null;
                 }
+                if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
+                    return null;
                 typeArguments = buffers[0].ElementType;
             }
-
-            if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
-                return null;
 
             return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
                 fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
@@ -197,16 +199,22 @@ public sealed partial class NpuKernelGenerator
             return true;
         }
 
-        private static string? MatMulRule(string a, string b, string c)
+        /// <summary>
+        /// The plan's type arguments for inputs a, b, output c and the kernel's partial type (from the manifest; by
+        /// default the input type, as the original port's kernel returns requantized int8 partials).
+        /// </summary>
+        private static string? MatMulRule(string a, string b, string c, string? partial)
         {
             const string BFloat16 = "global::NpuSdk.BFloat16";
             if (a != b) return null;
-            return (a, c) switch
+            return (a, partial ?? a, c) switch
             {
-                ("sbyte", "sbyte") => "sbyte, sbyte, int, sbyte, global::NpuSdk.Launch.Int8PartialsToInt8",
-                ("sbyte", "int") => "sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32",
-                (BFloat16, "float") => $"{BFloat16}, {BFloat16}, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle",
-                (BFloat16, BFloat16) => $"{BFloat16}, {BFloat16}, float, {BFloat16}, global::NpuSdk.Launch.BFloat16PartialsToBFloat16",
+                ("sbyte", "sbyte", "sbyte") => "sbyte, sbyte, int, sbyte, global::NpuSdk.Launch.Int8PartialsToInt8",
+                ("sbyte", "sbyte", "int") => "sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32",
+                (BFloat16, BFloat16, "float") => $"{BFloat16}, {BFloat16}, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle",
+                (BFloat16, BFloat16, BFloat16) => $"{BFloat16}, {BFloat16}, float, {BFloat16}, global::NpuSdk.Launch.BFloat16PartialsToBFloat16",
+                (BFloat16, "float", "float") => $"{BFloat16}, float, float, float, global::NpuSdk.Launch.SinglePartialsToSingle",
+                (BFloat16, "float", BFloat16) => $"{BFloat16}, float, float, {BFloat16}, global::NpuSdk.Launch.SinglePartialsToBFloat16",
                 _ => null,
             };
         }

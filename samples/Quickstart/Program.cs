@@ -46,6 +46,6 @@ static sbyte[] Reference(sbyte[] a, sbyte[] b)
 static partial class QuickstartKernels
 {
     /// <summary>C = A·B on the 16x16 int8 tile kernel; the generator writes the body.</summary>
-    [NpuKernel("matmul_16x16_int8.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+    [NpuKernel("matmul_16x16_int8.xclbin")]   // tile and pattern from the kernel library's manifest
     public static partial void MatMul(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
 }

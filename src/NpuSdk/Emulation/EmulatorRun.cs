@@ -141,8 +141,15 @@ internal sealed class EmulatorRun : IRunHandle
         return _scalars[argIndex];
     }
 
-    public int ArgIndex(string name) =>
-        Signature.FindArgument(name)?.Index ?? throw new ArgumentException($"Kernel '{Signature.Name}' has no argument named '{name}'.", nameof(name));
+    // Reference kernels look their buffers up by name on every invocation; an indexed loop keeps that
+    // allocation-free (a foreach over the IReadOnlyList would allocate an enumerator per lookup).
+    public int ArgIndex(string name)
+    {
+        var args = Signature.Arguments;
+        for (int i = 0; i < args.Count; i++)
+            if (args[i].Name == name) return args[i].Index;
+        throw new ArgumentException($"Kernel '{Signature.Name}' has no argument named '{name}'.", nameof(name));
+    }
 
     private NpuArgumentBindingException Binding(XclbinKernelArg arg, string reason) => new(Signature.Name, arg.Index, arg.Name, reason);
 

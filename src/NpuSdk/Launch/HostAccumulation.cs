@@ -120,3 +120,26 @@ internal static class BFloat16Widening
         for (; i < bits.Length; i++) accumulator[i] += BitConverter.UInt32BitsToSingle((uint)bits[i] << 16);
     }
 }
+
+/// <summary>float partials (a bf16 kernel that returns its float sums) added in float, returned as float.</summary>
+public readonly struct SinglePartialsToSingle : IHostAccumulation<float, float, float>
+{
+    /// <inheritdoc />
+    public static void Accumulate(ReadOnlySpan<float> partial, Span<float> accumulator) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(accumulator, partial, accumulator);
+
+    /// <inheritdoc />
+    public static void Store(ReadOnlySpan<float> accumulator, Span<float> destination) => accumulator.CopyTo(destination);
+}
+
+/// <summary>float partials added in float, rounded to bf16 (nearest, ties to even) at the end.</summary>
+public readonly struct SinglePartialsToBFloat16 : IHostAccumulation<float, float, BFloat16>
+{
+    /// <inheritdoc />
+    public static void Accumulate(ReadOnlySpan<float> partial, Span<float> accumulator) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(accumulator, partial, accumulator);
+
+    /// <inheritdoc />
+    public static void Store(ReadOnlySpan<float> accumulator, Span<BFloat16> destination) =>
+        BFloat16PartialsToBFloat16.Store(accumulator, destination);
+}

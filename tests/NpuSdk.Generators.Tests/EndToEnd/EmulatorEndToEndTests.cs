@@ -235,6 +235,57 @@ public sealed class EmulatorEndToEndTests
         }
     }
 
+    [Fact]
+    public void LibraryMatMul64Int8FromItsManifest()
+    {
+        const int M = 130, K = 200, N = 70;   // 3 x 4 x 2 blocks of 64, every edge padded
+        var a = MatMulReference.Random(M * K, seed: 11);
+        var b = MatMulReference.Random(K * N, seed: 12);
+        var expected = MatMulReference.Saturated(MatMulReference.HostSums(a, b, M, K, N, tile: 64));
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var c = new sbyte[M * N];
+            GeneratedKernels.MatMul64(session, new ReadOnlySpan2D<sbyte>(a, M, K), new ReadOnlySpan2D<sbyte>(b, K, N), new Span2D<sbyte>(c, M, N));
+            Assert.Equal(expected, c);
+            Assert.Equal(3 * 4 * 2, device.Counters.Runs);
+            Assert.Equal(1, device.Counters.Waits);
+        }
+    }
+
+    [Fact]
+    public void LibraryMatMul64BFloat16AddsFloatPartials()
+    {
+        const int M = 64, K = 192, N = 128, T = 64;
+        var rng = new Random(13);
+        var a = Enumerable.Range(0, M * K).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, K * N).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 2 - 1)).ToArray();
+        // The manifest's rule: per 64-wide K block, a fused multiply-add per k in ascending k from +0; blocks added in float.
+        var expected = new float[M * N];
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++)
+            {
+                float total = 0;
+                for (int k0 = 0; k0 < K; k0 += T)
+                {
+                    float partial = 0;
+                    for (int k = k0; k < k0 + T; k++) partial = MathF.FusedMultiplyAdd(a[i * K + k].ToSingle(), b[k * N + j].ToSingle(), partial);
+                    total += partial;
+                }
+                expected[i * N + j] = total;
+            }
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var c = new float[M * N];
+            GeneratedKernels.MatMul64Bf16(session, new ReadOnlySpan2D<BFloat16>(a, M, K), new ReadOnlySpan2D<BFloat16>(b, K, N), new Span2D<float>(c, M, N));
+            Assert.Equal(expected, c);
+            Assert.Equal(1 * 3 * 2, device.Counters.Runs);
+        }
+    }
+
     private static CounterValues Snapshot(DeviceCounters c) =>
         new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BuffersAllocated + c.SubBuffersCreated);
 

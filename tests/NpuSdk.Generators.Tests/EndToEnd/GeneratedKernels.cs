@@ -18,4 +18,12 @@ public static partial class GeneratedKernels
     /// <summary>A bf16 tile kernel with A, B and C in separate buffers; partial blocks added in float on the host.</summary>
     [NpuKernel("matmul_16x16_bf16.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
     public static partial void MatMulBf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
+
+    /// <summary>The kernel library's 64x64 int8 tile kernel (A, B, C in separate buffers); pattern and tile from its manifest.</summary>
+    [NpuKernel("matmul_64x64_int8.xclbin")]
+    public static partial void MatMul64(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+    /// <summary>The kernel library's 64x64 bf16 tile kernel, which returns float32 partials; pattern and tile from its manifest.</summary>
+    [NpuKernel("matmul_64x64_bf16.xclbin")]
+    public static partial void MatMul64Bf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
 }

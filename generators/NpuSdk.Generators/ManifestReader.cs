@@ -24,15 +24,20 @@ internal static class ManifestReader
             {
                 "tile-matmul" => PatternKind.TileMatMul,
                 "elementwise" => PatternKind.Elementwise,
+                "kstrip-matmul" => PatternKind.KStripMatMul,
                 null => (PatternKind?)null,
                 _ => PatternKind.FromManifest,
             };
             if (kind is null) return Fail("the manifest has no \"pattern\"");
-            if (kind == PatternKind.FromManifest) return Fail($"pattern \"{pattern}\" is not supported by this generator (supported: tile-matmul, elementwise)");
+            if (kind == PatternKind.FromManifest) return Fail($"pattern \"{pattern}\" is not supported by this generator (supported: tile-matmul, kstrip-matmul, elementwise)");
             if (!root.TryGetValue("tile", out var t) || t is not Dictionary<string, object?> tile) return Fail("the manifest has no \"tile\" object");
             int edge = kind == PatternKind.Elementwise ? Int(tile, "elements") : Int(tile, "m");
             if (kind == PatternKind.TileMatMul && (Int(tile, "k") != edge || Int(tile, "n") != edge))
                 return Fail("tile-matmul manifests with a non-square tile (m, k, n not equal) are not supported");
+            if (kind == PatternKind.KStripMatMul && Int(tile, "n") != edge)
+                return Fail("kstrip-matmul manifests with m and n not equal are not supported");
+            int kMultiple = kind == PatternKind.KStripMatMul ? Int(tile, "kMultiple") : 0;
+            int kMax = kind == PatternKind.KStripMatMul ? Int(tile, "kMax") : 0;
             string? kernel = root.TryGetValue("kernel", out var k) ? k as string : null;
             var buffers = new List<ManifestBuffer>();
             if (root.TryGetValue("buffers", out var b) && b is List<object?> list)
@@ -47,7 +52,7 @@ internal static class ManifestReader
                     buffers.Add(new ManifestBuffer(arg, role == "input", element));
                 }
             }
-            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray());
+            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray(), kMultiple, kMax);
         }
         catch (FormatException e)
         {

@@ -80,7 +80,7 @@ public sealed partial class NpuKernelGenerator
                 }
                 pattern = usableManifest.Pattern;
             }
-            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise))
+            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise or PatternKind.KStripMatMul))
             {
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(manifestPath)));
                 return null;
@@ -95,9 +95,10 @@ public sealed partial class NpuKernelGenerator
                     return null;
                 }
             }
-            if (tile <= 0 || (pattern == PatternKind.TileMatMul && tile > 4096))
+            bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
+            if (tile <= 0 || (matmul && tile > 4096))
             {
-                string why = tile <= 0 ? "it must be a positive number of " + (pattern == PatternKind.TileMatMul ? "rows and columns per block" : "elements per invocation")
+                string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : "elements per invocation")
                     : "a tile matmul block of more than 4096x4096 elements does not fit a plan's 32-bit buffer sizes";
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), why));
                 return null;
@@ -115,26 +116,37 @@ public sealed partial class NpuKernelGenerator
             string argList = dataArgs.Count == 0 ? "none" : string.Join(", ", dataArgs);
             bool packed = false;
             string typeArguments;
-            if (pattern == PatternKind.TileMatMul)
+            int kMultiple = 0, kMax = 0;
+            if (matmul)
             {
                 bool shapeOk = buffers.Count == 3 && buffers[0].Kind == ParameterKind.Input2D && buffers[1].Kind == ParameterKind.Input2D && buffers[2].Kind == ParameterKind.Output2D;
-                if (!shapeOk || dataArgs.Count is not (2 or 3))
+                bool countOk = pattern == PatternKind.TileMatMul ? dataArgs.Count is 2 or 3 : dataArgs.Count == 3;
+                if (!shapeOk || !countOk)
                 {
                     string but = !shapeOk
-                        ? $"a tile matmul method takes (ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c) and this one takes ({Describe(buffers)})"
-                        : "a tile matmul kernel takes 2 (A and B packed, C) or 3 (A, B, C) data buffers";
+                        ? $"a matmul method takes (ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c) and this one takes ({Describe(buffers)})"
+                        : pattern == PatternKind.TileMatMul ? "a tile matmul kernel takes 2 (A and B packed, C) or 3 (A, B, C) data buffers"
+                        : "a K-strip matmul kernel takes 3 data buffers (A strip, B strip, C block)";
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
                     return null;
                 }
                 if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
                     return null;
-                packed = dataArgs.Count == 2;
+                packed = pattern == PatternKind.TileMatMul && dataArgs.Count == 2;
                 string? partial = usableManifest is { Buffers.Count: > 0 } ? usableManifest.Buffers[usableManifest.Buffers.Count - 1].ElementType : null;
-                var rule = MatMulRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType, partial);
+                var rule = pattern == PatternKind.TileMatMul
+                    ? MatMulRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType, partial)
+                    : KStripRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType);
+                if (pattern == PatternKind.KStripMatMul)
+                {
+                    // Without a manifest the strip's K is padded to a multiple of the tile and has no upper bound.
+                    kMultiple = usableManifest?.KMultiple is > 0 and var m ? m : tile;
+                    kMax = usableManifest?.KMax is > 0 and var x ? x : int.MaxValue;
+                }
                 if (rule is null)
                 {
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
-                        $"a tile matmul of {Short(buffers[0].ElementType)} x {Short(buffers[1].ElementType)} into {Short(buffers[2].ElementType)} has no numeric rule; supported: sbyte x sbyte with int8 partials into sbyte or int (int32 host accumulation), BFloat16 x BFloat16 with bf16 or float32 partials into float or BFloat16 (float host accumulation)"));
+                        $"a {(pattern == PatternKind.TileMatMul ? "tile" : "K-strip")} matmul of {Short(buffers[0].ElementType)} x {Short(buffers[1].ElementType)} into {Short(buffers[2].ElementType)} has no numeric rule; supported: sbyte x sbyte with int8 partials into sbyte or int (int32 host accumulation), BFloat16 x BFloat16 with bf16 or float32 partials into float or BFloat16 (float host accumulation); K-strip: sbyte x sbyte into int or sbyte (int32 summed on the device)"));
                     return null;
                 }
                 typeArguments = rule;
@@ -164,7 +176,7 @@ public sealed partial class NpuKernelGenerator
 
             return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
                 fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
-                pattern, tile, packed, typeArguments);
+                pattern, tile, packed, typeArguments, kMultiple, kMax);
         }
 
         /// <summary>The manifest's buffers against the kernel's and the method's: same count, same directions, same element types.</summary>
@@ -173,7 +185,7 @@ public sealed partial class NpuKernelGenerator
         {
             var declared = manifest.Buffers;
             string roles = string.Join(", ", declared.Select(b => (b.Arg.Length > 0 ? b.Arg + " " : "") + (b.IsInput ? "input" : "output")));
-            bool directionsAgree = pattern == PatternKind.TileMatMul
+            bool directionsAgree = pattern != PatternKind.Elementwise
                 ? declared.Take(declared.Count - 1).All(b => b.IsInput) && !declared[declared.Count - 1].IsInput
                 : declared.Count == buffers.Count && declared.Select(b => b.IsInput).SequenceEqual(buffers.Select(p => p.IsInput));
             if (declared.Count != dataArgs.Count || !directionsAgree)
@@ -186,7 +198,7 @@ public sealed partial class NpuKernelGenerator
             }
             // Element types: a matmul's inputs are A and B (its output holds the kernel's partials, converted on the host);
             // an elementwise kernel's buffers map one to one onto the method's.
-            var pairs = pattern == PatternKind.TileMatMul
+            var pairs = pattern != PatternKind.Elementwise
                 ? buffers.Take(2).Select(p => (Param: p, Declared: declared[0]))
                 : buffers.Select((p, i) => (Param: p, Declared: declared[i]));
             foreach (var (param, buffer) in pairs)
@@ -218,6 +230,14 @@ public sealed partial class NpuKernelGenerator
                 _ => null,
             };
         }
+
+        /// <summary>A K-strip kernel sums int8 products in int32 on the device; the host returns them or saturates them to int8.</summary>
+        private static string? KStripRule(string a, string b, string c) => (a, b, c) switch
+        {
+            ("sbyte", "sbyte", "int") => "sbyte, int, global::NpuSdk.Launch.Int32SumsToInt32",
+            ("sbyte", "sbyte", "sbyte") => "sbyte, sbyte, global::NpuSdk.Launch.Int32SumsToInt8",
+            _ => null,
+        };
 
         private static string Short(string elementType) => elementType.Replace("global::NpuSdk.", "");
 

@@ -146,6 +146,30 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
+    [Fact]
+    public void KStripMatMulFromManifest()
+    {
+        var h = new GeneratorHarness(nameof(KStripMatMulFromManifest)).AddMlirAieKernel("matmul_kstrip_64x64_int8.xclbin", buffers: 3)
+            .AddText("matmul_kstrip_64x64_int8.kernel.json", """
+                { "name": "matmul_kstrip_64x64_int8", "kernel": "MLIR_AIE", "pattern": "kstrip-matmul",
+                  "tile": { "m": 64, "n": 64, "kMax": 2048, "kMultiple": 64 },
+                  "buffers": [ { "arg": "bo0", "role": "input", "elementType": "int8", "parts": [ { "operand": "a", "shape": ["m", "K"] } ] },
+                               { "arg": "bo1", "role": "input", "elementType": "int8", "parts": [ { "operand": "b", "shape": ["K", "n"] } ] },
+                               { "arg": "bo2", "role": "output", "elementType": "int32", "parts": [ { "operand": "c", "shape": ["m", "n"] } ] } ] }
+                """);
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class EncoderOps
+            {
+                [NpuKernel("matmul_kstrip_64x64_int8.xclbin")]
+                public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
     /// <summary>Generated code must compile with nullable on and every warning wave, warnings counted as errors.</summary>
     internal static void AssertCompilesClean(Compilation output)
     {

@@ -44,6 +44,8 @@ internal static class KernelMethodWriter
             };
             if (model.Pattern == PatternKind.TileMatMul)
                 WriteTileMatMul(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name);
+            else if (model.Pattern == PatternKind.KStripMatMul)
+                WriteKStripMatMul(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name);
             else
                 WriteElementwise(w, model, binding, session, buffers);
         }
@@ -58,6 +60,24 @@ internal static class KernelMethodWriter
         foreach (var line in session.Split('\n')) w.WriteLine(line);
         w.WriteLine($"// {(model.PackedInputs ? "A and B blocks packed into one buffer" : "A, B and C in their own buffers")}; one run per (i, j, k) block triple, partial C blocks added over k on the host.");
         w.WriteLine($"var __npuPlan = __npuSession.RentTileMatMul<{model.PlanTypeArguments}>({binding}, {a}.Rows, {a}.Cols, {b}.Cols, tile: {model.Tile}, packedInputs: {(model.PackedInputs ? "true" : "false")});");
+        w.WriteLine("try");
+        using (w.WriteBlock())
+        {
+            w.WriteLine($"__npuPlan.PackA({a});");
+            w.WriteLine($"__npuPlan.PackB({b});");
+            WriteLaunch(w);
+            w.WriteLine($"__npuPlan.Unpack({c});");
+        }
+        WriteReturn(w);
+    }
+
+    private static void WriteKStripMatMul(IndentedWriter w, KernelSourceModel model, string binding, string session, string a, string b, string c)
+    {
+        w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckMatMul({a}, {b}, {c}, \"{a}\", \"{b}\", \"{c}\");");
+        foreach (var line in session.Split('\n')) w.WriteLine(line);
+        w.WriteLine("// One run per C block: the kernel sums a whole row strip of A times a column strip of B on the device.");
+        string kMax = model.KMax == int.MaxValue ? "int.MaxValue" : model.KMax.ToString();
+        w.WriteLine($"var __npuPlan = __npuSession.RentKStripMatMul<{model.PlanTypeArguments}>({binding}, {a}.Rows, {a}.Cols, {b}.Cols, tile: {model.Tile}, kMultiple: {model.KMultiple}, kMax: {kMax});");
         w.WriteLine("try");
         using (w.WriteBlock())
         {

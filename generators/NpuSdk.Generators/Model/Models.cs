@@ -17,6 +17,7 @@ internal enum PatternKind
     FromManifest = 0,
     TileMatMul = 1,
     Elementwise = 2,
+    KStripMatMul = 3,
 }
 
 /// <summary>One parameter: its name as written, its kind, its element type (C# text) and its full type text.</summary>
@@ -55,7 +56,7 @@ internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumen
 internal sealed record ManifestBuffer(string Arg, bool IsInput, string? ElementType);
 
 /// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes, the kernel's name and its data buffers.</summary>
-internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers);
+internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers, int KMultiple = 0, int KMax = 0);
 
 /// <summary>
 /// One AdditionalFiles item the generator cares about: an xclbin (with its kernels or the reader's error),
@@ -79,4 +80,6 @@ internal sealed record KernelSourceModel(
     PatternKind Pattern,
     int Tile,
     bool PackedInputs,
-    string PlanTypeArguments);
+    string PlanTypeArguments,
+    int KMultiple,
+    int KMax);

@@ -143,3 +143,25 @@ public readonly struct SinglePartialsToBFloat16 : IHostAccumulation<float, float
     public static void Store(ReadOnlySpan<float> accumulator, Span<BFloat16> destination) =>
         BFloat16PartialsToBFloat16.Store(accumulator, destination);
 }
+
+/// <summary>int32 sums accumulated on the device (K-strip kernels), returned as int32.</summary>
+public readonly struct Int32SumsToInt32 : IHostAccumulation<int, int, int>
+{
+    /// <inheritdoc />
+    public static void Accumulate(ReadOnlySpan<int> partial, Span<int> accumulator) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(accumulator, partial, accumulator);
+
+    /// <inheritdoc />
+    public static void Store(ReadOnlySpan<int> accumulator, Span<int> destination) => accumulator.CopyTo(destination);
+}
+
+/// <summary>int32 sums accumulated on the device (K-strip kernels), saturated to int8.</summary>
+public readonly struct Int32SumsToInt8 : IHostAccumulation<int, int, sbyte>
+{
+    /// <inheritdoc />
+    public static void Accumulate(ReadOnlySpan<int> partial, Span<int> accumulator) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(accumulator, partial, accumulator);
+
+    /// <inheritdoc />
+    public static void Store(ReadOnlySpan<int> accumulator, Span<sbyte> destination) => Int8PartialsToInt8.Store(accumulator, destination);
+}

@@ -18,6 +18,13 @@ public enum NpuPattern
 
     /// <summary>One invocation maps Tile elements of every input to Tile elements of every output.</summary>
     Elementwise = 2,
+
+    /// <summary>
+    /// One invocation computes a whole Tile x Tile block of C from a Tile x K strip of A and a K x Tile strip
+    /// of B, accumulating over K on the device (int32); the host only converts. K is padded with zeros to the
+    /// kernel's K multiple (its manifest's <c>tile.kMultiple</c>, else Tile) and must not exceed <c>tile.kMax</c>.
+    /// </summary>
+    KStripMatMul = 3,
 }
 
 /// <summary>

@@ -86,6 +86,24 @@ public sealed class NpuSession : IDisposable
         return plan;
     }
 
+    /// <summary>Rents the K-strip matmul plan for these shapes, building it on first use.</summary>
+    /// <exception cref="ArgumentException">K, padded to <paramref name="kMultiple"/>, exceeds the kernel's <paramref name="kMax"/>.</exception>
+    public KStripMatMulPlan<TIn, TOut, TRule> RentKStripMatMul<TIn, TOut, TRule>(
+        NpuKernelBinding binding, int m, int k, int n, int tile, int kMultiple, int kMax)
+        where TIn : unmanaged where TOut : unmanaged where TRule : IHostAccumulation<int, int, TOut>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tile);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kMultiple);
+        long paddedK = ((long)k + kMultiple - 1) / kMultiple * kMultiple;
+        if (paddedK > kMax)
+            throw new ArgumentException($"{binding.Method}: K = {k} (padded to {paddedK}) exceeds the {kMax} the K-strip kernel '{binding.KernelName}' accumulates in one invocation.", "a");
+        var key = new PlanKey(binding, m, k, n);
+        if (TryRent(key) is { } idle) return (KStripMatMulPlan<TIn, TOut, TRule>)idle;
+        var plan = new KStripMatMulPlan<TIn, TOut, TRule>(GetKernel(binding), m, k, n, tile, (int)paddedK) { PoolKey = key };
+        Track(plan);
+        return plan;
+    }
+
     /// <summary>Rents the elementwise plan for this length, building it on first use.</summary>
     public ElementwisePlan<T> RentElementwise<T>(NpuKernelBinding binding, int length, int tile, int inputs, int outputs) where T : unmanaged
     {

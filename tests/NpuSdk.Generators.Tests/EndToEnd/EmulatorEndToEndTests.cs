@@ -286,6 +286,38 @@ public sealed class EmulatorEndToEndTests
         }
     }
 
+    [Fact]
+    public void LibraryKStripMatMulSumsOnTheDevice()
+    {
+        const int M = 130, K = 200, N = 70;   // 3 x 2 output blocks; K padded to 256
+        var a = MatMulReference.Random(M * K, seed: 21);
+        var b = MatMulReference.Random(K * N, seed: 22);
+        var expected = new int[M * N];
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++)
+            {
+                int sum = 0;
+                for (int k = 0; k < K; k++) sum += a[i * K + k] * b[k * N + j];
+                expected[i * N + j] = sum;
+            }
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var c = new int[M * N];
+            GeneratedKernels.MatMulKStrip(session, new ReadOnlySpan2D<sbyte>(a, M, K), new ReadOnlySpan2D<sbyte>(b, K, N), new Span2D<int>(c, M, N));
+            Assert.Equal(expected, c);
+            Assert.Equal(3 * 2, device.Counters.Runs);
+            Assert.Equal(1, device.Counters.Waits);
+
+            var tooLong = new sbyte[64 * 2100];
+            var e = Assert.Throws<ArgumentException>(() => GeneratedKernels.MatMulKStrip(session,
+                new ReadOnlySpan2D<sbyte>(tooLong, 1, 2100), new ReadOnlySpan2D<sbyte>(new sbyte[2100], 2100, 1), new Span2D<int>(new int[1], 1, 1)));
+            Assert.Equal("a", e.ParamName);
+            Assert.Contains("2048", e.Message);
+        }
+    }
+
     private static CounterValues Snapshot(DeviceCounters c) =>
         new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BuffersAllocated + c.SubBuffersCreated);
 

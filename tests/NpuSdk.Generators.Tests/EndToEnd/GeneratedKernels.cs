@@ -26,4 +26,8 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's 64x64 bf16 tile kernel, which returns float32 partials; pattern and tile from its manifest.</summary>
     [NpuKernel("matmul_64x64_bf16.xclbin")]
     public static partial void MatMul64Bf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
+
+    /// <summary>The kernel library's K-strip kernel: one run per 64x64 block of C, K summed in int32 on the device.</summary>
+    [NpuKernel("matmul_kstrip_64x64_int8.xclbin")]
+    public static partial void MatMulKStrip(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
 }

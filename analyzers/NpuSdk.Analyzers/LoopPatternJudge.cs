@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NpuSdk.Analyzers
+{
+    /// <summary>Turns one type's gathered call sites into NPU2001-NPU2005 diagnostics.</summary>
+    internal sealed class LoopPatternJudge
+    {
+        private readonly NpuTypes _types;
+        private readonly CallSite[] _sites;
+        private readonly Dictionary<IMethodSymbol, CallSite[]> _callsOf;
+        private readonly Dictionary<IMethodSymbol, (int Depth, CallSite? Via)> _callerDepth = new Dictionary<IMethodSymbol, (int, CallSite?)>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, bool> _startsRuns = new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        public LoopPatternJudge(NpuTypes types, TypeFacts facts)
+        {
+            _types = types;
+            // A stable order, so diagnostics come out the same on every build.
+            _sites = facts.Sites.OrderBy(s => s.Operation.Syntax.SpanStart).ToArray();
+            _callsOf = _sites.Where(s => s.Callee is not null)
+                .GroupBy<CallSite, IMethodSymbol>(s => s.Callee!, SymbolEqualityComparer.Default)
+                .ToDictionary<IGrouping<IMethodSymbol, CallSite>, IMethodSymbol, CallSite[]>(g => g.Key, g => g.ToArray(), SymbolEqualityComparer.Default);
+        }
+
+        public void Report(Action<Diagnostic> report)
+        {
+            foreach (var site in _sites)
+            {
+                if (site.Callee is not null) continue;
+                var (callerDepth, via) = CallerDepth(site.Owner, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                int depth = site.Loops.Length + callerDepth;
+                if (depth == 0) continue;
+                var diagnostic = Judge(site, depth, via);
+                if (diagnostic is not null) report(diagnostic);
+            }
+        }
+
+        private Diagnostic? Judge(CallSite site, int depth, CallSite? via)
+        {
+            var location = site.Operation.Syntax.GetLocation();
+            switch (site.Kind)
+            {
+                case NpuCallKind.RunWait:
+                    return JudgeWait((IInvocationOperation)site.Operation, site);
+                case NpuCallKind.Sync:
+                    return JudgeSync((IInvocationOperation)site.Operation, site);
+                case NpuCallKind.BufferAllocation:
+                    return JudgeAllocation((IObjectCreationOperation)site.Operation, site);
+                case NpuCallKind.Launch when depth >= 2:
+                    return Diagnostic.Create(NpuDiagnostics.LaunchInTileLoop, location, LaunchName((IInvocationOperation)site.Operation), depth);
+                case NpuCallKind.Setup:
+                    var additional = via is null ? Enumerable.Empty<Location>() : new[] { via.Operation.Syntax.GetLocation() };
+                    string through = site.Loops.IsEmpty && via is not null ? $" (it is called from a loop through '{via.Callee!.Name}')" : "";
+                    return Diagnostic.Create(NpuDiagnostics.SetupInLoop, location, additional, SetupName(site.Operation), through);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>A wait counts when the loop iteration that runs it also starts runs.</summary>
+        private Diagnostic? JudgeWait(IInvocationOperation wait, CallSite site)
+        {
+            bool iterationStartsRuns = site.Loops.IsEmpty ? StartsRuns(site.Owner, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)) : LoopStartsRuns(site.Loops[0]);
+            if (!iterationStartsRuns) return null;
+            var text = wait.Syntax.ToString();
+            var target = site.Loops.IsEmpty ? null : LoopFixes.WaitMoveTarget(_types, wait, site.Loops[0]);
+            return Create(NpuDiagnostics.WaitInLaunchLoop, wait, target, LoopFixes.WaitAfterLoop, null, text);
+        }
+
+        private Diagnostic JudgeSync(IInvocationOperation sync, CallSite site)
+        {
+            int direction = LoopFixes.ConstantDirection(sync);
+            string where = direction == 0 ? "after the loop that writes it (before the launch)"
+                : direction == 1 ? "before the loop that reads it (after the launch)"
+                : "outside the loop";
+            var target = site.Loops.IsEmpty || direction < 0 ? null : LoopFixes.SyncHoistTarget(_types, sync, site.Loops, direction);
+            var properties = direction < 0 ? null : new[] { new KeyValuePair<string, string?>(LoopFixes.DirectionKey, direction == 0 ? "ToDevice" : "FromDevice") };
+            string arguments = string.Join(", ", sync.Arguments.Where(a => a.ArgumentKind == ArgumentKind.Explicit).Select(a => a.Syntax.ToString()));
+            return Create(NpuDiagnostics.SyncInLoop, sync, target, LoopFixes.Hoist, properties, sync.Instance?.Syntax.ToString() ?? "buffer", arguments, where);
+        }
+
+        private Diagnostic JudgeAllocation(IObjectCreationOperation creation, CallSite site)
+        {
+            bool subBuffer = creation.Constructor!.Parameters.Length > 0 && _types.IsBo(creation.Constructor.Parameters[0].Type);
+            string what = subBuffer ? "A sub-buffer" : "A buffer";
+            if (creation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+                what = (subBuffer ? "Sub-buffer" : "Buffer") + " '" + declarator.Symbol.Name + "'";
+            var root = Root(creation);
+            var target = site.Loops.IsEmpty ? null : LoopFixes.AllocationHoistTarget(_types, creation, site.Loops, root);
+            return Create(NpuDiagnostics.BufferInLoop, creation, target, LoopFixes.Hoist, null, what);
+        }
+
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, IOperation operation, ILoopOperation? fixTarget, string fix,
+            KeyValuePair<string, string?>[]? extra, params object[] arguments)
+        {
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            if (extra is not null) properties.AddRange(extra);
+            var additional = new List<Location>();
+            if (fixTarget is not null)
+            {
+                properties[LoopFixes.FixKey] = fix;
+                additional.Add(fixTarget.Syntax.GetLocation());
+            }
+            return Diagnostic.Create(descriptor, operation.Syntax.GetLocation(), additional, properties.ToImmutable(), arguments);
+        }
+
+        /// <summary>
+        /// How many loops deep the method runs through its callers in this type (the deepest call chain), and the
+        /// call that leads there. Recursion counts as no extra depth, never when unsure.
+        /// </summary>
+        private (int Depth, CallSite? Via) CallerDepth(IMethodSymbol method, HashSet<IMethodSymbol> visiting)
+        {
+            if (_callerDepth.TryGetValue(method, out var known)) return known;
+            if (!visiting.Add(method) || !_callsOf.TryGetValue(method, out var calls)) return (0, null);
+            (int Depth, CallSite? Via) best = (0, null);
+            foreach (var call in calls)
+            {
+                int depth = call.Loops.Length + CallerDepth(call.Owner, visiting).Depth;
+                if (depth > best.Depth) best = (depth, call);
+            }
+            visiting.Remove(method);
+            _callerDepth[method] = best;
+            return best;
+        }
+
+        private bool StartsRuns(IMethodSymbol method, HashSet<IMethodSymbol> visiting)
+        {
+            if (_startsRuns.TryGetValue(method, out var known)) return known;
+            if (!visiting.Add(method)) return false;
+            bool starts = _sites.Any(s => SymbolEqualityComparer.Default.Equals(s.Owner, method)
+                && (s.Kind == NpuCallKind.Launch || (s.Callee is not null && StartsRuns(s.Callee, visiting))));
+            visiting.Remove(method);
+            _startsRuns[method] = starts;
+            return starts;
+        }
+
+        private bool LoopStartsRuns(ILoopOperation loop) =>
+            _sites.Any(s => s.Loops.Contains(loop)
+                && (s.Kind == NpuCallKind.Launch || (s.Callee is not null && StartsRuns(s.Callee, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))));
+
+        private static IOperation Root(IOperation operation)
+        {
+            var root = operation;
+            while (root.Parent is not null) root = root.Parent;
+            return root;
+        }
+
+        private static string LaunchName(IInvocationOperation launch) =>
+            (launch.Instance?.Syntax.ToString() ?? launch.TargetMethod.ContainingType.Name) + "." + launch.TargetMethod.Name;
+
+        private static string SetupName(IOperation setup) => setup switch
+        {
+            IObjectCreationOperation creation => "new " + creation.Type!.Name + "(...)",
+            IInvocationOperation invocation => "'" + invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name + "'",
+            _ => setup.Syntax.ToString(),
+        };
+    }
+}

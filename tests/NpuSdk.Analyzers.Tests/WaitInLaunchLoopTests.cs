@@ -1,0 +1,110 @@
+using NpuSdk.Analyzers.Tests.Harness;
+
+namespace NpuSdk.Analyzers.Tests;
+
+/// <summary>NPU2001: a run's Wait inside a loop body that also starts runs.</summary>
+public class WaitInLaunchLoopTests
+{
+    [Fact]
+    public async Task WaitOnEachStartedRunIsReportedAndFixedByWaitingAfterTheLoop()
+    {
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = kernel.Start(3UL, instr, 7u, input, output);
+                    {|NPU2001:run.Wait(TimeSpan.FromSeconds(1))|}.ThrowIfNotCompleted();
+                }
+        """);
+        var expected = Snippet.InMethod("""
+                var startedRuns = new List<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = kernel.Start(3UL, instr, 7u, input, output);
+                    startedRuns.Add(run);
+                }
+                foreach (var startedRun in startedRuns) startedRun.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted();
+        """);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId, expected);
+    }
+
+    [Fact]
+    public async Task UncheckedWaitGetsACheckWhenMovedAfterTheLoop()
+    {
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = new Run(kernel);
+                    run.SetArg(3, input);
+                    run.Start();
+                    {|NPU2001:{|NPU2007:run.Wait()|}|};
+                }
+        """);
+        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId);
+        Assert.Contains("startedRun.Wait().ThrowIfNotCompleted();", fixedCode);
+    }
+
+    [Fact]
+    public async Task WaitThroughAHelperCalledFromTheLoopIsReported()
+    {
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++) LaunchTile(kernel, input, output);
+        """, """
+            private static void LaunchTile(Kernel kernel, Bo input, Bo output)
+            {
+                var run = kernel.Start(3UL, input, output);
+                {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
+            }
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId);
+    }
+
+    [Fact]
+    public async Task WaitFollowedByReadsInTheIterationHasNoFix()
+    {
+        // Moving the wait would let the sync and read see an unfinished run.
+        var markup = Snippet.InMethod("""
+                var tile = new byte[64];
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = kernel.Start(3UL, instr, 7u, input, output);
+                    {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
+                    {|NPU2002:output.Sync(SyncDirection.FromDevice)|};
+                    output.Read(tile);
+                }
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId);
+    }
+
+    [Fact]
+    public async Task WaitAfterTheLoopIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var runs = new List<Run>();
+                for (int t = 0; t < tiles; t++) runs.Add(kernel.Start(3UL, instr, 7u, input, output));
+                foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task WaitInALoopThatNeverLaunchesIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var runs = new Run[tiles];
+                for (int t = 0; t < tiles; t++) runs[t] = new Run(kernel);
+                for (int t = 0; t < tiles; t++) runs[t].Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task RunListWaitPerBatchIsNotARunWait()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var list = new RunList(context);
+                for (int t = 0; t < tiles; t++)
+                {
+                    list.Execute();
+                    list.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted();
+                }
+        """));
+    }
+}

@@ -48,7 +48,7 @@ namespace NpuSdk.Analyzers
                     return JudgeWait((IInvocationOperation)site.Operation, site);
                 case NpuCallKind.Sync:
                     return JudgeSync((IInvocationOperation)site.Operation, site);
-                case NpuCallKind.BufferAllocation:
+                case NpuCallKind.BufferAllocation when !OutlivesIteration(site.Operation):
                     return JudgeAllocation((IObjectCreationOperation)site.Operation, site);
                 case NpuCallKind.Launch when depth >= 2:
                     return Diagnostic.Create(NpuDiagnostics.LaunchInTileLoop, location, LaunchName((IInvocationOperation)site.Operation), depth);
@@ -141,6 +141,26 @@ namespace NpuSdk.Analyzers
         private bool LoopStartsRuns(ILoopOperation loop) =>
             _sites.Any(s => s.Loops.Contains(loop)
                 && (s.Kind == NpuCallKind.Launch || (s.Callee is not null && StartsRuns(s.Callee, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))));
+
+        /// <summary>
+        /// A buffer stored in an array, a collection or a field is kept for later iterations or calls: that loop
+        /// builds a launch plan (one sub-buffer per invocation), it does not allocate per tile.
+        /// </summary>
+        private static bool OutlivesIteration(IOperation creation)
+        {
+            var parent = creation.Parent;
+            while (parent is IConversionOperation) parent = parent.Parent;
+            switch (parent)
+            {
+                case ISimpleAssignmentOperation assignment:
+                    return assignment.Target is IArrayElementReferenceOperation || assignment.Target is IFieldReferenceOperation
+                        || assignment.Target is IPropertyReferenceOperation;
+                case IArgumentOperation { Parent: IInvocationOperation call }:
+                    return call.TargetMethod.Name == "Add";
+                default:
+                    return false;
+            }
+        }
 
         private static IOperation Root(IOperation operation)
         {

@@ -1,0 +1,60 @@
+using NpuSdk.Analyzers.Tests.Harness;
+
+namespace NpuSdk.Analyzers.Tests;
+
+/// <summary>NPU2005: device, xclbin, context or kernel opened inside a loop, or in a method called from one.</summary>
+public class SetupInLoopTests
+{
+    [Fact]
+    public async Task EachSetupStepInALoopIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    using var d = {|NPU2005:Device.Open()|};
+                    var uuid = {|NPU2005:d.RegisterXclbin("matmul.xclbin")|};
+                    using var c = {|NPU2005:new HwContext(d, uuid)|};
+                    using var k = {|NPU2005:new Kernel(c, "MLIR_AIE")|};
+                }
+        """));
+    }
+
+    [Fact]
+    public async Task SetupInAHelperCalledFromALoopIsReportedAtTheSetupWithTheCallSite()
+    {
+        var diagnostics = await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++) OpenKernel(device, context);
+        """, """
+            private static Kernel OpenKernel(Device device, HwContext context) => {|NPU2005:new Kernel(context, "MLIR_AIE")|};
+        """));
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Contains("'OpenKernel'", diagnostic.GetMessage());
+        var callSite = Assert.Single(diagnostic.AdditionalLocations);
+        Assert.Equal("OpenKernel(device, context)", callSite.SourceTree!.GetText().ToString(callSite.SourceSpan));
+    }
+
+    [Fact]
+    public async Task SetupOnceBeforeTheLoopIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                using var d = Device.Open();
+                var uuid = d.RegisterXclbin("matmul.xclbin");
+                using var c = new HwContext(d, uuid);
+                using var k = new Kernel(c, "MLIR_AIE");
+                var runs = new List<Run>();
+                for (int t = 0; t < tiles; t++) runs.Add(k.Start(3UL, instr, 7u, input, output));
+                foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task MutuallyRecursiveHelpersCalledFromALoopAreFollowedOnce()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++) Ping(3);
+        """, """
+            private static void Ping(int n) { if (n > 0) Pong(n - 1); }
+            private static void Pong(int n) { using var d = {|NPU2005:Device.Open()|}; if (n > 0) Ping(n - 1); }
+        """));
+    }
+}

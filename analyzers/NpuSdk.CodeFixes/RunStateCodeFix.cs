@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NpuSdk.Analyzers;
 
@@ -26,19 +27,21 @@ namespace NpuSdk.CodeFixes
             var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
             var diagnostic = context.Diagnostics[0];
             if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax wait) return;
-            if (!(wait.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { } statement)) return;
+            // "_ = run.Wait();" drops the discard as well; a statement or an expression body keeps its shape.
+            ExpressionSyntax discarded = wait.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } assignment
+                ? assignment : wait;
             context.RegisterCodeFix(
-                CodeAction.Create("Check the run state with ThrowIfNotCompleted()", ct => FixAsync(context.Document, root, statement, wait, ct), nameof(RunStateCodeFix)),
+                CodeAction.Create("Check the run state with ThrowIfNotCompleted()", ct => FixAsync(context.Document, root, discarded, wait, ct), nameof(RunStateCodeFix)),
                 diagnostic);
         }
 
-        private static async Task<Document> FixAsync(Document document, SyntaxNode root, ExpressionStatementSyntax statement, InvocationExpressionSyntax wait, CancellationToken cancellationToken)
+        private static async Task<Document> FixAsync(Document document, SyntaxNode root, ExpressionSyntax discarded, InvocationExpressionSyntax wait, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var replacement = FixSyntax.Statement(wait.WithoutTrivia().ToFullString() + ".ThrowIfNotCompleted();")
-                .WithTriviaFrom(statement);
-            var newRoot = root.ReplaceNode(statement, replacement);
-            newRoot = FixSyntax.EnsureNpuSdkImport(newRoot, model!, statement.SpanStart);
+            var replacement = SyntaxFactory.ParseExpression(wait.WithoutTrivia().ToFullString() + ".ThrowIfNotCompleted()")
+                .WithTriviaFrom(discarded);
+            var newRoot = root.ReplaceNode(discarded, replacement);
+            newRoot = FixSyntax.EnsureNpuSdkImport(newRoot, model!, discarded.SpanStart);
             return document.WithSyntaxRoot(newRoot);
         }
     }

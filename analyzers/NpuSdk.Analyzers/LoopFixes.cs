@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -23,7 +25,7 @@ namespace NpuSdk.Analyzers
         /// loop must not launch (a launch between per-tile syncs needs them) nor call user code that might,
         /// nor sync the same buffer the other way.
         /// </summary>
-        public static ILoopOperation? SyncHoistTarget(NpuTypes types, IInvocationOperation sync, System.Collections.Immutable.ImmutableArray<ILoopOperation> loops, int direction)
+        public static ILoopOperation? SyncHoistTarget(NpuTypes types, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
         {
             if (!(sync.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation)) return null;
             var buffer = BufferSymbol(sync.Instance);
@@ -35,7 +37,7 @@ namespace NpuSdk.Analyzers
                 bool blocked = loop.Descendants().Any(op =>
                     op is IInvocationOperation call
                     && (types.Classify(call) == NpuCallKind.Launch
-                        || IsUserCode(types, call.TargetMethod)
+                        || (IsUserCode(types, call.TargetMethod) && mayLaunch(call.TargetMethod))
                         || (types.Classify(call) == NpuCallKind.Sync && SymbolEqualityComparer.Default.Equals(BufferSymbol(call.Instance), buffer)
                             && ConstantDirection(call) != direction)));
                 if (blocked) break;
@@ -45,13 +47,13 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
-        /// NPU2003: the outermost enclosing loop a "var b = new Bo(...)" declaration can be hoisted out of: the
-        /// arguments read only values fixed outside that loop, the local is not reassigned or disposed in it,
-        /// and its name is free in the method.
+        /// NPU2003 and NPU2005: the outermost enclosing loop a "var x = new Bo(...)" (or Device.Open(), new Kernel(...),
+        /// ...) declaration can be hoisted out of: the receiver and arguments read only values fixed outside that
+        /// loop, the local is not reassigned or disposed in the method, and its name is free there.
         /// </summary>
-        public static ILoopOperation? AllocationHoistTarget(NpuTypes types, IObjectCreationOperation creation, System.Collections.Immutable.ImmutableArray<ILoopOperation> loops, IOperation root)
+        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, IOperation value, ImmutableArray<ILoopOperation> loops, IOperation root)
         {
-            if (!(creation.Parent is IVariableInitializerOperation initializer)
+            if (!(value.Parent is IVariableInitializerOperation initializer)
                 || !(initializer.Parent is IVariableDeclaratorOperation declarator)
                 || !(declarator.Parent is IVariableDeclarationOperation declaration) || declaration.Declarators.Length != 1
                 || !(declaration.Parent is IVariableDeclarationGroupOperation group) || group.Declarations.Length != 1)
@@ -66,11 +68,18 @@ namespace NpuSdk.Analyzers
                 if (op is IInvocationOperation call && call.TargetMethod.Name == "Dispose" && call.Instance is ILocalReferenceOperation disposed
                     && SymbolEqualityComparer.Default.Equals(disposed.Local, local)) return null;
             }
+            var inputs = value switch
+            {
+                IObjectCreationOperation creation => creation.Arguments.Select(a => a.Value),
+                IInvocationOperation invocation => invocation.Arguments.Select(a => a.Value).Concat(invocation.Instance is null ? Enumerable.Empty<IOperation>() : new[] { invocation.Instance }),
+                _ => null,
+            };
+            if (inputs is null) return null;
             ILoopOperation? hoistTarget = null;
             foreach (var loop in loops)
             {
                 if (!(loop.Parent is IBlockOperation)) break;
-                if (!creation.Arguments.All(a => IsInvariant(types, a.Value, loop))) break;
+                if (!inputs.All(input => IsInvariant(types, input, loop))) break;
                 hoistTarget = loop;
             }
             return hoistTarget;
@@ -137,7 +146,8 @@ namespace NpuSdk.Analyzers
                 case IInstanceReferenceOperation _:
                     return true;
                 case ILocalReferenceOperation local:
-                    return !DeclaredInside(local.Local, loop);
+                    return !DeclaredInside(local.Local, loop) && !loop.Descendants().Any(op =>
+                        op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local.Local));
                 case IFieldReferenceOperation field:
                     return field.Instance is null || IsInvariant(types, field.Instance, loop);
                 case IPropertyReferenceOperation property:

@@ -53,9 +53,7 @@ namespace NpuSdk.Analyzers
                 case NpuCallKind.Launch when depth >= 2:
                     return Diagnostic.Create(NpuDiagnostics.LaunchInTileLoop, location, LaunchName((IInvocationOperation)site.Operation), depth);
                 case NpuCallKind.Setup:
-                    var additional = via is null ? Enumerable.Empty<Location>() : new[] { via.Operation.Syntax.GetLocation() };
-                    string through = site.Loops.IsEmpty && via is not null ? $" (it is called from a loop through '{via.Callee!.Name}')" : "";
-                    return Diagnostic.Create(NpuDiagnostics.SetupInLoop, location, additional, SetupName(site.Operation), through);
+                    return JudgeSetup(site, via);
                 default:
                     return null;
             }
@@ -77,7 +75,7 @@ namespace NpuSdk.Analyzers
             string where = direction == 0 ? "after the loop that writes it (before the launch)"
                 : direction == 1 ? "before the loop that reads it (after the launch)"
                 : "outside the loop";
-            var target = site.Loops.IsEmpty || direction < 0 ? null : LoopFixes.SyncHoistTarget(_types, sync, site.Loops, direction);
+            var target = site.Loops.IsEmpty || direction < 0 ? null : LoopFixes.SyncHoistTarget(_types, sync, site.Loops, direction, MayLaunch);
             var properties = direction < 0 ? null : new[] { new KeyValuePair<string, string?>(LoopFixes.DirectionKey, direction == 0 ? "ToDevice" : "FromDevice") };
             string arguments = string.Join(", ", sync.Arguments.Where(a => a.ArgumentKind == ArgumentKind.Explicit).Select(a => a.Syntax.ToString()));
             return Create(NpuDiagnostics.SyncInLoop, sync, target, LoopFixes.Hoist, properties, sync.Instance?.Syntax.ToString() ?? "buffer", arguments, where);
@@ -90,9 +88,26 @@ namespace NpuSdk.Analyzers
             if (creation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
                 what = (subBuffer ? "Sub-buffer" : "Buffer") + " '" + declarator.Symbol.Name + "'";
             var root = Root(creation);
-            var target = site.Loops.IsEmpty ? null : LoopFixes.AllocationHoistTarget(_types, creation, site.Loops, root);
+            var target = site.Loops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, creation, site.Loops, root);
             return Create(NpuDiagnostics.BufferInLoop, creation, target, LoopFixes.Hoist, null, what);
         }
+
+        private Diagnostic JudgeSetup(CallSite site, CallSite? via)
+        {
+            if (site.Loops.IsEmpty)
+            {
+                // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
+                var callSite = new[] { via!.Operation.Syntax.GetLocation() };
+                return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), callSite,
+                    SetupName(site.Operation), $" (it is called from a loop through '{via.Callee!.Name}')");
+            }
+            var target = LoopFixes.DeclarationHoistTarget(_types, site.Operation, site.Loops, Root(site.Operation));
+            return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, SetupName(site.Operation), "");
+        }
+
+        /// <summary>Whether a call in a loop might launch: same-type methods are known, other user code is assumed to.</summary>
+        private bool MayLaunch(IMethodSymbol method) =>
+            !_callsOf.ContainsKey(method.OriginalDefinition) || StartsRuns(method.OriginalDefinition, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
 
         private static Diagnostic Create(DiagnosticDescriptor descriptor, IOperation operation, ILoopOperation? fixTarget, string fix,
             KeyValuePair<string, string?>[]? extra, params object[] arguments)

@@ -20,6 +20,33 @@ public class SetupInLoopTests
     }
 
     [Fact]
+    public async Task SetupInALoopIsHoistedStepByStep()
+    {
+        // Each fix makes the next declaration loop-invariant, so applying them in turn opens everything once.
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    using var d = {|NPU2005:Device.Open()|};
+                    var uuid = {|NPU2005:d.RegisterXclbin("matmul.xclbin")|};
+                    using var c = {|NPU2005:new HwContext(d, uuid)|};
+                    using var k = {|NPU2005:new Kernel(c, "MLIR_AIE")|};
+                    Console.WriteLine(k.Name);
+                }
+        """);
+        var expected = Snippet.InMethod("""
+                using var d = Device.Open();
+                var uuid = d.RegisterXclbin("matmul.xclbin");
+                using var c = new HwContext(d, uuid);
+                using var k = new Kernel(c, "MLIR_AIE");
+                for (int t = 0; t < tiles; t++)
+                {
+                    Console.WriteLine(k.Name);
+                }
+        """);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.SetupInLoopId, expected);
+    }
+
+    [Fact]
     public async Task SetupInAHelperCalledFromALoopIsReportedAtTheSetupWithTheCallSite()
     {
         var diagnostics = await NpuVerifier.VerifyAsync(Snippet.InMethod("""

@@ -20,7 +20,7 @@ public static class NpuVerifier
         new LoopPatternAnalyzer(), new MissingSyncAnalyzer(), new RunStateAnalyzer());
 
     private static readonly ImmutableArray<CodeFixProvider> Fixes = ImmutableArray.Create<CodeFixProvider>(
-        new WaitInLaunchLoopCodeFix(), new SyncInLoopCodeFix(), new BufferInLoopCodeFix(), new MissingSyncCodeFix(), new RunStateCodeFix());
+        new WaitInLaunchLoopCodeFix(), new SyncInLoopCodeFix(), new HoistDeclarationCodeFix(), new MissingSyncCodeFix(), new RunStateCodeFix());
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {

@@ -12,14 +12,15 @@ using NpuSdk.Analyzers;
 namespace NpuSdk.CodeFixes
 {
     /// <summary>
-    /// NPU2003: move a loop-invariant "var b = new Bo(...)" in front of the loop the analyzer chose, so the
-    /// buffer is allocated once and reused by every iteration.
+    /// NPU2003 and NPU2005: move a loop-invariant declaration ("var b = new Bo(...)", "using var device =
+    /// Device.Open()", "var kernel = new Kernel(...)") in front of the loop the analyzer chose, so the buffer
+    /// or the opened object is created once and reused by every iteration.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BufferInLoopCodeFix)), Shared]
-    public sealed class BufferInLoopCodeFix : CodeFixProvider
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HoistDeclarationCodeFix)), Shared]
+    public sealed class HoistDeclarationCodeFix : CodeFixProvider
     {
         /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NpuDiagnostics.BufferInLoopId);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NpuDiagnostics.BufferInLoopId, NpuDiagnostics.SetupInLoopId);
 
         /// <inheritdoc/>
         public override FixAllProvider? GetFixAllProvider() => null;
@@ -35,7 +36,7 @@ namespace NpuSdk.CodeFixes
             var declaration = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<LocalDeclarationStatementSyntax>();
             if (loop is null || declaration is null) return;
             context.RegisterCodeFix(
-                CodeAction.Create("Allocate the buffer once, before the loop", _ =>
+                CodeAction.Create(diagnostic.Id == NpuDiagnostics.BufferInLoopId ? "Allocate the buffer once, before the loop" : "Open it once, before the loop", _ =>
                 {
                     var hoisted = declaration.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
                         .WithAdditionalAnnotations(Formatter.Annotation);
@@ -43,7 +44,7 @@ namespace NpuSdk.CodeFixes
                     newRoot = newRoot.InsertNodesBefore(newRoot.GetCurrentNode(loop)!, new[] { hoisted });
                     newRoot = newRoot.RemoveNode(newRoot.GetCurrentNode(declaration)!, SyntaxRemoveOptions.KeepNoTrivia)!;
                     return Task.FromResult(context.Document.WithSyntaxRoot(newRoot));
-                }, nameof(BufferInLoopCodeFix)),
+                }, nameof(HoistDeclarationCodeFix) + diagnostic.Id),
                 diagnostic);
         }
     }

@@ -23,7 +23,22 @@ namespace NpuSdk.CodeFixes
         {
             if (diagnostic.AdditionalLocations.Count == 0) return null;
             var span = diagnostic.AdditionalLocations[0].SourceSpan;
-            return root.FindNode(span, getInnermostNodeForTie: false) as StatementSyntax;
+            var node = root.FindNode(span, getInnermostNodeForTie: false);
+            return node is GlobalStatementSyntax global ? global.Statement : node as StatementSyntax;
+        }
+
+        /// <summary>
+        /// Inserts a statement before or after an anchor statement; in top-level code the anchor's sibling is the
+        /// enclosing global statement, so the new statement becomes a global statement of its own.
+        /// </summary>
+        public static SyntaxNode Insert(SyntaxNode root, StatementSyntax anchor, StatementSyntax statement, bool before)
+        {
+            if (anchor.Parent is GlobalStatementSyntax global)
+            {
+                var globalStatement = new[] { SyntaxFactory.GlobalStatement(statement) };
+                return before ? root.InsertNodesBefore(global, globalStatement) : root.InsertNodesAfter(global, globalStatement);
+            }
+            return before ? root.InsertNodesBefore(anchor, new[] { statement }) : root.InsertNodesAfter(anchor, new[] { statement });
         }
 
         /// <summary>Adds "using NpuSdk;" when ThrowIfNotCompleted would not be in scope without it.</summary>

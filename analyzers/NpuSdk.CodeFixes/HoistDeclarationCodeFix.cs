@@ -41,7 +41,7 @@ namespace NpuSdk.CodeFixes
                     var hoisted = declaration.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
                         .WithAdditionalAnnotations(Formatter.Annotation);
                     var newRoot = root.TrackNodes(loop, declaration);
-                    newRoot = newRoot.InsertNodesBefore(newRoot.GetCurrentNode(loop)!, new[] { hoisted });
+                    newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, hoisted, before: true);
                     newRoot = newRoot.RemoveNode(newRoot.GetCurrentNode(declaration)!, SyntaxRemoveOptions.KeepNoTrivia)!;
                     return Task.FromResult(context.Document.WithSyntaxRoot(newRoot));
                 }, nameof(HoistDeclarationCodeFix) + diagnostic.Id),

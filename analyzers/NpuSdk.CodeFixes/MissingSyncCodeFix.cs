@@ -28,11 +28,11 @@ namespace NpuSdk.CodeFixes
                 || !diagnostic.Properties.TryGetValue(LoopFixes.DirectionKey, out var direction) || direction is null)
                 return;
             var node = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (!(node?.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement)) return;
+            if (!(node?.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax or GlobalStatementSyntax } statement)) return;
             context.RegisterCodeFix(
                 CodeAction.Create($"Sync '{buffer}' {(direction == "ToDevice" ? "to" : "from")} the device first",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root!.InsertNodesBefore(statement,
-                        new[] { FixSyntax.Statement($"{buffer}.Sync(NpuSdk.SyncDirection.{direction});") }))),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(FixSyntax.Insert(root!, statement,
+                        FixSyntax.Statement($"{buffer}.Sync(NpuSdk.SyncDirection.{direction});"), before: true))),
                     nameof(MissingSyncCodeFix)),
                 diagnostic);
         }

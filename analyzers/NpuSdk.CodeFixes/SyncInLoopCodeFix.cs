@@ -42,7 +42,7 @@ namespace NpuSdk.CodeFixes
                 {
                     var newRoot = root.TrackNodes(loop, statement);
                     var currentLoop = newRoot.GetCurrentNode(loop)!;
-                    newRoot = toDevice ? newRoot.InsertNodesAfter(currentLoop, new[] { wholeBuffer }) : newRoot.InsertNodesBefore(currentLoop, new[] { wholeBuffer });
+                    newRoot = FixSyntax.Insert(newRoot, currentLoop, wholeBuffer, before: !toDevice);
                     newRoot = newRoot.RemoveNode(newRoot.GetCurrentNode(statement)!, SyntaxRemoveOptions.KeepNoTrivia)!;
                     return Task.FromResult(context.Document.WithSyntaxRoot(newRoot));
                 }, nameof(SyncInLoopCodeFix)),

@@ -57,8 +57,8 @@ namespace NpuSdk.CodeFixes
 
             var newRoot = root.TrackNodes(loop, statement);
             newRoot = newRoot.ReplaceNode(newRoot.GetCurrentNode(statement)!, FixSyntax.Statement($"{list}.Add({run.Identifier.ValueText});").WithTriviaFrom(statement));
-            newRoot = newRoot.InsertNodesBefore(newRoot.GetCurrentNode(loop)!, new[] { FixSyntax.Statement($"var {list} = new System.Collections.Generic.List<NpuSdk.Run>();") });
-            newRoot = newRoot.InsertNodesAfter(newRoot.GetCurrentNode(loop)!, new[] { FixSyntax.Statement($"foreach (var {item} in {list}) {perRun};") });
+            newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"var {list} = new System.Collections.Generic.List<NpuSdk.Run>();"), before: true);
+            newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"foreach (var {item} in {list}) {perRun};"), before: false);
             newRoot = FixSyntax.EnsureNpuSdkImport(newRoot, model!, loop.SpanStart);
             return document.WithSyntaxRoot(newRoot);
         }

@@ -95,6 +95,42 @@ public static class NpuVerifier
             Assert.Null(await FirstFixAsync(document, diagnostic));
     }
 
+    /// <summary>
+    /// Applies every offered NPU fix to a multi-file project, one at a time until none is offered, and
+    /// returns the diagnostics before, the fixed files, and the compilation of the fixed files.
+    /// </summary>
+    public static async Task<(ImmutableArray<Diagnostic> Before, IReadOnlyDictionary<string, string> Fixed, Compilation FixedCompilation)> FixEverythingAsync(
+        IReadOnlyDictionary<string, string> files, OutputKind outputKind)
+    {
+        var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(ProjectId.CreateNewId(), VersionStamp.Default, "Sample", "Sample", LanguageNames.CSharp,
+            compilationOptions: CompilationOptions.WithOutputKind(outputKind), parseOptions: ParseOptions, metadataReferences: References.Value));
+        var solution = project.Solution;
+        foreach (var (name, text) in files)
+            solution = solution.AddDocument(DocumentId.CreateNewId(project.Id), name, SourceText.From(text));
+        var before = await AnalyzeAsync((await solution.GetProject(project.Id)!.GetCompilationAsync())!);
+        for (int round = 0; ; round++)
+        {
+            Assert.True(round < 50, "Fixes keep offering themselves.");
+            var current = solution.GetProject(project.Id)!;
+            CodeAction? action = null;
+            foreach (var diagnostic in await AnalyzeAsync((await current.GetCompilationAsync())!))
+            {
+                action = await FirstFixAsync(current.GetDocument(diagnostic.Location.SourceTree)!, diagnostic);
+                if (action is not null) break;
+            }
+            if (action is null) break;
+            var operations = await action.GetOperationsAsync(CancellationToken.None);
+            solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        }
+        var fixedProject = solution.GetProject(project.Id)!;
+        var fixedFiles = new Dictionary<string, string>();
+        foreach (var document in fixedProject.Documents) fixedFiles[document.Name] = (await document.GetTextAsync()).ToString();
+        return (before, fixedFiles, (await fixedProject.GetCompilationAsync())!);
+    }
+
+    public static void AssertCompiles(Compilation compilation) => AssertCompiles(compilation, "(project)");
+
     public static CSharpCompilation Compile(string source, bool withRuntime)
     {
         var references = withRuntime ? References.Value : References.Value.Where(r => !r.Display!.Contains("NpuSdk")).ToImmutableArray();

@@ -15,7 +15,7 @@ namespace NpuSdk.CodeFixes
         public static StatementSyntax Statement(string text) =>
             SyntaxFactory.ParseStatement(text)
                 .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
-                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                .WithTrailingTrivia(SyntaxFactory.ElasticMarker)
                 .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
 
         /// <summary>The loop statement the analyzer chose as the fix's boundary (the first additional location).</summary>
@@ -29,16 +29,16 @@ namespace NpuSdk.CodeFixes
 
         /// <summary>
         /// Inserts a statement before or after an anchor statement; in top-level code the anchor's sibling is the
-        /// enclosing global statement, so the new statement becomes a global statement of its own.
+        /// enclosing global statement, so the new statement becomes a global statement of its own. A statement
+        /// inserted before takes over the anchor's leading comment, which describes the step as a whole.
         /// </summary>
         public static SyntaxNode Insert(SyntaxNode root, StatementSyntax anchor, StatementSyntax statement, bool before)
         {
-            if (anchor.Parent is GlobalStatementSyntax global)
-            {
-                var globalStatement = new[] { SyntaxFactory.GlobalStatement(statement) };
-                return before ? root.InsertNodesBefore(global, globalStatement) : root.InsertNodesAfter(global, globalStatement);
-            }
-            return before ? root.InsertNodesBefore(anchor, new[] { statement }) : root.InsertNodesAfter(anchor, new[] { statement });
+            SyntaxNode sibling = anchor.Parent is GlobalStatementSyntax global ? global : anchor;
+            SyntaxNode inserted = anchor.Parent is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(statement) : statement;
+            if (!before) return root.InsertNodesAfter(sibling, new[] { inserted });
+            inserted = inserted.WithLeadingTrivia(sibling.GetLeadingTrivia());
+            return root.ReplaceNode(sibling, new[] { inserted, sibling.WithLeadingTrivia(SyntaxFactory.ElasticMarker) });
         }
 
         /// <summary>Adds "using NpuSdk;" when ThrowIfNotCompleted would not be in scope without it.</summary>

@@ -38,7 +38,7 @@ namespace NpuSdk.CodeFixes
             context.RegisterCodeFix(
                 CodeAction.Create(diagnostic.Id == NpuDiagnostics.BufferInLoopId ? "Allocate the buffer once, before the loop" : "Open it once, before the loop", _ =>
                 {
-                    var hoisted = declaration.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                    var hoisted = declaration.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker)
                         .WithAdditionalAnnotations(Formatter.Annotation);
                     var newRoot = root.TrackNodes(loop, declaration);
                     newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, hoisted, before: true);

@@ -15,10 +15,11 @@ public sealed class XclbinFile
 
     internal XclbinFile(byte[] data, string? sourceName, XclbinHeader header, IReadOnlyList<XclbinSection> sections,
         IReadOnlyList<MemoryBank> memoryBanks, IReadOnlyList<IpInstance> ipLayout, IReadOnlyList<Connection> connectivity,
-        IReadOnlyList<XclbinKernel> kernels)
+        IReadOnlyList<XclbinKernel> kernels, IReadOnlyList<MemoryBank> groupTopology, IReadOnlyList<Connection> groupConnectivity)
     {
         _data = data; SourceName = sourceName; Header = header; Sections = sections; MemoryBanks = memoryBanks;
         IpLayout = ipLayout; Connectivity = connectivity; Kernels = kernels;
+        GroupTopology = groupTopology; GroupConnectivity = groupConnectivity;
     }
 
     /// <summary>The file name it was read from, when known.</summary>
@@ -35,7 +36,14 @@ public sealed class XclbinFile
     public IReadOnlyList<IpInstance> IpLayout { get; }
     /// <summary>CONNECTIVITY entries; empty when the section is absent.</summary>
     public IReadOnlyList<Connection> Connectivity { get; }
-    /// <summary>Kernels from EMBEDDED_METADATA, with memory groups from CONNECTIVITY.</summary>
+    /// <summary>
+    /// The memory groups argument group ids index: ASK_GROUP_TOPOLOGY, or MEM_TOPOLOGY when that is absent
+    /// or empty (as XRT falls back).
+    /// </summary>
+    public IReadOnlyList<MemoryBank> GroupTopology { get; }
+    /// <summary>ASK_GROUP_CONNECTIVITY, or CONNECTIVITY when that is absent or empty: what group ids come from.</summary>
+    public IReadOnlyList<Connection> GroupConnectivity { get; }
+    /// <summary>Kernels from EMBEDDED_METADATA, with memory groups from <see cref="GroupConnectivity"/>.</summary>
     public IReadOnlyList<XclbinKernel> Kernels { get; }
 
     /// <summary>The file's bytes, as read (for handing the same image to XRT).</summary>

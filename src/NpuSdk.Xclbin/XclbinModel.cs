@@ -216,9 +216,17 @@ public sealed class XclbinKernelArg
 {
     /// <summary>Creates an argument.</summary>
     public XclbinKernelArg(int index, string name, AddressQualifier addressQualifier, string hostType, ulong offset, ulong size, int? memoryGroup)
+        : this(index, name, addressQualifier, hostType, offset, size, memoryGroup is int g ? new[] { g } : new int[0])
+    {
+    }
+
+    /// <summary>Creates an argument connected to several memory groups (the union over the kernel's compute units).</summary>
+    public XclbinKernelArg(int index, string name, AddressQualifier addressQualifier, string hostType, ulong offset, ulong size, IReadOnlyList<int> memoryGroups)
     {
         Index = index; Name = name; AddressQualifier = addressQualifier; HostType = hostType;
-        Offset = offset; Size = size; MemoryGroup = memoryGroup;
+        Offset = offset; Size = size;
+        MemoryGroups = memoryGroups ?? throw new ArgumentNullException(nameof(memoryGroups));
+        MemoryGroup = memoryGroups.Count > 0 ? memoryGroups[0] : null;
     }
 
     /// <summary>Argument index (<c>id</c>).</summary>
@@ -235,8 +243,13 @@ public sealed class XclbinKernelArg
     public ulong Offset { get; }
     /// <summary>Size of the argument in bytes.</summary>
     public ulong Size { get; }
-    /// <summary>For buffer arguments, the memory group CONNECTIVITY connects it to; null if none.</summary>
+    /// <summary>
+    /// The memory group the connectivity connects it to (the lowest, when several); null if none. XRT reads
+    /// ASK_GROUP_CONNECTIVITY when present and CONNECTIVITY otherwise; so does the reader.
+    /// </summary>
     public int? MemoryGroup { get; }
+    /// <summary>Every memory group the argument is connected to, ascending (XRT's <c>arg.get_mems()</c>).</summary>
+    public IReadOnlyList<int> MemoryGroups { get; }
 }
 
 /// <summary>A kernel with its arguments in index order, and the IP instances that implement it.</summary>

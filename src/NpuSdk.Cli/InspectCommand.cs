@@ -1,0 +1,61 @@
+using NpuSdk.Xclbin;
+
+namespace NpuSdk.Cli;
+
+/// <summary><c>npu inspect FILE [--json]</c>: summarises an xclbin or an instruction stream.</summary>
+internal static class InspectCommand
+{
+    internal static int Run(string path, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return BadFile(stderr, $"{path}: no such file");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return BadFile(stderr, $"{path}: cannot read: {ex.Message}");
+        }
+
+        string name = Path.GetFileName(path);
+        try
+        {
+            if (IsInstructionFile(path, data))
+            {
+                var format = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? InstructionFileFormat.Binary : InstructionFileFormat.Text;
+                var stream = InstructionStream.Parse(data, format, name);
+                stdout.Write(json ? InstructionReport.Json(stream) : InstructionReport.Text(stream));
+            }
+            else
+            {
+                var xclbin = XclbinFile.Read(data, name);
+                stdout.Write(json ? XclbinJsonReport.Write(xclbin) : XclbinTextReport.Write(xclbin));
+            }
+            return NpuCommandLine.Ok;
+        }
+        catch (XclbinFormatException ex)
+        {
+            return BadFile(stderr, ex.Message);
+        }
+    }
+
+    /// <summary>An xclbin is recognised by its magic; other .txt/.bin files are instruction streams.</summary>
+    private static bool IsInstructionFile(string path, byte[] data)
+    {
+        bool xclbinMagic = data.Length >= 7 && data.AsSpan(0, 7).SequenceEqual("xclbin2"u8);
+        if (xclbinMagic) return false;
+        string ext = Path.GetExtension(path);
+        return ext.Equals(".txt", StringComparison.OrdinalIgnoreCase) || ext.Equals(".bin", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>One line on stderr, whatever the message holds.</summary>
+    private static int BadFile(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("npu: error: " + message.Replace("\r", " ").Replace("\n", " "));
+        return NpuCommandLine.BadFile;
+    }
+}

@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace NpuSdk.Xclbin;
+
+/// <summary>One kernel's arguments as EMBEDDED_METADATA declares them, before memory groups are attached.</summary>
+internal sealed class KernelMetadata
+{
+    internal KernelMetadata(string name, List<ArgMetadata> arguments) { Name = name; Arguments = arguments; }
+    internal string Name { get; }
+    internal List<ArgMetadata> Arguments { get; }
+}
+
+/// <summary>One argument as written in the XML (multi-component arguments already merged).</summary>
+internal sealed class ArgMetadata
+{
+    internal ArgMetadata(int index, string name, AddressQualifier qualifier, string hostType, ulong offset, ulong size)
+    {
+        Index = index; Name = name; Qualifier = qualifier; HostType = hostType; Offset = offset; Size = size;
+    }
+    internal int Index { get; }
+    internal string Name { get; }
+    internal AddressQualifier Qualifier { get; }
+    internal string HostType { get; }
+    internal ulong Offset { get; set; }
+    internal ulong Size { get; set; }
+}
+
+/// <summary>
+/// Reads kernels and arguments from the EMBEDDED_METADATA XML the way XRT's <c>xclbin_parser.cpp</c> does:
+/// kernels under the first <c>project/platform/device/core</c>; numbers parsed like <c>std::stoul(s, 0, 0)</c>
+/// (<c>0x</c> hex, leading-0 octal, else decimal); an argument with an empty <c>id</c> is an OpenCL runtime
+/// argument and is not a kernel argument; arguments are stably sorted by id and components with the same id
+/// merged (sizes added, lowest offset); the ids must then run 0..n-1; a missing <c>type</c> reads as
+/// <c>no-type</c>.
+/// </summary>
+internal static class XclbinMetadata
+{
+    private const string Section = "EMBEDDED_METADATA";
+
+    internal static List<KernelMetadata> Read(byte[] d, XclbinSection s, string? source)
+    {
+        var kernels = new List<KernelMetadata>();
+        if (s.Size == 0) return kernels;
+
+        // xclbinutil may NUL-terminate the XML; the terminator is not part of the document.
+        int length = (int)s.Size;
+        while (length > 0 && d[(long)s.Offset + length - 1] == 0) length--;
+        string text = Encoding.UTF8.GetString(d, (int)s.Offset, length);
+        var doc = Parse(text, (long)s.Offset, source);
+
+        var core = Path(doc.Root, "project", "platform", "device", "core");
+        if (core is null)
+            throw Error(s, "the XML has no project/platform/device/core element, where kernels are declared", source);
+
+        foreach (var kernel in core.Elements("kernel"))
+        {
+            string name = (string?)kernel.Attribute("name")
+                ?? throw Error(s, "a <kernel> element has no name attribute", source);
+            kernels.Add(new KernelMetadata(name, ReadArguments(kernel, name, s, source)));
+        }
+        return kernels;
+    }
+
+    private static XDocument Parse(string text, long sectionOffset, string? source)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersFromEntities = 1024,
+        };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), settings);
+            return XDocument.Load(reader);
+        }
+        catch (XmlException ex)
+        {
+            long at = sectionOffset + ByteOffsetOf(text, ex.LineNumber, ex.LinePosition);
+            throw new XclbinFormatException(Section, at, "malformed XML: " + ex.Message, source, ex);
+        }
+    }
+
+    /// <summary>UTF-8 byte offset of a 1-based line and column, clamped to the text (for error messages).</summary>
+    private static long ByteOffsetOf(string text, int line, int column)
+    {
+        int index = 0;
+        for (int l = 1; l < line && index < text.Length; l++)
+        {
+            int nl = text.IndexOf('\n', index);
+            if (nl < 0) { index = text.Length; break; }
+            index = nl + 1;
+        }
+        index = Math.Min(text.Length, index + Math.Max(0, column - 1));
+        return Encoding.UTF8.GetByteCount(text.Substring(0, index));
+    }
+
+    private static XElement? Path(XElement? root, string rootName, params string[] children)
+    {
+        if (root is null || root.Name.LocalName != rootName) return null;
+        XElement? e = root;
+        foreach (var child in children)
+        {
+            e = e.Element(child);
+            if (e is null) return null;
+        }
+        return e;
+    }
+
+    private static List<ArgMetadata> ReadArguments(XElement kernel, string kernelName, XclbinSection s, string? source)
+    {
+        var args = new List<ArgMetadata>();
+        foreach (var arg in kernel.Elements("arg"))
+        {
+            string argName = (string?)arg.Attribute("name")
+                ?? throw Error(s, $"kernel '{kernelName}': an <arg> element has no name attribute", source);
+            string where = $"kernel '{kernelName}' argument '{argName}'";
+            string id = Required(arg, "id", where, s, source);
+            if (id.Length == 0) continue; // OpenCL runtime-info argument: XRT gives it no index and no kernel arg.
+
+            ulong index = Number(id, "id", where, s, source);
+            if (index > int.MaxValue)
+                throw Error(s, $"{where}: id {id} is not a valid argument index", source);
+            ulong qualifier = Number(Required(arg, "addressQualifier", where, s, source), "addressQualifier", where, s, source);
+            if (qualifier > int.MaxValue)
+                throw Error(s, $"{where}: addressQualifier {qualifier} is not a valid address qualifier", source);
+
+            args.Add(new ArgMetadata((int)index, argName, (AddressQualifier)(int)qualifier,
+                (string?)arg.Attribute("type") ?? "no-type",
+                Number(Required(arg, "offset", where, s, source), "offset", where, s, source),
+                Number(Required(arg, "size", where, s, source), "size", where, s, source)));
+        }
+
+        // Stable: components of a multi-component argument keep their written order.
+        var sorted = args.Select((a, order) => (a, order)).OrderBy(p => p.a.Index).ThenBy(p => p.order).Select(p => p.a).ToList();
+        var merged = new List<ArgMetadata>();
+        foreach (var a in sorted)
+        {
+            if (merged.Count > 0 && merged[merged.Count - 1].Index == a.Index)
+            {
+                var first = merged[merged.Count - 1];
+                first.Size = unchecked(first.Size + a.Size);
+                first.Offset = Math.Min(first.Offset, a.Offset);
+                continue;
+            }
+            if (a.Index != merged.Count)
+                throw Error(s, $"kernel '{kernelName}': argument ids must run 0..n-1, but after {merged.Count} argument(s) the next id is {a.Index} ('{a.Name}')", source);
+            merged.Add(a);
+        }
+        return merged;
+    }
+
+    private static string Required(XElement arg, string attribute, string where, XclbinSection s, string? source) =>
+        (string?)arg.Attribute(attribute) ?? throw Error(s, $"{where} has no {attribute} attribute", source);
+
+    /// <summary>Parses like C's <c>strtoul(s, 0, 0)</c>, but rejects trailing text instead of ignoring it.</summary>
+    private static ulong Number(string text, string attribute, string where, XclbinSection s, string? source)
+    {
+        string t = text.Trim();
+        int radix = 10;
+        int start = 0;
+        if (t.Length > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) { radix = 16; start = 2; }
+        else if (t.Length > 1 && t[0] == '0') { radix = 8; start = 1; }
+
+        ulong value = 0;
+        bool any = false;
+        for (int i = start; i < t.Length; i++)
+        {
+            int digit = DigitValue(t[i]);
+            if (digit < 0 || digit >= radix)
+                throw Error(s, $"{where}: {attribute}=\"{text}\" is not a number", source);
+            ulong next = unchecked(value * (ulong)radix + (ulong)digit);
+            if ((next - (ulong)digit) / (ulong)radix != value)
+                throw Error(s, $"{where}: {attribute}=\"{text}\" is too large", source);
+            value = next;
+            any = true;
+        }
+        if (!any)
+            throw Error(s, $"{where}: {attribute}=\"{text}\" is not a number", source);
+        return value;
+    }
+
+    private static int DigitValue(char c) =>
+        c >= '0' && c <= '9' ? c - '0' :
+        c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+        c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+    private static XclbinFormatException Error(XclbinSection s, string problem, string? source) =>
+        new(Section, (long)s.Offset, problem, source);
+}

@@ -28,10 +28,7 @@ public class PerTileSampleTests
 
     private static Dictionary<string, string> SampleFiles()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NpuSdk.sln"))) directory = directory.Parent;
-        Assert.True(directory is not null, $"No NpuSdk.sln above {AppContext.BaseDirectory}.");
-        var sample = Path.Combine(directory!.FullName, "samples", "PerTileStyle");
+        var sample = Path.Combine(Repository.Root, "samples", "PerTileStyle");
         var files = Directory.GetFiles(sample, "*.cs").ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
         // What ImplicitUsings gives the sample project.
         files["GlobalUsings.cs"] = "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic;";

@@ -59,14 +59,52 @@ namespace NpuSdk.Analyzers
             }
         }
 
-        /// <summary>A wait counts when the loop iteration that runs it also starts runs.</summary>
+        /// <summary>
+        /// A wait counts when the loop iteration that runs it also starts the very run it waits for. Waiting for
+        /// a run started earlier (the oldest of a bounded in-flight window) keeps the others running, so it is
+        /// not reported.
+        /// </summary>
         private Diagnostic? JudgeWait(IInvocationOperation wait, CallSite site)
         {
-            bool iterationStartsRuns = site.Loops.IsEmpty ? StartsRuns(site.Owner, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)) : LoopStartsRuns(site.Loops[0]);
-            if (!iterationStartsRuns) return null;
+            IOperation iteration = site.Loops.IsEmpty ? Root(wait) : site.Loops[0];
+            if (!StartsInIteration(wait.Instance, iteration)) return null;
             var text = wait.Syntax.ToString();
             var target = site.Loops.IsEmpty ? null : LoopFixes.WaitMoveTarget(_types, wait, site.Loops[0]);
             return Create(NpuDiagnostics.WaitInLaunchLoop, wait, target, LoopFixes.WaitAfterLoop, null, text);
+        }
+
+        /// <summary>
+        /// True when the run is launched in the iteration: "kernel.Start(...).Wait()", or a run variable that the
+        /// iteration starts ("run.Start()") or assigns from "kernel.Start(...)".
+        /// </summary>
+        private bool StartsInIteration(IOperation? run, IOperation iteration)
+        {
+            while (run is IConversionOperation conversion) run = conversion.Operand;
+            if (run is IInvocationOperation launch) return _types.Classify(launch) == NpuCallKind.Launch;
+            var symbol = LoopFixes.BufferSymbol(run);
+            if (symbol is null) return false;
+            foreach (var op in iteration.Descendants())
+            {
+                switch (op)
+                {
+                    case IInvocationOperation start when _types.Classify(start) == NpuCallKind.Launch
+                        && SymbolEqualityComparer.Default.Equals(LoopFixes.BufferSymbol(start.Instance), symbol):
+                        return true;
+                    case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
+                        when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol) && IsLaunch(initializer.Value):
+                        return true;
+                    case ISimpleAssignmentOperation assignment
+                        when SymbolEqualityComparer.Default.Equals(LoopFixes.BufferSymbol(assignment.Target), symbol) && IsLaunch(assignment.Value):
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        private bool IsLaunch(IOperation value)
+        {
+            while (value is IConversionOperation conversion) value = conversion.Operand;
+            return value is IInvocationOperation call && _types.Classify(call) == NpuCallKind.Launch;
         }
 
         private Diagnostic JudgeSync(IInvocationOperation sync, CallSite site)
@@ -152,10 +190,6 @@ namespace NpuSdk.Analyzers
             _startsRuns[method] = starts;
             return starts;
         }
-
-        private bool LoopStartsRuns(ILoopOperation loop) =>
-            _sites.Any(s => s.Loops.Contains(loop)
-                && (s.Kind == NpuCallKind.Launch || (s.Callee is not null && StartsRuns(s.Callee, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))));
 
         /// <summary>
         /// A buffer stored in an array, a collection or a field is kept for later iterations or calls: that loop

@@ -96,6 +96,48 @@ public class WaitInLaunchLoopTests
     }
 
     [Fact]
+    public async Task WaitForTheOldestRunOfABoundedWindowIsNotReported()
+    {
+        // The in-flight window pattern: the wait is for a run started in an earlier iteration, others keep running.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var inFlight = new Queue<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    if (inFlight.Count == 8)
+                    {
+                        var oldest = inFlight.Dequeue();
+                        oldest.Wait().ThrowIfNotCompleted();
+                    }
+                    inFlight.Enqueue(kernel.Start(3UL, instr, 7u, input, output));
+                }
+                while (inFlight.Count > 0) inFlight.Dequeue().Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task ReusedRunStartedAndWaitedEachIterationIsReported()
+    {
+        await NpuVerifier.VerifyNoFixAsync(Snippet.InMethod("""
+                var run = new Run(kernel);
+                run.SetArg(3, input);
+                for (int t = 0; t < tiles; t++)
+                {
+                    run.Start();
+                    {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
+                }
+        """), NpuDiagnostics.WaitInLaunchLoopId);
+    }
+
+    [Fact]
+    public async Task LaunchAndWaitInOneExpressionIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                    {|NPU2001:kernel.Start(3UL, instr, 7u, input, output).Wait()|}.ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
     public async Task RunListWaitPerBatchIsNotARunWait()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

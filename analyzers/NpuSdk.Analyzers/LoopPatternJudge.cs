@@ -223,7 +223,7 @@ namespace NpuSdk.Analyzers
 
         private static string SetupName(IOperation setup) => setup switch
         {
-            IObjectCreationOperation creation => "new " + creation.Type!.Name + "(...)",
+            IObjectCreationOperation creation => "'new " + creation.Type!.Name + "(...)'",
             IInvocationOperation invocation => "'" + invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name + "'",
             _ => setup.Syntax.ToString(),
         };

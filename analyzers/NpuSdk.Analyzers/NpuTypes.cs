@@ -38,8 +38,7 @@ namespace NpuSdk.Analyzers
     internal sealed class NpuTypes
     {
         private NpuTypes(Compilation compilation, INamedTypeSymbol device, INamedTypeSymbol bo, INamedTypeSymbol run,
-            INamedTypeSymbol runList, INamedTypeSymbol kernel, INamedTypeSymbol hwContext, INamedTypeSymbol syncDirection,
-            INamedTypeSymbol commandState)
+            INamedTypeSymbol runList, INamedTypeSymbol kernel, INamedTypeSymbol hwContext, INamedTypeSymbol commandState)
         {
             Compilation = compilation;
             Device = device;
@@ -48,7 +47,6 @@ namespace NpuSdk.Analyzers
             RunList = runList;
             Kernel = kernel;
             HwContext = hwContext;
-            SyncDirection = syncDirection;
             CommandState = commandState;
         }
 
@@ -59,7 +57,6 @@ namespace NpuSdk.Analyzers
         public INamedTypeSymbol RunList { get; }
         public INamedTypeSymbol Kernel { get; }
         public INamedTypeSymbol HwContext { get; }
-        public INamedTypeSymbol SyncDirection { get; }
         public INamedTypeSymbol CommandState { get; }
 
         public static NpuTypes? Resolve(Compilation compilation)
@@ -70,12 +67,11 @@ namespace NpuSdk.Analyzers
             var runList = compilation.GetTypeByMetadataName("NpuSdk.RunList");
             var kernel = compilation.GetTypeByMetadataName("NpuSdk.Kernel");
             var hwContext = compilation.GetTypeByMetadataName("NpuSdk.HwContext");
-            var syncDirection = compilation.GetTypeByMetadataName("NpuSdk.SyncDirection");
             var commandState = compilation.GetTypeByMetadataName("NpuSdk.CommandState");
             if (device is null || bo is null || run is null || runList is null || kernel is null || hwContext is null
-                || syncDirection is null || commandState is null)
+                || commandState is null)
                 return null;
-            return new NpuTypes(compilation, device, bo, run, runList, kernel, hwContext, syncDirection, commandState);
+            return new NpuTypes(compilation, device, bo, run, runList, kernel, hwContext, commandState);
         }
 
         /// <summary>Classifies an invocation or object creation; None for anything that is not an SDK call the rules know.</summary>

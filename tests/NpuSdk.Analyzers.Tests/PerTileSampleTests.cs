@@ -12,7 +12,7 @@ public class PerTileSampleTests
     [Fact]
     public async Task SampleWarnsAndTheFixesRemoveEveryWarning()
     {
-        var (before, fixedFiles, fixedCompilation) = await NpuVerifier.FixEverythingAsync(SampleFiles(), OutputKind.ConsoleApplication);
+        var (before, fixedFiles, fixedCompilation) = await NpuVerifier.FixEverythingAsync(Repository.PerTileSampleFiles(), OutputKind.ConsoleApplication);
 
         var ids = before.Select(d => d.Id).Order().ToList();
         Assert.Equal(new[] { "NPU2001", "NPU2002", "NPU2002", "NPU2005", "NPU2005", "NPU2005", "NPU2005", "NPU2007" }, ids);
@@ -24,14 +24,5 @@ public class PerTileSampleTests
         Assert.Contains("startedRuns.Add(run);", matmul);
         Assert.Contains("input.Sync(SyncDirection.ToDevice);", matmul);
         Assert.Contains("output.Sync(SyncDirection.FromDevice);", matmul);
-    }
-
-    private static Dictionary<string, string> SampleFiles()
-    {
-        var sample = Path.Combine(Repository.Root, "samples", "PerTileStyle");
-        var files = Directory.GetFiles(sample, "*.cs").ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
-        // What ImplicitUsings gives the sample project.
-        files["GlobalUsings.cs"] = "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic;";
-        return files;
     }
 }

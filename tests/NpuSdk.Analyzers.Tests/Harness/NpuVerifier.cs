@@ -129,6 +129,11 @@ public static class NpuVerifier
         return (before, fixedFiles, (await fixedProject.GetCompilationAsync())!);
     }
 
+    /// <summary>Compiles several files into one assembly.</summary>
+    public static CSharpCompilation CompileProject(IReadOnlyDictionary<string, string> files, OutputKind outputKind) =>
+        CSharpCompilation.Create("Sample", files.Select(f => CSharpSyntaxTree.ParseText(f.Value, ParseOptions, f.Key)), References.Value,
+            CompilationOptions.WithOutputKind(outputKind));
+
     public static void AssertCompiles(Compilation compilation) => AssertCompiles(compilation, "(project)");
 
     public static CSharpCompilation Compile(string source, bool withRuntime)

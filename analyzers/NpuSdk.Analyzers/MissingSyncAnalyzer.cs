@@ -39,7 +39,15 @@ namespace NpuSdk.Analyzers
             if (!body.Descendants().Any(op => op is IInvocationOperation call && types.Classify(call) == NpuCallKind.Launch)) return;
             var graph = context.GetControlFlowGraph();
             var facts = new BufferFacts(types, body);
+            AnalyzeGraph(graph, facts, context);
+        }
+
+        /// <summary>The method's graph and, each on its own, the graphs of its local functions.</summary>
+        private static void AnalyzeGraph(ControlFlowGraph graph, BufferFacts facts, OperationAnalysisContext context)
+        {
             new SyncFlow(graph, facts).Run(context.ReportDiagnostic);
+            foreach (var localFunction in graph.LocalFunctions)
+                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), facts, context);
         }
     }
 

@@ -156,4 +156,17 @@ public class MissingSyncTests
                 input.Read(new byte[4]);
         """));
     }
+
+    [Fact]
+    public async Task LocalFunctionsAreAnalyzedOnTheirOwn()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                Launch();
+                void Launch()
+                {
+                    input.Write(data);
+                    {|NPU2006:kernel.Start(3UL, instr, 7u, input, output)|}.Wait().ThrowIfNotCompleted();
+                }
+        """));
+    }
 }

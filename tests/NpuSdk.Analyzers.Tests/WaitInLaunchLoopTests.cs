@@ -59,6 +59,27 @@ public class WaitInLaunchLoopTests
     }
 
     [Fact]
+    public async Task PerTileLocalFunctionCalledFromTheLoopIsReported()
+    {
+        // A line-for-line port may keep matmul_tile as a local function.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int i = 0; i < tiles; i++)
+                    for (int j = 0; j < tiles; j++)
+                        Tile();
+
+                void Tile()
+                {
+                    input.Write(data);
+                    {|NPU2002:input.Sync(SyncDirection.ToDevice)|};
+                    var run = {|NPU2004:kernel.Start(3UL, instr, 7u, input, output)|};
+                    {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
+                    {|NPU2002:output.Sync(SyncDirection.FromDevice)|};
+                    output.Read(data);
+                }
+        """));
+    }
+
+    [Fact]
     public async Task WaitFollowedByReadsInTheIterationHasNoFix()
     {
         // Moving the wait would let the sync and read see an unfinished run.

@@ -22,8 +22,9 @@ namespace NpuSdk.Analyzers
 
         /// <summary>
         /// NPU2002: the outermost enclosing loop that a sync of a loop-invariant buffer can move out of. The
-        /// loop must not launch (a launch between per-tile syncs needs them) nor call user code that might,
-        /// nor sync the same buffer the other way.
+        /// loop must not launch or wait (a launch between per-tile syncs needs them, and a sync from the device
+        /// must follow the wait for the run that wrote the tile), nor call user code that might launch, nor sync
+        /// the same buffer the other way.
         /// </summary>
         public static ILoopOperation? SyncHoistTarget(NpuTypes types, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
         {
@@ -37,6 +38,7 @@ namespace NpuSdk.Analyzers
                 bool blocked = loop.Descendants().Any(op =>
                     op is IInvocationOperation call
                     && (types.Classify(call) == NpuCallKind.Launch
+                        || types.Classify(call) == NpuCallKind.RunWait || types.Classify(call) == NpuCallKind.RunListWait
                         || (IsUserCode(types, call.TargetMethod) && mayLaunch(call.TargetMethod))
                         || (types.Classify(call) == NpuCallKind.Sync && SymbolEqualityComparer.Default.Equals(BufferSymbol(call.Instance), buffer)
                             && ConstantDirection(call) != direction)));
@@ -87,8 +89,9 @@ namespace NpuSdk.Analyzers
 
         /// <summary>
         /// NPU2001: the loop after which the waits can move, when the fix keeps the program's meaning: the run is a
-        /// fresh local of the loop body (not a using), and its wait (optionally checked with
-        /// ThrowIfNotCompleted) is the body's last statement, so nothing in the iteration reads its results.
+        /// fresh local of the loop body (not a using), its wait (optionally checked with ThrowIfNotCompleted) is
+        /// the body's last statement, so nothing in the iteration reads its results, and no iteration touches a
+        /// buffer that an earlier, still running, run may be using.
         /// </summary>
         public static ILoopOperation? WaitMoveTarget(NpuTypes types, IInvocationOperation wait, ILoopOperation innermost)
         {
@@ -99,6 +102,12 @@ namespace NpuSdk.Analyzers
             if (!(expression.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation body)) return null;
             if (!ReferenceEquals(body, innermost.Body) || !ReferenceEquals(body.Operations.Last(), statement)) return null;
             if (!(innermost.Parent is IBlockOperation)) return null;
+            // With the waits moved out, the next iteration runs while earlier runs still read their buffers:
+            // an iteration that writes, maps or syncs a buffer (or calls code that might) would race them.
+            if (innermost.Descendants().Any(op => op is IInvocationOperation call
+                && (IsUserCode(types, call.TargetMethod)
+                    || types.Classify(call) is NpuCallKind.HostWrite or NpuCallKind.Map or NpuCallKind.Sync)))
+                return null;
             if (!(wait.Instance is ILocalReferenceOperation runReference)) return null;
             var declarator = body.Descendants().OfType<IVariableDeclaratorOperation>()
                 .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, runReference.Local));

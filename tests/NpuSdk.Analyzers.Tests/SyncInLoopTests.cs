@@ -70,6 +70,25 @@ public class SyncInLoopTests
     }
 
     [Fact]
+    public async Task SyncAfterAWaitInTheSameIterationHasNoFix()
+    {
+        // Each tile's sync must follow the wait for the run that wrote it: moving it before the loop would
+        // read results that are not there yet.
+        var markup = Snippet.InMethod("""
+                var runs = new List<Run>();
+                for (int t = 0; t < tiles; t++) runs.Add(kernel.Start(3UL, instr, 7u, input, output));
+                var tile = new byte[64];
+                for (int t = 0; t < tiles; t++)
+                {
+                    runs[t].Wait().ThrowIfNotCompleted();
+                    {|NPU2002:output.Sync(SyncDirection.FromDevice, 64, (ulong)(t * 64))|};
+                    output.Read(tile, (ulong)(t * 64));
+                }
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.SyncInLoopId);
+    }
+
+    [Fact]
     public async Task OneSyncOutsideTheLoopIsNotReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

@@ -97,6 +97,22 @@ public class WaitInLaunchLoopTests
     }
 
     [Fact]
+    public async Task IterationThatRefillsASharedBufferHasNoFix()
+    {
+        // Without the wait, the next iteration would overwrite the input while the previous run reads it.
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    input.Write(data);
+                    {|NPU2002:input.Sync(SyncDirection.ToDevice)|};
+                    var run = kernel.Start(3UL, instr, 7u, input, output);
+                    {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
+                }
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId);
+    }
+
+    [Fact]
     public async Task WaitAfterTheLoopIsNotReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

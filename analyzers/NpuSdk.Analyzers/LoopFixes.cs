@@ -82,6 +82,8 @@ namespace NpuSdk.Analyzers
             {
                 if (!(loop.Parent is IBlockOperation)) break;
                 if (!inputs.All(input => IsInvariant(types, input, loop))) break;
+                // Runs left in flight across iterations would share the one hoisted buffer.
+                if (types.IsBo(local.Type) && LaunchesWithoutWaiting(types, loop)) break;
                 hoistTarget = loop;
             }
             return hoistTarget;
@@ -115,6 +117,12 @@ namespace NpuSdk.Analyzers
             for (var parent = declarator.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
                 if (parent is IUsingDeclarationOperation || parent is IUsingOperation) return null;
             return innermost;
+        }
+
+        private static bool LaunchesWithoutWaiting(NpuTypes types, ILoopOperation loop)
+        {
+            var kinds = loop.Descendants().OfType<IInvocationOperation>().Select(types.Classify).ToList();
+            return kinds.Contains(NpuCallKind.Launch) && !kinds.Contains(NpuCallKind.RunWait) && !kinds.Contains(NpuCallKind.RunListWait);
         }
 
         /// <summary>The value of a Sync call's direction argument when it is a constant, else -1.</summary>

@@ -192,20 +192,29 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
-        /// A buffer stored in an array, a collection or a field is kept for later iterations or calls: that loop
-        /// builds a launch plan (one sub-buffer per invocation), it does not allocate per tile.
+        /// A buffer stored in an array, a collection or a field (directly, or through the local it initializes)
+        /// is kept for later iterations or calls: that loop builds a launch plan (one sub-buffer per
+        /// invocation), it does not allocate per tile.
         /// </summary>
         private static bool OutlivesIteration(IOperation creation)
         {
-            var parent = creation.Parent;
+            if (IsStored(creation)) return true;
+            if (!(creation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })) return false;
+            return Root(creation).Descendants().Any(op => op is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol) && IsStored(reference));
+        }
+
+        private static bool IsStored(IOperation value)
+        {
+            var parent = value.Parent;
             while (parent is IConversionOperation) parent = parent.Parent;
             switch (parent)
             {
-                case ISimpleAssignmentOperation assignment:
+                case ISimpleAssignmentOperation assignment when !ReferenceEquals(assignment.Target, value):
                     return assignment.Target is IArrayElementReferenceOperation || assignment.Target is IFieldReferenceOperation
                         || assignment.Target is IPropertyReferenceOperation;
                 case IArgumentOperation { Parent: IInvocationOperation call }:
-                    return call.TargetMethod.Name == "Add";
+                    return call.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert" or "TryAdd";
                 default:
                     return false;
             }

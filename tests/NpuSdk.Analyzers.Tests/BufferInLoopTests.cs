@@ -59,6 +59,37 @@ public class BufferInLoopTests
     }
 
     [Fact]
+    public async Task BufferOfARunLeftInFlightHasNoFix()
+    {
+        // Each run keeps its own buffer until the waits after the loop; one hoisted buffer would be shared.
+        var markup = Snippet.InMethod("""
+                var runs = new List<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var tileInput = {|NPU2003:new Bo(device, 512, BoFlags.HostOnly, kernel.GroupId(3))|};
+                    tileInput.Write(data);
+                    {|NPU2002:tileInput.Sync(SyncDirection.ToDevice)|};
+                    runs.Add(kernel.Start(3UL, instr, 7u, tileInput, output));
+                }
+                foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.BufferInLoopId);
+    }
+
+    [Fact]
+    public async Task BufferKeptInACollectionThroughItsLocalIsAPlan()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var slices = new List<Bo>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var slice = new Bo(output, 64, (ulong)(t * 64));
+                    slices.Add(slice);
+                }
+        """));
+    }
+
+    [Fact]
     public async Task BufferDisposedInsideTheLoopHasNoFix()
     {
         var markup = Snippet.InMethod("""

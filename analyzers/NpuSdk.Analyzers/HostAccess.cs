@@ -74,7 +74,7 @@ namespace NpuSdk.Analyzers
                 case IImplicitIndexerReferenceOperation implicitElement when !IsSpan(implicitElement.Type):
                     return ElementAccess(implicitElement, SpanBuffer(implicitElement.Instance));
                 case ISimpleAssignmentOperation assignment when _types.IsBo(assignment.Target.Type):
-                    return (AccessKind.Unknown, LoopFixes.BufferSymbol(assignment.Target));
+                    return (AccessKind.Unknown, LoopFixes.VariableSymbol(assignment.Target));
                 default:
                     return (AccessKind.None, null);
             }
@@ -84,7 +84,7 @@ namespace NpuSdk.Analyzers
         {
             launched = null;
             var kind = _types.Classify(call);
-            var receiver = LoopFixes.BufferSymbol(call.Instance);
+            var receiver = LoopFixes.VariableSymbol(call.Instance);
             switch (kind)
             {
                 case NpuCallKind.Sync:
@@ -128,7 +128,7 @@ namespace NpuSdk.Analyzers
                     // A ReadOnlySpan parameter can only be read; a Span parameter may be written too.
                     return (IsReadOnlySpan(argument.Parameter?.Type) ? AccessKind.HostRead : AccessKind.Unknown, buffer);
                 }
-                var escaping = LoopFixes.BufferSymbol(Unwrap(argument.Value));
+                var escaping = LoopFixes.VariableSymbol(Unwrap(argument.Value));
                 if (escaping is not null && _types.IsBo(Unwrap(argument.Value).Type)) return (AccessKind.Unknown, escaping);
             }
             return (AccessKind.None, null);
@@ -163,7 +163,7 @@ namespace NpuSdk.Analyzers
                     }
                     else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                         && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
-                        && LoopFixes.BufferSymbol(Unwrap(creation.Arguments[0].Value)) is { } parent)
+                        && LoopFixes.VariableSymbol(Unwrap(creation.Arguments[0].Value)) is { } parent)
                     {
                         Relate(declarator.Symbol, parent);
                         Relate(parent, declarator.Symbol);
@@ -174,12 +174,12 @@ namespace NpuSdk.Analyzers
                     break;
                 case IInvocationOperation call:
                     var kind = _types.Classify(call);
-                    var owner = LoopFixes.BufferSymbol(call.Instance);
+                    var owner = LoopFixes.VariableSymbol(call.Instance);
                     if (owner is null) break;
                     if (kind == NpuCallKind.SetArg && call.Arguments.Length == 2 && _types.IsBo(call.Arguments[1].Value.Type)
-                        && LoopFixes.BufferSymbol(Unwrap(call.Arguments[1].Value)) is { } bound)
+                        && LoopFixes.VariableSymbol(Unwrap(call.Arguments[1].Value)) is { } bound)
                         Set(_runBuffers, owner).Add(bound);
-                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.BufferSymbol(Unwrap(call.Arguments[0].Value)) is { } run)
+                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(Unwrap(call.Arguments[0].Value)) is { } run)
                         Set(_runListRuns, owner).Add(run);
                     break;
             }
@@ -188,7 +188,7 @@ namespace NpuSdk.Analyzers
         private List<ISymbol> LaunchedBuffers(IInvocationOperation launch)
         {
             var buffers = new List<ISymbol>();
-            var owner = LoopFixes.BufferSymbol(launch.Instance);
+            var owner = LoopFixes.VariableSymbol(launch.Instance);
             switch (launch.TargetMethod.ContainingType.Name)
             {
                 case "Kernel":
@@ -199,7 +199,7 @@ namespace NpuSdk.Analyzers
                         foreach (var value in values)
                         {
                             var inner = Unwrap(value);
-                            if (_types.IsBo(inner.Type) && LoopFixes.BufferSymbol(inner) is { } buffer) buffers.Add(buffer);
+                            if (_types.IsBo(inner.Type) && LoopFixes.VariableSymbol(inner) is { } buffer) buffers.Add(buffer);
                         }
                     }
                     break;
@@ -224,7 +224,7 @@ namespace NpuSdk.Analyzers
                 case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
                     return mapped;
                 case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
-                    return LoopFixes.BufferSymbol(call.Instance);
+                    return LoopFixes.VariableSymbol(call.Instance);
                 case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
                     return SpanBuffer(slice.Instance);
                 case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):

@@ -29,7 +29,7 @@ namespace NpuSdk.Analyzers
         public static ILoopOperation? SyncHoistTarget(NpuTypes types, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
         {
             if (!(sync.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation)) return null;
-            var buffer = BufferSymbol(sync.Instance);
+            var buffer = VariableSymbol(sync.Instance);
             if (buffer is null) return null;
             ILoopOperation? target = null;
             foreach (var loop in loops)
@@ -40,7 +40,7 @@ namespace NpuSdk.Analyzers
                     && (types.Classify(call) == NpuCallKind.Launch
                         || types.Classify(call) == NpuCallKind.RunWait || types.Classify(call) == NpuCallKind.RunListWait
                         || (IsUserCode(types, call.TargetMethod) && mayLaunch(call.TargetMethod))
-                        || (types.Classify(call) == NpuCallKind.Sync && SymbolEqualityComparer.Default.Equals(BufferSymbol(call.Instance), buffer)
+                        || (types.Classify(call) == NpuCallKind.Sync && SymbolEqualityComparer.Default.Equals(VariableSymbol(call.Instance), buffer)
                             && ConstantDirection(call) != direction)));
                 if (blocked) break;
                 target = loop;
@@ -133,8 +133,8 @@ namespace NpuSdk.Analyzers
             return value.HasValue && value.Value is int direction ? direction : -1;
         }
 
-        /// <summary>The local, parameter or field (of this instance or static) a buffer expression names, else null.</summary>
-        public static ISymbol? BufferSymbol(IOperation? expression)
+        /// <summary>The local, parameter or field (of this instance, or static) an expression names, else null: the variables the rules can follow.</summary>
+        public static ISymbol? VariableSymbol(IOperation? expression)
         {
             switch (expression)
             {

@@ -81,20 +81,20 @@ namespace NpuSdk.Analyzers
         {
             while (run is IConversionOperation conversion) run = conversion.Operand;
             if (run is IInvocationOperation launch) return _types.Classify(launch) == NpuCallKind.Launch;
-            var symbol = LoopFixes.BufferSymbol(run);
+            var symbol = LoopFixes.VariableSymbol(run);
             if (symbol is null) return false;
             foreach (var op in iteration.Descendants())
             {
                 switch (op)
                 {
                     case IInvocationOperation start when _types.Classify(start) == NpuCallKind.Launch
-                        && SymbolEqualityComparer.Default.Equals(LoopFixes.BufferSymbol(start.Instance), symbol):
+                        && SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(start.Instance), symbol):
                         return true;
                     case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
                         when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol) && IsLaunch(initializer.Value):
                         return true;
                     case ISimpleAssignmentOperation assignment
-                        when SymbolEqualityComparer.Default.Equals(LoopFixes.BufferSymbol(assignment.Target), symbol) && IsLaunch(assignment.Value):
+                        when SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(assignment.Target), symbol) && IsLaunch(assignment.Value):
                         return true;
                 }
             }

@@ -130,18 +130,47 @@ namespace NpuSdk.Analyzers
             return Create(NpuDiagnostics.BufferInLoop, creation, target, LoopFixes.Hoist, null, what);
         }
 
-        private Diagnostic JudgeSetup(CallSite site, CallSite? via)
+        /// <summary>
+        /// Reported only when the inputs are the same on every iteration, so the loop surely re-opens the same
+        /// thing; opening device i, the xclbin at paths[i] or the kernel names[k] opens several, once each.
+        /// </summary>
+        private Diagnostic? JudgeSetup(CallSite site, CallSite? via)
         {
+            var inputs = SetupInputs(site.Operation);
             if (site.Loops.IsEmpty)
             {
-                // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
-                var callSite = new[] { via!.Operation.Syntax.GetLocation() };
-                return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), callSite,
+                // Opened in a helper that a loop calls: its parameters are fixed when the call passes fixed values.
+                var call = (IInvocationOperation)via!.Operation;
+                bool ParameterIsFixed(IParameterSymbol parameter) => via.Loops.IsEmpty || call.Arguments
+                    .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
+                    .All(a => LoopInvariance.SameEveryIteration(_types, a.Value, via.Loops[0], _ => true));
+                var innermostCallerLoop = via.Loops.IsEmpty ? null : via.Loops[0];
+                if (innermostCallerLoop is not null && !inputs.All(i => IsFixedInHelper(i, ParameterIsFixed))) return null;
+                // The cache belongs in the caller; point at the call too.
+                return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), new[] { call.Syntax.GetLocation() },
                     SetupName(site.Operation), $" (it is called from a loop through '{via.Callee!.Name}')");
             }
+            if (!inputs.All(i => LoopInvariance.SameEveryIteration(_types, i, site.Loops[0], _ => true))) return null;
             var target = LoopFixes.DeclarationHoistTarget(_types, site.Operation, site.Loops, Root(site.Operation));
             return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, SetupName(site.Operation), "");
         }
+
+        /// <summary>In a helper (no loop of its own) an input is fixed when it reads only constants, fields and fixed parameters.</summary>
+        private static bool IsFixedInHelper(IOperation input, Func<IParameterSymbol, bool> parameterIsFixed) =>
+            input.DescendantsAndSelf().All(op => op switch
+            {
+                IParameterReferenceOperation parameter => parameterIsFixed(parameter.Parameter),
+                ILocalReferenceOperation _ => false,
+                IInvocationOperation _ => false,
+                _ => true,
+            });
+
+        private static IOperation[] SetupInputs(IOperation setup) => setup switch
+        {
+            IObjectCreationOperation creation => creation.Arguments.Select(a => a.Value).ToArray(),
+            IInvocationOperation call => call.Arguments.Select(a => a.Value).Concat(call.Instance is null ? Array.Empty<IOperation>() : new[] { call.Instance }).ToArray(),
+            _ => Array.Empty<IOperation>(),
+        };
 
         /// <summary>Whether a call in a loop might launch: same-type methods are known, other user code is assumed to.</summary>
         private bool MayLaunch(IMethodSymbol method) =>

@@ -61,6 +61,40 @@ public class SetupInLoopTests
     }
 
     [Fact]
+    public async Task OpeningSeveralDifferentThingsOnceEachIsNotReported()
+    {
+        // Device i, the xclbin at paths[i], the kernel names[k]: different every iteration, so not a re-open.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var paths = new[] { "a.xclbin", "b.xclbin" };
+                var names = new[] { "MLIR_AIE", "MLIR_AIE_2" };
+                for (int i = 0; i < 2; i++)
+                {
+                    using var d = Device.Open(i);
+                    var uuid = d.RegisterXclbin(paths[i]);
+                    using var c = new HwContext(d, uuid);
+                    foreach (var name in names)
+                    {
+                        using var k = new Kernel(c, name);
+                        Console.WriteLine(k.Name);
+                    }
+                }
+                for (int k = 0; k < names.Length; k++) OpenKernel(context, names[k]);
+        """, """
+            private static Kernel OpenKernel(HwContext context, string name) => new Kernel(context, name);
+        """));
+    }
+
+    [Fact]
+    public async Task HelperOpeningTheSameKernelEachTimeIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++) OpenKernel(context, "MLIR_AIE");
+        """, """
+            private static Kernel OpenKernel(HwContext context, string name) => {|NPU2005:new Kernel(context, name)|};
+        """));
+    }
+
+    [Fact]
     public async Task SetupOnceBeforeTheLoopIsNotReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

@@ -47,7 +47,7 @@ namespace NpuSdk.Analyzers
                 case NpuCallKind.RunWait:
                     return JudgeWait((IInvocationOperation)site.Operation, site);
                 case NpuCallKind.Sync:
-                    return JudgeSync((IInvocationOperation)site.Operation, site);
+                    return JudgeSync((IInvocationOperation)site.Operation, site, via);
                 case NpuCallKind.BufferAllocation when !OutlivesIteration(site.Operation):
                     return JudgeAllocation((IObjectCreationOperation)site.Operation, site);
                 case NpuCallKind.Launch when depth >= 2:
@@ -107,8 +107,17 @@ namespace NpuSdk.Analyzers
             return value is IInvocationOperation call && _types.Classify(call) == NpuCallKind.Launch;
         }
 
-        private Diagnostic JudgeSync(IInvocationOperation sync, CallSite site)
+        /// <summary>
+        /// Reported when the same buffer is synced on every iteration (a tile range at a time) or the buffer is
+        /// allocated by the iteration itself (a buffer per tile). A loop over existing, different buffers
+        /// (foreach weight buffer: sync it) needs one sync per buffer and is not reported.
+        /// </summary>
+        private Diagnostic? JudgeSync(IInvocationOperation sync, CallSite site, CallSite? via)
         {
+            if (sync.Instance is null) return null;
+            bool perTile = SameEveryIteration(site, via, new[] { sync.Instance })
+                || (!site.Loops.IsEmpty && AllocatedInIteration(sync.Instance, site.Loops[0]));
+            if (!perTile) return null;
             int direction = LoopFixes.ConstantDirection(sync);
             string where = direction == 0 ? "after the loop that writes it (before the launch)"
                 : direction == 1 ? "before the loop that reads it (after the launch)"
@@ -136,23 +145,38 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private Diagnostic? JudgeSetup(CallSite site, CallSite? via)
         {
-            var inputs = SetupInputs(site.Operation);
+            if (!SameEveryIteration(site, via, SetupInputs(site.Operation))) return null;
             if (site.Loops.IsEmpty)
             {
-                // Opened in a helper that a loop calls: its parameters are fixed when the call passes fixed values.
-                var call = (IInvocationOperation)via!.Operation;
-                bool ParameterIsFixed(IParameterSymbol parameter) => via.Loops.IsEmpty || call.Arguments
-                    .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
-                    .All(a => LoopInvariance.SameEveryIteration(_types, a.Value, via.Loops[0], _ => true));
-                var innermostCallerLoop = via.Loops.IsEmpty ? null : via.Loops[0];
-                if (innermostCallerLoop is not null && !inputs.All(i => IsFixedInHelper(i, ParameterIsFixed))) return null;
-                // The cache belongs in the caller; point at the call too.
-                return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), new[] { call.Syntax.GetLocation() },
+                // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
+                return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), new[] { via!.Operation.Syntax.GetLocation() },
                     SetupName(site.Operation), $" (it is called from a loop through '{via.Callee!.Name}')");
             }
-            if (!inputs.All(i => LoopInvariance.SameEveryIteration(_types, i, site.Loops[0], _ => true))) return null;
             var target = LoopFixes.DeclarationHoistTarget(_types, site.Operation, site.Loops, Root(site.Operation));
             return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, SetupName(site.Operation), "");
+        }
+
+        /// <summary>
+        /// Whether the inputs have the same value on every iteration of the loop that repeats the site: its own
+        /// innermost loop, or, for a helper, the loop around the call (whose arguments fix the parameters).
+        /// </summary>
+        private bool SameEveryIteration(CallSite site, CallSite? via, IEnumerable<IOperation> inputs)
+        {
+            if (!site.Loops.IsEmpty) return inputs.All(i => LoopInvariance.SameEveryIteration(_types, i, site.Loops[0], _ => true));
+            if (via is null || via.Loops.IsEmpty) return true;
+            var call = (IInvocationOperation)via.Operation;
+            bool ParameterIsFixed(IParameterSymbol parameter) => call.Arguments
+                .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
+                .All(a => LoopInvariance.SameEveryIteration(_types, a.Value, via.Loops[0], _ => true));
+            return inputs.All(i => IsFixedInHelper(i, ParameterIsFixed));
+        }
+
+        private bool AllocatedInIteration(IOperation buffer, ILoopOperation loop)
+        {
+            if (!(buffer is ILocalReferenceOperation local)) return false;
+            var declarator = loop.Body.Descendants().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local));
+            return declarator?.Initializer?.Value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation;
         }
 
         /// <summary>In a helper (no loop of its own) an input is fixed when it reads only constants, fields and fixed parameters.</summary>

@@ -89,6 +89,17 @@ public class SyncInLoopTests
     }
 
     [Fact]
+    public async Task SyncingEachOfSeveralBuffersOnceIsNotReported()
+    {
+        // One sync per distinct buffer is the minimum; only the same buffer synced per iteration is per tile.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var weights = new[] { input, instr };
+                foreach (var weight in weights) weight.Sync(SyncDirection.ToDevice);
+                for (int w = 0; w < weights.Length; w++) weights[w].Sync(SyncDirection.ToDevice);
+        """));
+    }
+
+    [Fact]
     public async Task OneSyncOutsideTheLoopIsNotReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

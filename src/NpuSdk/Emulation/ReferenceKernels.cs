@@ -71,8 +71,7 @@ public sealed class ReferenceKernelRegistry
     private static ReferenceKernelRegistry CreateWithBuiltIns()
     {
         var r = new ReferenceKernelRegistry();
-        var tile = EmulationKernels.MatMul16x16Int8;
-        r.Register(tile.Uuid, tile.KernelName, tile.Reference);
+        Kernels.BuiltInKernels.RegisterAll(r);
         return r;
     }
 }

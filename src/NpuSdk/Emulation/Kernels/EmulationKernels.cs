@@ -1,20 +1,18 @@
-using NpuSdk.Xclbin;
+using System.Runtime.InteropServices;
+using NpuSdk.Emulation.Kernels;
 
 namespace NpuSdk.Emulation;
 
-/// <summary>Built-in emulation xclbins, each paired with its reference implementation.</summary>
+/// <summary>Built-in emulation xclbins, each paired with its reference implementation (see <see cref="BuiltInKernels"/>).</summary>
 public static class EmulationKernels
 {
     /// <summary>
     /// The original port's 16x16 int8 tile kernel (mlir-aie ABI <c>opcode, instr, ninstr, bo0, bo1</c>):
     /// <c>bo0</c> holds the A tile then the B tile (512 bytes, row-major int8), <c>bo1</c> receives the
-    /// 16x16 int8 C tile. See <see cref="TileMatMul16Int8"/> for the numeric rule.
+    /// 16x16 int8 C tile. See <see cref="TileMatMul16Int8"/> for the numeric rule; the manifest is
+    /// <c>kernels/matmul_16x16_int8/manifest.json</c>.
     /// </summary>
-    public static EmulationKernel MatMul16x16Int8 { get; } = new(
-        "matmul_16x16_int8.xclbin",
-        XclbinSpec.MlirAie(bufferCount: 2, uuidSeed: "npusdk/matmul_16x16_int8"),
-        new TileMatMul16Int8(),
-        EmulationInstructions(75));
+    public static EmulationKernel MatMul16x16Int8 => BuiltInKernels.Get("matmul_16x16_int8");
 
     /// <summary>
     /// A stand-in instruction stream of <paramref name="words"/> words. The emulator does not interpret
@@ -56,27 +54,12 @@ public sealed class TileMatMul16Int8 : IReferenceKernel
         if (input.Length < 2 * Tile * Tile) throw new ArgumentException($"bo0 holds {input.Length} bytes; the packed A and B tiles need {2 * Tile * Tile}.");
         if (output.Length < Tile * Tile) throw new ArgumentException($"bo1 holds {output.Length} bytes; the C tile needs {Tile * Tile}.");
         Compute(
-            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(input[..(Tile * Tile)]),
-            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(input.Slice(Tile * Tile, Tile * Tile)),
-            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(output[..(Tile * Tile)]));
+            MemoryMarshal.Cast<byte, sbyte>(input[..(Tile * Tile)]),
+            MemoryMarshal.Cast<byte, sbyte>(input.Slice(Tile * Tile, Tile * Tile)),
+            MemoryMarshal.Cast<byte, sbyte>(output[..(Tile * Tile)]));
     }
 
     /// <summary>Computes one tile with the kernel's numeric rule.</summary>
-    public static void Compute(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> c)
-    {
-        Span<int> acc = stackalloc int[Tile];
-        for (int i = 0; i < Tile; i++)
-        {
-            acc.Clear();
-            var aRow = a.Slice(i * Tile, Tile);
-            for (int k = 0; k < Tile; k++)
-            {
-                int av = aRow[k];
-                var bRow = b.Slice(k * Tile, Tile);
-                for (int j = 0; j < Tile; j++) acc[j] += av * bRow[j];
-            }
-            var cRow = c.Slice(i * Tile, Tile);
-            for (int j = 0; j < Tile; j++) cRow[j] = (sbyte)Math.Clamp(acc[j] >> Shift, sbyte.MinValue, sbyte.MaxValue);
-        }
-    }
+    public static void Compute(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> c) =>
+        Int8MatMul.MultiplyRequantize(a, b, c, Tile, Tile, Tile, Shift);
 }

@@ -47,7 +47,7 @@ namespace NpuSdk.Analyzers
                 case NpuCallKind.RunWait:
                     return JudgeWait((IInvocationOperation)site.Operation, site);
                 case NpuCallKind.Sync:
-                    return JudgeSync((IInvocationOperation)site.Operation, site, via);
+                    return JudgeSync((IInvocationOperation)site.Operation, site, via, depth);
                 case NpuCallKind.BufferAllocation when !OutlivesIteration(site.Operation):
                     return JudgeAllocation((IObjectCreationOperation)site.Operation, site);
                 case NpuCallKind.Launch when depth >= 2:
@@ -108,15 +108,18 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
-        /// Reported when the same buffer is synced on every iteration (a tile range at a time) or the buffer is
-        /// allocated by the iteration itself (a buffer per tile). A loop over existing, different buffers
-        /// (foreach weight buffer: sync it) needs one sync per buffer and is not reported.
+        /// Reported when the syncs are per tile: the same buffer synced on every iteration (a tile range at a
+        /// time), a buffer the iteration allocates itself, or a buffer per tile synced next to its launch or
+        /// again on every pass of an outer loop (the port's "waves" over a pool of buffers). A single loop over
+        /// existing, different buffers (foreach weight buffer: sync it, once) needs one sync per buffer and is
+        /// not reported.
         /// </summary>
-        private Diagnostic? JudgeSync(IInvocationOperation sync, CallSite site, CallSite? via)
+        private Diagnostic? JudgeSync(IInvocationOperation sync, CallSite site, CallSite? via, int depth)
         {
             if (sync.Instance is null) return null;
-            bool perTile = SameEveryIteration(site, via, new[] { sync.Instance })
-                || (!site.Loops.IsEmpty && AllocatedInIteration(sync.Instance, site.Loops[0]));
+            bool perTile = depth >= 2
+                || SameEveryIteration(site, via, new[] { sync.Instance })
+                || (!site.Loops.IsEmpty && (AllocatedInIteration(sync.Instance, site.Loops[0]) || Launches(site.Loops[0])));
             if (!perTile) return null;
             int direction = LoopFixes.ConstantDirection(sync);
             string where = direction == 0 ? "after the loop that writes it (before the launch)"
@@ -170,6 +173,9 @@ namespace NpuSdk.Analyzers
                 .All(a => LoopInvariance.SameEveryIteration(_types, a.Value, via.Loops[0], _ => true));
             return inputs.All(i => IsFixedInHelper(i, ParameterIsFixed));
         }
+
+        private bool Launches(ILoopOperation loop) =>
+            _sites.Any(s => s.Kind == NpuCallKind.Launch && s.Loops.Contains(loop));
 
         private bool AllocatedInIteration(IOperation buffer, ILoopOperation loop)
         {

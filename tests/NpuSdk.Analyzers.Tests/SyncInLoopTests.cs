@@ -100,6 +100,55 @@ public class SyncInLoopTests
     }
 
     [Fact]
+    public async Task WavesOverABufferPoolAreReported()
+    {
+        // The port's 11.5 s version: waves of runs over a pool of per-tile buffers, synced buffer by buffer
+        // on every wave. Each pass syncs every buffer again; one buffer and one sync per direction was the cure.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var inputs = new Bo[8];
+                var outputs = new Bo[8];
+                for (int s = 0; s < 8; s++)
+                {
+                    inputs[s] = new Bo(device, 512, BoFlags.HostOnly, kernel.GroupId(3));
+                    outputs[s] = new Bo(device, 256, BoFlags.HostOnly, kernel.GroupId(4));
+                }
+                var tile = new byte[256];
+                for (int wave = 0; wave < tiles / 8; wave++)
+                {
+                    for (int s = 0; s < 8; s++)
+                    {
+                        inputs[s].Write(data);
+                        {|NPU2002:inputs[s].Sync(SyncDirection.ToDevice)|};
+                    }
+                    var runs = new List<Run>();
+                    for (int s = 0; s < 8; s++) runs.Add({|NPU2004:kernel.Start(3UL, instr, 7u, inputs[s], outputs[s])|});
+                    foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+                    for (int s = 0; s < 8; s++)
+                    {
+                        {|NPU2002:outputs[s].Sync(SyncDirection.FromDevice)|};
+                        outputs[s].Read(tile);
+                    }
+                }
+        """));
+    }
+
+    [Fact]
+    public async Task PerTileBufferSyncedNextToItsLaunchIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var slices = new Bo[tiles];
+                for (int t = 0; t < tiles; t++) slices[t] = new Bo(input, 64, (ulong)(t * 64));
+                var runs = new List<Run>();
+                foreach (var slice in slices)
+                {
+                    {|NPU2002:slice.Sync(SyncDirection.ToDevice)|};
+                    runs.Add(kernel.Start(3UL, instr, 7u, slice, output));
+                }
+                foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
     public async Task OneSyncOutsideTheLoopIsNotReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

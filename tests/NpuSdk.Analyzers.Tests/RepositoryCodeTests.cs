@@ -39,4 +39,27 @@ public class RepositoryCodeTests
         var diagnostics = await NpuVerifier.AnalyzeAsync(compilation);
         Assert.True(diagnostics.IsEmpty, string.Join("\n", diagnostics));
     }
+
+    [Fact]
+    public async Task CodeBeingTypedDoesNotCrashTheAnalyzers()
+    {
+        // Half-written code, as the IDE sees it between keystrokes: unknown members, missing arguments, a
+        // missing semicolon, an unfinished loop.
+        var source = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = kernel.Start(3UL, instr, input, output)
+                    run.Wait(;
+                    input.Sync(SyncDirection.Sideways);
+                    output.Sync();
+                    var b = new Bo(device, );
+                    kernel.Strat();
+                    for (;;
+                }
+                output.Read(
+        """);
+        var compilation = NpuVerifier.Compile(source, withRuntime: true);
+        Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        await NpuVerifier.AnalyzeAsync(compilation); // asserts that no analyzer threw (AD0001)
+    }
 }

@@ -10,7 +10,8 @@
 namespace {
 
 // xrt::device(index) throws the same way for "no such device" and "XRT cannot load its driver
-// shim"; counting devices tells them apart, because the count throws only in the second case.
+// shim"; counting devices tells them apart, because the count throws only in the second case. A device
+// that is counted but does not open (permissions, a busy or broken driver) is XRT's own error.
 [[noreturn]] void
 throw_open_failure(uint32_t index, const std::exception& failure)
 {
@@ -21,6 +22,8 @@ throw_open_failure(uint32_t index, const std::exception& failure)
   catch (const std::exception& e) {
     throw npusdk::status_error(NPUSDK_E_UNAVAILABLE, e.what());
   }
+  if (index < count)
+    throw npusdk::status_error(NPUSDK_E_XRT, failure.what());
   throw npusdk::status_error(NPUSDK_E_NO_DEVICE,
     "XRT has no device " + std::to_string(index) + " (it enumerates " + std::to_string(count) +
     "): " + failure.what());

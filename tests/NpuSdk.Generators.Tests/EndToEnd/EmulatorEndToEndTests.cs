@@ -318,6 +318,27 @@ public sealed class EmulatorEndToEndTests
         }
     }
 
+    [Fact]
+    public void LibraryGeluChunksAndPadsTheInput()
+    {
+        const int Length = 50_000;   // two invocations of 32,768, the second padded
+        var rng = new Random(31);
+        var x = Enumerable.Range(0, Length).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 12 - 6)).ToArray();
+        // The kernel's own arithmetic over the whole input at once: chunking and padding must not change a value.
+        var expected = new ushort[Length];
+        NpuSdk.Emulation.Kernels.Gelu.Compute(x.Select(v => v.RawValue).ToArray(), expected);
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var y = new BFloat16[Length];
+            GeneratedKernels.Gelu(session, x, y);
+            Assert.Equal(expected, y.Select(v => v.RawValue));
+            Assert.Equal(2, device.Counters.Runs);
+            Assert.Equal(1, device.Counters.Waits);
+        }
+    }
+
     private static CounterValues Snapshot(DeviceCounters c) =>
         new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BuffersAllocated + c.SubBuffersCreated);
 

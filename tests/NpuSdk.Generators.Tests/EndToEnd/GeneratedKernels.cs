@@ -30,4 +30,8 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's K-strip kernel: one run per 64x64 block of C, K summed in int32 on the device.</summary>
     [NpuKernel("matmul_kstrip_64x64_int8.xclbin")]
     public static partial void MatMulKStrip(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+
+    /// <summary>The kernel library's elementwise GELU, 32,768 bf16 values per invocation (from its manifest).</summary>
+    [NpuKernel("gelu_bf16.xclbin")]
+    public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
 }

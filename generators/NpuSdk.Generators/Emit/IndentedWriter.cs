@@ -16,12 +16,12 @@ internal sealed class IndentedWriter
         return this;
     }
 
-    /// <summary>Writes <c>{</c>, indents until the returned scope is disposed, then writes <c>}</c> plus <paramref name="closing"/>.</summary>
-    public Block WriteBlock(string closing = "")
+    /// <summary>Writes <c>{</c> and indents until the returned scope is disposed, which writes <c>}</c>.</summary>
+    public Block WriteBlock()
     {
         WriteLine("{");
         _depth++;
-        return new Block(this, closing);
+        return new Block(this);
     }
 
     public override string ToString() => _text.ToString();
@@ -29,18 +29,13 @@ internal sealed class IndentedWriter
     public readonly struct Block : IDisposable
     {
         private readonly IndentedWriter _writer;
-        private readonly string _closing;
 
-        public Block(IndentedWriter writer, string closing)
-        {
-            _writer = writer;
-            _closing = closing;
-        }
+        public Block(IndentedWriter writer) => _writer = writer;
 
         public void Dispose()
         {
             _writer._depth--;
-            _writer.WriteLine("}" + _closing);
+            _writer.WriteLine("}");
         }
     }
 }

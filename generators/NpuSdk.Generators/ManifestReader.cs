@@ -32,8 +32,8 @@ internal static class ManifestReader
             if (kind == PatternKind.FromManifest) return Fail($"pattern \"{pattern}\" is not supported by this generator (supported: tile-matmul, kstrip-matmul, elementwise)");
             if (!root.TryGetValue("tile", out var t) || t is not Dictionary<string, object?> tile) return Fail("the manifest has no \"tile\" object");
             int edge = kind == PatternKind.Elementwise ? Int(tile, "elements") : Int(tile, "m");
-            if (kind == PatternKind.TileMatMul && (Int(tile, "k") != edge || Int(tile, "n") != edge))
-                return Fail("tile-matmul manifests with a non-square tile (m, k, n not equal) are not supported");
+            int tileK = kind == PatternKind.TileMatMul ? Int(tile, "k") : 0;
+            int tileN = kind == PatternKind.TileMatMul ? Int(tile, "n") : 0;
             if (kind == PatternKind.KStripMatMul && Int(tile, "n") != edge)
                 return Fail("kstrip-matmul manifests with m and n not equal are not supported");
             int kMultiple = kind == PatternKind.KStripMatMul ? Int(tile, "kMultiple") : 0;
@@ -52,7 +52,7 @@ internal static class ManifestReader
                     buffers.Add(new ManifestBuffer(arg, role == "input", element));
                 }
             }
-            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray(), kMultiple, kMax);
+            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray(), tileK, tileN, kMultiple, kMax);
         }
         catch (FormatException e)
         {

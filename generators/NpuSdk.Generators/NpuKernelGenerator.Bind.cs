@@ -69,7 +69,7 @@ public sealed partial class NpuKernelGenerator
             token.ThrowIfCancellationRequested();
 
             var pattern = options.Pattern;
-            int tile = options.Tile;
+            int tile = options.Tile, tileK = 0, tileN = 0;
             if (pattern == PatternKind.FromManifest)
             {
                 if (usableManifest is null)
@@ -88,15 +88,19 @@ public sealed partial class NpuKernelGenerator
             // The attribute may restate the manifest's tile but not contradict it: one invocation computes what the kernel was built for.
             if (usableManifest is not null && usableManifest.Pattern == pattern)
             {
-                if (tile == 0) tile = usableManifest.Tile;
-                else if (tile != usableManifest.Tile)
+                bool square = pattern != PatternKind.TileMatMul || (usableManifest.TileK == usableManifest.Tile && usableManifest.TileN == usableManifest.Tile);
+                if (tile != 0 && (tile != usableManifest.Tile || !square))
                 {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), $"the kernel's manifest says one invocation computes a tile of {usableManifest.Tile}"));
+                    string manifestTile = square ? usableManifest.Tile.ToString() : $"m = {usableManifest.Tile}, k = {usableManifest.TileK}, n = {usableManifest.TileN}";
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), $"the kernel's manifest says one invocation computes a tile of {manifestTile}"));
                     return null;
                 }
+                tile = usableManifest.Tile;
+                if (pattern == PatternKind.TileMatMul) (tileK, tileN) = (usableManifest.TileK, usableManifest.TileN);
             }
+            if (tileK == 0) (tileK, tileN) = (tile, tile);
             bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
-            if (tile <= 0 || (matmul && tile > 4096))
+            if (tile <= 0 || (matmul && Math.Max(tile, Math.Max(tileK, tileN)) > 4096))
             {
                 string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : "elements per invocation")
                     : "a tile matmul block of more than 4096x4096 elements does not fit a plan's 32-bit buffer sizes";
@@ -176,7 +180,7 @@ public sealed partial class NpuKernelGenerator
 
             return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
                 fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
-                pattern, tile, packed, typeArguments, kMultiple, kMax);
+                pattern, tile, tileK, tileN, packed, typeArguments, kMultiple, kMax);
         }
 
         /// <summary>The manifest's buffers against the kernel's and the method's: same count, same directions, same element types.</summary>

@@ -59,7 +59,7 @@ internal static class KernelMethodWriter
         w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckMatMul({a}, {b}, {c}, \"{a}\", \"{b}\", \"{c}\");");
         foreach (var line in session.Split('\n')) w.WriteLine(line);
         w.WriteLine($"// {(model.PackedInputs ? "A and B blocks packed into one buffer" : "A, B and C in their own buffers")}; one run per (i, j, k) block triple, partial C blocks added over k on the host.");
-        w.WriteLine($"var __npuPlan = __npuSession.RentTileMatMul<{model.PlanTypeArguments}>({binding}, {a}.Rows, {a}.Cols, {b}.Cols, tile: {model.Tile}, packedInputs: {(model.PackedInputs ? "true" : "false")});");
+        w.WriteLine($"var __npuPlan = __npuSession.RentTileMatMul<{model.PlanTypeArguments}>({binding}, {a}.Rows, {a}.Cols, {b}.Cols, tileM: {model.Tile}, tileK: {model.TileK}, tileN: {model.TileN}, packedInputs: {(model.PackedInputs ? "true" : "false")});");
         w.WriteLine("try");
         using (w.WriteBlock())
         {

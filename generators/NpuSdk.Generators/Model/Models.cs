@@ -56,7 +56,9 @@ internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumen
 internal sealed record ManifestBuffer(string Arg, bool IsInput, string? ElementType);
 
 /// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes, the kernel's name and its data buffers.</summary>
-internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers, int KMultiple = 0, int KMax = 0);
+/// <remarks><see cref="Tile"/> is the tile's m (rows of A and C) or element count; tile matmuls also have <see cref="TileK"/> and <see cref="TileN"/>.</remarks>
+internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers,
+    int TileK = 0, int TileN = 0, int KMultiple = 0, int KMax = 0);
 
 /// <summary>
 /// One AdditionalFiles item the generator cares about: an xclbin (with its kernels or the reader's error),
@@ -79,6 +81,8 @@ internal sealed record KernelSourceModel(
     int TimeoutMilliseconds,
     PatternKind Pattern,
     int Tile,
+    int TileK,
+    int TileN,
     bool PackedInputs,
     string PlanTypeArguments,
     int KMultiple,

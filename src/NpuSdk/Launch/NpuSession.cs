@@ -74,14 +74,16 @@ public sealed class NpuSession : IDisposable
 
     /// <summary>Rents the tile-matmul plan for these shapes, building it on first use.</summary>
     public TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule> RentTileMatMul<TIn, TPart, TAcc, TOut, TRule>(
-        NpuKernelBinding binding, int m, int k, int n, int tile, bool packedInputs)
+        NpuKernelBinding binding, int m, int k, int n, int tileM, int tileK, int tileN, bool packedInputs)
         where TIn : unmanaged where TPart : unmanaged where TAcc : unmanaged where TOut : unmanaged
         where TRule : IHostAccumulation<TPart, TAcc, TOut>
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tile);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileM);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileK);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileN);
         var key = new PlanKey(binding, m, k, n);
         if (TryRent(key) is { } idle) return (TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule>)idle;
-        var plan = new TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule>(GetKernel(binding), m, k, n, tile, packedInputs) { PoolKey = key };
+        var plan = new TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule>(GetKernel(binding), m, k, n, tileM, tileK, tileN, packedInputs) { PoolKey = key };
         Track(plan);
         return plan;
     }

@@ -339,6 +339,40 @@ public sealed class EmulatorEndToEndTests
         }
     }
 
+    [Fact]
+    public void LibraryNonSquareTileMatMul()
+    {
+        const int M = 100, K = 600, N = 512, TM = 64, TK = 512;   // 2 x 2 x 1 invocations, M and K padded
+        var rng = new Random(41);
+        var a = Enumerable.Range(0, M * K).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, K * N).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 2 - 1)).ToArray();
+        // Per 512-wide K block: fused multiply-adds in ascending k from +0 (zero padding adds +0 products);
+        // blocks added in float, rounded to bf16 once.
+        var expected = new BFloat16[M * N];
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++)
+            {
+                float total = 0;
+                for (int k0 = 0; k0 < K; k0 += TK)
+                {
+                    float partial = 0;
+                    for (int k = k0; k < k0 + TK; k++)
+                        partial = MathF.FusedMultiplyAdd(k < K ? a[i * K + k].ToSingle() : 0f, k < K ? b[k * N + j].ToSingle() : 0f, partial);
+                    total += partial;
+                }
+                expected[i * N + j] = BFloat16.FromSingle(total);
+            }
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var c = new BFloat16[M * N];
+            GeneratedKernels.MatMulStrip(session, new ReadOnlySpan2D<BFloat16>(a, M, K), new ReadOnlySpan2D<BFloat16>(b, K, N), new Span2D<BFloat16>(c, M, N));
+            Assert.Equal(expected.Select(v => v.RawValue), c.Select(v => v.RawValue));
+            Assert.Equal(((M + TM - 1) / TM) * ((K + TK - 1) / TK), device.Counters.Runs);
+        }
+    }
+
     private static CounterValues Snapshot(DeviceCounters c) =>
         new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BuffersAllocated + c.SubBuffersCreated);
 

@@ -34,4 +34,8 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's elementwise GELU, 32,768 bf16 values per invocation (from its manifest).</summary>
     [NpuKernel("gelu_bf16.xclbin")]
     public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
+
+    /// <summary>The kernel library's 64x512 bf16 strip kernel (m = 64, k = 512, n = 512): a non-square tile from its manifest.</summary>
+    [NpuKernel("matmul_64x512_bf16.xclbin")]
+    public static partial void MatMulStrip(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
 }

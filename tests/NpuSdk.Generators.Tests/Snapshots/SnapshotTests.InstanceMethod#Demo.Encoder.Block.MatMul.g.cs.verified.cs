@@ -18,7 +18,7 @@ partial class Encoder
             global::NpuSdk.Launch.LaunchShapes.CheckMatMul(a, b, c, "a", "b", "c");
             var __npuSession = global::NpuSdk.NpuSession.Default;
             // A and B blocks packed into one buffer; one run per (i, j, k) block triple, partial C blocks added over k on the host.
-            var __npuPlan = __npuSession.RentTileMatMul<sbyte, sbyte, int, sbyte, global::NpuSdk.Launch.Int8PartialsToInt8>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tile: 16, packedInputs: true);
+            var __npuPlan = __npuSession.RentTileMatMul<sbyte, sbyte, int, sbyte, global::NpuSdk.Launch.Int8PartialsToInt8>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tileM: 16, tileK: 16, tileN: 16, packedInputs: true);
             try
             {
                 __npuPlan.PackA(a);

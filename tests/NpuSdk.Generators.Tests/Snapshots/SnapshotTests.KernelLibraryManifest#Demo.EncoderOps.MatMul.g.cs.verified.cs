@@ -16,7 +16,7 @@ partial class EncoderOps
         global::NpuSdk.Launch.LaunchShapes.CheckMatMul(a, b, c, "a", "b", "c");
         var __npuSession = global::NpuSdk.NpuSession.Default;
         // A and B blocks packed into one buffer; one run per (i, j, k) block triple, partial C blocks added over k on the host.
-        var __npuPlan = __npuSession.RentTileMatMul<sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tile: 16, packedInputs: true);
+        var __npuPlan = __npuSession.RentTileMatMul<sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tileM: 16, tileK: 16, tileN: 16, packedInputs: true);
         try
         {
             __npuPlan.PackA(a);

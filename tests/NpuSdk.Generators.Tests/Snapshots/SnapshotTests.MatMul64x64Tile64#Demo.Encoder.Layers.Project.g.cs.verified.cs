@@ -16,7 +16,7 @@ partial class Layers
         global::NpuSdk.Launch.LaunchShapes.CheckMatMul(x, weights, y, "x", "weights", "y");
         var __npuSession = global::NpuSdk.NpuSession.Default;
         // A, B and C in their own buffers; one run per (i, j, k) block triple, partial C blocks added over k on the host.
-        var __npuPlan = __npuSession.RentTileMatMul<sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32>(__NpuKernel_Project, x.Rows, x.Cols, weights.Cols, tile: 64, packedInputs: false);
+        var __npuPlan = __npuSession.RentTileMatMul<sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32>(__NpuKernel_Project, x.Rows, x.Cols, weights.Cols, tileM: 64, tileK: 64, tileN: 64, packedInputs: false);
         try
         {
             __npuPlan.PackA(x);

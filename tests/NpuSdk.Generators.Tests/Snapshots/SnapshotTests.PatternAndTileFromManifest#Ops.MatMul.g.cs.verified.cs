@@ -14,7 +14,7 @@ partial class Ops
         global::NpuSdk.Launch.LaunchShapes.CheckMatMul(a, b, c, "a", "b", "c");
         var __npuSession = global::NpuSdk.NpuSession.Default;
         // A, B and C in their own buffers; one run per (i, j, k) block triple, partial C blocks added over k on the host.
-        var __npuPlan = __npuSession.RentTileMatMul<global::NpuSdk.BFloat16, global::NpuSdk.BFloat16, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tile: 32, packedInputs: false);
+        var __npuPlan = __npuSession.RentTileMatMul<global::NpuSdk.BFloat16, global::NpuSdk.BFloat16, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tileM: 32, tileK: 32, tileN: 32, packedInputs: false);
         try
         {
             __npuPlan.PackA(a);

@@ -80,7 +80,7 @@ public sealed partial class NpuKernelGenerator
                 }
                 pattern = usableManifest.Pattern;
             }
-            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise or PatternKind.KStripMatMul))
+            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise or PatternKind.KStripMatMul or PatternKind.Rowwise))
             {
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(manifestPath)));
                 return null;
@@ -157,12 +157,17 @@ public sealed partial class NpuKernelGenerator
             }
             else
             {
-                int inputs = buffers.TakeWhile(b => b.Kind == ParameterKind.Input1D).Count();
-                int outputs = buffers.Skip(inputs).TakeWhile(b => b.Kind == ParameterKind.Output1D).Count();
-                if (inputs == 0 || outputs == 0 || inputs + outputs != buffers.Count || buffers.Count != dataArgs.Count)
+                bool rowwise = pattern == PatternKind.Rowwise;
+                int inputs = buffers.TakeWhile(b => rowwise ? b.IsInput : b.Kind == ParameterKind.Input1D).Count();
+                int outputs = buffers.Skip(inputs).TakeWhile(b => b.Kind == (rowwise ? ParameterKind.Output2D : ParameterKind.Output1D)).Count();
+                bool hasMatrixInput = !rowwise || buffers.Take(inputs).Any(b => b.Kind == ParameterKind.Input2D);
+                if (inputs == 0 || outputs == 0 || inputs + outputs != buffers.Count || !hasMatrixInput || buffers.Count != dataArgs.Count)
                 {
-                    string but = inputs + outputs != buffers.Count || inputs == 0 || outputs == 0
-                        ? $"an elementwise method takes ReadOnlySpan<T> inputs followed by Span<T> outputs, in the order of the kernel's buffers, and this one takes ({Describe(buffers)})"
+                    string expected = rowwise
+                        ? "a rowwise method takes inputs (ReadOnlySpan2D<T> matrices, at least one, and ReadOnlySpan<T> per-column vectors) followed by Span2D<T> outputs"
+                        : "an elementwise method takes ReadOnlySpan<T> inputs followed by Span<T> outputs";
+                    string but = inputs + outputs != buffers.Count || inputs == 0 || outputs == 0 || !hasMatrixInput
+                        ? $"{expected}, in the order of the kernel's buffers, and this one takes ({Describe(buffers)})"
                         : $"the method has {buffers.Count} buffer parameter(s)";
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
                     return null;
@@ -170,7 +175,7 @@ public sealed partial class NpuKernelGenerator
                 if (buffers.Any(b => b.ElementType != buffers[0].ElementType))
                 {
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
-                        $"an elementwise kernel's operands share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
+                        $"an {(rowwise ? "rowwise" : "elementwise")} kernel's operands share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
                     return null;
                 }
                 if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
@@ -180,7 +185,7 @@ public sealed partial class NpuKernelGenerator
 
             return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
                 fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
-                pattern, tile, tileK, tileN, packed, typeArguments, kMultiple, kMax);
+                pattern, tile, tileK, tileN, packed, typeArguments, kMultiple, kMax, pattern == PatternKind.Rowwise ? usableManifest?.Cols ?? 0 : 0);
         }
 
         /// <summary>The manifest's buffers against the kernel's and the method's: same count, same directions, same element types.</summary>
@@ -189,7 +194,8 @@ public sealed partial class NpuKernelGenerator
         {
             var declared = manifest.Buffers;
             string roles = string.Join(", ", declared.Select(b => (b.Arg.Length > 0 ? b.Arg + " " : "") + (b.IsInput ? "input" : "output")));
-            bool directionsAgree = pattern != PatternKind.Elementwise
+            bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
+            bool directionsAgree = matmul
                 ? declared.Take(declared.Count - 1).All(b => b.IsInput) && !declared[declared.Count - 1].IsInput
                 : declared.Count == buffers.Count && declared.Select(b => b.IsInput).SequenceEqual(buffers.Select(p => p.IsInput));
             if (declared.Count != dataArgs.Count || !directionsAgree)
@@ -202,7 +208,7 @@ public sealed partial class NpuKernelGenerator
             }
             // Element types: a matmul's inputs are A and B (its output holds the kernel's partials, converted on the host);
             // an elementwise kernel's buffers map one to one onto the method's.
-            var pairs = pattern != PatternKind.Elementwise
+            var pairs = matmul
                 ? buffers.Take(2).Select(p => (Param: p, Declared: declared[0]))
                 : buffers.Select((p, i) => (Param: p, Declared: declared[i]));
             foreach (var (param, buffer) in pairs)

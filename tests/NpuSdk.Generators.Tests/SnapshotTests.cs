@@ -170,6 +170,30 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
+    [Fact]
+    public void RowwiseLayerNormFromManifest()
+    {
+        var h = new GeneratorHarness(nameof(RowwiseLayerNormFromManifest)).AddMlirAieKernel("layernorm_bf16.xclbin", buffers: 4)
+            .AddText("layernorm_bf16.kernel.json", """
+                { "name": "layernorm_bf16", "kernel": "MLIR_AIE", "pattern": "rowwise", "tile": { "rows": 64, "cols": 512 },
+                  "buffers": [ { "arg": "bo0", "role": "input", "elementType": "bf16", "parts": [ { "operand": "x", "shape": ["rows", "cols"] } ] },
+                               { "arg": "bo1", "role": "input", "elementType": "bf16", "parts": [ { "operand": "gamma", "shape": ["cols"] } ] },
+                               { "arg": "bo2", "role": "input", "elementType": "bf16", "parts": [ { "operand": "beta", "shape": ["cols"] } ] },
+                               { "arg": "bo3", "role": "output", "elementType": "bf16", "parts": [ { "operand": "y", "shape": ["rows", "cols"] } ] } ] }
+                """);
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class EncoderOps
+            {
+                [NpuKernel("layernorm_bf16.xclbin")]
+                public static partial void LayerNorm(ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> gamma, ReadOnlySpan<BFloat16> beta, Span2D<BFloat16> y);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
     /// <summary>Generated code must compile with nullable on and every warning wave, warnings counted as errors.</summary>
     internal static void AssertCompilesClean(Compilation output)
     {

@@ -46,6 +46,8 @@ internal static class KernelMethodWriter
                 WriteTileMatMul(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name);
             else if (model.Pattern == PatternKind.KStripMatMul)
                 WriteKStripMatMul(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name);
+            else if (model.Pattern == PatternKind.Rowwise)
+                WriteRowwise(w, model, binding, session, buffers);
             else
                 WriteElementwise(w, model, binding, session, buffers);
         }
@@ -85,6 +87,32 @@ internal static class KernelMethodWriter
             w.WriteLine($"__npuPlan.PackB({b});");
             WriteLaunch(w);
             w.WriteLine($"__npuPlan.Unpack({c});");
+        }
+        WriteReturn(w);
+    }
+
+    private static void WriteRowwise(IndentedWriter w, KernelSourceModel model, string binding, string session, System.Collections.Generic.List<ParameterModel> buffers)
+    {
+        var first = buffers.First(p => p.Kind == ParameterKind.Input2D);
+        // Without a manifest the kernel's row width is taken to be the call's.
+        string cols = model.Cols > 0 ? model.Cols.ToString() : first.Name + ".Cols";
+        foreach (var p in buffers)
+        {
+            if (p.Kind is ParameterKind.Input1D)
+                w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckColumnVector({p.Name}.Length, \"{p.Name}\", {cols});");
+            else
+                w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckRows({p.Name}.Rows, {p.Name}.Cols, \"{p.Name}\", {first.Name}.Rows, \"{first.Name}\", {cols});");
+        }
+        foreach (var line in session.Split('\n')) w.WriteLine(line);
+        string isMatrix = string.Join(", ", buffers.Select(p => p.Kind is ParameterKind.Input1D ? "false" : "true"));
+        int inputs = buffers.Count(p => p.IsInput);
+        w.WriteLine($"var __npuPlan = __npuSession.RentRowwise<{model.PlanTypeArguments}>({binding}, {first.Name}.Rows, rowsPerInvocation: {model.Tile}, cols: {cols}, isMatrix: [{isMatrix}], inputs: {inputs});");
+        w.WriteLine("try");
+        using (w.WriteBlock())
+        {
+            for (int i = 0; i < inputs; i++) w.WriteLine($"__npuPlan.Pack({i}, {buffers[i].Name});");
+            WriteLaunch(w);
+            for (int i = inputs; i < buffers.Count; i++) w.WriteLine($"__npuPlan.Unpack({i - inputs}, {buffers[i].Name});");
         }
         WriteReturn(w);
     }

@@ -18,6 +18,7 @@ internal enum PatternKind
     TileMatMul = 1,
     Elementwise = 2,
     KStripMatMul = 3,
+    Rowwise = 4,
 }
 
 /// <summary>One parameter: its name as written, its kind, its element type (C# text) and its full type text.</summary>
@@ -58,7 +59,7 @@ internal sealed record ManifestBuffer(string Arg, bool IsInput, string? ElementT
 /// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes, the kernel's name and its data buffers.</summary>
 /// <remarks><see cref="Tile"/> is the tile's m (rows of A and C) or element count; tile matmuls also have <see cref="TileK"/> and <see cref="TileN"/>.</remarks>
 internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers,
-    int TileK = 0, int TileN = 0, int KMultiple = 0, int KMax = 0);
+    int TileK = 0, int TileN = 0, int KMultiple = 0, int KMax = 0, int Cols = 0);
 
 /// <summary>
 /// One AdditionalFiles item the generator cares about: an xclbin (with its kernels or the reader's error),
@@ -86,4 +87,5 @@ internal sealed record KernelSourceModel(
     bool PackedInputs,
     string PlanTypeArguments,
     int KMultiple,
-    int KMax);
+    int KMax,
+    int Cols);

@@ -29,4 +29,24 @@ public static class LaunchShapes
         if (length != firstLength)
             throw new ArgumentException($"{name} has {length} elements but {firstName} has {firstLength}: an elementwise kernel needs every operand of the same length.", name);
     }
+
+    /// <summary>Checks a rowwise matrix operand: as many rows as the first one (at least one), and exactly the kernel's columns.</summary>
+    /// <exception cref="ArgumentException">The shape does not fit.</exception>
+    public static void CheckRows(int rows, int cols, string name, int firstRows, string firstName, int kernelCols)
+    {
+        if (firstRows == 0)
+            throw new ArgumentException($"{firstName} has no rows; a rowwise kernel needs at least one.", firstName);
+        if (cols != kernelCols)
+            throw new ArgumentException($"{name} is {rows}x{cols}, but the rowwise kernel processes rows of exactly {kernelCols} values.", name);
+        if (rows != firstRows)
+            throw new ArgumentException($"{name} has {rows} rows but {firstName} has {firstRows}: a rowwise kernel maps row r of every operand to row r.", name);
+    }
+
+    /// <summary>Checks a per-column vector operand of a rowwise kernel: one value per column.</summary>
+    /// <exception cref="ArgumentException">The length is not the kernel's column count.</exception>
+    public static void CheckColumnVector(int length, string name, int kernelCols)
+    {
+        if (length != kernelCols)
+            throw new ArgumentException($"{name} has {length} values, but the rowwise kernel takes one per column ({kernelCols}).", name);
+    }
 }

@@ -25,6 +25,13 @@ public enum NpuPattern
     /// kernel's K multiple (its manifest's <c>tile.kMultiple</c>, else Tile) and must not exceed <c>tile.kMax</c>.
     /// </summary>
     KStripMatMul = 3,
+
+    /// <summary>
+    /// One invocation processes a block of Tile rows of every matrix operand (each row as wide as the kernel's
+    /// <c>tile.cols</c>, or the call's width without a manifest); vector operands (one value per column, such as a
+    /// layer norm's gamma and beta) go to every invocation unchanged. The last block is padded with zero rows.
+    /// </summary>
+    Rowwise = 4,
 }
 
 /// <summary>

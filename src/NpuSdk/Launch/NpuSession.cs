@@ -106,6 +106,24 @@ public sealed class NpuSession : IDisposable
         return plan;
     }
 
+    /// <summary>Rents the rowwise plan for these rows, building it on first use.</summary>
+    /// <param name="binding">The method's binding.</param>
+    /// <param name="rows">Rows of the matrix operands.</param>
+    /// <param name="rowsPerInvocation">Rows one invocation processes.</param>
+    /// <param name="cols">Columns of the matrix operands and length of the vector operands.</param>
+    /// <param name="isMatrix">Per data buffer, in order: a matrix (row-blocked) or a vector (sent whole to every invocation).</param>
+    /// <param name="inputs">How many of the data buffers, from the first, are inputs.</param>
+    public RowwisePlan<T> RentRowwise<T>(NpuKernelBinding binding, int rows, int rowsPerInvocation, int cols, ReadOnlySpan<bool> isMatrix, int inputs) where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerInvocation);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
+        var key = new PlanKey(binding, rows, cols, 0);
+        if (TryRent(key) is { } idle) return (RowwisePlan<T>)idle;
+        var plan = new RowwisePlan<T>(GetKernel(binding), rows, rowsPerInvocation, cols, isMatrix, inputs) { PoolKey = key };
+        Track(plan);
+        return plan;
+    }
+
     /// <summary>Rents the elementwise plan for this length, building it on first use.</summary>
     public ElementwisePlan<T> RentElementwise<T>(NpuKernelBinding binding, int length, int tile, int inputs, int outputs) where T : unmanaged
     {

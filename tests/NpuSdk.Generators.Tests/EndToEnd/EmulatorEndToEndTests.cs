@@ -373,6 +373,41 @@ public sealed class EmulatorEndToEndTests
         }
     }
 
+    [Fact]
+    public void LibraryRowwiseKernelsBlockRowsAndBroadcastVectors()
+    {
+        const int Rows = 150, Cols = 512, SoftCols = 1500;   // 3 invocations of 64 rows, the last padded
+        var rng = new Random(51);
+        BFloat16[] Values(int n) => Enumerable.Range(0, n).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 4 - 2)).ToArray();
+        ushort[] Raw(BFloat16[] v) => v.Select(e => e.RawValue).ToArray();
+        var x = Values(Rows * Cols);
+        var gamma = Values(Cols);
+        var beta = Values(Cols);
+        var soft = Values(Rows * SoftCols);
+        // The kernels' own arithmetic over all rows at once: blocking rows and padding must not change a value.
+        var expectedNorm = new ushort[Rows * Cols];
+        NpuSdk.Emulation.Kernels.LayerNorm.Compute(Raw(x), Raw(gamma), Raw(beta), expectedNorm, Rows, Cols, 1e-5f);
+        var expectedSoft = new ushort[Rows * SoftCols];
+        NpuSdk.Emulation.Kernels.Softmax.Compute(Raw(soft), expectedSoft, Rows, SoftCols);
+
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var y = new BFloat16[Rows * Cols];
+            GeneratedKernels.LayerNorm(session, new ReadOnlySpan2D<BFloat16>(x, Rows, Cols), gamma, beta, new Span2D<BFloat16>(y, Rows, Cols));
+            Assert.Equal(expectedNorm, Raw(y));
+            var ys = new BFloat16[Rows * SoftCols];
+            GeneratedKernels.Softmax(session, new ReadOnlySpan2D<BFloat16>(soft, Rows, SoftCols), new Span2D<BFloat16>(ys, Rows, SoftCols));
+            Assert.Equal(expectedSoft, Raw(ys));
+            Assert.Equal(3 + 3, device.Counters.Runs);
+
+            var e = Assert.Throws<ArgumentException>(() => GeneratedKernels.LayerNorm(session,
+                new ReadOnlySpan2D<BFloat16>(x, Rows, Cols), gamma.AsSpan(1), beta, new Span2D<BFloat16>(y, Rows, Cols)));
+            Assert.Equal("gamma", e.ParamName);
+        }
+    }
+
     private static CounterValues Snapshot(DeviceCounters c) =>
         new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BuffersAllocated + c.SubBuffersCreated);
 

@@ -38,4 +38,12 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's 64x512 bf16 strip kernel (m = 64, k = 512, n = 512): a non-square tile from its manifest.</summary>
     [NpuKernel("matmul_64x512_bf16.xclbin")]
     public static partial void MatMulStrip(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
+
+    /// <summary>The kernel library's layer norm: 64 rows of 512 per invocation, gamma and beta sent to every invocation.</summary>
+    [NpuKernel("layernorm_bf16.xclbin")]
+    public static partial void LayerNorm(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> gamma, ReadOnlySpan<BFloat16> beta, Span2D<BFloat16> y);
+
+    /// <summary>The kernel library's row softmax: 64 rows of 1500 per invocation.</summary>
+    [NpuKernel("softmax_bf16.xclbin")]
+    public static partial void Softmax(NpuSession session, ReadOnlySpan2D<BFloat16> x, Span2D<BFloat16> y);
 }

@@ -102,7 +102,7 @@ public sealed partial class NpuKernelGenerator
             bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
             if (tile <= 0 || (matmul && Math.Max(tile, Math.Max(tileK, tileN)) > 4096))
             {
-                string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : "elements per invocation")
+                string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : pattern == PatternKind.Rowwise ? "rows per invocation" : "elements per invocation")
                     : "a tile matmul block of more than 4096x4096 elements does not fit a plan's 32-bit buffer sizes";
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), why));
                 return null;

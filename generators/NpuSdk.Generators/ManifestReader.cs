@@ -26,19 +26,27 @@ internal static class ManifestReader
                 "elementwise" => PatternKind.Elementwise,
                 "kstrip-matmul" => PatternKind.KStripMatMul,
                 "rowwise" => PatternKind.Rowwise,
+                "attention" => PatternKind.Attention,
                 null => (PatternKind?)null,
                 _ => PatternKind.FromManifest,
             };
             if (kind is null) return Fail("the manifest has no \"pattern\"");
-            if (kind == PatternKind.FromManifest) return Fail($"pattern \"{pattern}\" is not supported by this generator (supported: tile-matmul, kstrip-matmul, elementwise, rowwise)");
+            if (kind == PatternKind.FromManifest) return Fail($"pattern \"{pattern}\" is not supported by this generator (supported: tile-matmul, kstrip-matmul, elementwise, rowwise, attention)");
             if (!root.TryGetValue("tile", out var t) || t is not Dictionary<string, object?> tile) return Fail("the manifest has no \"tile\" object");
             int edge = kind switch
             {
                 PatternKind.Elementwise => Int(tile, "elements"),
                 PatternKind.Rowwise => Int(tile, "rows"),
+                PatternKind.Attention => Int(tile, "queries"),
                 _ => Int(tile, "m"),
             };
-            int cols = kind == PatternKind.Rowwise ? Int(tile, "cols") : 0;
+            int cols = kind switch
+            {
+                PatternKind.Rowwise => Int(tile, "cols"),
+                PatternKind.Attention => Int(tile, "dim"),
+                _ => 0,
+            };
+            int keys = kind == PatternKind.Attention ? Int(tile, "keys") : 0;
             int tileK = kind == PatternKind.TileMatMul ? Int(tile, "k") : 0;
             int tileN = kind == PatternKind.TileMatMul ? Int(tile, "n") : 0;
             if (kind == PatternKind.KStripMatMul && Int(tile, "n") != edge)
@@ -59,7 +67,7 @@ internal static class ManifestReader
                     buffers.Add(new ManifestBuffer(arg, role == "input", element));
                 }
             }
-            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray(), tileK, tileN, kMultiple, kMax, cols);
+            return new ManifestModel(null, kind.Value, edge, kernel, buffers.ToEquatableArray(), tileK, tileN, kMultiple, kMax, cols, keys);
         }
         catch (FormatException e)
         {

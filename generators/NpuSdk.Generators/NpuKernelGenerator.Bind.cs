@@ -80,7 +80,7 @@ public sealed partial class NpuKernelGenerator
                 }
                 pattern = usableManifest.Pattern;
             }
-            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise or PatternKind.KStripMatMul or PatternKind.Rowwise))
+            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise or PatternKind.KStripMatMul or PatternKind.Rowwise or PatternKind.Attention))
             {
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(manifestPath)));
                 return null;
@@ -102,7 +102,12 @@ public sealed partial class NpuKernelGenerator
             bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
             if (tile <= 0 || (matmul && Math.Max(tile, Math.Max(tileK, tileN)) > 4096))
             {
-                string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : pattern == PatternKind.Rowwise ? "rows per invocation" : "elements per invocation")
+                string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : pattern switch
+                    {
+                        PatternKind.Rowwise => "rows per invocation",
+                        PatternKind.Attention => "query rows per invocation",
+                        _ => "elements per invocation",
+                    })
                     : "a tile matmul block of more than 4096x4096 elements does not fit a plan's 32-bit buffer sizes";
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), why));
                 return null;
@@ -155,6 +160,27 @@ public sealed partial class NpuKernelGenerator
                 }
                 typeArguments = rule;
             }
+            else if (pattern == PatternKind.Attention)
+            {
+                bool shapeOk = buffers.Count == 4 && buffers.Take(3).All(b => b.Kind == ParameterKind.Input2D) && buffers[3].Kind == ParameterKind.Output2D;
+                if (!shapeOk || dataArgs.Count != 4)
+                {
+                    string but = !shapeOk
+                        ? $"an attention method takes (ReadOnlySpan2D<T> q, ReadOnlySpan2D<T> k, ReadOnlySpan2D<T> v, Span2D<T> o) and this one takes ({Describe(buffers)})"
+                        : "an attention kernel takes 4 data buffers (Q, K, V, O)";
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
+                    return null;
+                }
+                if (buffers.Any(b => b.ElementType != buffers[0].ElementType))
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
+                        $"an attention kernel's Q, K, V and O share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
+                    return null;
+                }
+                if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
+                    return null;
+                typeArguments = buffers[0].ElementType;
+            }
             else
             {
                 bool rowwise = pattern == PatternKind.Rowwise;
@@ -185,7 +211,9 @@ public sealed partial class NpuKernelGenerator
 
             return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
                 fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
-                pattern, tile, tileK, tileN, packed, typeArguments, kMultiple, kMax, pattern == PatternKind.Rowwise ? usableManifest?.Cols ?? 0 : 0);
+                pattern, tile, tileK, tileN, packed, typeArguments, kMultiple, kMax,
+                pattern is PatternKind.Rowwise or PatternKind.Attention ? usableManifest?.Cols ?? 0 : 0,
+                pattern == PatternKind.Attention ? usableManifest?.Keys ?? 0 : 0);
         }
 
         /// <summary>The manifest's buffers against the kernel's and the method's: same count, same directions, same element types.</summary>

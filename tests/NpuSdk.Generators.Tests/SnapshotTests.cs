@@ -194,6 +194,30 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
+    [Fact]
+    public void AttentionFromManifest()
+    {
+        var h = new GeneratorHarness(nameof(AttentionFromManifest)).AddMlirAieKernel("attention_bf16.xclbin", buffers: 4)
+            .AddText("attention_bf16.kernel.json", """
+                { "name": "attention_bf16", "kernel": "MLIR_AIE", "pattern": "attention", "tile": { "queries": 64, "keys": 1500, "dim": 512, "heads": 8, "headDim": 64 },
+                  "buffers": [ { "arg": "bo0", "role": "input", "elementType": "bf16", "parts": [ { "operand": "q", "shape": ["queries", "dim"] } ] },
+                               { "arg": "bo1", "role": "input", "elementType": "bf16", "parts": [ { "operand": "k", "shape": ["keys", "dim"] } ] },
+                               { "arg": "bo2", "role": "input", "elementType": "bf16", "parts": [ { "operand": "v", "shape": ["keys", "dim"] } ] },
+                               { "arg": "bo3", "role": "output", "elementType": "bf16", "parts": [ { "operand": "o", "shape": ["queries", "dim"] } ] } ] }
+                """);
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class EncoderOps
+            {
+                [NpuKernel("attention_bf16.xclbin")]
+                public static partial void Attention(ReadOnlySpan2D<BFloat16> q, ReadOnlySpan2D<BFloat16> k, ReadOnlySpan2D<BFloat16> v, Span2D<BFloat16> o);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
     /// <summary>Generated code must compile with nullable on and every warning wave, warnings counted as errors.</summary>
     internal static void AssertCompilesClean(Compilation output)
     {

@@ -48,6 +48,8 @@ internal static class KernelMethodWriter
                 WriteKStripMatMul(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name);
             else if (model.Pattern == PatternKind.Rowwise)
                 WriteRowwise(w, model, binding, session, buffers);
+            else if (model.Pattern == PatternKind.Attention)
+                WriteAttention(w, model, binding, session, buffers[0].Name, buffers[1].Name, buffers[2].Name, buffers[3].Name);
             else
                 WriteElementwise(w, model, binding, session, buffers);
         }
@@ -113,6 +115,27 @@ internal static class KernelMethodWriter
             for (int i = 0; i < inputs; i++) w.WriteLine($"__npuPlan.Pack({i}, {buffers[i].Name});");
             WriteLaunch(w);
             for (int i = inputs; i < buffers.Count; i++) w.WriteLine($"__npuPlan.Unpack({i - inputs}, {buffers[i].Name});");
+        }
+        WriteReturn(w);
+    }
+
+    private static void WriteAttention(IndentedWriter w, KernelSourceModel model, string binding, string session, string q, string k, string v, string o)
+    {
+        // Without a manifest the kernel's key count and width are taken to be the call's.
+        string keys = model.Keys > 0 ? model.Keys.ToString() : k + ".Rows";
+        string dim = model.Cols > 0 ? model.Cols.ToString() : q + ".Cols";
+        w.WriteLine($"global::NpuSdk.Launch.LaunchShapes.CheckAttention({q}, {k}, {v}, {o}, \"{q}\", \"{k}\", \"{v}\", \"{o}\", kernelKeys: {keys}, kernelDim: {dim});");
+        foreach (var line in session.Split('\n')) w.WriteLine(line);
+        w.WriteLine($"// One run per block of {model.Tile} query rows; K and V are packed and synced once and read by every run.");
+        w.WriteLine($"var __npuPlan = __npuSession.RentAttention<{model.PlanTypeArguments}>({binding}, {q}.Rows, queriesPerInvocation: {model.Tile}, keys: {keys}, dim: {dim});");
+        w.WriteLine("try");
+        using (w.WriteBlock())
+        {
+            w.WriteLine($"__npuPlan.PackQueries({q});");
+            w.WriteLine($"__npuPlan.PackKeys({k});");
+            w.WriteLine($"__npuPlan.PackValues({v});");
+            WriteLaunch(w);
+            w.WriteLine($"__npuPlan.Unpack({o});");
         }
         WriteReturn(w);
     }

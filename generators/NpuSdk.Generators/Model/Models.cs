@@ -19,6 +19,7 @@ internal enum PatternKind
     Elementwise = 2,
     KStripMatMul = 3,
     Rowwise = 4,
+    Attention = 5,
 }
 
 /// <summary>One parameter: its name as written, its kind, its element type (C# text) and its full type text.</summary>
@@ -57,9 +58,13 @@ internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumen
 internal sealed record ManifestBuffer(string Arg, bool IsInput, string? ElementType);
 
 /// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes, the kernel's name and its data buffers.</summary>
-/// <remarks><see cref="Tile"/> is the tile's m (rows of A and C) or element count; tile matmuls also have <see cref="TileK"/> and <see cref="TileN"/>.</remarks>
+/// <remarks>
+/// <see cref="Tile"/> is the tile's m (rows of A and C), element count, rows or query rows; tile matmuls also have
+/// <see cref="TileK"/> and <see cref="TileN"/>; <see cref="Cols"/> is a rowwise row's width or attention's dim, and
+/// <see cref="Keys"/> attention's key count.
+/// </remarks>
 internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers,
-    int TileK = 0, int TileN = 0, int KMultiple = 0, int KMax = 0, int Cols = 0);
+    int TileK = 0, int TileN = 0, int KMultiple = 0, int KMax = 0, int Cols = 0, int Keys = 0);
 
 /// <summary>
 /// One AdditionalFiles item the generator cares about: an xclbin (with its kernels or the reader's error),
@@ -88,4 +93,5 @@ internal sealed record KernelSourceModel(
     string PlanTypeArguments,
     int KMultiple,
     int KMax,
-    int Cols);
+    int Cols,
+    int Keys = 0);

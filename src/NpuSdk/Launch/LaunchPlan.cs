@@ -22,7 +22,15 @@ public abstract class LaunchPlan : IDisposable
     private readonly TimeSpan _timeout;
     private readonly string _what;
 
-    private protected LaunchPlan(LoadedKernel kernel, int invocations, ReadOnlySpan<int> slotBytes, int inputCount)
+    /// <param name="kernel">The loaded kernel.</param>
+    /// <param name="invocations">Runs per call.</param>
+    /// <param name="slotBytes">Per data buffer, the bytes one invocation reads or writes.</param>
+    /// <param name="inputCount">How many data buffers, from the first, are inputs.</param>
+    /// <param name="shared">
+    /// Per data buffer (empty: none): an input every invocation reads whole, such as attention's keys and values.
+    /// Its parent holds one slot and every run is bound to it, so it is packed and synced once, not once per invocation.
+    /// </param>
+    private protected LaunchPlan(LoadedKernel kernel, int invocations, ReadOnlySpan<int> slotBytes, int inputCount, ReadOnlySpan<bool> shared = default)
     {
         if (slotBytes.Length != kernel.Binding.DataBufferCount)
             throw new NpuException($"{kernel.Binding.Method}: the plan has {slotBytes.Length} data buffers; the kernel takes {kernel.Binding.DataBufferCount}.");
@@ -37,13 +45,18 @@ public abstract class LaunchPlan : IDisposable
         try
         {
             for (int d = 0; d < slotBytes.Length; d++)
-                _parents[d] = new Bo(device, checked((ulong)slotBytes[d] * (ulong)invocations), BoFlags.HostOnly, kernel.DataGroup(d));
+                _parents[d] = new Bo(device, checked((ulong)slotBytes[d] * (ulong)(IsShared(shared, d) ? 1 : invocations)), BoFlags.HostOnly, kernel.DataGroup(d));
             _runList = new RunList(kernel.Context);
             var bound = new Bo[slotBytes.Length];
             for (int i = 0; i < invocations; i++)
             {
                 for (int d = 0; d < slotBytes.Length; d++)
                 {
+                    if (IsShared(shared, d))
+                    {
+                        bound[d] = _parents[d];
+                        continue;
+                    }
                     var sub = new Bo(_parents[d], (ulong)slotBytes[d], (ulong)slotBytes[d] * (ulong)i);
                     _subBuffers[i * slotBytes.Length + d] = sub;
                     bound[d] = sub;
@@ -58,6 +71,8 @@ public abstract class LaunchPlan : IDisposable
             throw;
         }
     }
+
+    private static bool IsShared(ReadOnlySpan<bool> shared, int d) => d < shared.Length && shared[d];
 
     /// <summary>The binding and shapes the session pools this plan under.</summary>
     internal PlanKey PoolKey { get; init; }

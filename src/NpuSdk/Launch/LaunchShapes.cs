@@ -49,4 +49,24 @@ public static class LaunchShapes
         if (length != kernelCols)
             throw new ArgumentException($"{name} has {length} values, but the rowwise kernel takes one per column ({kernelCols}).", name);
     }
+
+    /// <summary>
+    /// Checks an attention call: Q and O have the same rows (at least one), K and V have exactly the kernel's key
+    /// count of rows, and every operand has the kernel's columns (heads times head dimension).
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape does not fit; the message names the parameter.</exception>
+    public static void CheckAttention<T>(ReadOnlySpan2D<T> q, ReadOnlySpan2D<T> k, ReadOnlySpan2D<T> v, Span2D<T> o,
+        string qName, string kName, string vName, string oName, int kernelKeys, int kernelDim)
+    {
+        if (q.Rows == 0)
+            throw new ArgumentException($"{qName} has no rows; attention needs at least one query row.", qName);
+        if (q.Cols != kernelDim)
+            throw new ArgumentException($"{qName} is {q.Rows}x{q.Cols}, but the attention kernel takes rows of exactly {kernelDim} values (all heads side by side).", qName);
+        if (k.Rows != kernelKeys || k.Cols != kernelDim)
+            throw new ArgumentException($"{kName} is {k.Rows}x{k.Cols}, but the attention kernel attends over exactly {kernelKeys} keys of {kernelDim} values ({kernelKeys}x{kernelDim}); keys cannot be padded, since a padding key would take part in the softmax.", kName);
+        if (v.Rows != kernelKeys || v.Cols != kernelDim)
+            throw new ArgumentException($"{vName} is {v.Rows}x{v.Cols}, but the attention kernel needs one value row per key: {kernelKeys}x{kernelDim}.", vName);
+        if (o.Rows != q.Rows || o.Cols != kernelDim)
+            throw new ArgumentException($"{oName} is {o.Rows}x{o.Cols} but {qName} is {q.Rows}x{q.Cols}: attention writes one output row per query row, {q.Rows}x{kernelDim}.", oName);
+    }
 }

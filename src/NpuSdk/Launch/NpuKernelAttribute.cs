@@ -32,6 +32,14 @@ public enum NpuPattern
     /// layer norm's gamma and beta) go to every invocation unchanged. The last block is padded with zero rows.
     /// </summary>
     Rowwise = 4,
+
+    /// <summary>
+    /// One invocation computes multi-head attention for a block of Tile query rows: Q (Tile rows), K and V (all of
+    /// the kernel's keys) in, O (Tile rows) out, every operand as wide as all heads side by side. K and V go to every
+    /// invocation unchanged; the last query block is padded with zero rows. The key count and width come from the
+    /// manifest's <c>tile.keys</c> and <c>tile.dim</c> (without a manifest, from the call's K).
+    /// </summary>
+    Attention = 5,
 }
 
 /// <summary>

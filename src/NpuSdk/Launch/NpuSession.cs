@@ -124,6 +124,24 @@ public sealed class NpuSession : IDisposable
         return plan;
     }
 
+    /// <summary>Rents the attention plan for this many query rows, building it on first use.</summary>
+    /// <param name="binding">The method's binding.</param>
+    /// <param name="queries">Rows of Q and O.</param>
+    /// <param name="queriesPerInvocation">Query rows one invocation processes.</param>
+    /// <param name="keys">Rows of K and V (the kernel's key count).</param>
+    /// <param name="dim">Columns of every operand (heads times head dimension).</param>
+    public AttentionPlan<T> RentAttention<T>(NpuKernelBinding binding, int queries, int queriesPerInvocation, int keys, int dim) where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queriesPerInvocation);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keys);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
+        var key = new PlanKey(binding, queries, keys, dim);
+        if (TryRent(key) is { } idle) return (AttentionPlan<T>)idle;
+        var plan = new AttentionPlan<T>(GetKernel(binding), queries, queriesPerInvocation, keys, dim) { PoolKey = key };
+        Track(plan);
+        return plan;
+    }
+
     /// <summary>Rents the elementwise plan for this length, building it on first use.</summary>
     public ElementwisePlan<T> RentElementwise<T>(NpuKernelBinding binding, int length, int tile, int inputs, int outputs) where T : unmanaged
     {

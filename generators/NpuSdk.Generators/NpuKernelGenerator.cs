@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NpuSdk.Generators.Diagnostics;
 using NpuSdk.Generators.Model;
 
 namespace NpuSdk.Generators;
@@ -28,6 +30,8 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
         public const string Diagnostics = nameof(Diagnostics);
         /// <summary>The source model of each method that can be generated.</summary>
         public const string Output = nameof(Output);
+        /// <summary>Each [NpuKernel] on a local function or lambda, which gets NPU1011.</summary>
+        public const string NotAMethod = nameof(NotAMethod);
     }
 
     /// <inheritdoc />
@@ -35,7 +39,7 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
     {
         var methods = context.SyntaxProvider.ForAttributeWithMetadataName(
                 AttributeMetadataName,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
+                static (node, _) => node is MethodDeclarationSyntax,
                 static (ctx, token) => Gather.Run(ctx, token))
             .WithTrackingName(TrackingNames.Methods);
 
@@ -57,9 +61,25 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
             foreach (var error in errors) spc.ReportDiagnostic(error.ToDiagnostic());
         });
 
+        // The attribute is allowed on local functions and lambdas (AttributeTargets.Method), but those cannot be
+        // partial, so there is nothing to implement: say so rather than leave the attribute silently ignored.
+        var notMethods = context.SyntaxProvider.ForAttributeWithMetadataName(
+                AttributeMetadataName,
+                static (node, _) => node is LocalFunctionStatementSyntax or LambdaExpressionSyntax,
+                static (ctx, _) => NotAMethod(ctx))
+            .WithTrackingName(TrackingNames.NotAMethod);
+        context.RegisterSourceOutput(notMethods, static (spc, error) => spc.ReportDiagnostic(error.ToDiagnostic()));
+
         var sources = bound.Where(static result => result.Value is not null)
             .Select(static (result, _) => result.Value!)
             .WithTrackingName(TrackingNames.Output);
         context.RegisterSourceOutput(sources, static (spc, model) => spc.AddSource(model.HintName, Emit.KernelMethodWriter.Write(model)));
+    }
+
+    private static DiagnosticInfo NotAMethod(GeneratorAttributeSyntaxContext context)
+    {
+        var attribute = context.Attributes[0].ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? context.TargetNode.GetLocation();
+        string what = context.TargetNode is LocalFunctionStatementSyntax local ? $"local function '{local.Identifier.Text}'" : "a lambda";
+        return DiagnosticInfo.Create(NpuDiagnostics.NotAMethod, DiagnosticLocation.From(attribute), what);
     }
 }

@@ -26,6 +26,29 @@ public sealed class DiagnosticTests
         """, "NPU1001", nameof(NPU1001_MethodNotPartial));
 
     [Fact]
+    public void NPU1011_LocalFunction() => Check(Kernel(nameof(NPU1011_LocalFunction)), $$"""
+        public static partial class Ops
+        {
+            public static void Encode()
+            {
+                [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+                static void MatMul({{MatMul}}) { }
+            }
+        }
+        """, "NPU1011", nameof(NPU1011_LocalFunction));
+
+    [Fact]
+    public void NPU1011_Lambda() => Check(Kernel(nameof(NPU1011_Lambda)), """
+        public static partial class Ops
+        {
+            public static void Encode()
+            {
+                var add = [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.Elementwise)] static (int x) => { };
+            }
+        }
+        """, "NPU1011", nameof(NPU1011_Lambda));
+
+    [Fact]
     public void NPU1002_TypeNotPartial() => Check(Kernel(nameof(NPU1002_TypeNotPartial)), $$"""
         public static class Ops
         {

@@ -48,10 +48,14 @@ internal static class NpuDiagnostics
         "Instruction file not found",
         "Method '{0}': {1}; add it to AdditionalFiles (NpuSdk.props adds *.insts.bin and *.insts.txt automatically) or name it with Instructions = \"...\"");
 
+    public static readonly DiagnosticDescriptor NotAMethod = Create("NPU1011",
+        "[NpuKernel] on a local function or lambda",
+        "[NpuKernel] is on {0}, which cannot be partial, so the generator cannot write its body; declare it as a 'partial' method of a 'partial' type");
+
     private static readonly DiagnosticDescriptor[] All =
     {
         MethodNotPartial, TypeNotPartial, XclbinNotInAdditionalFiles, XclbinUnreadable, KernelNotFound,
-        BufferMismatch, UnsupportedType, TileNotUsable, NoPattern, InstructionsNotFound,
+        BufferMismatch, UnsupportedType, TileNotUsable, NoPattern, InstructionsNotFound, NotAMethod,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -8,7 +8,12 @@ internal static class NpuCommandLine
 {
     internal const int Ok = 0, UsageError = 1, BadFile = 2;
 
-    internal const string Usage = "usage: npu inspect FILE [--json]   (FILE: an .xclbin, or an .insts.txt / .insts.bin instruction stream)";
+    internal const string Usage =
+        "usage: npu inspect FILE [--json]   (FILE: an .xclbin, or an .insts.txt / .insts.bin instruction stream)\n" +
+        "       " + EmulationXclbinCommand.Usage + "\n" +
+        "         writes an emulation xclbin with the mlir-aie kernel ABI (opcode, instr, ninstr, bo0..bo{N-1}; kernel\n" +
+        "         MLIR_AIE unless named; uuid derived from the seed, by default OUT's file stem) and a stand-in\n" +
+        "         instruction file (default OUT's stem + .insts.txt, 75 words), for the SDK's emulator";
 
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -17,6 +22,8 @@ internal static class NpuCommandLine
             (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
             return args.Length == 0 ? UsageError : Ok;
         }
+        if (args[0] == "emulation-xclbin")
+            return EmulationXclbinCommand.Run(args.Skip(1).ToArray(), stdout, stderr);
         if (args[0] != "inspect")
             return Fail(stderr, $"npu: unknown command '{args[0]}'");
 

@@ -28,7 +28,7 @@ public sealed class AddInt32Reference : IReferenceKernel
         for (int i = 0; i < Tile; i++) sum[i] = unchecked(x[i] + y[i]);
     }
 
-    /// <summary>Registers the kernel for the xclbin the test project ships (idempotent).</summary>
+    /// <summary>Registers the kernel for the xclbin the test project writes with `npu emulation-xclbin` (idempotent; the uuid is read from it).</summary>
     public static void EnsureRegistered()
     {
         lock (s_gate)

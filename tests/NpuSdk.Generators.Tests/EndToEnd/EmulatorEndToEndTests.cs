@@ -18,7 +18,7 @@ public sealed class EmulatorEndToEndTests
         var shipped = NpuSdk.Xclbin.XclbinFile.ReadFile(Path.Combine(AppContext.BaseDirectory, EmulationKernels.MatMul16x16Int8.FileName));
         var emulated = EmulationKernels.MatMul16x16Int8.Xclbin;
         Assert.True(shipped.Uuid.Equals(emulated.Uuid),
-            $"Kernels/matmul_16x16_int8.xclbin has uuid {shipped.Uuid}, the emulator's kernel {emulated.Uuid}; write EmulationKernels.MatMul16x16Int8.GetXclbinBytes() to the file.");
+            $"the kernel build's matmul_16x16_int8.xclbin has uuid {shipped.Uuid}, the emulator's kernel {emulated.Uuid}: kernels/NpuSdk.Kernels.Build and BuiltInKernels disagree.");
         Assert.Equal(emulated.Kernels.Single().Arguments.Select(a => a.Name), shipped.Kernels.Single().Arguments.Select(a => a.Name));
     }
 

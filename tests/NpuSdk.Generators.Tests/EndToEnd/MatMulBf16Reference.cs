@@ -41,7 +41,7 @@ public sealed class MatMulBf16Reference : IReferenceKernel
         return sum;
     }
 
-    /// <summary>Registers the kernel for the xclbin the test project ships (idempotent).</summary>
+    /// <summary>Registers the kernel for the xclbin the test project writes with `npu emulation-xclbin` (idempotent; the uuid is read from it).</summary>
     public static void EnsureRegistered()
     {
         lock (s_gate)

@@ -1,0 +1,107 @@
+using NpuSdk.Cli;
+using NpuSdk.Xclbin;
+
+namespace NpuSdk.Tests.Cli;
+
+public sealed class EmulationXclbinCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("npu-emulation-xclbin-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void WritesTheMlirAieAbiAndATextStreamByDefault(int buffers)
+    {
+        string xclbin = Path.Combine(_dir, "add.xclbin");
+        var (exit, stdout, stderr) = Npu("emulation-xclbin", xclbin, "--buffers", buffers.ToString());
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+
+        var file = XclbinFile.ReadFile(xclbin);
+        var kernel = Assert.Single(file.Kernels);
+        Assert.Equal("MLIR_AIE", kernel.Name);
+        Assert.Equal(new[] { "opcode", "instr", "ninstr" }.Concat(Enumerable.Range(0, buffers).Select(i => "bo" + i)), kernel.Arguments.Select(a => a.Name));
+        // The uuid is the writer's, seeded with the file's stem by default, and the tool reports it.
+        Assert.Equal(XclbinWriter.DeriveUuid(XclbinSpec.MlirAie(buffers, uuidSeed: "add")), file.Uuid);
+        Assert.Contains(file.Uuid.ToString(), stdout);
+
+        var stream = InstructionStream.LoadFile(Path.Combine(_dir, "add.insts.txt"));
+        Assert.Equal(75, stream.ToArray().Length);
+        Assert.Equal(0x4E50_0000u + 74, stream.ToArray()[^1]);
+    }
+
+    [Fact]
+    public void NamedKernelSeedAndBinaryStream()
+    {
+        string a = Path.Combine(_dir, "a.xclbin"), b = Path.Combine(_dir, "sub", "b.xclbin"), insts = Path.Combine(_dir, "sub", "b.insts.bin");
+        Assert.Equal(0, Npu("emulation-xclbin", a, "--buffers", "2", "--uuid-seed", "one").Exit);
+        Assert.Equal(0, Npu("emulation-xclbin", b, "--buffers", "2", "--uuid-seed", "two", "--kernel", "edge_detect", "--instructions", insts, "--instruction-words", "16").Exit);
+
+        var first = XclbinFile.ReadFile(a);
+        var second = XclbinFile.ReadFile(b);
+        Assert.Equal("edge_detect", Assert.Single(second.Kernels).Name);
+        Assert.NotEqual(first.Uuid, second.Uuid);   // the emulator tells kernels apart by uuid
+        Assert.Equal(16 * 4, new FileInfo(insts).Length);
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => 0x4E50_0000u | (uint)i), InstructionStream.LoadFile(insts).ToArray());
+    }
+
+    [Fact]
+    public void UnchangedFilesKeepTheirTimestamps()
+    {
+        string xclbin = Path.Combine(_dir, "k.xclbin"), insts = Path.Combine(_dir, "k.insts.txt");
+        Assert.Equal(0, Npu("emulation-xclbin", xclbin, "--buffers", "3").Exit);
+        var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(xclbin, old);
+        File.SetLastWriteTimeUtc(insts, old);
+
+        Assert.Equal(0, Npu("emulation-xclbin", xclbin, "--buffers", "3").Exit);
+        Assert.Equal(old, File.GetLastWriteTimeUtc(xclbin));
+        Assert.Equal(old, File.GetLastWriteTimeUtc(insts));
+
+        Assert.Equal(0, Npu("emulation-xclbin", xclbin, "--buffers", "4").Exit);
+        Assert.NotEqual(old, File.GetLastWriteTimeUtc(xclbin));
+        Assert.Equal(old, File.GetLastWriteTimeUtc(insts));
+    }
+
+    [Theory]
+    [InlineData("k.xclbin", "--buffers is missing")]
+    [InlineData("--buffers 3", "OUT.xclbin is missing")]
+    [InlineData("k.bin --buffers 3", "k.bin' does not end in .xclbin")]
+    [InlineData("k.xclbin --buffers three", "--buffers 'three' is not a whole number")]
+    [InlineData("k.xclbin --buffers 65", "--buffers '65' is not a whole number from 0 to 64")]
+    [InlineData("k.xclbin --buffers 3 --instruction-words 0", "--instruction-words '0'")]
+    [InlineData("k.xclbin --buffers 3 --instructions k.txt", "--instructions 'k.txt' must end in .insts.txt")]
+    [InlineData("k.xclbin --buffers 3 --frobnicate", "unknown option '--frobnicate'")]
+    [InlineData("k.xclbin --buffers", "--buffers needs a value")]
+    [InlineData("k.xclbin j.xclbin --buffers 3", "more than one OUT.xclbin")]
+    public void BadOptionsAreUsageErrorsThatNameTheOption(string commandLine, string expected)
+    {
+        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a.EndsWith("bin", StringComparison.Ordinal) ? Path.Combine(_dir, a) : a);
+        var (exit, stdout, stderr) = Npu(["emulation-xclbin", .. args]);
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(expected, stderr);
+        Assert.Contains("usage: npu emulation-xclbin OUT.xclbin --buffers N", stderr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public void HelpDescribesTheCommand()
+    {
+        var (exit, stdout, _) = Npu("--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("npu emulation-xclbin OUT.xclbin --buffers N", stdout);
+        Assert.Contains("npu inspect FILE", stdout);
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Npu(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int exit = NpuCommandLine.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}

@@ -7,6 +7,7 @@ internal static class InspectCommand
 {
     internal static int Run(string path, bool json, TextWriter stdout, TextWriter stderr)
     {
+        if (Directory.Exists(path)) return BadFile(stderr, $"{path}: is a directory, not a file");
         byte[] data;
         try
         {

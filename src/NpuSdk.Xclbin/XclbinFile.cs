@@ -37,8 +37,8 @@ public sealed class XclbinFile
     /// <summary>CONNECTIVITY entries; empty when the section is absent.</summary>
     public IReadOnlyList<Connection> Connectivity { get; }
     /// <summary>
-    /// The memory groups argument group ids index: ASK_GROUP_TOPOLOGY, or MEM_TOPOLOGY when that is absent
-    /// or empty (as XRT falls back).
+    /// The memory groups that argument group ids refer to: ASK_GROUP_TOPOLOGY, or MEM_TOPOLOGY when that is
+    /// absent or empty (XRT falls back the same way).
     /// </summary>
     public IReadOnlyList<MemoryBank> GroupTopology { get; }
     /// <summary>ASK_GROUP_CONNECTIVITY, or CONNECTIVITY when that is absent or empty: what group ids come from.</summary>
@@ -79,7 +79,8 @@ public sealed class XclbinFile
     public static XclbinFile Read(byte[] data, string? sourceName = null)
     {
         if (data is null) throw new ArgumentNullException(nameof(data));
-        return XclbinReader.Read(data, sourceName);
+        // A private copy: the parsed model and GetBytes must not change if the caller reuses its array.
+        return XclbinReader.Read((byte[])data.Clone(), sourceName);
     }
 
     /// <summary>Reads and parses an xclbin file.</summary>
@@ -88,6 +89,6 @@ public sealed class XclbinFile
     public static XclbinFile ReadFile(string path)
     {
         if (path is null) throw new ArgumentNullException(nameof(path));
-        return Read(File.ReadAllBytes(path), Path.GetFileName(path));
+        return XclbinReader.Read(File.ReadAllBytes(path), Path.GetFileName(path));
     }
 }

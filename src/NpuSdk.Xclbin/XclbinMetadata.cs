@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -49,11 +48,14 @@ internal static class XclbinMetadata
         var kernels = new List<KernelMetadata>();
         if (s.Size == 0) return kernels;
 
-        // xclbinutil may NUL-terminate the XML; the terminator is not part of the document.
-        int length = (int)s.Size;
-        while (length > 0 && d[(long)s.Offset + length - 1] == 0) length--;
-        string text = Encoding.UTF8.GetString(d, (int)s.Offset, length);
-        var doc = Parse(text, (long)s.Offset, source);
+        // XRT's XML parser reads a zero-terminated string, so the document ends at the first NUL (xclbinutil
+        // NUL-terminates it); a UTF-8 byte order mark before it is skipped.
+        int start = (int)s.Offset, length = (int)s.Size;
+        int nul = Array.IndexOf(d, (byte)0, start, length);
+        if (nul >= 0) length = nul - start;
+        if (length >= 3 && d[start] == 0xEF && d[start + 1] == 0xBB && d[start + 2] == 0xBF) { start += 3; length -= 3; }
+        string text = Encoding.UTF8.GetString(d, start, length);
+        var doc = Parse(text, start, source);
 
         var core = Path(doc.Root, "project", "platform", "device", "core");
         if (core is null)

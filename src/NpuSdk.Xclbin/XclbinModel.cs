@@ -98,6 +98,22 @@ public static class XclbinSectionKinds
         XclbinSectionKind.IpMetadata => "IP_METADATA",
         XclbinSectionKind.AieResourcesBin => "AIE_RESOURCES_BIN",
         XclbinSectionKind.AieTraceMetadata => "AIE_TRACE_METADATA",
+        XclbinSectionKind.ClearingBitstream => "CLEARING_BITSTREAM",
+        XclbinSectionKind.Firmware => "FIRMWARE",
+        XclbinSectionKind.DebugData => "DEBUG_DATA",
+        XclbinSectionKind.SchedFirmware => "SCHED_FIRMWARE",
+        XclbinSectionKind.DesignCheckPoint => "DESIGN_CHECK_POINT",
+        XclbinSectionKind.Mcs => "MCS",
+        XclbinSectionKind.Bmc => "BMC",
+        XclbinSectionKind.UserMetadata => "USER_METADATA",
+        XclbinSectionKind.DnaCertificate => "DNA_CERTIFICATE",
+        XclbinSectionKind.BitstreamPartialPdi => "BITSTREAM_PARTIAL_PDI",
+        XclbinSectionKind.PartitionMetadata => "PARTITION_METADATA",
+        XclbinSectionKind.EmulationData => "EMULATION_DATA",
+        XclbinSectionKind.AskFlash => "ASK_FLASH",
+        XclbinSectionKind.SmartNic => "SMARTNIC",
+        XclbinSectionKind.Overlay => "OVERLAY",
+        XclbinSectionKind.VendorMetadata => "VENDER_METADATA", // sic: XRT's spelling
         _ => $"UNKNOWN({(uint)kind})",
     };
 }

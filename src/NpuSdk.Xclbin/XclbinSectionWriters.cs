@@ -91,26 +91,28 @@ internal static class XclbinSectionWriters
     }
 
     /// <summary>
-    /// The XML xclbinutil writes for a PS (DPU) kernel: register offsets packed in argument order (mlir-aie:
-    /// opcode 0x0, instr 0x8, ninstr 0x10, bo0 0x14, bo1 0x1c, ...), hex offsets and sizes, decimal ids.
+    /// The XML xclbinutil writes for mlir-aie's DPU kernel (as extracted from real builds): no ports, register
+    /// offsets packed in argument order (opcode 0x0, instr 0x8, ninstr 0x10, bo0 0x14, bo1 0x1c, ...), hex
+    /// offsets and sizes, decimal ids, <c>extended-data subtype="1"</c> with DPU kernel id 0x901.
     /// </summary>
     internal static byte[] EmbeddedMetadata(XclbinSpec spec)
     {
         var x = new StringBuilder();
-        x.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.Append("<project name=\"").Append(Escape(spec.KernelName)).Append("\">\n");
+        x.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        x.Append("<project>\n");
         x.Append("  <platform>\n    <device>\n      <core>\n");
         x.Append("        <kernel name=\"").Append(Escape(spec.KernelName)).Append("\" language=\"c\" type=\"dpu\">\n");
-        x.Append("          <extended-data subtype=\"DPU\" functional=\"0\" dpu_kernel_id=\"").Append(Hex(DpuKernelId)).Append("\"/>\n");
+        // Riallto-era aiecc marked the DPU kernel functional; current mlir-aie does not.
+        string functional = spec.Layout == XclbinLayout.Riallto ? "1" : "0";
+        x.Append("          <extended-data subtype=\"1\" functional=\"").Append(functional)
+         .Append("\" dpu_kernel_id=\"").Append(Hex(DpuKernelId)).Append("\"/>\n");
         ulong offset = 0;
         for (int i = 0; i < spec.Arguments.Count; i++)
         {
             var a = spec.Arguments[i];
-            bool buffer = a.AddressQualifier == AddressQualifier.Global || a.AddressQualifier == AddressQualifier.Constant;
             x.Append("          <arg name=\"").Append(Escape(a.Name))
              .Append("\" addressQualifier=\"").Append(((int)a.AddressQualifier).ToString(CultureInfo.InvariantCulture))
              .Append("\" id=\"").Append(i.ToString(CultureInfo.InvariantCulture))
-             .Append("\" port=\"").Append(buffer ? "M_AXI_GMEM" : "S_AXI_CONTROL")
              .Append("\" size=\"").Append(Hex(a.Size))
              .Append("\" offset=\"").Append(Hex(offset))
              .Append("\" hostOffset=\"0x0\" hostSize=\"").Append(Hex(a.Size))

@@ -77,12 +77,17 @@ public sealed class XclbinSpec
         return spec;
     }
 
-    /// <summary>The older Riallto ABI: <c>instr, ninstr, in, tmp, out</c>, kernel named by the application.</summary>
+    /// <summary>
+    /// The older Riallto ABI, as the aiecc of its time declared it: <c>instr</c> (char *, SRAM bank),
+    /// <c>ninstr</c> (uint64_t), then <c>in, tmp, out</c> (char *, HOST bank), 8 bytes apart from offset 0;
+    /// the kernel named by the application and the instance <c>Riallto</c> (its build passes
+    /// <c>--kernel-name APP --instance-name Riallto</c> to aiecc).
+    /// </summary>
     public static XclbinSpec Riallto(string kernelName, string uuidSeed = "")
     {
-        var spec = new XclbinSpec { KernelName = kernelName, InstanceName = kernelName, Layout = XclbinLayout.Riallto, UuidSeed = uuidSeed };
+        var spec = new XclbinSpec { KernelName = kernelName, InstanceName = "Riallto", Layout = XclbinLayout.Riallto, UuidSeed = uuidSeed };
         spec.Arguments.Add(new XclbinArgSpec("instr", AddressQualifier.Global, "char *", 8, "SRAM"));
-        spec.Arguments.Add(new XclbinArgSpec("ninstr", AddressQualifier.Scalar, "uint32_t", 4));
+        spec.Arguments.Add(new XclbinArgSpec("ninstr", AddressQualifier.Scalar, "uint64_t", 8));
         spec.Arguments.Add(new XclbinArgSpec("in", AddressQualifier.Global, "char *", 8, "HOST"));
         spec.Arguments.Add(new XclbinArgSpec("tmp", AddressQualifier.Global, "char *", 8, "HOST"));
         spec.Arguments.Add(new XclbinArgSpec("out", AddressQualifier.Global, "char *", 8, "HOST"));

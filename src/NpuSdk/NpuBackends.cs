@@ -1,4 +1,5 @@
 using NpuSdk.Backends;
+using NpuSdk.Backends.Xrt;
 using NpuSdk.Emulation;
 
 namespace NpuSdk;
@@ -6,6 +7,8 @@ namespace NpuSdk;
 /// <summary>
 /// Backend selection. <c>NPUSDK_BACKEND=xrt|emulator</c> forces one (a forced backend that cannot open
 /// fails with a clear error); otherwise <c>xrt</c> is used when an NPU device opens, else the emulator.
+/// An XRT emulation device (<c>XCL_EMULATION_MODE</c> set, e.g. the no-op device) is not an NPU: it is
+/// used only when <c>xrt</c> is forced.
 /// </summary>
 public static class NpuBackends
 {
@@ -33,14 +36,16 @@ public static class NpuBackends
     /// <summary>The shared emulator backend with the built-in reference kernels.</summary>
     public static EmulatorBackend Emulator { get; } = new();
 
-    /// <summary>The XRT backend.</summary>
+    /// <summary>XRT's variable that swaps the device for an emulated one (<c>noop</c>, <c>sw_emu</c>, <c>hw_emu</c>).</summary>
+    public const string XrtEmulationVariable = "XCL_EMULATION_MODE";
+
+    /// <summary>The XRT backend (see <see cref="XrtBackend"/>).</summary>
     /// <exception cref="NpuBackendUnavailableException">The native shim or XRT is missing.</exception>
-    public static INpuBackend OpenXrt() =>
-        throw new NpuBackendUnavailableException("xrt", "the native XRT shim (libnpusdk_xrt.so) is not built into this SDK yet.",
-            "Install XRT (Debian: apt-get install libxrt-dev cmake g++) and rebuild the SDK.");
+    public static INpuBackend OpenXrt() => XrtBackend.Open();
 
     private static INpuBackend? TryXrtWithDevice()
     {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(XrtEmulationVariable))) return null;
         try
         {
             var xrt = OpenXrt();

@@ -109,6 +109,14 @@ public class InspectCommandTests
         Assert.Contains("/nonexistent/dir/k.xclbin", SingleLine(stderr));
     }
 
+    [Fact]
+    public void ADirectoryIsExitCodeTwoAndOneLine()
+    {
+        var (exit, _, stderr) = Npu("inspect", Path.GetTempPath());
+        Assert.Equal(2, exit);
+        Assert.Contains("is a directory", SingleLine(stderr));
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("xml")]

@@ -101,6 +101,32 @@ public class InstructionStreamTests
         Assert.Contains("no instruction words", ex.Message);
     }
 
+    [Fact]
+    public void SeededRandomContentGivesAStreamOrAFormatError()
+    {
+        var random = new Random(424242);
+        const string alphabet = "0123456789abcdefxX \t\r\n\0zg-";
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            byte[] data = random.Next(3) == 0
+                ? Transaction(1, 4, 4, 1, (uint)random.Next(), random.Next(6))
+                : Encoding.ASCII.GetBytes(new string(Enumerable.Range(0, random.Next(40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
+            if (data.Length > 0 && random.Next(2) == 0) data[random.Next(data.Length)] = (byte)random.Next(256);
+            foreach (var format in new[] { InstructionFileFormat.Text, InstructionFileFormat.Binary })
+            {
+                try
+                {
+                    var stream = InstructionStream.Parse(data, format);
+                    Assert.True(stream.WordCount > 0);
+                }
+                catch (XclbinFormatException ex)
+                {
+                    Assert.InRange(ex.Offset, 0, data.Length);
+                }
+            }
+        }
+    }
+
     internal static byte[] Transaction(byte deviceGeneration, byte rows, byte columns, byte memTileRows, uint operations, int payloadWords)
     {
         var d = new byte[16 + payloadWords * 4];

@@ -198,7 +198,8 @@ public class XclbinCorruptionTests
             </kernel></core></device></platform></project>
             """;
         var builder = new AxlfBuilder(Valid);
-        builder.Replace(XclbinSectionKind.EmbeddedMetadata, Encoding.UTF8.GetBytes(xml + "\0"));
+        // A byte order mark first, and bytes after the terminating NUL that XRT's zero-terminated parse never sees.
+        builder.Replace(XclbinSectionKind.EmbeddedMetadata, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(xml + "\0<junk"), 0xFF]);
         var kernel = XclbinFile.Read(builder.Build()).Kernels.Single();
         Assert.Equal(["p", "n"], kernel.Arguments.Select(a => a.Name));
         Assert.Equal([0x10ul, 0x14ul], kernel.Arguments.Select(a => a.Offset));

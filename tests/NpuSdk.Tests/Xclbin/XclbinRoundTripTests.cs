@@ -61,6 +61,8 @@ public class XclbinRoundTripTests
         var kernel = Assert.Single(file.Kernels);
         Assert.Equal("color_detect", kernel.Name);
         Assert.Equal(["instr", "ninstr", "in", "tmp", "out"], kernel.Arguments.Select(a => a.Name));
+        Assert.Equal([0x0ul, 0x8ul, 0x10ul, 0x18ul, 0x20ul], kernel.Arguments.Select(a => a.Offset));
+        Assert.Equal(["Riallto"], kernel.Instances);
         AssertArgumentsMatch(spec, file, kernel);
         Assert.Contains("color_detect", Encoding.UTF8.GetString(file.GetSectionData(file.FindSection(XclbinSectionKind.BuildMetadata)!)));
     }
@@ -141,6 +143,34 @@ public class XclbinRoundTripTests
         var file = XclbinFile.Read(builder.Build());
         Assert.Equal(1, file.Kernels[0].FindArgument("bo0")!.MemoryGroup);
         Assert.Equal(0, file.Connectivity.Single(c => c.ArgIndex == 3).MemoryIndex);
+    }
+
+    [Fact]
+    public void HeaderFieldsAreReadFromTheirOffsets()
+    {
+        var bytes = XclbinWriter.Write(XclbinSpec.MlirAie(1, uuidSeed: "header"));
+        var header = XclbinFile.Read(bytes).Header;
+        Assert.Equal(-1, header.SignatureLength);
+        Assert.Equal((ulong)bytes.Length, header.Length);
+        Assert.Equal((uint)7, header.SectionCount);
+        Assert.Equal(BitConverter.ToUInt64(bytes, 296), header.UniqueId);
+        Assert.Equal(bytes[330], header.VersionMajor);
+        Assert.Equal(bytes[331], header.VersionMinor);
+        Assert.Equal(BitConverter.ToUInt16(bytes, 328), header.VersionPatch);
+        Assert.Equal(bytes[416..432], header.Uuid.ToByteArray());
+        Assert.True(header.InterfaceUuid.IsEmpty);
+        Assert.Equal("", header.PlatformVbnv);
+    }
+
+    [Fact]
+    public void TheParsedFileDoesNotChangeWhenTheCallerReusesItsArray()
+    {
+        var bytes = XclbinWriter.Write(XclbinSpec.MlirAie(1));
+        var original = (byte[])bytes.Clone();
+        var file = XclbinFile.Read(bytes);
+        Array.Clear(bytes);
+        Assert.Equal(original, file.GetBytes());
+        Assert.Equal(original[416..432], file.Uuid.ToByteArray());
     }
 
     internal static void AssertArgumentsMatch(XclbinSpec spec, XclbinFile file, XclbinKernel kernel)

@@ -56,13 +56,21 @@ internal static class XrtXclbinDump
 
     private static readonly Lazy<string> NoopXrtRoot = new(() =>
     {
-        string root = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", "xrt-" + Environment.ProcessId);
+        string root = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", "xrt");
         string lib = Path.Combine(root, "lib");
         Directory.CreateDirectory(lib);
         foreach (var library in Directory.GetFiles(LibraryDir()!, "libxrt_*.so*"))
         {
             string link = Path.Combine(lib, Path.GetFileName(library));
-            if (!File.Exists(link)) File.CreateSymbolicLink(link, library);
+            if (File.Exists(link)) continue;
+            try
+            {
+                File.CreateSymbolicLink(link, library);
+            }
+            catch (IOException) when (File.Exists(link))
+            {
+                // Another test process made the same link first.
+            }
         }
         return root;
     });
@@ -78,8 +86,9 @@ internal static class XrtXclbinDump
         Directory.CreateDirectory(dir);
         // Build under a unique name and move into place, so concurrent test runs never see a half-written file.
         string partial = binary + "." + Environment.ProcessId + ".tmp";
+        // libuuid.so.1 rather than -luuid: XRT needs uuid_unparse, and the runtime library is present without uuid-dev.
         var (exit, _, stderr) = Run("g++", ["-std=c++17", "-O1", "-I/usr/include/xrt", "-o", partial, source,
-            "-L" + LibraryDir(), "-lxrt_coreutil", "-luuid", "-pthread"]);
+            "-L" + LibraryDir(), "-lxrt_coreutil", "-l:libuuid.so.1", "-pthread"]);
         if (exit != 0) throw new InvalidOperationException("g++ could not build xclbin_dump against XRT: " + stderr);
         File.Move(partial, binary, overwrite: true);
         return binary;
@@ -90,7 +99,16 @@ internal static class XrtXclbinDump
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (name, value) in env ?? []) psi.Environment[name] = value;
-        using var p = Process.Start(psi)!;
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"cannot run '{file}' ({ex.Message}); the XRT tests need g++ and libxrt-dev.", ex);
+        }
+        using var _ = p;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();

@@ -1,0 +1,46 @@
+// The objects behind the opaque C handles. Each holds XRT objects by value; XRT's pimpl objects are
+// shared references, so a kernel or run keeps what it was made from alive whatever the release order.
+#pragma once
+
+#include "xrt_features.h"
+#include "window_runlist.h"
+
+struct npusdk_device
+{
+  xrt::device device;
+};
+
+struct npusdk_context
+{
+  xrt::device device;
+  xrt::uuid uuid;
+#if NPUSDK_HAS_HW_CONTEXT
+  xrt::hw_context hw_context;
+#endif
+};
+
+struct npusdk_kernel
+{
+  xrt::kernel kernel;
+};
+
+struct npusdk_bo
+{
+  xrt::bo bo;
+};
+
+struct npusdk_run
+{
+  xrt::run run;
+};
+
+struct npusdk_runlist
+{
+#if NPUSDK_HAS_RUNLIST
+  explicit npusdk_runlist(const xrt::hw_context& context) : list(context) {}
+  xrt::runlist list;
+#else
+  explicit npusdk_runlist(uint32_t window) : list(window) {}
+  npusdk::window_runlist list;
+#endif
+};

@@ -1,0 +1,27 @@
+namespace NpuSdk.Backends.Xrt;
+
+/// <summary>A run list (<c>xrt::runlist</c>, or the shim's windowed fallback on XRT before 2.17).</summary>
+internal sealed class XrtRunList(XrtContext context, XrtRunListSafeHandle handle) : IRunListHandle
+{
+    internal XrtRunListSafeHandle Handle { get; } = handle;
+
+    public void Add(IRunHandle run)
+    {
+        if (run is not XrtRun xrun || xrun.Kernel.Context != context)
+            throw new NpuException("A run list only takes runs of kernels in its own hardware context.");
+        XrtErrors.Check(XrtShim.RunListAdd(Handle, xrun.Handle), $"add a run of kernel '{xrun.Kernel.Name}' to a run list");
+    }
+
+    public void Execute() => XrtErrors.Check(XrtShim.RunListExecute(Handle), "execute a run list");
+
+    public CommandState Wait(TimeSpan timeout)
+    {
+        uint ms = XrtShim.TimeoutMilliseconds(timeout);
+        XrtErrors.Check(XrtShim.RunListWait(Handle, ms, out int state), "wait on a run list");
+        return (CommandState)state;
+    }
+
+    public void Reset() => XrtErrors.Check(XrtShim.RunListReset(Handle), "reset a run list");
+
+    public void Dispose() => Handle.Dispose();
+}

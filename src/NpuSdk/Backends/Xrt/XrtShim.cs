@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+
+namespace NpuSdk.Backends.Xrt;
+
+/// <summary>The C ABI of libnpusdk_xrt (native/include/npusdk_xrt.h), one declaration per exported function.</summary>
+internal static partial class XrtShim
+{
+    /// <summary>The shim's name as the loader probes it (libnpusdk_xrt.so beside this assembly).</summary>
+    internal const string Library = "npusdk_xrt";
+
+    /// <summary>The ABI version these declarations match (NPUSDK_ABI_VERSION).</summary>
+    internal const uint AbiVersion = 1;
+
+    [LibraryImport(Library, EntryPoint = "npusdk_abi_version")]
+    internal static partial uint GetAbiVersion();
+
+    [LibraryImport(Library, EntryPoint = "npusdk_capabilities")]
+    internal static partial XrtStatus Capabilities(out uint capabilities, out uint xrtVersionCode);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_last_error")]
+    internal static partial nint LastError();
+
+    [LibraryImport(Library, EntryPoint = "npusdk_device_open")]
+    internal static partial XrtStatus DeviceOpen(uint index, out XrtDeviceSafeHandle device);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_device_release")]
+    internal static partial XrtStatus DeviceRelease(nint device);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_device_register_xclbin_file", StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial XrtStatus DeviceRegisterXclbinFile(XrtDeviceSafeHandle device, string path, byte* uuid);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_device_register_xclbin_data")]
+    internal static unsafe partial XrtStatus DeviceRegisterXclbinData(XrtDeviceSafeHandle device, byte* data, nuint size, byte* uuid);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_context_create")]
+    internal static unsafe partial XrtStatus ContextCreate(XrtDeviceSafeHandle device, byte* uuid, out XrtContextSafeHandle context);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_context_release")]
+    internal static partial XrtStatus ContextRelease(nint context);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_kernel_open", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial XrtStatus KernelOpen(XrtContextSafeHandle context, string name, out XrtKernelSafeHandle kernel);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_kernel_group_id")]
+    internal static partial XrtStatus KernelGroupId(XrtKernelSafeHandle kernel, int argIndex, out int groupId);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_kernel_release")]
+    internal static partial XrtStatus KernelRelease(nint kernel);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_alloc")]
+    internal static partial XrtStatus BoAlloc(XrtDeviceSafeHandle device, ulong size, uint flags, uint group, out XrtBoSafeHandle bo);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_alloc_sub")]
+    internal static partial XrtStatus BoAllocSub(XrtBoSafeHandle parent, ulong size, ulong offset, out XrtBoSafeHandle bo);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_map")]
+    internal static partial XrtStatus BoMap(XrtBoSafeHandle bo, out nint hostView);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_sync")]
+    internal static partial XrtStatus BoSync(XrtBoSafeHandle bo, int direction, ulong size, ulong offset);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_address")]
+    internal static partial XrtStatus BoAddress(XrtBoSafeHandle bo, out ulong address);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_size")]
+    internal static partial XrtStatus BoSize(XrtBoSafeHandle bo, out ulong size);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_bo_release")]
+    internal static partial XrtStatus BoRelease(nint bo);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_create")]
+    internal static partial XrtStatus RunCreate(XrtKernelSafeHandle kernel, out XrtRunSafeHandle run);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_set_scalar")]
+    internal static unsafe partial XrtStatus RunSetScalar(XrtRunSafeHandle run, int argIndex, byte* value, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_set_bo")]
+    internal static partial XrtStatus RunSetBo(XrtRunSafeHandle run, int argIndex, XrtBoSafeHandle bo);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_start")]
+    internal static partial XrtStatus RunStart(XrtRunSafeHandle run);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_wait")]
+    internal static partial XrtStatus RunWait(XrtRunSafeHandle run, uint timeoutMs, out int state);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_state")]
+    internal static partial XrtStatus RunState(XrtRunSafeHandle run, out int state);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_run_release")]
+    internal static partial XrtStatus RunRelease(nint run);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_create")]
+    internal static partial XrtStatus RunListCreate(XrtContextSafeHandle context, uint window, out XrtRunListSafeHandle list);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_add")]
+    internal static partial XrtStatus RunListAdd(XrtRunListSafeHandle list, XrtRunSafeHandle run);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_execute")]
+    internal static partial XrtStatus RunListExecute(XrtRunListSafeHandle list);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_wait")]
+    internal static partial XrtStatus RunListWait(XrtRunListSafeHandle list, uint timeoutMs, out int state);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_reset")]
+    internal static partial XrtStatus RunListReset(XrtRunListSafeHandle list);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_release")]
+    internal static partial XrtStatus RunListRelease(nint list);
+
+    /// <summary>The message the last failing call on this thread left in the shim's slot.</summary>
+    internal static string LastErrorMessage() => Marshal.PtrToStringUTF8(LastError()) ?? "";
+
+    /// <summary>XRT's convention: 0 waits without limit; a finite wait is at least 1 ms.</summary>
+    internal static uint TimeoutMilliseconds(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan) return 0;
+        if (timeout < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A wait timeout is positive or Timeout.InfiniteTimeSpan.");
+        double ms = Math.Ceiling(timeout.TotalMilliseconds);
+        return ms < 1 ? 1u : ms >= uint.MaxValue ? uint.MaxValue : (uint)ms;
+    }
+}

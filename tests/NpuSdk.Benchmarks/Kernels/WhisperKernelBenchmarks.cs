@@ -5,7 +5,7 @@ namespace NpuSdk.Benchmarks.Kernels;
 
 /// <summary>
 /// One emulated invocation of each Whisper-base bf16 kernel (reference compute only), to show what an encoder
-/// layer costs on the emulator. GOPS counts the attention block's two products and the wide matmul's MACs.
+/// layer costs on the emulator (the methods do different work, so there is no GOPS column or baseline here).
 /// </summary>
 [Config(typeof(KernelBenchmarkConfig))]
 public class WhisperKernelBenchmarks

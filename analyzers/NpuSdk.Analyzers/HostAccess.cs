@@ -1,0 +1,257 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NpuSdk.Analyzers
+{
+    /// <summary>What one operation does to the host or device view of a buffer.</summary>
+    internal enum AccessKind
+    {
+        None,
+        HostRead,
+        HostWrite,
+        /// <summary>The buffer may be synced, replaced or touched in a way this analysis cannot follow.</summary>
+        Unknown,
+        SyncToDevice,
+        SyncFromDevice,
+        Launch,
+        /// <summary>User code runs (it may sync any buffer): forget everything.</summary>
+        Opaque,
+    }
+
+    /// <summary>
+    /// The facts about a method body that do not depend on the path: which span locals map which buffer,
+    /// which buffers are sub-buffers of which, which buffers each run (and run list) is bound to, and which
+    /// buffers the host ever writes. Only locals, parameters and fields of this instance are tracked.
+    /// </summary>
+    internal sealed class BufferFacts
+    {
+        private readonly NpuTypes _types;
+        private readonly Dictionary<ILocalSymbol, ISymbol> _mappedSpans = new Dictionary<ILocalSymbol, ISymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ILocalSymbol> _reassignedSpans = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, HashSet<ISymbol>> _runBuffers = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, HashSet<ISymbol>> _runListRuns = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, HashSet<ISymbol>> _relatives = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+
+        public BufferFacts(NpuTypes types, IOperation body)
+        {
+            _types = types;
+            foreach (var op in body.Descendants()) Gather(op);
+            foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
+            foreach (var op in body.Descendants())
+            {
+                var (kind, buffer) = Classify(op, out _);
+                if (kind == AccessKind.HostWrite && buffer is not null) HostWritten.Add(buffer);
+            }
+        }
+
+        /// <summary>Buffers the method writes from the host somewhere: inputs (or in-out), not pure outputs.</summary>
+        public HashSet<ISymbol> HostWritten { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>The buffer itself and the buffers it shares memory with (parent and sub-buffers).</summary>
+        public IEnumerable<ISymbol> WithRelatives(ISymbol buffer)
+        {
+            yield return buffer;
+            if (_relatives.TryGetValue(buffer, out var relatives))
+                foreach (var r in relatives) yield return r;
+        }
+
+        /// <summary>
+        /// What the operation does. For a launch, <paramref name="launched"/> holds the buffers it is known to
+        /// be bound to (possibly not all of them).
+        /// </summary>
+        public (AccessKind Kind, ISymbol? Buffer) Classify(IOperation op, out List<ISymbol>? launched)
+        {
+            launched = null;
+            switch (op)
+            {
+                case IInvocationOperation call:
+                    return ClassifyCall(call, out launched);
+                case IObjectCreationOperation creation when creation.Constructor is not null && LoopFixes.IsUserCode(_types, creation.Constructor):
+                    return (AccessKind.Opaque, null);
+                case IPropertyReferenceOperation element when element.Property.IsIndexer && !IsSpan(element.Type):
+                    return ElementAccess(element, SpanBuffer(element.Instance));
+                case IImplicitIndexerReferenceOperation implicitElement when !IsSpan(implicitElement.Type):
+                    return ElementAccess(implicitElement, SpanBuffer(implicitElement.Instance));
+                case ISimpleAssignmentOperation assignment when _types.IsBo(assignment.Target.Type):
+                    return (AccessKind.Unknown, LoopFixes.VariableSymbol(assignment.Target));
+                default:
+                    return (AccessKind.None, null);
+            }
+        }
+
+        private (AccessKind, ISymbol?) ClassifyCall(IInvocationOperation call, out List<ISymbol>? launched)
+        {
+            launched = null;
+            var kind = _types.Classify(call);
+            var receiver = LoopFixes.VariableSymbol(call.Instance);
+            switch (kind)
+            {
+                case NpuCallKind.Sync:
+                    if (receiver is null) return (AccessKind.Opaque, null);
+                    int direction = LoopFixes.ConstantDirection(call);
+                    return (direction == 0 ? AccessKind.SyncToDevice : direction == 1 ? AccessKind.SyncFromDevice : AccessKind.Unknown, receiver);
+                case NpuCallKind.HostWrite:
+                    return (AccessKind.HostWrite, receiver);
+                case NpuCallKind.HostRead:
+                    return (AccessKind.HostRead, receiver);
+                case NpuCallKind.Launch:
+                    launched = LaunchedBuffers(call);
+                    return (AccessKind.Launch, null);
+                case NpuCallKind.None:
+                    break;
+                default:
+                    return (AccessKind.None, null);
+            }
+            if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
+            var instanceBuffer = SpanBuffer(call.Instance);
+            if (instanceBuffer is not null)
+            {
+                switch (call.TargetMethod.Name)
+                {
+                    case "Slice": return (AccessKind.None, null);
+                    case "CopyTo": case "TryCopyTo": case "ToArray": case "GetEnumerator": case "ToString": case "Equals":
+                        return (AccessKind.HostRead, instanceBuffer);
+                    case "Fill": case "Clear":
+                        return (AccessKind.HostWrite, instanceBuffer);
+                    default:
+                        return (AccessKind.Unknown, instanceBuffer);
+                }
+            }
+            foreach (var argument in call.Arguments)
+            {
+                var buffer = SpanBuffer(argument.Value);
+                if (buffer is not null)
+                {
+                    bool isDestination = call.TargetMethod.Name == "CopyTo" || call.TargetMethod.Name == "TryCopyTo";
+                    if (isDestination) return (AccessKind.HostWrite, buffer);
+                    // A ReadOnlySpan parameter can only be read; a Span parameter may be written too.
+                    return (IsReadOnlySpan(argument.Parameter?.Type) ? AccessKind.HostRead : AccessKind.Unknown, buffer);
+                }
+                var escaping = LoopFixes.VariableSymbol(Unwrap(argument.Value));
+                if (escaping is not null && _types.IsBo(Unwrap(argument.Value).Type)) return (AccessKind.Unknown, escaping);
+            }
+            return (AccessKind.None, null);
+        }
+
+        private static (AccessKind, ISymbol?) ElementAccess(IOperation element, ISymbol? buffer)
+        {
+            if (buffer is null) return (AccessKind.None, null);
+            switch (element.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, element):
+                    return (AccessKind.HostWrite, buffer);
+                case ICompoundAssignmentOperation _:
+                case IIncrementOrDecrementOperation _:
+                    return (AccessKind.HostWrite, buffer);
+                default:
+                    return (AccessKind.HostRead, buffer);
+            }
+        }
+
+        private void Gather(IOperation op)
+        {
+            switch (op)
+            {
+                case IVariableDeclaratorOperation declarator when declarator.Initializer is not null:
+                    var value = Unwrap(declarator.Initializer.Value);
+                    if (IsSpan(declarator.Symbol.Type))
+                    {
+                        var buffer = SpanBuffer(value);
+                        if (buffer is not null) _mappedSpans[declarator.Symbol] = buffer;
+                        else _reassignedSpans.Add(declarator.Symbol);
+                    }
+                    else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
+                        && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
+                        && LoopFixes.VariableSymbol(Unwrap(creation.Arguments[0].Value)) is { } parent)
+                    {
+                        Relate(declarator.Symbol, parent);
+                        Relate(parent, declarator.Symbol);
+                    }
+                    break;
+                case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation spanLocal && IsSpan(spanLocal.Type):
+                    _reassignedSpans.Add(spanLocal.Local);
+                    break;
+                case IInvocationOperation call:
+                    var kind = _types.Classify(call);
+                    var owner = LoopFixes.VariableSymbol(call.Instance);
+                    if (owner is null) break;
+                    if (kind == NpuCallKind.SetArg && call.Arguments.Length == 2 && _types.IsBo(call.Arguments[1].Value.Type)
+                        && LoopFixes.VariableSymbol(Unwrap(call.Arguments[1].Value)) is { } bound)
+                        Set(_runBuffers, owner).Add(bound);
+                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(Unwrap(call.Arguments[0].Value)) is { } run)
+                        Set(_runListRuns, owner).Add(run);
+                    break;
+            }
+        }
+
+        private List<ISymbol> LaunchedBuffers(IInvocationOperation launch)
+        {
+            var buffers = new List<ISymbol>();
+            var owner = LoopFixes.VariableSymbol(launch.Instance);
+            switch (launch.TargetMethod.ContainingType.Name)
+            {
+                case "Kernel":
+                    foreach (var argument in launch.Arguments)
+                    {
+                        var values = Unwrap(argument.Value) is IArrayCreationOperation array && array.Initializer is not null
+                            ? (IEnumerable<IOperation>)array.Initializer.ElementValues : new[] { argument.Value };
+                        foreach (var value in values)
+                        {
+                            var inner = Unwrap(value);
+                            if (_types.IsBo(inner.Type) && LoopFixes.VariableSymbol(inner) is { } buffer) buffers.Add(buffer);
+                        }
+                    }
+                    break;
+                case "Run":
+                    if (owner is not null && _runBuffers.TryGetValue(owner, out var bound)) buffers.AddRange(bound);
+                    break;
+                case "RunList":
+                    if (owner is not null && _runListRuns.TryGetValue(owner, out var runs))
+                        foreach (var run in runs)
+                            if (_runBuffers.TryGetValue(run, out var runBound)) buffers.AddRange(runBound);
+                    break;
+            }
+            return buffers;
+        }
+
+        /// <summary>The buffer whose mapped memory a span expression is: a mapped span local, Map() itself, or a slice of either.</summary>
+        private ISymbol? SpanBuffer(IOperation? expression)
+        {
+            var value = expression is null ? null : Unwrap(expression);
+            switch (value)
+            {
+                case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
+                    return mapped;
+                case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
+                    return LoopFixes.VariableSymbol(call.Instance);
+                case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
+                    return SpanBuffer(slice.Instance);
+                case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
+                    return SpanBuffer(range.Instance);
+                default:
+                    return null;
+            }
+        }
+
+        private void Relate(ISymbol a, ISymbol b) => Set(_relatives, a).Add(b);
+
+        private static HashSet<ISymbol> Set(Dictionary<ISymbol, HashSet<ISymbol>> map, ISymbol key)
+        {
+            if (!map.TryGetValue(key, out var set)) map[key] = set = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            return set;
+        }
+
+        private static IOperation Unwrap(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion) operation = conversion.Operand;
+            return operation;
+        }
+
+        private static bool IsSpan(ITypeSymbol? type) =>
+            type is INamedTypeSymbol named && (named.Name == "Span" || named.Name == "ReadOnlySpan")
+            && named.ContainingNamespace?.ToDisplayString() == "System";
+
+        private static bool IsReadOnlySpan(ITypeSymbol? type) => IsSpan(type) && type!.Name == "ReadOnlySpan";
+    }
+}

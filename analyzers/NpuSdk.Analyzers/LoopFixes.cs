@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NpuSdk.Analyzers
+{
+    /// <summary>
+    /// Decides, with semantic information, whether a loop diagnostic has a safe mechanical fix and which loop
+    /// the fix moves code across. The code-fix assembly then only edits syntax: the chosen loop travels as
+    /// the diagnostic's first additional location, the details in its properties.
+    /// </summary>
+    internal static class LoopFixes
+    {
+        /// <summary>Property naming the fix ("Hoist", "WaitAfterLoop").</summary>
+        public const string FixKey = "NpuFix";
+        /// <summary>Property with the sync direction ("ToDevice" or "FromDevice").</summary>
+        public const string DirectionKey = "NpuDirection";
+        public const string Hoist = "Hoist";
+        public const string WaitAfterLoop = "WaitAfterLoop";
+
+        /// <summary>
+        /// NPU2002: the outermost enclosing loop that a sync of a loop-invariant buffer can move out of. The
+        /// loop must not launch or wait (a launch between per-tile syncs needs them, and a sync from the device
+        /// must follow the wait for the run that wrote the tile), nor call user code that might launch, nor sync
+        /// the same buffer the other way.
+        /// </summary>
+        public static ILoopOperation? SyncHoistTarget(NpuTypes types, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
+        {
+            if (!(sync.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation)) return null;
+            var buffer = VariableSymbol(sync.Instance);
+            if (buffer is null) return null;
+            ILoopOperation? target = null;
+            foreach (var loop in loops)
+            {
+                if (!(loop.Parent is IBlockOperation) || DeclaredInside(buffer, loop)) break;
+                bool blocked = loop.Descendants().Any(op =>
+                    op is IInvocationOperation call
+                    && (types.Classify(call) == NpuCallKind.Launch
+                        || types.Classify(call) == NpuCallKind.RunWait || types.Classify(call) == NpuCallKind.RunListWait
+                        || (IsUserCode(types, call.TargetMethod) && mayLaunch(call.TargetMethod))
+                        || (types.Classify(call) == NpuCallKind.Sync && SymbolEqualityComparer.Default.Equals(VariableSymbol(call.Instance), buffer)
+                            && ConstantDirection(call) != direction)));
+                if (blocked) break;
+                target = loop;
+            }
+            return target;
+        }
+
+        /// <summary>
+        /// NPU2003 and NPU2005: the outermost enclosing loop a "var x = new Bo(...)" (or Device.Open(), new Kernel(...),
+        /// ...) declaration can be hoisted out of: the receiver and arguments read only values fixed outside that
+        /// loop, the local is not reassigned or disposed in the method, and its name is free there.
+        /// </summary>
+        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, IOperation value, ImmutableArray<ILoopOperation> loops, IOperation root)
+        {
+            if (!(value.Parent is IVariableInitializerOperation initializer)
+                || !(initializer.Parent is IVariableDeclaratorOperation declarator)
+                || !(declarator.Parent is IVariableDeclarationOperation declaration) || declaration.Declarators.Length != 1
+                || !(declaration.Parent is IVariableDeclarationGroupOperation group) || group.Declarations.Length != 1)
+                return null;
+            var statement = group.Parent is IUsingDeclarationOperation usingDeclaration ? (IOperation)usingDeclaration : group;
+            if (!(statement.Parent is IBlockOperation)) return null;
+            var local = declarator.Symbol;
+            foreach (var op in root.Descendants())
+            {
+                if (op is IVariableDeclaratorOperation other && other.Symbol.Name == local.Name && !SymbolEqualityComparer.Default.Equals(other.Symbol, local)) return null;
+                if (op is ISimpleAssignmentOperation assignment && assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local)) return null;
+                if (op is IInvocationOperation call && call.TargetMethod.Name == "Dispose" && call.Instance is ILocalReferenceOperation disposed
+                    && SymbolEqualityComparer.Default.Equals(disposed.Local, local)) return null;
+            }
+            var inputs = value switch
+            {
+                IObjectCreationOperation creation => creation.Arguments.Select(a => a.Value),
+                IInvocationOperation invocation => invocation.Arguments.Select(a => a.Value).Concat(invocation.Instance is null ? Enumerable.Empty<IOperation>() : new[] { invocation.Instance }),
+                _ => null,
+            };
+            if (inputs is null) return null;
+            ILoopOperation? hoistTarget = null;
+            foreach (var loop in loops)
+            {
+                if (!(loop.Parent is IBlockOperation)) break;
+                if (!inputs.All(input => IsInvariant(types, input, loop))) break;
+                // Runs left in flight across iterations would share the one hoisted buffer.
+                if (types.IsBo(local.Type) && LaunchesWithoutWaiting(types, loop)) break;
+                hoistTarget = loop;
+            }
+            return hoistTarget;
+        }
+
+        /// <summary>
+        /// NPU2001: the loop after which the waits can move, when the fix keeps the program's meaning: the run is a
+        /// fresh local of the loop body (not a using), its wait (optionally checked with ThrowIfNotCompleted) is
+        /// the body's last statement, so nothing in the iteration reads its results, and no iteration touches a
+        /// buffer that an earlier, still running, run may be using.
+        /// </summary>
+        public static ILoopOperation? WaitMoveTarget(NpuTypes types, IInvocationOperation wait, ILoopOperation innermost)
+        {
+            IOperation expression = wait;
+            if (wait.Parent is IArgumentOperation { Parent: IInvocationOperation check } && check.TargetMethod.Name == "ThrowIfNotCompleted"
+                && SymbolEqualityComparer.Default.Equals(check.TargetMethod.ContainingType?.ContainingNamespace, types.CommandState.ContainingNamespace))
+                expression = check;
+            if (!(expression.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation body)) return null;
+            if (!ReferenceEquals(body, innermost.Body) || !ReferenceEquals(body.Operations.Last(), statement)) return null;
+            if (!(innermost.Parent is IBlockOperation)) return null;
+            // With the waits moved out, the next iteration runs while earlier runs still read their buffers:
+            // an iteration that writes, maps or syncs a buffer (or calls code that might) would race them.
+            if (innermost.Descendants().Any(op => op is IInvocationOperation call
+                && (IsUserCode(types, call.TargetMethod)
+                    || types.Classify(call) is NpuCallKind.HostWrite or NpuCallKind.Map or NpuCallKind.Sync)))
+                return null;
+            if (!(wait.Instance is ILocalReferenceOperation runReference)) return null;
+            var declarator = body.Descendants().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, runReference.Local));
+            if (declarator is null || declarator.Initializer is null) return null;
+            for (var parent = declarator.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
+                if (parent is IUsingDeclarationOperation || parent is IUsingOperation) return null;
+            return innermost;
+        }
+
+        private static bool LaunchesWithoutWaiting(NpuTypes types, ILoopOperation loop)
+        {
+            var kinds = loop.Descendants().OfType<IInvocationOperation>().Select(types.Classify).ToList();
+            return kinds.Contains(NpuCallKind.Launch) && !kinds.Contains(NpuCallKind.RunWait) && !kinds.Contains(NpuCallKind.RunListWait);
+        }
+
+        /// <summary>The value of a Sync call's direction argument when it is a constant, else -1.</summary>
+        public static int ConstantDirection(IInvocationOperation sync)
+        {
+            if (sync.Arguments.Length == 0) return -1;
+            var value = sync.Arguments[0].Value.ConstantValue;
+            return value.HasValue && value.Value is int direction ? direction : -1;
+        }
+
+        /// <summary>The local, parameter or field (of this instance, or static) an expression names, else null: the variables the rules can follow.</summary>
+        public static ISymbol? VariableSymbol(IOperation? expression)
+        {
+            switch (expression)
+            {
+                case ILocalReferenceOperation local: return local.Local;
+                case IParameterReferenceOperation parameter: return parameter.Parameter;
+                case IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation: return field.Field;
+                default: return null;
+            }
+        }
+
+        /// <summary>True for a method written in the analyzed compilation (it might launch or sync).</summary>
+        public static bool IsUserCode(NpuTypes types, IMethodSymbol method) =>
+            method.MethodKind == MethodKind.LocalFunction
+            || method.MethodKind == MethodKind.DelegateInvoke
+            || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, types.Compilation.Assembly);
+
+        private static bool DeclaredInside(ISymbol symbol, ILoopOperation loop) =>
+            symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span));
+
+        private static bool IsInvariant(NpuTypes types, IOperation value, ILoopOperation loop)
+        {
+            switch (value)
+            {
+                case ILiteralOperation _:
+                case IParameterReferenceOperation _:
+                case IInstanceReferenceOperation _:
+                    return true;
+                case ILocalReferenceOperation local:
+                    return !DeclaredInside(local.Local, loop) && !loop.Descendants().Any(op =>
+                        op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local.Local));
+                case IFieldReferenceOperation field:
+                    return field.Instance is null || IsInvariant(types, field.Instance, loop);
+                case IPropertyReferenceOperation property:
+                    return property.Arguments.Length == 0 && (property.Instance is null || IsInvariant(types, property.Instance, loop));
+                case IConversionOperation conversion:
+                    return IsInvariant(types, conversion.Operand, loop);
+                case IBinaryOperation binary:
+                    return IsInvariant(types, binary.LeftOperand, loop) && IsInvariant(types, binary.RightOperand, loop);
+                case IUnaryOperation unary:
+                    return IsInvariant(types, unary.Operand, loop);
+                case IInvocationOperation call:
+                    // Kernel.GroupId reads the xclbin's connectivity: the same answer on every iteration.
+                    return call.TargetMethod.Name == "GroupId" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel)
+                        && call.Instance is not null && IsInvariant(types, call.Instance, loop)
+                        && call.Arguments.All(a => IsInvariant(types, a.Value, loop));
+                default:
+                    return value.ConstantValue.HasValue;
+            }
+        }
+    }
+}

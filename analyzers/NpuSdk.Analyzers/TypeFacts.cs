@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NpuSdk.Analyzers
+{
+    /// <summary>An SDK call or a same-type call, with the method that holds it and the loops around it there.</summary>
+    internal sealed class CallSite
+    {
+        public CallSite(IOperation operation, NpuCallKind kind, IMethodSymbol owner, ImmutableArray<ILoopOperation> loops, IMethodSymbol? callee)
+        {
+            Operation = operation;
+            Kind = kind;
+            Owner = owner;
+            Loops = loops;
+            Callee = callee;
+        }
+
+        public IOperation Operation { get; }
+        public NpuCallKind Kind { get; }
+        public IMethodSymbol Owner { get; }
+        public ImmutableArray<ILoopOperation> Loops { get; }
+        /// <summary>For a call to a method or local function of the same type: that method.</summary>
+        public IMethodSymbol? Callee { get; }
+    }
+
+    /// <summary>Everything one type's operations told the analyzer; filled concurrently.</summary>
+    internal sealed class TypeFacts
+    {
+        private readonly NpuTypes _types;
+        private readonly INamedTypeSymbol _type;
+
+        public TypeFacts(NpuTypes types, INamedTypeSymbol type)
+        {
+            _types = types;
+            _type = type;
+        }
+
+        public ConcurrentBag<CallSite> Sites { get; } = new ConcurrentBag<CallSite>();
+
+        public void Add(IOperation operation, ISymbol containingSymbol)
+        {
+            if (EnclosingLoops.IsInLambda(operation)) return;
+            var owner = EnclosingLoops.Owner(operation, containingSymbol);
+            if (owner is null) return;
+            var kind = _types.Classify(operation);
+            IMethodSymbol? callee = null;
+            if (kind == NpuCallKind.None)
+            {
+                if (!(operation is IInvocationOperation call)) return;
+                var target = call.TargetMethod.OriginalDefinition;
+                if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type.OriginalDefinition)
+                    || target.DeclaringSyntaxReferences.IsEmpty)
+                    return;
+                callee = target;
+            }
+            Sites.Add(new CallSite(operation, kind, owner, EnclosingLoops.Of(operation), callee));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using NpuSdk.Analyzers.Tests.Harness;
+
+namespace NpuSdk.Analyzers.Tests;
+
+/// <summary>NPU2003: a buffer or sub-buffer created per loop iteration.</summary>
+public class BufferInLoopTests
+{
+    [Fact]
+    public async Task LoopInvariantBufferIsHoistedBeforeTheLoop()
+    {
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    using var scratch = {|NPU2003:new Bo(device, (ulong)data.Length, BoFlags.HostOnly, kernel.GroupId(3))|};
+                    scratch.Write(data);
+                }
+        """);
+        var expected = Snippet.InMethod("""
+                using var scratch = new Bo(device, (ulong)data.Length, BoFlags.HostOnly, kernel.GroupId(3));
+                for (int t = 0; t < tiles; t++)
+                {
+                    scratch.Write(data);
+                }
+        """);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.BufferInLoopId, expected);
+    }
+
+    [Fact]
+    public async Task HoistStopsAtTheLoopWhoseVariableTheSizeUses()
+    {
+        var markup = Snippet.InMethod("""
+                for (int size = 1; size <= 4; size++)
+                {
+                    for (int t = 0; t < tiles; t++)
+                    {
+                        var scratch = {|NPU2003:new Bo(device, (ulong)size * 64, BoFlags.HostOnly, 0)|};
+                        scratch.Write(data.AsSpan(0, size));
+                    }
+                }
+        """);
+        var diagnostics = await NpuVerifier.VerifyAsync(markup);
+        Assert.Equal("for (int t = 0; t < tiles; t++)", diagnostics[0].AdditionalLocations[0].SourceTree!.GetText()
+            .GetSubText(diagnostics[0].AdditionalLocations[0].SourceSpan).Lines[0].ToString().Trim());
+    }
+
+    [Fact]
+    public async Task SubBufferAtAPerTileOffsetIsReportedWithoutAFix()
+    {
+        var markup = Snippet.InMethod("""
+                var runs = new List<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var slice = {|NPU2003:new Bo(output, 64, (ulong)(t * 64))|};
+                    runs.Add(kernel.Start(3UL, instr, 7u, input, slice));
+                }
+                foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.BufferInLoopId);
+    }
+
+    [Fact]
+    public async Task BufferOfARunLeftInFlightHasNoFix()
+    {
+        // Each run keeps its own buffer until the waits after the loop; one hoisted buffer would be shared.
+        var markup = Snippet.InMethod("""
+                var runs = new List<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var tileInput = {|NPU2003:new Bo(device, 512, BoFlags.HostOnly, kernel.GroupId(3))|};
+                    tileInput.Write(data);
+                    {|NPU2002:tileInput.Sync(SyncDirection.ToDevice)|};
+                    runs.Add(kernel.Start(3UL, instr, 7u, tileInput, output));
+                }
+                foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.BufferInLoopId);
+    }
+
+    [Fact]
+    public async Task BufferKeptInACollectionThroughItsLocalIsAPlan()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var slices = new List<Bo>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var slice = new Bo(output, 64, (ulong)(t * 64));
+                    slices.Add(slice);
+                }
+        """));
+    }
+
+    [Fact]
+    public async Task BufferDisposedInsideTheLoopHasNoFix()
+    {
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    var scratch = {|NPU2003:new Bo(device, 64, BoFlags.HostOnly, 0)|};
+                    scratch.Write(data.AsSpan(0, 64));
+                    scratch.Dispose();
+                }
+        """);
+        await NpuVerifier.VerifyNoFixAsync(markup, NpuDiagnostics.BufferInLoopId);
+    }
+
+    [Fact]
+    public async Task BuffersAllocatedOnceOrKeptAsAPlanAreNotReported()
+    {
+        // One parent allocation, and one sub-buffer per invocation kept in an array: a launch plan being
+        // built, not a buffer thrown away every tile.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                using var all = new Bo(device, (ulong)(tiles * 64), BoFlags.HostOnly, kernel.GroupId(3));
+                var slices = new Bo[tiles];
+                for (int t = 0; t < tiles; t++) slices[t] = new Bo(all, 64, (ulong)(t * 64));
+        """));
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.CodeAnalysis;
+using NpuSdk.Analyzers.Tests.Harness;
+
+namespace NpuSdk.Analyzers.Tests;
+
+/// <summary>Real code of this repository, not snippets written for a rule.</summary>
+public class RepositoryCodeTests
+{
+    [Fact]
+    public async Task QuickstartInTheRecommendedStyleHasNoDiagnostics()
+    {
+        // One launch, syncs outside loops, the state checked: nothing to report.
+        var files = new Dictionary<string, string>
+        {
+            ["Program.cs"] = File.ReadAllText(Path.Combine(Repository.Root, "samples", "Quickstart", "Program.cs")),
+            ["GlobalUsings.cs"] = "global using System; global using System.IO; global using System.Linq;",
+        };
+        var compilation = NpuVerifier.CompileProject(files, OutputKind.ConsoleApplication);
+        NpuVerifier.AssertCompiles(compilation);
+        Assert.Empty(await NpuVerifier.AnalyzeAsync(compilation));
+    }
+
+    [Fact]
+    public async Task RuntimeSourcesAreAnalyzedWithoutACrashOrAReport()
+    {
+        // The runtime itself defines the types the rules resolve, and drives runs and buffers in its own
+        // loops (run lists, disposal, the emulator): a large body of code in other styles.
+        var source = Path.Combine(Repository.Root, "src", "NpuSdk");
+        var files = Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !p.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .ToDictionary(p => Path.GetRelativePath(source, p), File.ReadAllText);
+        files["GlobalUsings.cs"] = "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic; global using System.Threading;";
+        Assert.True(files.Count > 10, $"Found only {files.Count} files under {source}.");
+        var compilation = NpuVerifier.CompileProject(files, OutputKind.DynamicallyLinkedLibrary, withRuntime: false)
+            .WithOptions(new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true,
+                nullableContextOptions: NullableContextOptions.Enable));
+        Assert.NotNull(compilation.GetTypeByMetadataName("NpuSdk.Bo")); // so the rules do run here
+        var diagnostics = await NpuVerifier.AnalyzeAsync(compilation);
+        Assert.True(diagnostics.IsEmpty, string.Join("\n", diagnostics));
+    }
+
+    [Fact]
+    public async Task CodeBeingTypedDoesNotCrashTheAnalyzers()
+    {
+        // Half-written code, as the IDE sees it between keystrokes: unknown members, missing arguments, a
+        // missing semicolon, an unfinished loop.
+        var source = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = kernel.Start(3UL, instr, input, output)
+                    run.Wait(;
+                    input.Sync(SyncDirection.Sideways);
+                    output.Sync();
+                    var b = new Bo(device, );
+                    kernel.Strat();
+                    for (;;
+                }
+                output.Read(
+        """);
+        var compilation = NpuVerifier.Compile(source, withRuntime: true);
+        Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        await NpuVerifier.AnalyzeAsync(compilation); // asserts that no analyzer threw (AD0001)
+    }
+}

@@ -23,10 +23,6 @@ public static partial class GeneratedKernels
     [NpuKernel("matmul_64x64_int8.xclbin")]
     public static partial void MatMul64(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
 
-    /// <summary>The kernel library's 32x32 int8 tile kernel (A, B, C in separate buffers); pattern and tile from its manifest.</summary>
-    [NpuKernel("matmul_32x32_int8.xclbin")]
-    public static partial void MatMul32(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
-
     /// <summary>The kernel library's 64x64 bf16 tile kernel, which returns float32 partials; pattern and tile from its manifest.</summary>
     [NpuKernel("matmul_64x64_bf16.xclbin")]
     public static partial void MatMul64Bf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
@@ -50,8 +46,4 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's row softmax: 64 rows of 1500 per invocation.</summary>
     [NpuKernel("softmax_bf16.xclbin")]
     public static partial void Softmax(NpuSession session, ReadOnlySpan2D<BFloat16> x, Span2D<BFloat16> y);
-
-    /// <summary>The kernel library's attention block: 64 query rows per invocation against all 1500 keys, 8 heads of 64.</summary>
-    [NpuKernel("attention_bf16.xclbin")]
-    public static partial void Attention(NpuSession session, ReadOnlySpan2D<BFloat16> q, ReadOnlySpan2D<BFloat16> k, ReadOnlySpan2D<BFloat16> v, Span2D<BFloat16> o);
 }

@@ -49,6 +49,15 @@ public sealed class DiagnosticTests
         """, "NPU1011", nameof(NPU1011_Lambda));
 
     [Fact]
+    public void NPU1006_AttentionTakesQueriesKeysValuesAndOutput() => Check(Kernel(nameof(NPU1006_AttentionTakesQueriesKeysValuesAndOutput), buffers: 4), """
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin", Tile = 64, Pattern = NpuPattern.Attention)]
+            public static partial void Attend(ReadOnlySpan2D<BFloat16> q, ReadOnlySpan2D<BFloat16> k, ReadOnlySpan<BFloat16> v, Span2D<BFloat16> o);
+        }
+        """, "NPU1006", nameof(NPU1006_AttentionTakesQueriesKeysValuesAndOutput));
+
+    [Fact]
     public void NPU1002_TypeNotPartial() => Check(Kernel(nameof(NPU1002_TypeNotPartial)), $$"""
         public static class Ops
         {

@@ -218,6 +218,24 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
+    [Fact]
+    public void AttentionWithoutManifest()
+    {
+        // No manifest: the key count and width are the call's, the query block is the attribute's Tile.
+        var h = new GeneratorHarness(nameof(AttentionWithoutManifest)).AddMlirAieKernel("attend.xclbin", buffers: 4);
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public sealed partial class Decoder
+            {
+                [NpuKernel("attend.xclbin", Tile = 32, Pattern = NpuPattern.Attention)]
+                public partial void Attend(NpuSession session, ReadOnlySpan2D<float> q, ReadOnlySpan2D<float> k, ReadOnlySpan2D<float> v, Span2D<float> o);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
     /// <summary>Generated code must compile with nullable on and every warning wave, warnings counted as errors.</summary>
     internal static void AssertCompilesClean(Compilation output)
     {

@@ -58,8 +58,10 @@ public static class LaunchShapes
     public static void CheckAttention<T>(ReadOnlySpan2D<T> q, ReadOnlySpan2D<T> k, ReadOnlySpan2D<T> v, Span2D<T> o,
         string qName, string kName, string vName, string oName, int kernelKeys, int kernelDim)
     {
-        if (q.Rows == 0)
-            throw new ArgumentException($"{qName} has no rows; attention needs at least one query row.", qName);
+        if (q.Rows == 0 || q.Cols == 0)
+            throw new ArgumentException($"{qName} is {q.Rows}x{q.Cols}; attention needs at least one query row and one column.", qName);
+        if (k.Rows == 0)
+            throw new ArgumentException($"{kName} has no rows; attention needs at least one key.", kName);
         if (q.Cols != kernelDim)
             throw new ArgumentException($"{qName} is {q.Rows}x{q.Cols}, but the attention kernel takes rows of exactly {kernelDim} values (all heads side by side).", qName);
         if (k.Rows != kernelKeys || k.Cols != kernelDim)

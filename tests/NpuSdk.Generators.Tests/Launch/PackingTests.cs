@@ -20,6 +20,32 @@ public sealed class PackingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReadOnlySpan2D<int>(data, 2, 4, 6)[0, 4]);
     }
 
+    [Theory]
+    [InlineData(0, 8, 6, 8, 6, 8, 0, 8, "q")]    // no query rows
+    [InlineData(3, 7, 6, 8, 6, 8, 3, 8, "q")]    // query width is not the kernel's
+    [InlineData(3, 8, 5, 8, 6, 8, 3, 8, "k")]    // keys cannot be padded
+    [InlineData(3, 8, 6, 8, 6, 4, 3, 8, "v")]    // values narrower than the kernel
+    [InlineData(3, 8, 6, 8, 6, 8, 2, 8, "o")]    // one output row per query row
+    public void AttentionShapesNameTheOperandAtFault(int qr, int qc, int kr, int kc, int vr, int vc, int or, int oc, string fault)
+    {
+        const int Keys = 6, Dim = 8;
+        var e = Assert.Throws<ArgumentException>(() => LaunchShapes.CheckAttention(
+            new ReadOnlySpan2D<int>(new int[qr * qc], qr, qc), new ReadOnlySpan2D<int>(new int[kr * kc], kr, kc),
+            new ReadOnlySpan2D<int>(new int[vr * vc], vr, vc), new Span2D<int>(new int[or * oc], or, oc), "q", "k", "v", "o", Keys, Dim));
+        Assert.Equal(fault, e.ParamName);
+        LaunchShapes.CheckAttention(new ReadOnlySpan2D<int>(new int[3 * Dim], 3, Dim), new ReadOnlySpan2D<int>(new int[Keys * Dim], Keys, Dim),
+            new ReadOnlySpan2D<int>(new int[Keys * Dim], Keys, Dim), new Span2D<int>(new int[3 * Dim], 3, Dim), "q", "k", "v", "o", Keys, Dim);
+    }
+
+    [Fact]
+    public void AttentionWithoutManifestRejectsAnEmptyKeySet()
+    {
+        // Without a manifest the kernel's key count is the call's, so zero keys must be refused by name, not by the plan.
+        var e = Assert.Throws<ArgumentException>(() => LaunchShapes.CheckAttention(new ReadOnlySpan2D<int>(new int[8], 1, 8),
+            new ReadOnlySpan2D<int>([], 0, 8), new ReadOnlySpan2D<int>([], 0, 8), new Span2D<int>(new int[8], 1, 8), "q", "k", "v", "o", kernelKeys: 0, kernelDim: 8));
+        Assert.Equal("k", e.ParamName);
+    }
+
     [Fact]
     public void PackBlockCopiesTheWindowAndZeroesTheRest()
     {

@@ -46,4 +46,8 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's row softmax: 64 rows of 1500 per invocation.</summary>
     [NpuKernel("softmax_bf16.xclbin")]
     public static partial void Softmax(NpuSession session, ReadOnlySpan2D<BFloat16> x, Span2D<BFloat16> y);
+
+    /// <summary>The kernel library's attention block: 64 query rows per invocation; K and V in one slot every run reads.</summary>
+    [NpuKernel("attention_bf16.xclbin")]
+    public static partial void Attention(NpuSession session, ReadOnlySpan2D<BFloat16> q, ReadOnlySpan2D<BFloat16> k, ReadOnlySpan2D<BFloat16> v, Span2D<BFloat16> o);
 }

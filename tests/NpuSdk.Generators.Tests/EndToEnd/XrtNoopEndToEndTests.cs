@@ -31,4 +31,25 @@ public sealed class XrtNoopEndToEndTests
         Assert.Equal(3, device.Counters.BuffersAllocated);      // instructions, input parent, output parent: built once
         Assert.Equal(2 * 27, device.Counters.SubBuffersCreated);
     }
+
+    [NoopXrtFact]
+    public void GeneratedAttentionBindsOneKeyAndValueBufferToEveryRun()
+    {
+        const int Queries = 100, Keys = 1500, Dim = 512;   // two query blocks of 64
+        using var device = Device.Open(NoopXrt.Backend());
+        using var session = new NpuSession(device);
+        var q = new BFloat16[Queries * Dim];
+        var kv = new BFloat16[Keys * Dim];
+        var o = new BFloat16[Queries * Dim];
+        for (int call = 0; call < 2; call++)
+            GeneratedKernels.Attention(session, new ReadOnlySpan2D<BFloat16>(q, Queries, Dim), new ReadOnlySpan2D<BFloat16>(kv, Keys, Dim),
+                new ReadOnlySpan2D<BFloat16>(kv, Keys, Dim), new Span2D<BFloat16>(o, Queries, Dim));
+
+        Assert.Equal(2 * 2, device.Counters.Runs);
+        Assert.Equal(2, device.Counters.Waits);
+        Assert.Equal(1 + 2 * 3, device.Counters.SyncsToDevice);   // instructions once, then Q, K and V once per call
+        Assert.Equal(2, device.Counters.SyncsFromDevice);
+        Assert.Equal(1 + 4, device.Counters.BuffersAllocated);     // instructions and one parent per data buffer, built once
+        Assert.Equal(2 * 2, device.Counters.SubBuffersCreated);    // Q and O per query block; K and V are bound whole
+    }
 }

@@ -63,7 +63,7 @@ public sealed class NpuKernelAttribute : Attribute
     /// <summary>The xclbin's path as the project lists it.</summary>
     public string XclbinPath { get; }
 
-    /// <summary>The edge of one invocation's tile (matmul) or its element count (elementwise).</summary>
+    /// <summary>What one invocation covers: the edge of its tile (matmul), its element count (elementwise), its rows (rowwise) or query rows (attention).</summary>
     public int Tile { get; set; }
 
     /// <summary>The kernel's name in the xclbin; by default the only kernel it has.</summary>

@@ -104,6 +104,8 @@ namespace NpuSdk.Analyzers
                     return (AccessKind.None, null);
             }
             if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
+            // A reinterpreting view of mapped memory touches nothing by itself; its element accesses count.
+            if (IsMemoryView(call)) return (AccessKind.None, null);
             var instanceBuffer = SpanBuffer(call.Instance);
             if (instanceBuffer is not null)
             {
@@ -229,10 +231,18 @@ namespace NpuSdk.Analyzers
                     return SpanBuffer(slice.Instance);
                 case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
                     return SpanBuffer(range.Instance);
+                case IInvocationOperation view when IsMemoryView(view) && view.Arguments.Length == 1:
+                    return SpanBuffer(view.Arguments[0].Value);
                 default:
                     return null;
             }
         }
+
+        /// <summary>MemoryMarshal.Cast / AsBytes: the same memory seen as other elements.</summary>
+        private static bool IsMemoryView(IInvocationOperation call) =>
+            (call.TargetMethod.Name == "Cast" || call.TargetMethod.Name == "AsBytes") && IsSpan(call.Type)
+            && call.TargetMethod.ContainingType.Name == "MemoryMarshal"
+            && call.TargetMethod.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices";
 
         private void Relate(ISymbol a, ISymbol b) => Set(_relatives, a).Add(b);
 

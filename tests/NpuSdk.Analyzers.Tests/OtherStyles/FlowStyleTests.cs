@@ -1,0 +1,228 @@
+using NpuSdk.Analyzers.Tests.Harness;
+
+namespace NpuSdk.Analyzers.Tests.OtherStyles;
+
+/// <summary>
+/// NPU2006 over host access written in other ways (span indexers, Fill, MemoryMarshal views, Write) and
+/// control flow in other shapes (early returns, switch, try/finally, goto); NPU2007 over waits whose state is
+/// dropped in other ways (conditional access, ternaries, lambdas, expression bodies).
+/// </summary>
+public class FlowStyleTests
+{
+    [Fact]
+    public async Task WriteThroughATypedSpanIndexerThenLaunchIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var values = input.Map<int>();
+                values[0] = tiles;
+                values[1] = tiles * 2;
+                {|NPU2006:kernel.Start(3UL, instr, 7u, input, output)|}.Wait().ThrowIfNotCompleted();
+                output.Sync(SyncDirection.FromDevice);
+        """));
+    }
+
+    [Fact]
+    public async Task FillOfTheMappedSpanThenLaunchIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Map<float>().Fill(1f);
+                {|NPU2006:kernel.Start(3UL, instr, 7u, input, output)|}.Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task WriteThroughAMemoryMarshalViewThenLaunchIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(input.Map());
+                words[0] = 42;
+                {|NPU2006:kernel.Start(3UL, instr, 7u, input, output)|}.Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task ReadThroughAMemoryMarshalViewAfterTheWaitIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                Console.WriteLine({|NPU2006:System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(output.Map())[0]|});
+        """));
+    }
+
+    [Fact]
+    public async Task ReadAfterAnEarlyReturnPathIsStillReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                var state = kernel.Start(3UL, instr, 7u, input, output).Wait();
+                if (state != CommandState.Completed) return;
+                {|NPU2006:output.Read(data)|};
+        """));
+    }
+
+    [Fact]
+    public async Task SwitchWithASyncInEveryCaseIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                switch (tiles)
+                {
+                    case 0: output.Sync(SyncDirection.FromDevice); break;
+                    case 1: output.Sync(SyncDirection.FromDevice, 64, 0); break;
+                    default: output.Sync(SyncDirection.FromDevice); break;
+                }
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SwitchWithASyncInSomeCasesIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                switch (tiles)
+                {
+                    case 0: output.Sync(SyncDirection.FromDevice); break;
+                    default: break;
+                }
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SwitchWithoutASyncInAnyCaseIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                switch (tiles)
+                {
+                    case 0: Console.WriteLine("none"); break;
+                    default: break;
+                }
+                {|NPU2006:output.Read(data)|};
+        """));
+    }
+
+    [Fact]
+    public async Task SyncInAFinallyIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                try
+                {
+                    input.Sync(SyncDirection.ToDevice);
+                    kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                }
+                finally
+                {
+                    output.Sync(SyncDirection.FromDevice);
+                }
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task GotoThatSkipsTheSyncOnSomePathsIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                if (flag) goto read;
+                output.Sync(SyncDirection.FromDevice);
+            read:
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncThroughAFieldIsFollowed()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.Usings + """
+            public sealed class NpuMatMul
+            {
+                private readonly Kernel _kernel;
+                private readonly Bo _instr;
+                private readonly Bo _a;
+                private readonly Bo _c;
+
+                public NpuMatMul(Kernel kernel, Bo instr, Bo a, Bo c) { _kernel = kernel; _instr = instr; _a = a; _c = c; }
+
+                public void Multiply(byte[] a, byte[] c)
+                {
+                    _a.Write(a);
+                    {|NPU2006:_kernel.Start(3UL, _instr, 7u, _a, _c)|}.Wait().ThrowIfNotCompleted();
+                    _c.Sync(SyncDirection.FromDevice);
+                    _c.Read(c);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task ConditionalAccessWaitDropsTheStateAndIsCheckedInsideTheChain()
+    {
+        var markup = Snippet.InMethod("""
+                Run? run = flag ? kernel.Start(3UL, instr, 7u, input, output) : null;
+                {|NPU2007:run?.Wait()|};
+        """);
+        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId);
+        Assert.Contains("run?.Wait().ThrowIfNotCompleted();", fixedCode);
+    }
+
+    [Fact]
+    public async Task TernaryOfWaitsAssignedToADiscardDropsTheStateWithoutAFix()
+    {
+        // An arm of a ternary must have a value, so appending ThrowIfNotCompleted() there would not compile.
+        await NpuVerifier.VerifyNoFixAsync(Snippet.InMethod("""
+                var first = kernel.Start(3UL, instr, 7u, input, output);
+                var second = kernel.Start(3UL, instr, 7u, input, output);
+                _ = flag ? {|NPU2007:first.Wait()|} : {|NPU2007:second.Wait()|};
+        """), NpuDiagnostics.RunStateIgnoredId);
+    }
+
+    [Fact]
+    public async Task TernaryOfWaitsThatIsCheckedIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var first = kernel.Start(3UL, instr, 7u, input, output);
+                var second = kernel.Start(3UL, instr, 7u, input, output);
+                (flag ? first.Wait() : second.Wait()).ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task WaitInAVoidLambdaDropsTheStateAndIsFixedInPlace()
+    {
+        var markup = Snippet.InMethod("""
+                var runs = new List<Run> { kernel.Start(3UL, instr, 7u, input, output) };
+                runs.ForEach(r => {|NPU2007:r.Wait()|});
+                Action finish = () => {|NPU2007:runs[0].Wait()|};
+                finish();
+        """);
+        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId);
+        Assert.Contains("runs.ForEach(r => r.Wait().ThrowIfNotCompleted());", fixedCode);
+    }
+
+    [Fact]
+    public async Task WaitReturnedFromALambdaIsNotDropped()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var run = kernel.Start(3UL, instr, 7u, input, output);
+                Func<CommandState> finish = () => run.Wait();
+                finish().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task WaitInAVoidExpressionBodiedMethodDropsTheState()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                Finish(kernel.Start(3UL, instr, 7u, input, output));
+        """, """
+            private static void Finish(Run run) => {|NPU2007:run.Wait()|};
+        """));
+    }
+}

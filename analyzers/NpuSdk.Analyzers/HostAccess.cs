@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -104,6 +105,8 @@ namespace NpuSdk.Analyzers
                     return (AccessKind.None, null);
             }
             if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
+            // A library call running a lambda (List.ForEach, Parallel.For, ...) runs user code too.
+            if (call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate)) return (AccessKind.Opaque, null);
             // A reinterpreting view of mapped memory touches nothing by itself; its element accesses count.
             if (IsMemoryView(call)) return (AccessKind.None, null);
             var instanceBuffer = SpanBuffer(call.Instance);
@@ -163,6 +166,12 @@ namespace NpuSdk.Analyzers
                         if (buffer is not null) _mappedSpans[declarator.Symbol] = buffer;
                         else _reassignedSpans.Add(declarator.Symbol);
                     }
+                    else if (_types.IsBo(declarator.Symbol.Type) && LoopFixes.VariableSymbol(value) is { } aliased)
+                    {
+                        // "var results = output": a sync through either name is a sync of both.
+                        Relate(declarator.Symbol, aliased);
+                        Relate(aliased, declarator.Symbol);
+                    }
                     else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                         && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
                         && LoopFixes.VariableSymbol(Unwrap(creation.Arguments[0].Value)) is { } parent)
@@ -173,6 +182,11 @@ namespace NpuSdk.Analyzers
                     break;
                 case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation spanLocal && IsSpan(spanLocal.Type):
                     _reassignedSpans.Add(spanLocal.Local);
+                    break;
+                case ISimpleAssignmentOperation alias when _types.IsBo(alias.Target.Type)
+                    && LoopFixes.VariableSymbol(alias.Target) is { } target && LoopFixes.VariableSymbol(Unwrap(alias.Value)) is { } source:
+                    Relate(target, source);
+                    Relate(source, target);
                     break;
                 case IInvocationOperation call:
                     var kind = _types.Classify(call);

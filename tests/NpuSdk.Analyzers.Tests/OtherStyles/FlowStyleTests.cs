@@ -226,3 +226,99 @@ public class FlowStyleTests
         """));
     }
 }
+
+/// <summary>NPU2006 must stay quiet whenever the sync may have happened in a way the flow cannot see.</summary>
+public class FlowStyleUnsureTests
+{
+    [Fact]
+    public async Task SyncThroughALocalAliasIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                var results = output;
+                results.Sync(SyncDirection.FromDevice);
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncThroughAFieldAliasIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                _results = output;
+                _results.Sync(SyncDirection.FromDevice);
+                output.Read(data);
+        """, """
+            private Bo? _results;
+        """));
+    }
+
+    [Fact]
+    public async Task SyncInALambdaRunByALibraryCallIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var buffers = new[] { output };
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                Array.ForEach(buffers, b => b.Sync(SyncDirection.FromDevice));
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncThroughAnArrayElementIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var buffers = new[] { input, output };
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                buffers[1].Sync(SyncDirection.FromDevice);
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncWithADirectionChosenAtRunTimeIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var direction = flag ? SyncDirection.FromDevice : SyncDirection.ToDevice;
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                output.Sync(direction);
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncInAHelperOfTheSameTypeIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                Fetch(output);
+                output.Read(data);
+        """, """
+            private static void Fetch(Bo buffer) => buffer.Sync(SyncDirection.FromDevice);
+        """));
+    }
+
+    [Fact]
+    public async Task ReadInACatchAfterAFailedLaunchIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                try
+                {
+                    input.Sync(SyncDirection.ToDevice);
+                    kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                    output.Sync(SyncDirection.FromDevice);
+                }
+                catch (NpuException)
+                {
+                    output.Read(data);
+                }
+        """));
+    }
+}

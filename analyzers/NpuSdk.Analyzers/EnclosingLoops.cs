@@ -20,6 +20,8 @@ namespace NpuSdk.Analyzers
         public static ImmutableArray<IOperation> Of(IOperation operation)
         {
             var loops = ImmutableArray.CreateBuilder<IOperation>();
+            // "tiles.ForEach(LaunchTile)": the method group runs once per element, like a lambda would.
+            if (IsElementMethodGroup(operation)) loops.Add(operation.Parent!);
             var child = operation;
             for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
             {
@@ -57,9 +59,13 @@ namespace NpuSdk.Analyzers
             return false;
         }
 
-        /// <summary>True for a lambda whose iterations overlap on worker threads (Parallel.For, PLINQ).</summary>
+        /// <summary>A method group passed straight to a per-element library call (List.ForEach(LaunchTile)).</summary>
+        public static bool IsElementMethodGroup(IOperation operation) =>
+            operation is IMethodReferenceOperation && operation.Parent is IDelegateCreationOperation creation && ElementLoop(creation) != LambdaLoop.None;
+
+        /// <summary>True for a lambda or method group whose iterations overlap on worker threads (Parallel.For, PLINQ).</summary>
         public static bool IsParallel(IOperation loop) =>
-            loop is IAnonymousFunctionOperation lambda && ElementLoop(lambda) == LambdaLoop.Parallel;
+            (loop is IAnonymousFunctionOperation || loop is IDelegateCreationOperation) && ElementLoop(loop) == LambdaLoop.Parallel;
 
         /// <summary>The method or local function whose body holds the operation.</summary>
         public static IMethodSymbol? Owner(IOperation operation, ISymbol containingSymbol)
@@ -83,7 +89,7 @@ namespace NpuSdk.Analyzers
         /// How a lambda passed straight to a library call runs: once per element, in order (List.ForEach,
         /// Array.ForEach, the LINQ operators when enumerated) or overlapping (Parallel.*, PLINQ), else not known.
         /// </summary>
-        private static LambdaLoop ElementLoop(IAnonymousFunctionOperation lambda)
+        private static LambdaLoop ElementLoop(IOperation lambda)
         {
             IOperation? parent = lambda.Parent;
             while (parent is IDelegateCreationOperation || parent is IConversionOperation) parent = parent.Parent;

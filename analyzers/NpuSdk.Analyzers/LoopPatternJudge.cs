@@ -195,7 +195,9 @@ namespace NpuSdk.Analyzers
         {
             if (!site.Loops.IsEmpty) return inputs.All(i => LoopInvariance.SameEveryIteration(_types, i, site.Loops[0], _ => true));
             if (via is null || via.Loops.IsEmpty) return true;
-            // A property getter takes no arguments; a method's are judged at the call.
+            // A property getter takes no arguments; a method's are judged at the call; a method group passed per
+            // element gets the element, which changes.
+            if (via.Operation is IMethodReferenceOperation) return inputs.All(i => IsFixedInHelper(i, _ => false));
             var arguments = via.Operation is IInvocationOperation call ? call.Arguments : ImmutableArray<IArgumentOperation>.Empty;
             bool ParameterIsFixed(IParameterSymbol parameter) => arguments
                 .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)

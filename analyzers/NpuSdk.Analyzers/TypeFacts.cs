@@ -57,6 +57,7 @@ namespace NpuSdk.Analyzers
                 {
                     IInvocationOperation call => call.TargetMethod.OriginalDefinition,
                     IPropertyReferenceOperation { Property: { GetMethod: { } getter } } property when !IsAssigned(property) => getter.OriginalDefinition,
+                    IMethodReferenceOperation group when EnclosingLoops.IsElementMethodGroup(group) => group.Method.OriginalDefinition,
                     _ => null,
                 };
                 if (target is null) return;

@@ -248,3 +248,110 @@ public class LoopStyleTests
         """));
     }
 }
+
+/// <summary>Loop rules: method groups run per element, nested mixed loops, field runs, and what is left to other types.</summary>
+public class LoopStyleMoreTests
+{
+    private static string InMethod(string body, string members = "") => "using System.Linq;\n" + Snippet.InMethod(body, members);
+
+    [Fact]
+    public async Task MethodGroupPassedToForEachIsCalledFromALoop()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                _kernel = kernel;
+                Enumerable.Range(0, tiles).ToList().ForEach(LaunchTile);
+        """, """
+            private Kernel? _kernel;
+
+            private void LaunchTile(int tile)
+            {
+                using var k = {|NPU2005:new Kernel(_kernel!.Context, "MLIR_AIE")|};
+                using var device = Device.Open(tile);
+                {|NPU2001:k.Start(3UL, tile).Wait()|}.ThrowIfNotCompleted();
+            }
+        """));
+    }
+
+    [Fact]
+    public async Task NestedWhileAndForeachLaunchIsATileLoop()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                var rows = new List<int> { 0, 1 };
+                int k = 0;
+                while (k < tiles)
+                {
+                    foreach (var row in rows)
+                    {
+                        var run = new Run(kernel);
+                        run.SetArg(3, input);
+                        {|NPU2004:run.Start()|};
+                        {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
+                    }
+                    k++;
+                }
+        """));
+    }
+
+    [Fact]
+    public async Task WaitOnARunKeptInAFieldIsReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    _current = kernel.Start(3UL, instr, 7u, input, output);
+                    {|NPU2001:_current.Wait()|}.ThrowIfNotCompleted();
+                }
+        """, """
+            private Run? _current;
+        """));
+    }
+
+    [Fact]
+    public async Task SubBuffersSyncedOnceEachAfterThePlanIsBuiltAreNotReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                var plan = new List<Bo>();
+                for (int t = 0; t < tiles; t++) plan.Add(new Bo(input, 64, (ulong)t * 64));
+                foreach (var tile in plan) tile.Sync(SyncDirection.ToDevice);
+        """));
+    }
+
+    [Fact]
+    public async Task PerTileSubBufferSyncedInTheLoopIsThePerTilePattern()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    using var tile = {|NPU2003:new Bo(input, 64, (ulong)t * 64)|};
+                    tile.Write(data);
+                    {|NPU2002:tile.Sync(SyncDirection.ToDevice)|};
+                }
+        """));
+    }
+
+    [Fact]
+    public async Task HelperInAnotherTypeIsNotFollowed()
+    {
+        // The loop rules judge one type at a time (no whole-compilation walk): a wait inside another type's
+        // helper is that type's business, and that type has no loop around it.
+        await NpuVerifier.VerifyAsync(InMethod("""
+                for (int t = 0; t < tiles; t++) Launcher.LaunchAndWait(kernel, input, output);
+        """) + """
+
+            public static class Launcher
+            {
+                public static void LaunchAndWait(Kernel kernel, Bo input, Bo output) =>
+                    kernel.Start(3UL, input, output).Wait().ThrowIfNotCompleted();
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task ParallelForEachWaitIsNotAWaitInALaunchLoop()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                var buffers = new[] { input, output };
+                System.Threading.Tasks.Parallel.ForEach(buffers, buffer => kernel.Start(3UL, instr, 7u, buffer).Wait().ThrowIfNotCompleted());
+        """));
+    }
+}

@@ -302,8 +302,19 @@ namespace NpuSdk.Analyzers
             while (parent is IConversionOperation) parent = parent.Parent;
             // Through a few helpers at most; beyond that, assume kept (report only when sure).
             if (!(parent is IReturnOperation)) return false;
-            if (depth >= 4) return true;
+            // Returned from a lambda ("Select(t => new Bo(...))"): the operator collects it, a plan.
+            if (depth >= 4 || InLambda(parent)) return true;
             return _callsOf.TryGetValue(owner.OriginalDefinition, out var calls) && calls.Any(c => OutlivesIteration(c.Operation, c.Owner, depth + 1));
+        }
+
+        private static bool InLambda(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation) return true;
+                if (parent is ILocalFunctionOperation) return false;
+            }
+            return false;
         }
 
         private static bool IsStored(IOperation value)

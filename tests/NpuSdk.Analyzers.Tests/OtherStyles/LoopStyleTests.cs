@@ -355,3 +355,39 @@ public class LoopStyleMoreTests
         """));
     }
 }
+
+/// <summary>Per-element lambdas that build plans or touch distinct buffers once each stay quiet.</summary>
+public class LoopStylePlanTests
+{
+    private static string InMethod(string body) => "using System.Linq;\n" + Snippet.InMethod(body);
+
+    [Fact]
+    public async Task SubBuffersMadeByASelectAreAPlan()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                var plan = Enumerable.Range(0, tiles).Select(t => new Bo(input, 64, (ulong)t * 64)).ToList();
+                var views = Enumerable.Range(0, tiles).ToDictionary(t => t, t => { var view = new Bo(output, 64, (ulong)t * 64); return view; });
+                Console.WriteLine(plan.Count + views.Count);
+        """));
+    }
+
+    [Fact]
+    public async Task EachDistinctBufferSyncedOnceByForEachIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                new List<Bo> { input, instr }.ForEach(b => b.Sync(SyncDirection.ToDevice));
+        """));
+    }
+
+    [Fact]
+    public async Task SubBufferAllocatedAndDroppedInAForEachIsReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                Enumerable.Range(0, tiles).ToList().ForEach(t =>
+                {
+                    using var tile = {|NPU2003:new Bo(output, 64, (ulong)t * 64)|};
+                    Console.WriteLine(tile.Size);
+                });
+        """));
+    }
+}

@@ -27,6 +27,22 @@ public class FixStyleTests
     }
 
     [Fact]
+    public async Task SyncWithNamedArgumentsInAnyOrderIsJudgedByItsDirection()
+    {
+        var markup = InMethod("""
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                for (int t = 0; t < tiles; t++)
+                {
+                    {|NPU2002:output.Sync(offset: (ulong)t * 64, size: 64, direction: SyncDirection.FromDevice)|};
+                    output.Read(data, (ulong)t * 64);
+                }
+        """);
+        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.SyncInLoopId);
+        Assert.True(fixedCode.IndexOf("output.Sync(NpuSdk.SyncDirection.FromDevice);", StringComparison.Ordinal)
+            < fixedCode.IndexOf("for (int t", StringComparison.Ordinal), fixedCode);
+    }
+
+    [Fact]
     public async Task DoWhileAllocationIsHoisted()
     {
         var markup = InMethod("""

@@ -176,7 +176,15 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private Diagnostic? JudgeSetup(CallSite site, CallSite? via)
         {
-            if (!SameEveryIteration(site, via, SetupInputs(site.Operation))) return null;
+            var inputs = SetupInputs(site.Operation);
+            if (site.Loops.IsEmpty && !SameEveryIteration(site, via, inputs))
+            {
+                // The deepest caller may pass a different value each time while another loop asks for the same one.
+                via = _callsOf.TryGetValue(site.Owner.OriginalDefinition, out var calls)
+                    ? calls.FirstOrDefault(c => !c.Loops.IsEmpty && SameEveryIteration(site, c, inputs)) : null;
+                if (via is null) return null;
+            }
+            else if (!SameEveryIteration(site, via, inputs)) return null;
             if (site.Loops.IsEmpty)
             {
                 // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
@@ -195,10 +203,15 @@ namespace NpuSdk.Analyzers
         {
             if (!site.Loops.IsEmpty) return inputs.All(i => LoopInvariance.SameEveryIteration(_types, i, site.Loops[0], _ => true));
             if (via is null || via.Loops.IsEmpty) return true;
-            // A property getter takes no arguments; a method's are judged at the call; a method group passed per
-            // element gets the element, which changes.
+            // A method's (or an indexer's) arguments are judged at the call; a method group passed per element
+            // gets the element, which changes.
             if (via.Operation is IMethodReferenceOperation) return inputs.All(i => IsFixedInHelper(i, _ => false));
-            var arguments = via.Operation is IInvocationOperation call ? call.Arguments : ImmutableArray<IArgumentOperation>.Empty;
+            var arguments = via.Operation switch
+            {
+                IInvocationOperation call => call.Arguments,
+                IPropertyReferenceOperation property => property.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
             bool ParameterIsFixed(IParameterSymbol parameter) => arguments
                 .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
                 .All(a => LoopInvariance.SameEveryIteration(_types, a.Value, via.Loops[0], _ => true));

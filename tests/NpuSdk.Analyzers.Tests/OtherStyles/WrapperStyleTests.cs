@@ -94,6 +94,32 @@ public class WrapperStyleTests
     }
 
     [Fact]
+    public async Task IndexerThatOpensTheKernelItIsAskedForIsJudgedByItsArgument()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.Usings + """
+            public sealed class KernelSet
+            {
+                private readonly HwContext _context;
+                private readonly string[] _names;
+
+                public KernelSet(HwContext context, string[] names)
+                {
+                    _context = context;
+                    _names = names;
+                }
+
+                public Kernel this[int index] => {|NPU2005:new Kernel(_context, _names[index])|};
+
+                public void Probe()
+                {
+                    for (int k = 0; k < _names.Length; k++) Console.WriteLine(this[k].Name);
+                    for (int t = 0; t < 4; t++) Console.WriteLine(this[0].Name);
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task HelperThatOpensOnlyWhenNotCachedIsNotReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.Usings + """

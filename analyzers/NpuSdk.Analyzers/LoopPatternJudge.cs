@@ -146,7 +146,7 @@ namespace NpuSdk.Analyzers
         {
             if (sync.Instance is null) return null;
             bool perTile = depth >= 2
-                || SameEveryIteration(site, via, new[] { sync.Instance })
+                || LoopWithSameInputs(site, via, new[] { sync.Instance }) is not null
                 || (!site.Loops.IsEmpty && (AllocatedInIteration(sync.Instance, site.Loops[0]) || Launches(site.Loops[0])));
             if (!perTile) return null;
             int direction = LoopFixes.ConstantDirection(sync);
@@ -176,15 +176,8 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private Diagnostic? JudgeSetup(CallSite site, CallSite? via)
         {
-            var inputs = SetupInputs(site.Operation);
-            if (site.Loops.IsEmpty && !SameEveryIteration(site, via, inputs))
-            {
-                // The deepest caller may pass a different value each time while another loop asks for the same one.
-                via = _callsOf.TryGetValue(site.Owner.OriginalDefinition, out var calls)
-                    ? calls.FirstOrDefault(c => !c.Loops.IsEmpty && SameEveryIteration(site, c, inputs)) : null;
-                if (via is null) return null;
-            }
-            else if (!SameEveryIteration(site, via, inputs)) return null;
+            via = LoopWithSameInputs(site, via, SetupInputs(site.Operation));
+            if (via is null) return null;
             if (site.Loops.IsEmpty)
             {
                 // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
@@ -193,6 +186,18 @@ namespace NpuSdk.Analyzers
             }
             var target = site.StatementLoops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, site.Operation, site.StatementLoops, Root(site.Operation));
             return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, SetupName(site.Operation), "");
+        }
+
+        /// <summary>
+        /// The call site whose loop repeats the site with the same inputs on every iteration: the site itself (its
+        /// own loop), the deepest calling loop, or, when that one passes a different value each time, any other
+        /// loop that calls the helper directly. Null when every loop changes the inputs.
+        /// </summary>
+        private CallSite? LoopWithSameInputs(CallSite site, CallSite? via, IOperation[] inputs)
+        {
+            if (SameEveryIteration(site, via, inputs)) return site.Loops.IsEmpty ? via : site;
+            if (!site.Loops.IsEmpty || !_callsOf.TryGetValue(site.Owner.OriginalDefinition, out var calls)) return null;
+            return calls.FirstOrDefault(c => !c.Loops.IsEmpty && SameEveryIteration(site, c, inputs));
         }
 
         /// <summary>

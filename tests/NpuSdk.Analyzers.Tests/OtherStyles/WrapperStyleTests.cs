@@ -217,6 +217,30 @@ public class WrapperStyleTests
     }
 
     [Fact]
+    public async Task SyncHelperIsPerTileWhenAnyLoopPassesTheSameBuffer()
+    {
+        // The first loop uploads each pool buffer once (fine); the second re-syncs the same buffer every time.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var pool = new[] { input, output };
+                for (int t = 0; t < pool.Length; t++) Upload(pool[t]);
+                for (int t = 0; t < tiles; t++) Upload(input);
+        """, """
+            private static void Upload(Bo buffer) => {|NPU2002:buffer.Sync(SyncDirection.ToDevice)|};
+        """));
+    }
+
+    [Fact]
+    public async Task SyncHelperCalledOncePerDistinctBufferIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var pool = new[] { input, output };
+                for (int t = 0; t < pool.Length; t++) Upload(pool[t]);
+        """, """
+            private static void Upload(Bo buffer) => buffer.Sync(SyncDirection.ToDevice);
+        """));
+    }
+
+    [Fact]
     public async Task AllocationInAHelperCalledFromALoopIsReported()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

@@ -138,3 +138,33 @@ public class FixStyleTests
         Assert.Contains("startedRuns", fixedFiles["Program.cs"]);
     }
 }
+
+/// <summary>Half-typed code in the new shapes (lambdas, method groups, indexers, finally) must not crash the analyzers.</summary>
+public class HalfTypedStyleTests
+{
+    [Fact]
+    public async Task HalfTypedLambdasMethodGroupsAndIndexersDoNotCrashTheAnalyzers()
+    {
+        var source = "using System.Linq;\n" + Snippet.InMethod("""
+                Enumerable.Range(0, tiles).ToList().ForEach(t =>
+                {
+                    var run = kernel.Start(3UL, instr, input
+                    run.Wait(
+                });
+                Array.ForEach(new[] { input }, Missing);
+                System.Threading.Tasks.Parallel.For(0, tiles, (t, state) => kernel.Start(3UL).Wait();
+                Enumerable.Range(0, tiles).Select(t => new Bo(input, 64, )).ToList();
+                _ = flag ? kernel.Start(3UL).Wait() : ;
+                try { kernel.Start(3UL, input).Wait().ThrowIfNotCompleted(); } finally { output.Sync(SyncDirection.FromDevice) }
+                output.Read(data);
+                var k = this[;
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(input.Map())[0] = ;
+        """, """
+            private Kernel this[int i] => new Kernel(
+            private Kernel Broken => _kernel ??= new Kernel(null!, );
+        """);
+        var compilation = NpuVerifier.Compile(source, withRuntime: true);
+        Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        await NpuVerifier.AnalyzeAsync(compilation); // asserts that no analyzer threw (AD0001)
+    }
+}

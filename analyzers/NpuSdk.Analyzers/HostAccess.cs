@@ -33,12 +33,18 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _runBuffers = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _runListRuns = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _relatives = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+        // Buffer locals set only from "new Bo(...)" or from tracked variables; any other buffer local (a foreach
+        // variable, an out variable, one picked by a ternary or returned by a call) may be any buffer.
+        private readonly HashSet<ISymbol> _freshOrAliased = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _anyBuffer = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _knownLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         public BufferFacts(NpuTypes types, IOperation body)
         {
             _types = types;
             foreach (var op in body.Descendants()) Gather(op);
             foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
+            foreach (var local in _freshOrAliased) if (!_anyBuffer.Contains(local)) _knownLocals.Add(local);
             foreach (var op in body.Descendants())
             {
                 var (kind, buffer) = Classify(op, out _);
@@ -89,7 +95,7 @@ namespace NpuSdk.Analyzers
             switch (kind)
             {
                 case NpuCallKind.Sync:
-                    if (receiver is null) return (AccessKind.Opaque, null);
+                    if (receiver is null || MayBeAnyBuffer(receiver)) return (AccessKind.Opaque, null);
                     int direction = LoopFixes.ConstantDirection(call);
                     return (direction == 0 ? AccessKind.SyncToDevice : direction == 1 ? AccessKind.SyncFromDevice : AccessKind.Unknown, receiver);
                 case NpuCallKind.HostWrite:
@@ -154,8 +160,32 @@ namespace NpuSdk.Analyzers
             }
         }
 
+        /// <summary>A buffer local whose origin the analysis does not know: a sync through it may sync any buffer.</summary>
+        private bool MayBeAnyBuffer(ISymbol receiver) => receiver is ILocalSymbol && !_knownLocals.Contains(receiver);
+
+        private void NoteOrigin(ISymbol target, IOperation value)
+        {
+            if (!(target is ILocalSymbol) || !_types.IsBo(((ILocalSymbol)target).Type)) return;
+            var origin = Unwrap(value);
+            bool known = (origin is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation)
+                || LoopFixes.VariableSymbol(origin) is not null;
+            (known ? _freshOrAliased : _anyBuffer).Add(target);
+        }
+
         private void Gather(IOperation op)
         {
+            switch (op)
+            {
+                case IVariableDeclaratorOperation { Initializer: { } origin } declared:
+                    NoteOrigin(declared.Symbol, origin.Value);
+                    break;
+                case IVariableDeclaratorOperation undeclared when undeclared.Initializer is null:
+                    NoteOrigin(undeclared.Symbol, undeclared);
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } reassignment:
+                    NoteOrigin(assigned.Local, reassignment.Value);
+                    break;
+            }
             switch (op)
             {
                 case IVariableDeclaratorOperation declarator when declarator.Initializer is not null:

@@ -322,3 +322,56 @@ public class FlowStyleUnsureTests
         """));
     }
 }
+
+/// <summary>NPU2006 stays quiet when a sync goes through a local that may be any buffer.</summary>
+public class FlowStyleAliasTests
+{
+    [Fact]
+    public async Task SyncOfEachBufferOfACollectionIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var buffers = new List<Bo> { output };
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                foreach (var buffer in buffers) buffer.Sync(SyncDirection.FromDevice);
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncOfABufferLookedUpByNameIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var byName = new Dictionary<string, Bo>();
+                byName["out"] = output;
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                if (byName.TryGetValue("out", out var found)) found.Sync(SyncDirection.FromDevice);
+                else output.Sync(SyncDirection.FromDevice);
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task SyncOfABufferChosenByATernaryIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                var results = flag ? output : input;
+                results.Sync(SyncDirection.FromDevice);
+                output.Read(data);
+        """));
+    }
+
+    [Fact]
+    public async Task ReadWithNoSyncAtAllIsStillReportedNextToOtherBuffers()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var buffers = new List<Bo> { input };
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                {|NPU2006:output.Read(data)|};
+        """));
+    }
+}

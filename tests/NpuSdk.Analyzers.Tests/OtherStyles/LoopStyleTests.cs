@@ -125,6 +125,33 @@ public class LoopStyleTests
     }
 
     [Fact]
+    public async Task QuerySyntaxSelectThatLaunchesAndWaitsIsReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                var states = (from t in Enumerable.Range(0, tiles)
+                              where t % 2 == 0
+                              select {|NPU2001:kernel.Start(3UL, instr, 7u, input, output).Wait()|}).ToList();
+                Console.WriteLine(states.Count);
+        """));
+    }
+
+    [Fact]
+    public async Task RecursionIsNotALoop()
+    {
+        // Report only when sure: a recursive helper's depth is not known here.
+        await NpuVerifier.VerifyAsync(InMethod("""
+                Tile(0);
+
+                void Tile(int t)
+                {
+                    if (t == tiles) return;
+                    kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                    Tile(t + 1);
+                }
+        """));
+    }
+
+    [Fact]
     public async Task LinqSelectThatOnlyStartsIsAPlanNotAWait()
     {
         await NpuVerifier.VerifyAsync(InMethod("""

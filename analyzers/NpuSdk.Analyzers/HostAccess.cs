@@ -35,16 +35,14 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _relatives = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         // Buffer locals set only from "new Bo(...)" or from tracked variables; any other buffer local (a foreach
         // variable, an out variable, one picked by a ternary or returned by a call) may be any buffer.
-        private readonly HashSet<ISymbol> _freshOrAliased = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        private readonly HashSet<ISymbol> _anyBuffer = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        private readonly HashSet<ISymbol> _knownLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _knownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         public BufferFacts(NpuTypes types, IOperation body)
         {
             _types = types;
             foreach (var op in body.Descendants()) Gather(op);
             foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
-            foreach (var local in _freshOrAliased) if (!_anyBuffer.Contains(local)) _knownLocals.Add(local);
             foreach (var op in body.Descendants())
             {
                 var (kind, buffer) = Classify(op, out _);
@@ -161,15 +159,16 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>A buffer local whose origin the analysis does not know: a sync through it may sync any buffer.</summary>
-        private bool MayBeAnyBuffer(ISymbol receiver) => receiver is ILocalSymbol && !_knownLocals.Contains(receiver);
+        private bool MayBeAnyBuffer(ISymbol receiver) =>
+            receiver is ILocalSymbol && (!_knownOrigin.Contains(receiver) || _unknownOrigin.Contains(receiver));
 
-        private void NoteOrigin(ISymbol target, IOperation value)
+        private void NoteOrigin(ILocalSymbol target, IOperation value)
         {
-            if (!(target is ILocalSymbol) || !_types.IsBo(((ILocalSymbol)target).Type)) return;
+            if (!_types.IsBo(target.Type)) return;
             var origin = Unwrap(value);
             bool known = (origin is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation)
                 || LoopFixes.VariableSymbol(origin) is not null;
-            (known ? _freshOrAliased : _anyBuffer).Add(target);
+            (known ? _knownOrigin : _unknownOrigin).Add(target);
         }
 
         private void Gather(IOperation op)

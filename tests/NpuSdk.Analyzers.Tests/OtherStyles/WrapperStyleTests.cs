@@ -302,6 +302,40 @@ public class WrapperStyleTests
     }
 
     [Fact]
+    public async Task GenericWrapperClassCallingItsGenericHelperFromNestedLoops()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.Usings + """
+            public sealed class TileRunner<TElement> where TElement : unmanaged
+            {
+                private readonly Kernel _kernel;
+                private readonly Bo _input;
+                private readonly Bo _output;
+
+                public TileRunner(Kernel kernel, Bo input, Bo output)
+                {
+                    _kernel = kernel;
+                    _input = input;
+                    _output = output;
+                }
+
+                public void RunAll(TElement[] values, int rows, int cols)
+                {
+                    for (int i = 0; i < rows; i++)
+                        for (int j = 0; j < cols; j++)
+                            RunTile<int>(values, i * cols + j);
+                }
+
+                private void RunTile<TIndex>(TElement[] values, int tile)
+                {
+                    _input.Map<TElement>()[0] = values[tile];
+                    {|NPU2002:_input.Sync(SyncDirection.ToDevice)|};
+                    {|NPU2001:{|NPU2004:_kernel.Start(3UL, _input, _output)|}.Wait()|}.ThrowIfNotCompleted();
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task TopLevelStatementsAreAnalyzed()
     {
         var source = Snippet.Usings + """

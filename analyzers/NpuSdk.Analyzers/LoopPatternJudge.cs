@@ -76,11 +76,17 @@ namespace NpuSdk.Analyzers
             return Create(NpuDiagnostics.WaitInLaunchLoop, wait, target, LoopFixes.WaitAfterLoop, null, text);
         }
 
-        /// <summary>A helper waiting for its run parameter, called from a loop whose iteration starts the run it passes.</summary>
+        /// <summary>
+        /// A helper waiting for its run parameter, or for a run field, called from a loop whose iteration starts
+        /// the run it passes (or stores in that field).
+        /// </summary>
         private bool StartedByCallingLoop(IOperation? run, IMethodSymbol helper)
         {
             while (run is IConversionOperation conversion) run = conversion.Operand;
-            if (!(run is IParameterReferenceOperation parameter) || !_callsOf.TryGetValue(helper.OriginalDefinition, out var calls)) return false;
+            if (run is null || !_callsOf.TryGetValue(helper.OriginalDefinition, out var calls)) return false;
+            if (run is IFieldReferenceOperation field && LoopFixes.VariableSymbol(field) is not null)
+                return calls.Any(call => !call.Loops.IsEmpty && StartsInIteration(field, call.Loops[0]));
+            if (!(run is IParameterReferenceOperation parameter)) return false;
             return calls.Any(call => !call.Loops.IsEmpty && call.Operation is IInvocationOperation invocation
                 && invocation.Arguments.Any(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Parameter.Ordinal
                     && StartsInIteration(a.Value, call.Loops[0])));

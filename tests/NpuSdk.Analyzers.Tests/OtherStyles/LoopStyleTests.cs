@@ -334,6 +334,36 @@ public class LoopStyleMoreTests
     }
 
     [Fact]
+    public async Task HelperWaitingForTheRunFieldTheLoopStartsIsReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    _current = kernel.Start(3UL, instr, 7u, input, output);
+                    Finish();
+                }
+                for (int t = 0; t < tiles; t++) Finish();
+        """, """
+            private Run? _current;
+
+            private void Finish() => {|NPU2001:_current!.Wait()|}.ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
+    public async Task HelperWaitingForARunFieldNoLoopStartsIsNotReported()
+    {
+        await NpuVerifier.VerifyAsync(InMethod("""
+                _current = kernel.Start(3UL, instr, 7u, input, output);
+                for (int t = 0; t < tiles; t++) Finish();
+        """, """
+            private Run? _current;
+
+            private void Finish() => _current!.Wait().ThrowIfNotCompleted();
+        """));
+    }
+
+    [Fact]
     public async Task SubBuffersSyncedOnceEachAfterThePlanIsBuiltAreNotReported()
     {
         await NpuVerifier.VerifyAsync(InMethod("""

@@ -281,6 +281,20 @@ public class WrapperStyleTests
     }
 
     [Fact]
+    public async Task HelperReturningABufferTheLoopDropsIsReported()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    using var tile = Tile(output, t);
+                    tile.Sync(SyncDirection.FromDevice);
+                }
+        """, """
+            private static Bo Tile(Bo parent, int t) => {|NPU2003:new Bo(parent, 64, (ulong)t * 64)|};
+        """));
+    }
+
+    [Fact]
     public async Task GenericHelperAndRecordAreAnalyzedLikeAnyType()
     {
         await NpuVerifier.VerifyAsync(Snippet.Usings + """

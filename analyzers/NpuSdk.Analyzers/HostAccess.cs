@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -32,6 +33,10 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _runBuffers = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _runListRuns = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, HashSet<ISymbol>> _relatives = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+        // Buffer locals set only from "new Bo(...)" or from tracked variables; any other buffer local (a foreach
+        // variable, an out variable, one picked by a ternary or returned by a call) may be any buffer.
+        private readonly HashSet<ISymbol> _knownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         public BufferFacts(NpuTypes types, IOperation body)
         {
@@ -88,7 +93,7 @@ namespace NpuSdk.Analyzers
             switch (kind)
             {
                 case NpuCallKind.Sync:
-                    if (receiver is null) return (AccessKind.Opaque, null);
+                    if (receiver is null || MayBeAnyBuffer(receiver)) return (AccessKind.Opaque, null);
                     int direction = LoopFixes.ConstantDirection(call);
                     return (direction == 0 ? AccessKind.SyncToDevice : direction == 1 ? AccessKind.SyncFromDevice : AccessKind.Unknown, receiver);
                 case NpuCallKind.HostWrite:
@@ -104,6 +109,10 @@ namespace NpuSdk.Analyzers
                     return (AccessKind.None, null);
             }
             if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
+            // A library call running a lambda (List.ForEach, Parallel.For, ...) runs user code too.
+            if (call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate)) return (AccessKind.Opaque, null);
+            // A reinterpreting view of mapped memory touches nothing by itself; its element accesses count.
+            if (IsMemoryView(call)) return (AccessKind.None, null);
             var instanceBuffer = SpanBuffer(call.Instance);
             if (instanceBuffer is not null)
             {
@@ -149,8 +158,33 @@ namespace NpuSdk.Analyzers
             }
         }
 
+        /// <summary>A buffer local whose origin the analysis does not know: a sync through it may sync any buffer.</summary>
+        private bool MayBeAnyBuffer(ISymbol receiver) =>
+            receiver is ILocalSymbol && (!_knownOrigin.Contains(receiver) || _unknownOrigin.Contains(receiver));
+
+        private void NoteOrigin(ILocalSymbol target, IOperation value)
+        {
+            if (!_types.IsBo(target.Type)) return;
+            var origin = Unwrap(value);
+            bool known = (origin is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation)
+                || LoopFixes.VariableSymbol(origin) is not null;
+            (known ? _knownOrigin : _unknownOrigin).Add(target);
+        }
+
         private void Gather(IOperation op)
         {
+            switch (op)
+            {
+                case IVariableDeclaratorOperation { Initializer: { } origin } declared:
+                    NoteOrigin(declared.Symbol, origin.Value);
+                    break;
+                case IVariableDeclaratorOperation undeclared when undeclared.Initializer is null:
+                    NoteOrigin(undeclared.Symbol, undeclared);
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } reassignment:
+                    NoteOrigin(assigned.Local, reassignment.Value);
+                    break;
+            }
             switch (op)
             {
                 case IVariableDeclaratorOperation declarator when declarator.Initializer is not null:
@@ -160,6 +194,12 @@ namespace NpuSdk.Analyzers
                         var buffer = SpanBuffer(value);
                         if (buffer is not null) _mappedSpans[declarator.Symbol] = buffer;
                         else _reassignedSpans.Add(declarator.Symbol);
+                    }
+                    else if (_types.IsBo(declarator.Symbol.Type) && LoopFixes.VariableSymbol(value) is { } aliased)
+                    {
+                        // "var results = output": a sync through either name is a sync of both.
+                        Relate(declarator.Symbol, aliased);
+                        Relate(aliased, declarator.Symbol);
                     }
                     else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                         && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
@@ -171,6 +211,11 @@ namespace NpuSdk.Analyzers
                     break;
                 case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation spanLocal && IsSpan(spanLocal.Type):
                     _reassignedSpans.Add(spanLocal.Local);
+                    break;
+                case ISimpleAssignmentOperation alias when _types.IsBo(alias.Target.Type)
+                    && LoopFixes.VariableSymbol(alias.Target) is { } target && LoopFixes.VariableSymbol(Unwrap(alias.Value)) is { } source:
+                    Relate(target, source);
+                    Relate(source, target);
                     break;
                 case IInvocationOperation call:
                     var kind = _types.Classify(call);
@@ -229,10 +274,18 @@ namespace NpuSdk.Analyzers
                     return SpanBuffer(slice.Instance);
                 case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
                     return SpanBuffer(range.Instance);
+                case IInvocationOperation view when IsMemoryView(view) && view.Arguments.Length == 1:
+                    return SpanBuffer(view.Arguments[0].Value);
                 default:
                     return null;
             }
         }
+
+        /// <summary>MemoryMarshal.Cast / AsBytes: the same memory seen as other elements.</summary>
+        private static bool IsMemoryView(IInvocationOperation call) =>
+            (call.TargetMethod.Name == "Cast" || call.TargetMethod.Name == "AsBytes") && IsSpan(call.Type)
+            && call.TargetMethod.ContainingType.Name == "MemoryMarshal"
+            && call.TargetMethod.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices";
 
         private void Relate(ISymbol a, ISymbol b) => Set(_relatives, a).Add(b);
 

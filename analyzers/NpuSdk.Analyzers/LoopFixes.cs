@@ -128,9 +128,11 @@ namespace NpuSdk.Analyzers
         /// <summary>The value of a Sync call's direction argument when it is a constant, else -1.</summary>
         public static int ConstantDirection(IInvocationOperation sync)
         {
-            if (sync.Arguments.Length == 0) return -1;
-            var value = sync.Arguments[0].Value.ConstantValue;
-            return value.HasValue && value.Value is int direction ? direction : -1;
+            // By parameter, not position: named arguments may come in any order.
+            var direction = sync.Arguments.FirstOrDefault(a => a.Parameter is not null && a.Parameter.Ordinal == 0);
+            if (direction is null) return -1;
+            var value = direction.Value.ConstantValue;
+            return value.HasValue && value.Value is int constant ? constant : -1;
         }
 
         /// <summary>The local, parameter or field (of this instance, or static) an expression names, else null: the variables the rules can follow.</summary>

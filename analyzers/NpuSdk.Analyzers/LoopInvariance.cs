@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace NpuSdk.Analyzers
 {
     /// <summary>
-    /// Whether an expression has the same value on every iteration of a loop, as far as can be told: then a
+    /// Whether an expression has the same value on every iteration of a loop (or per-element lambda), as far as can be told: then a
     /// device, xclbin, context or kernel opened from it is the same one re-opened, not the next of several.
     /// Unlike the hoisting check, a local declared in the loop counts when its one initializer is itself
     /// the same every iteration (the uuid from re-registering the same xclbin, say).
@@ -15,10 +15,10 @@ namespace NpuSdk.Analyzers
     {
         private const int MaxDepth = 8;
 
-        public static bool SameEveryIteration(NpuTypes types, IOperation value, ILoopOperation loop, Func<IParameterSymbol, bool> parameterIsFixed) =>
+        public static bool SameEveryIteration(NpuTypes types, IOperation value, IOperation loop, Func<IParameterSymbol, bool> parameterIsFixed) =>
             Same(types, value, loop, parameterIsFixed, 0);
 
-        private static bool Same(NpuTypes types, IOperation value, ILoopOperation loop, Func<IParameterSymbol, bool> parameterIsFixed, int depth)
+        private static bool Same(NpuTypes types, IOperation value, IOperation loop, Func<IParameterSymbol, bool> parameterIsFixed, int depth)
         {
             if (depth > MaxDepth) return false;
             bool Inner(IOperation operation) => Same(types, operation, loop, parameterIsFixed, depth + 1);
@@ -28,7 +28,9 @@ namespace NpuSdk.Analyzers
                 case IInstanceReferenceOperation _:
                     return true;
                 case IParameterReferenceOperation parameter:
-                    return parameterIsFixed(parameter.Parameter) && !AssignedInside(parameter.Parameter, loop);
+                    // A per-element lambda's own parameter is the element: it changes by design.
+                    return parameterIsFixed(parameter.Parameter) && !AssignedInside(parameter.Parameter, loop)
+                        && !(loop is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol));
                 case ILocalReferenceOperation local:
                     if (AssignedInside(local.Local, loop)) return false;
                     if (!local.Local.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span))) return true;
@@ -42,6 +44,9 @@ namespace NpuSdk.Analyzers
                     return property.Arguments.IsEmpty && (property.Instance is null || Inner(property.Instance));
                 case IConversionOperation conversion:
                     return Inner(conversion.Operand);
+                case IArrayElementReferenceOperation element:
+                    // pool[0] is the same buffer unless the loop stores into the array.
+                    return Inner(element.ArrayReference) && element.Indices.All(Inner) && !StoresInto(element.ArrayReference, loop);
                 case IBinaryOperation binary:
                     return Inner(binary.LeftOperand) && Inner(binary.RightOperand);
                 case IUnaryOperation unary:
@@ -58,7 +63,14 @@ namespace NpuSdk.Analyzers
         private static bool IsGroupId(NpuTypes types, IInvocationOperation call) =>
             call.TargetMethod.Name == "GroupId" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel);
 
-        private static bool AssignedInside(ISymbol symbol, ILoopOperation loop) =>
+        private static bool StoresInto(IOperation array, IOperation loop)
+        {
+            var symbol = LoopFixes.VariableSymbol(array);
+            return symbol is null || loop.Descendants().Any(op => op is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation target }
+                && SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(target.ArrayReference), symbol));
+        }
+
+        private static bool AssignedInside(ISymbol symbol, IOperation loop) =>
             loop.Descendants().Any(op => op switch
             {
                 ISimpleAssignmentOperation assignment => Names(assignment.Target, symbol),

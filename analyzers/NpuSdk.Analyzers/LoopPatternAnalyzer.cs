@@ -33,7 +33,7 @@ namespace NpuSdk.Analyzers
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
                     var facts = new TypeFacts(types, type);
                     symbolStart.RegisterOperationAction(op => facts.Add(op.Operation, op.ContainingSymbol),
-                        OperationKind.Invocation, OperationKind.ObjectCreation);
+                        OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.PropertyReference, OperationKind.MethodReference);
                     symbolStart.RegisterSymbolEndAction(end => new LoopPatternJudge(types, facts).Report(end.ReportDiagnostic));
                 }, SymbolKind.NamedType);
             });

@@ -48,11 +48,11 @@ namespace NpuSdk.Analyzers
                     return JudgeWait((IInvocationOperation)site.Operation, site);
                 case NpuCallKind.Sync:
                     return JudgeSync((IInvocationOperation)site.Operation, site, via, depth);
-                case NpuCallKind.BufferAllocation when !OutlivesIteration(site.Operation):
+                case NpuCallKind.BufferAllocation when !OutlivesIteration(site.Operation, site.Owner, 0):
                     return JudgeAllocation((IObjectCreationOperation)site.Operation, site);
                 case NpuCallKind.Launch when depth >= 2:
                     return Diagnostic.Create(NpuDiagnostics.LaunchInTileLoop, location, LaunchName((IInvocationOperation)site.Operation), depth);
-                case NpuCallKind.Setup:
+                case NpuCallKind.Setup when !OutlivesIteration(site.Operation, site.Owner, 0):
                     return JudgeSetup(site, via);
                 default:
                     return null;
@@ -60,17 +60,36 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
-        /// A wait counts when the loop iteration that runs it also starts the very run it waits for. Waiting for
-        /// a run started earlier (the oldest of a bounded in-flight window) keeps the others running, so it is
-        /// not reported.
+        /// A wait counts when the loop iteration that runs it also starts the very run it waits for,
+        /// in the same method or in the loop that passes the run to this helper. Waiting for a run started earlier
+        /// (the oldest of a bounded in-flight window) keeps the others running, and the iterations of a
+        /// Parallel.For overlap anyway, so neither is reported.
         /// </summary>
         private Diagnostic? JudgeWait(IInvocationOperation wait, CallSite site)
         {
+            if (!site.Loops.IsEmpty && EnclosingLoops.IsParallel(site.Loops[0])) return null;
             IOperation iteration = site.Loops.IsEmpty ? Root(wait) : site.Loops[0];
-            if (!StartsInIteration(wait.Instance, iteration)) return null;
+            if (!StartsInIteration(wait.Instance, iteration) && !(site.Loops.IsEmpty && StartedByCallingLoop(wait.Instance, site.Owner))) return null;
             var text = wait.Syntax.ToString();
-            var target = site.Loops.IsEmpty ? null : LoopFixes.WaitMoveTarget(_types, wait, site.Loops[0]);
+            bool movable = !site.StatementLoops.IsEmpty && ReferenceEquals(site.StatementLoops[0], site.Loops[0]);
+            var target = movable ? LoopFixes.WaitMoveTarget(_types, wait, site.StatementLoops[0]) : null;
             return Create(NpuDiagnostics.WaitInLaunchLoop, wait, target, LoopFixes.WaitAfterLoop, null, text);
+        }
+
+        /// <summary>
+        /// A helper waiting for its run parameter, or for a run field, called from a loop whose iteration starts
+        /// the run it passes (or stores in that field).
+        /// </summary>
+        private bool StartedByCallingLoop(IOperation? run, IMethodSymbol helper)
+        {
+            while (run is IConversionOperation conversion) run = conversion.Operand;
+            if (run is null || !_callsOf.TryGetValue(helper.OriginalDefinition, out var calls)) return false;
+            if (run is IFieldReferenceOperation field && LoopFixes.VariableSymbol(field) is not null)
+                return calls.Any(call => !call.Loops.IsEmpty && StartsInIteration(field, call.Loops[0]));
+            if (!(run is IParameterReferenceOperation parameter)) return false;
+            return calls.Any(call => !call.Loops.IsEmpty && call.Operation is IInvocationOperation invocation
+                && invocation.Arguments.Any(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Parameter.Ordinal
+                    && StartsInIteration(a.Value, call.Loops[0])));
         }
 
         /// <summary>
@@ -81,24 +100,39 @@ namespace NpuSdk.Analyzers
         {
             while (run is IConversionOperation conversion) run = conversion.Operand;
             if (run is IInvocationOperation launch) return _types.Classify(launch) == NpuCallKind.Launch;
+            if (run is null) return false;
             var symbol = LoopFixes.VariableSymbol(run);
-            if (symbol is null) return false;
             foreach (var op in iteration.Descendants())
             {
                 switch (op)
                 {
-                    case IInvocationOperation start when _types.Classify(start) == NpuCallKind.Launch
-                        && SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(start.Instance), symbol):
+                    case IInvocationOperation start when _types.Classify(start) == NpuCallKind.Launch && SameRun(start.Instance, run, symbol):
                         return true;
                     case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
-                        when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol) && IsLaunch(initializer.Value):
+                        when symbol is not null && SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol) && IsLaunch(initializer.Value):
                         return true;
-                    case ISimpleAssignmentOperation assignment
-                        when SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(assignment.Target), symbol) && IsLaunch(assignment.Value):
+                    case ISimpleAssignmentOperation assignment when SameRun(assignment.Target, run, symbol) && IsLaunch(assignment.Value):
                         return true;
                 }
             }
             return false;
+        }
+
+        /// <summary>The same variable, or the same element of the same array (runs[t] and runs[t], not runs[t - 2]).</summary>
+        private static bool SameRun(IOperation? candidate, IOperation run, ISymbol? symbol)
+        {
+            if (candidate is null) return false;
+            if (symbol is not null) return SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(candidate), symbol);
+            if (!(candidate is IArrayElementReferenceOperation element) || !(run is IArrayElementReferenceOperation wanted)) return false;
+            var array = LoopFixes.VariableSymbol(wanted.ArrayReference);
+            if (array is null || !SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(element.ArrayReference), array)
+                || element.Indices.Length != wanted.Indices.Length) return false;
+            for (int i = 0; i < wanted.Indices.Length; i++)
+            {
+                var index = LoopFixes.VariableSymbol(wanted.Indices[i]);
+                if (index is null || !SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(element.Indices[i]), index)) return false;
+            }
+            return true;
         }
 
         private bool IsLaunch(IOperation value)
@@ -118,14 +152,14 @@ namespace NpuSdk.Analyzers
         {
             if (sync.Instance is null) return null;
             bool perTile = depth >= 2
-                || SameEveryIteration(site, via, new[] { sync.Instance })
+                || LoopWithSameInputs(site, via, new[] { sync.Instance }) is not null
                 || (!site.Loops.IsEmpty && (AllocatedInIteration(sync.Instance, site.Loops[0]) || Launches(site.Loops[0])));
             if (!perTile) return null;
             int direction = LoopFixes.ConstantDirection(sync);
             string where = direction == 0 ? "after the loop that writes it (before the launch)"
                 : direction == 1 ? "before the loop that reads it (after the launch)"
                 : "outside the loop";
-            var target = site.Loops.IsEmpty || direction < 0 ? null : LoopFixes.SyncHoistTarget(_types, sync, site.Loops, direction, MayLaunch);
+            var target = site.StatementLoops.IsEmpty || direction < 0 ? null : LoopFixes.SyncHoistTarget(_types, sync, site.StatementLoops, direction, MayLaunch);
             var properties = direction < 0 ? null : new[] { new KeyValuePair<string, string?>(LoopFixes.DirectionKey, direction == 0 ? "ToDevice" : "FromDevice") };
             string arguments = string.Join(", ", sync.Arguments.Where(a => a.ArgumentKind == ArgumentKind.Explicit).Select(a => a.Syntax.ToString()));
             return Create(NpuDiagnostics.SyncInLoop, sync, target, LoopFixes.Hoist, properties, sync.Instance?.Syntax.ToString() ?? "buffer", arguments, where);
@@ -138,7 +172,7 @@ namespace NpuSdk.Analyzers
             if (creation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
                 what = (subBuffer ? "Sub-buffer" : "Buffer") + " '" + declarator.Symbol.Name + "'";
             var root = Root(creation);
-            var target = site.Loops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, creation, site.Loops, root);
+            var target = site.StatementLoops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, creation, site.StatementLoops, root);
             return Create(NpuDiagnostics.BufferInLoop, creation, target, LoopFixes.Hoist, null, what);
         }
 
@@ -148,15 +182,28 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private Diagnostic? JudgeSetup(CallSite site, CallSite? via)
         {
-            if (!SameEveryIteration(site, via, SetupInputs(site.Operation))) return null;
+            via = LoopWithSameInputs(site, via, SetupInputs(site.Operation));
+            if (via is null) return null;
             if (site.Loops.IsEmpty)
             {
                 // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
                 return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), new[] { via!.Operation.Syntax.GetLocation() },
-                    SetupName(site.Operation), $" (it is called from a loop through '{via.Callee!.Name}')");
+                    SetupName(site.Operation), $" (it is called from a loop through '{(via.Callee!.AssociatedSymbol ?? via.Callee).Name}')");
             }
-            var target = LoopFixes.DeclarationHoistTarget(_types, site.Operation, site.Loops, Root(site.Operation));
+            var target = site.StatementLoops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, site.Operation, site.StatementLoops, Root(site.Operation));
             return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, SetupName(site.Operation), "");
+        }
+
+        /// <summary>
+        /// The call site whose loop repeats the site with the same inputs on every iteration: the site itself (its
+        /// own loop), the deepest calling loop, or, when that one passes a different value each time, any other
+        /// loop that calls the helper directly. Null when every loop changes the inputs.
+        /// </summary>
+        private CallSite? LoopWithSameInputs(CallSite site, CallSite? via, IOperation[] inputs)
+        {
+            if (SameEveryIteration(site, via, inputs)) return site.Loops.IsEmpty ? via : site;
+            if (!site.Loops.IsEmpty || !_callsOf.TryGetValue(site.Owner.OriginalDefinition, out var calls)) return null;
+            return calls.FirstOrDefault(c => !c.Loops.IsEmpty && SameEveryIteration(site, c, inputs));
         }
 
         /// <summary>
@@ -167,20 +214,28 @@ namespace NpuSdk.Analyzers
         {
             if (!site.Loops.IsEmpty) return inputs.All(i => LoopInvariance.SameEveryIteration(_types, i, site.Loops[0], _ => true));
             if (via is null || via.Loops.IsEmpty) return true;
-            var call = (IInvocationOperation)via.Operation;
-            bool ParameterIsFixed(IParameterSymbol parameter) => call.Arguments
+            // A method's (or an indexer's) arguments are judged at the call; a method group passed per element
+            // gets the element, which changes.
+            if (via.Operation is IMethodReferenceOperation) return inputs.All(i => IsFixedInHelper(i, _ => false));
+            var arguments = via.Operation switch
+            {
+                IInvocationOperation call => call.Arguments,
+                IPropertyReferenceOperation property => property.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            bool ParameterIsFixed(IParameterSymbol parameter) => arguments
                 .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
                 .All(a => LoopInvariance.SameEveryIteration(_types, a.Value, via.Loops[0], _ => true));
             return inputs.All(i => IsFixedInHelper(i, ParameterIsFixed));
         }
 
-        private bool Launches(ILoopOperation loop) =>
+        private bool Launches(IOperation loop) =>
             _sites.Any(s => s.Kind == NpuCallKind.Launch && s.Loops.Contains(loop));
 
-        private bool AllocatedInIteration(IOperation buffer, ILoopOperation loop)
+        private bool AllocatedInIteration(IOperation buffer, IOperation loop)
         {
             if (!(buffer is ILocalReferenceOperation local)) return false;
-            var declarator = loop.Body.Descendants().OfType<IVariableDeclaratorOperation>()
+            var declarator = loop.Descendants().OfType<IVariableDeclaratorOperation>()
                 .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local));
             return declarator?.Initializer?.Value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation;
         }
@@ -253,14 +308,37 @@ namespace NpuSdk.Analyzers
         /// <summary>
         /// A buffer stored in an array, a collection or a field (directly, or through the local it initializes)
         /// is kept for later iterations or calls: that loop builds a launch plan (one sub-buffer per
-        /// invocation), it does not allocate per tile.
+        /// invocation), it does not allocate per tile. Likewise a device, context or kernel stored in a field
+        /// (or "??=") is a cache, opened once. A helper that returns what it creates leaves that to its callers.
         /// </summary>
-        private static bool OutlivesIteration(IOperation creation)
+        private bool OutlivesIteration(IOperation creation, IMethodSymbol owner, int depth)
         {
-            if (IsStored(creation)) return true;
+            if (Kept(creation, owner, depth)) return true;
             if (!(creation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })) return false;
             return Root(creation).Descendants().Any(op => op is ILocalReferenceOperation reference
-                && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol) && IsStored(reference));
+                && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol) && Kept(reference, owner, depth));
+        }
+
+        private bool Kept(IOperation value, IMethodSymbol owner, int depth)
+        {
+            if (IsStored(value)) return true;
+            var parent = value.Parent;
+            while (parent is IConversionOperation) parent = parent.Parent;
+            // Through a few helpers at most; beyond that, assume kept (report only when sure).
+            if (!(parent is IReturnOperation)) return false;
+            // Returned from a lambda ("Select(t => new Bo(...))"): the operator collects it, a plan.
+            if (depth >= 4 || InLambda(parent)) return true;
+            return _callsOf.TryGetValue(owner.OriginalDefinition, out var calls) && calls.Any(c => OutlivesIteration(c.Operation, c.Owner, depth + 1));
+        }
+
+        private static bool InLambda(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation) return true;
+                if (parent is ILocalFunctionOperation) return false;
+            }
+            return false;
         }
 
         private static bool IsStored(IOperation value)
@@ -272,6 +350,9 @@ namespace NpuSdk.Analyzers
                 case ISimpleAssignmentOperation assignment when !ReferenceEquals(assignment.Target, value):
                     return assignment.Target is IArrayElementReferenceOperation || assignment.Target is IFieldReferenceOperation
                         || assignment.Target is IPropertyReferenceOperation;
+                case ICoalesceAssignmentOperation cache when ReferenceEquals(cache.Value, value) || ReferenceEquals(cache.Value, value.Parent):
+                    // "_kernel ??= new Kernel(...)": opened or allocated once, then reused.
+                    return true;
                 case IArgumentOperation { Parent: IInvocationOperation call }:
                     return call.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert" or "TryAdd";
                 default:

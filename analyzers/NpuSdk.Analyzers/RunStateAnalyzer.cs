@@ -33,10 +33,24 @@ namespace NpuSdk.Analyzers
             var wait = (IInvocationOperation)context.Operation;
             var kind = types.Classify(wait);
             if (kind != NpuCallKind.RunWait && kind != NpuCallKind.RunListWait) return;
-            bool discarded = wait.Parent is IExpressionStatementOperation
-                || (wait.Parent is ISimpleAssignmentOperation { Target: IDiscardOperation } assignment && assignment.Parent is IExpressionStatementOperation);
-            if (discarded)
-                context.ReportDiagnostic(Diagnostic.Create(NpuDiagnostics.RunStateIgnored, wait.Syntax.GetLocation(), wait.Syntax.ToString()));
+            // "run?.Wait()" is reported as a whole: the fix checks the state inside the null-conditional chain.
+            IOperation reported = wait;
+            while (reported.Parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, reported)) reported = access;
+            if (IsDiscarded(reported))
+                context.ReportDiagnostic(Diagnostic.Create(NpuDiagnostics.RunStateIgnored, reported.Syntax.GetLocation(), reported.Syntax.ToString()));
+        }
+
+        /// <summary>
+        /// The state is dropped when the value reaches a statement of its own or a discard, also through either arm
+        /// of a ternary. A void lambda or expression-bodied method also makes its body an expression statement.
+        /// </summary>
+        private static bool IsDiscarded(IOperation wait)
+        {
+            var value = wait;
+            while (value.Parent is IConditionalOperation ternary && (ReferenceEquals(ternary.WhenTrue, value) || ReferenceEquals(ternary.WhenFalse, value)))
+                value = ternary;
+            return value.Parent is IExpressionStatementOperation
+                || (value.Parent is ISimpleAssignmentOperation { Target: IDiscardOperation } assignment && assignment.Parent is IExpressionStatementOperation);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
 {
@@ -86,12 +87,47 @@ namespace NpuSdk.Analyzers
         /// The meet of the predecessors. A block entered without a normal predecessor (the entry, a catch or a
         /// finally) starts knowing nothing, so nothing is reported from it.
         /// </summary>
-        private static SyncState InState(BasicBlock block, SyncState[] outStates)
+        private SyncState InState(BasicBlock block, SyncState[] outStates)
         {
             if (block.Predecessors.IsEmpty) return SyncState.Empty();
             var state = SyncState.Top();
-            foreach (var predecessor in block.Predecessors) state = state.Meet(outStates[predecessor.Source.Ordinal]);
+            foreach (var predecessor in block.Predecessors) state = state.Meet(ThroughFinally(predecessor, outStates[predecessor.Source.Ordinal]));
             return state;
+        }
+
+        /// <summary>
+        /// A branch out of a try runs its finally blocks on the way, but the graph does not chain them in: forget
+        /// every buffer a finally touches (a sync there may well be the one that makes the code right).
+        /// </summary>
+        private SyncState ThroughFinally(ControlFlowBranch branch, SyncState state)
+        {
+            if (branch.FinallyRegions.IsEmpty || state.IsTop) return state;
+            var after = state.Clone();
+            foreach (var region in branch.FinallyRegions)
+                for (int ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal; ordinal++)
+                {
+                    var block = _graph.Blocks[ordinal];
+                    foreach (var operation in block.Operations) ForgetTouched(operation, after);
+                    if (block.BranchValue is not null) ForgetTouched(block.BranchValue, after);
+                }
+            return after;
+        }
+
+        private void ForgetTouched(IOperation operation, SyncState state)
+        {
+            foreach (var op in operation.DescendantsAndSelf())
+            {
+                var (kind, buffer) = _facts.Classify(op, out _);
+                if (kind == AccessKind.Opaque)
+                {
+                    state.Dirty.Clear();
+                    state.Stale.Clear();
+                }
+                else if (kind != AccessKind.None)
+                {
+                    Forget(state, buffer);
+                }
+            }
         }
 
         private void Transfer(BasicBlock block, SyncState state, System.Action<(IOperation Operation, Diagnostic Diagnostic)>? report)

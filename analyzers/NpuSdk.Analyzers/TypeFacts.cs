@@ -8,19 +8,23 @@ namespace NpuSdk.Analyzers
     /// <summary>An SDK call or a same-type call, with the method that holds it and the loops around it there.</summary>
     internal sealed class CallSite
     {
-        public CallSite(IOperation operation, NpuCallKind kind, IMethodSymbol owner, ImmutableArray<ILoopOperation> loops, IMethodSymbol? callee)
+        public CallSite(IOperation operation, NpuCallKind kind, IMethodSymbol owner, ImmutableArray<IOperation> loops, IMethodSymbol? callee)
         {
             Operation = operation;
             Kind = kind;
             Owner = owner;
             Loops = loops;
+            StatementLoops = EnclosingLoops.Statements(loops);
             Callee = callee;
         }
 
         public IOperation Operation { get; }
         public NpuCallKind Kind { get; }
         public IMethodSymbol Owner { get; }
-        public ImmutableArray<ILoopOperation> Loops { get; }
+        /// <summary>The loops and per-element lambdas around the operation in its method, innermost first.</summary>
+        public ImmutableArray<IOperation> Loops { get; }
+        /// <summary>The statement loops inside the innermost per-element lambda: the ones a fix can move code out of.</summary>
+        public ImmutableArray<ILoopOperation> StatementLoops { get; }
         /// <summary>For a call to a method or local function of the same type: that method.</summary>
         public IMethodSymbol? Callee { get; }
     }
@@ -48,8 +52,15 @@ namespace NpuSdk.Analyzers
             IMethodSymbol? callee = null;
             if (kind == NpuCallKind.None)
             {
-                if (!(operation is IInvocationOperation call)) return;
-                var target = call.TargetMethod.OriginalDefinition;
+                // A same-type property read runs its getter: a getter that opens a kernel opens one per read.
+                var target = operation switch
+                {
+                    IInvocationOperation call => call.TargetMethod.OriginalDefinition,
+                    IPropertyReferenceOperation { Property: { GetMethod: { } getter } } property when !IsAssigned(property) => getter.OriginalDefinition,
+                    IMethodReferenceOperation group when EnclosingLoops.IsElementMethodGroup(group) => group.Method.OriginalDefinition,
+                    _ => null,
+                };
+                if (target is null) return;
                 if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type.OriginalDefinition)
                     || target.DeclaringSyntaxReferences.IsEmpty)
                     return;
@@ -57,5 +68,8 @@ namespace NpuSdk.Analyzers
             }
             Sites.Add(new CallSite(operation, kind, owner, EnclosingLoops.Of(operation), callee));
         }
+
+        private static bool IsAssigned(IPropertyReferenceOperation property) =>
+            property.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, property);
     }
 }

@@ -26,16 +26,19 @@ namespace NpuSdk.CodeFixes
         {
             var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
             var diagnostic = context.Diagnostics[0];
-            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax wait) return;
+            var wait = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax;
+            if (root is null || !(wait is InvocationExpressionSyntax || wait is ConditionalAccessExpressionSyntax)) return;
             // "_ = run.Wait();" drops the discard as well; a statement or an expression body keeps its shape.
             ExpressionSyntax discarded = wait.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } assignment
                 ? assignment : wait;
+            // Only where a void expression may stand: an arm of a ternary needs a value, so it gets no fix.
+            if (!(discarded.Parent is ExpressionStatementSyntax || discarded.Parent is ArrowExpressionClauseSyntax || discarded.Parent is LambdaExpressionSyntax)) return;
             context.RegisterCodeFix(
                 CodeAction.Create("Check the run state with ThrowIfNotCompleted()", ct => FixAsync(context.Document, root, discarded, wait, ct), nameof(RunStateCodeFix)),
                 diagnostic);
         }
 
-        private static async Task<Document> FixAsync(Document document, SyntaxNode root, ExpressionSyntax discarded, InvocationExpressionSyntax wait, CancellationToken cancellationToken)
+        private static async Task<Document> FixAsync(Document document, SyntaxNode root, ExpressionSyntax discarded, ExpressionSyntax wait, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var replacement = SyntaxFactory.ParseExpression(wait.WithoutTrivia().ToFullString() + ".ThrowIfNotCompleted()")

@@ -95,6 +95,12 @@ internal static class XclbinMetadata
             long at = sectionOffset + ByteOffsetOf(text, ex.LineNumber, ex.LinePosition);
             throw new XclbinFormatException(Section, at, "malformed XML: " + ex.Message, source, ex);
         }
+        catch (ArgumentException ex)
+        {
+            // LINQ to XML's own namespace rules (the reserved xml namespace declared as the default, for one) throw
+            // this rather than an XmlException, and without a position.
+            throw new XclbinFormatException(Section, sectionOffset, "malformed XML: " + ex.Message, source, ex);
+        }
     }
 
     /// <summary>UTF-8 byte offset of a 1-based line and column, clamped to the text (for error messages).</summary>

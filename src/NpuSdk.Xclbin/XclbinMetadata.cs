@@ -33,7 +33,8 @@ internal sealed class ArgMetadata
 
 /// <summary>
 /// Reads kernels and arguments from the EMBEDDED_METADATA XML the way XRT's <c>xclbin_parser.cpp</c> does
-/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): elements are matched by the name as written, so a
+/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): every argument needs <c>id</c>,
+/// <c>addressQualifier</c>, <c>offset</c>, <c>size</c> and <c>hostSize</c>, as XRT does; elements are matched by the name as written, so a
 /// default <c>xmlns</c> changes nothing and a prefixed <c>x:kernel</c> is not a kernel; kernels under the first
 /// <c>project/platform/device/core</c>, other elements (ports, instances, extended data) ignored; a DOCTYPE is
 /// skipped; numbers read by <see cref="MetadataNumbers"/>; an argument with an empty <c>id</c> is an OpenCL runtime
@@ -148,20 +149,21 @@ internal static class XclbinMetadata
                 ?? throw Error(s, $"kernel '{kernelName}': an <arg> element has no name attribute", source);
             string where = $"kernel '{kernelName}' argument '{argName}'";
             string id = Required(arg, "id", where, s, source);
+            string qualifierText = Required(arg, "addressQualifier", where, s, source);
+            ulong qualifier = Number(MetadataNumbers.Decimal(qualifierText), qualifierText, "addressQualifier", where, s, source);
+            if (qualifier > int.MaxValue)
+                throw Error(s, $"{where}: addressQualifier {qualifier} is not a valid address qualifier", source);
+            ulong offset = ReadNumber(Required(arg, "offset", where, s, source), "offset", where, s, source);
+            ulong size = ReadNumber(Required(arg, "size", where, s, source), "size", where, s, source);
+            // XRT reads hostSize for every argument and cannot load a kernel whose arguments lack it.
+            ReadNumber(Required(arg, "hostSize", where, s, source), "hostSize", where, s, source);
             if (id.Length == 0) continue; // OpenCL runtime-info argument: XRT gives it no index and no kernel arg.
 
             ulong index = Number(MetadataNumbers.Convert(id), id, "id", where, s, source);
             if (index > int.MaxValue)
                 throw Error(s, $"{where}: id {id} is not a valid argument index", source);
-            string qualifierText = Required(arg, "addressQualifier", where, s, source);
-            ulong qualifier = Number(MetadataNumbers.Decimal(qualifierText), qualifierText, "addressQualifier", where, s, source);
-            if (qualifier > int.MaxValue)
-                throw Error(s, $"{where}: addressQualifier {qualifier} is not a valid address qualifier", source);
-
             args.Add(new ArgMetadata((int)index, argName, (AddressQualifier)(int)qualifier,
-                (string?)arg.Attribute("type") ?? "no-type",
-                ReadNumber(Required(arg, "offset", where, s, source), "offset", where, s, source),
-                ReadNumber(Required(arg, "size", where, s, source), "size", where, s, source)));
+                (string?)arg.Attribute("type") ?? "no-type", offset, size));
         }
 
         // Stable: components of a multi-component argument keep their written order.

@@ -200,10 +200,11 @@ public class XclbinCorruptionTests
     [InlineData("<project><platform>", "malformed XML")]
     [InlineData("<project xmlns=\"http://www.w3.org/XML/1998/namespace\"/>", "malformed XML")]
     [InlineData("<project><platform><device/></platform></project>", "project/platform/device/core")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"1\" offset=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "ids must run 0..n-1")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" offset=\"zz\" size=\"4\"/></kernel></core></device></platform></project>", "offset=\"zz\" is not a number")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "has no offset attribute")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"99999999999999999999999\" offset=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "too large")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"1\" offset=\"0\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "ids must run 0..n-1")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" offset=\"zz\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "offset=\"zz\" is not a number")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "has no offset attribute")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" offset=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "has no hostSize attribute")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"99999999999999999999999\" offset=\"0\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "too large")]
     public void BadMetadataIsNamed(string xml, string problem)
     {
         var builder = new AxlfBuilder(Valid);
@@ -220,10 +221,10 @@ public class XclbinCorruptionTests
         // argument whose sizes add up and whose offset is the lower one, as XRT merges them.
         const string xml = """
             <project><platform><device><core><kernel name="K">
-              <arg name="n" addressQualifier="0" id="1" offset="24" size="4" type="unsigned int"/>
-              <arg name="p" addressQualifier="1" id="0x0" offset="0x10" size="0x8" type="int*"/>
-              <arg name="global_size" addressQualifier="0" id="" offset="0x40" size="4"/>
-              <arg name="n_hi" addressQualifier="0" id="1" offset="0x14" size="4" type="unsigned int"/>
+              <arg name="n" addressQualifier="0" id="1" offset="24" size="4" hostSize="4" type="unsigned int"/>
+              <arg name="p" addressQualifier="1" id="0x0" offset="0x10" size="0x8" hostSize="0x8" type="int*"/>
+              <arg name="global_size" addressQualifier="0" id="" offset="0x40" size="4" hostSize="4"/>
+              <arg name="n_hi" addressQualifier="0" id="1" offset="0x14" size="4" hostSize="4" type="unsigned int"/>
             </kernel></core></device></platform></project>
             """;
         var builder = new AxlfBuilder(Valid);

@@ -128,6 +128,10 @@ public class XrtRealWorldVariantTests
         ["prefixed element names"] = (() => WithXml(Document().Replace("<", "<x:", StringComparison.Ordinal).Replace("<x:/", "</x:", StringComparison.Ordinal)
             .Replace("<x:project ", "<x:project xmlns:x=\"urn:x\" ", StringComparison.Ordinal)), "EMBEDDED_METADATA"),
         ["text after the root element"] = (() => WithXml(Document() + "trailing"), "EMBEDDED_METADATA"),
+        ["an argument without hostSize"] = (() => WithXml(Document(Kernel("hostSize=\"0x4\" ", ""))), "EMBEDDED_METADATA"),
+        ["an argument without addressQualifier"] = (() => WithXml(Document(Kernel("addressQualifier=\"0\" id=\"2\"", "id=\"2\""))), "EMBEDDED_METADATA"),
+        ["a runtime argument (empty id) without size"] = (() => WithXml(Document(Kernel("<instance",
+            "<arg name=\"work_dim\" addressQualifier=\"0\" id=\"\" offset=\"0x40\" hostOffset=\"0x0\" hostSize=\"0x4\" type=\"uint\"/>\n<instance"))), "EMBEDDED_METADATA"),
         ["a kernel without a name"] = (() => WithXml(Document(Kernel("<kernel name=\"MLIR_AIE\"", "<kernel"))), "EMBEDDED_METADATA"),
         ["a zero-size ASK_GROUP_TOPOLOGY that connections point into"] = (() => ReplaceWith(XclbinSectionKind.AskGroupTopology, []), "ASK_GROUP_CONNECTIVITY"),
     };

@@ -87,6 +87,14 @@ public class XrtRealWorldVariantTests
         ["mlir-aie: eight buffers, beyond bo4"] = () => XclbinWriter.Write(XclbinSpec.MlirAie(8, uuidSeed: "variants-8")),
         ["Riallto: BITSTREAM, PDI, BUILD_METADATA, SYSTEM_METADATA"] = () => XclbinWriter.Write(XclbinSpec.Riallto("color_detect", uuidSeed: "variants-r")),
         ["header: other mode, signature length, timestamps, action mask, VBNV"] = HeaderFieldsChanged,
+        ["header: a signed file, the signature after m_length"] = () =>
+        {
+            var builder = Base("signed");
+            BinaryPrimitives.WriteInt32LittleEndian(builder.Header.AsSpan(8), 64);
+            builder.Trailing = Enumerable.Range(0, 64).Select(i => (byte)(i * 7)).ToArray();
+            return builder.Build();
+        },
+        ["mlir-air style: two DPU kernels, each its own instance, IP entry and connections"] = TwoDpuKernels,
         ["sections: reversed order, 16-byte alignment, 0xCC padding, names filled, trailing bytes"] = SectionsRearranged,
         ["sections: a zero-size ASK_GROUP_CONNECTIVITY is empty, not absent"] = () => ReplaceWith(XclbinSectionKind.AskGroupConnectivity, []),
         ["sections: a group topology that differs from MEM_TOPOLOGY"] = GroupTopologyDiffers,
@@ -234,6 +242,18 @@ public class XrtRealWorldVariantTests
     }
 
     [Fact]
+    public void EachDpuKernelGetsItsOwnInstanceAndGroups()
+    {
+        var file = XclbinFile.Read(Agreeing["mlir-air style: two DPU kernels, each its own instance, IP entry and connections"]());
+        Assert.Equal(["mm_relu", "add_one"], file.Kernels.Select(k => k.Name));
+        foreach (var kernel in file.Kernels)
+        {
+            Assert.Equal([kernel.Name], kernel.Instances);
+            Assert.Equal([1, null, 0, 0, 0], kernel.Arguments.Select(a => a.MemoryGroup));
+        }
+    }
+
+    [Fact]
     public void DoctypeEntitiesAreNeverExpanded()
     {
         var instr = XclbinFile.Read(Agreeing["xml: a DOCTYPE whose entity is never expanded"]()).Kernels[0].Arguments[1];
@@ -275,6 +295,34 @@ public class XrtRealWorldVariantTests
         for (int i = 0; i < 16; i++) h[336 + i] = (byte)(0xA0 + i);                    // interface uuid
         Array.Clear(h, 352, 64);
         Encoding.ASCII.GetBytes("xilinx_v70_gen5x8_qdma_2_202220_1").CopyTo(h, 352);
+        return builder.Build();
+    }
+
+    private static byte[] TwoDpuKernels()
+    {
+        // kernels.json with two ps-kernels whose instances are named like the kernels, the Riallto-era ABI.
+        static string Dpu(string name)
+        {
+            var x = new StringBuilder($"<kernel name=\"{name}\" language=\"c\" type=\"dpu\">\n");
+            x.Append("<extended-data subtype=\"DPU\" functional=\"1\" dpu_kernel_id=\"0x901\"/>\n");
+            string[] names = ["instr", "ninstr", "in", "tmp", "out"];
+            for (int i = 0; i < names.Length; i++)
+            {
+                bool scalar = names[i] == "ninstr";
+                x.Append($"<arg name=\"{names[i]}\" addressQualifier=\"{(scalar ? 0 : 1)}\" id=\"{i}\" size=\"0x8\" offset=\"0x{i * 8:x}\" ")
+                 .Append($"hostOffset=\"0x0\" hostSize=\"0x8\" type=\"{(scalar ? "uint64_t" : "char *")}\"/>\n");
+            }
+            return x.Append($"<instance name=\"{name}\"/>\n</kernel>").ToString();
+        }
+
+        var builder = Base("two-dpu");
+        builder.Replace(XclbinSectionKind.EmbeddedMetadata, Encoding.UTF8.GetBytes(Document(Dpu("mm_relu") + "\n" + Dpu("add_one")) + "\0"));
+        builder.Replace(XclbinSectionKind.IpLayout, IpLayout((7, "mm_relu:mm_relu"), (7, "add_one:add_one")));
+        var connections = XrtEdgeCaseTests.Connectivity(
+            (0, 0, 1), (2, 0, 0), (3, 0, 0), (4, 0, 0),
+            (0, 1, 1), (2, 1, 0), (3, 1, 0), (4, 1, 0));
+        builder.Replace(XclbinSectionKind.Connectivity, connections);
+        builder.Replace(XclbinSectionKind.AskGroupConnectivity, connections);
         return builder.Build();
     }
 

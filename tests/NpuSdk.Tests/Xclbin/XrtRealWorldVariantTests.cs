@@ -96,6 +96,21 @@ public class XrtRealWorldVariantTests
         },
         ["mlir-air style: two DPU kernels, each its own instance, IP entry and connections"] = TwoDpuKernels,
         ["sections: reversed order, 16-byte alignment, 0xCC padding, names filled, trailing bytes"] = SectionsRearranged,
+        ["memory: an unused SRAM bank, a streaming type, duplicate connections"] = () =>
+        {
+            var builder = Base("banks");
+            foreach (var kind in new[] { XclbinSectionKind.MemTopology, XclbinSectionKind.AskGroupTopology })
+            {
+                var banks = builder.Sections[builder.IndexOf(kind)].Data.ToArray();
+                banks[8 + 40 + 1] = 0;   // bank 1 (SRAM) not used
+                banks[8] = 7;            // bank 0 typed MEM_STREAMING
+                builder.Replace(kind, banks);
+            }
+            var connections = XrtEdgeCaseTests.Connectivity((1, 0, 1), (1, 0, 1), (1, 0, 0), (3, 0, 0), (4, 0, 0), (4, 0, 0));
+            builder.Replace(XclbinSectionKind.AskGroupConnectivity, connections);
+            builder.Replace(XclbinSectionKind.Connectivity, connections);
+            return builder.Build();
+        },
         ["sections: a zero-size ASK_GROUP_CONNECTIVITY is empty, not absent"] = () => ReplaceWith(XclbinSectionKind.AskGroupConnectivity, []),
         ["sections: a group topology that differs from MEM_TOPOLOGY"] = GroupTopologyDiffers,
         ["sections: CONNECTIVITY with no entries and no group sections"] = () =>
@@ -170,6 +185,8 @@ public class XrtRealWorldVariantTests
         Assert.Equal(0, NpuCommandLine.Run(["inspect", temp.Path, "--json"], stdout, stderr));
         using var json = JsonDocument.Parse(stdout.ToString());
         AssertJsonAgrees(json.RootElement, xrt.RootElement);
+        Assert.Equal(0, NpuCommandLine.Run(["inspect", temp.Path], new StringWriter(), stderr));
+        Assert.Equal("", stderr.ToString());
     }
 
     [XrtTheory]

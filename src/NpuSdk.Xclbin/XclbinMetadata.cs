@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace NpuSdk.Xclbin;
@@ -33,11 +31,10 @@ internal sealed class ArgMetadata
 
 /// <summary>
 /// Reads kernels and arguments from the EMBEDDED_METADATA XML the way XRT's <c>xclbin_parser.cpp</c> does
-/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): every argument needs <c>id</c>,
-/// <c>addressQualifier</c>, <c>offset</c>, <c>size</c> and <c>hostSize</c>, as XRT does; elements are matched by the name as written, so a
-/// default <c>xmlns</c> changes nothing and a prefixed <c>x:kernel</c> is not a kernel; kernels under the first
-/// <c>project/platform/device/core</c>, other elements (ports, instances, extended data) ignored; a DOCTYPE is
-/// skipped; numbers read by <see cref="MetadataNumbers"/>; an argument with an empty <c>id</c> is an OpenCL runtime
+/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): XML loaded by <see cref="MetadataXml"/>; kernels
+/// under the first <c>project/platform/device/core</c>, other elements (ports, instances, extended data) ignored;
+/// every argument needs <c>id</c>, <c>addressQualifier</c>, <c>offset</c>, <c>size</c> and <c>hostSize</c>, as XRT
+/// does; numbers read by <see cref="MetadataNumbers"/>; an argument with an empty <c>id</c> is an OpenCL runtime
 /// argument and is not a kernel argument; arguments are stably sorted by id and components with the same id merged
 /// (sizes added, lowest offset); the ids must then run 0..n-1; a missing <c>type</c> reads as <c>no-type</c>; when
 /// two kernels share a name, both have the first one's arguments, because XRT looks arguments up by name.
@@ -58,14 +55,13 @@ internal static class XclbinMetadata
         if (nul >= 0) length = nul - start;
         if (length >= 3 && d[start] == 0xEF && d[start + 1] == 0xBB && d[start + 2] == 0xBF) { start += 3; length -= 3; }
         string text = Encoding.UTF8.GetString(d, start, length);
-        var doc = Parse(text, start, source);
-
-        var core = Path(doc.Root, "project", "platform", "device", "core");
+        var project = MetadataXml.TopLevelElements(text, start, Section, source).FirstOrDefault(e => MetadataXml.WrittenName(e) == "project");
+        var core = MetadataXml.Path(project, "platform", "device", "core");
         if (core is null)
             throw Error(s, "the XML has no project/platform/device/core element, where kernels are declared", source);
 
         var firstByName = new Dictionary<string, KernelMetadata>(StringComparer.Ordinal);
-        foreach (var kernel in Children(core, "kernel"))
+        foreach (var kernel in MetadataXml.Children(core, "kernel"))
         {
             string name = (string?)kernel.Attribute("name")
                 ?? throw Error(s, "a <kernel> element has no name attribute", source);
@@ -76,74 +72,10 @@ internal static class XclbinMetadata
         return kernels;
     }
 
-    private static XDocument Parse(string text, long sectionOffset, string? source)
-    {
-        try
-        {
-            // XmlTextReader without normalization keeps attribute values as written (a tab or line break in a host
-            // type stays one), as XRT's parser does; XmlReader.Create would turn them into spaces. XRT skips a DOCTYPE:
-            // ignoring it also means no entity is ever expanded and nothing is fetched.
-            using var reader = new XmlTextReader(new StringReader(text))
-            {
-                Normalization = false,
-                DtdProcessing = DtdProcessing.Ignore,
-                XmlResolver = null,
-            };
-            return XDocument.Load(reader);
-        }
-        catch (XmlException ex)
-        {
-            long at = sectionOffset + ByteOffsetOf(text, ex.LineNumber, ex.LinePosition);
-            throw new XclbinFormatException(Section, at, "malformed XML: " + ex.Message, source, ex);
-        }
-        catch (ArgumentException ex)
-        {
-            // LINQ to XML's own namespace rules (the reserved xml namespace declared as the default, for one) throw
-            // this rather than an XmlException, and without a position.
-            throw new XclbinFormatException(Section, sectionOffset, "malformed XML: " + ex.Message, source, ex);
-        }
-    }
-
-    /// <summary>UTF-8 byte offset of a 1-based line and column, clamped to the text (for error messages).</summary>
-    private static long ByteOffsetOf(string text, int line, int column)
-    {
-        int index = 0;
-        for (int l = 1; l < line && index < text.Length; l++)
-        {
-            int nl = text.IndexOf('\n', index);
-            if (nl < 0) { index = text.Length; break; }
-            index = nl + 1;
-        }
-        index = Math.Min(text.Length, index + Math.Max(0, column - 1));
-        return Encoding.UTF8.GetByteCount(text.Substring(0, index));
-    }
-
-    private static XElement? Path(XElement? root, string rootName, params string[] children)
-    {
-        if (root is null || WrittenName(root) != rootName) return null;
-        XElement? e = root;
-        foreach (var child in children)
-        {
-            e = Children(e, child).FirstOrDefault();
-            if (e is null) return null;
-        }
-        return e;
-    }
-
-    /// <summary>Child elements whose name as written (prefix included, namespace ignored) is <paramref name="name"/>.</summary>
-    private static IEnumerable<XElement> Children(XElement parent, string name) =>
-        parent.Elements().Where(e => WrittenName(e) == name);
-
-    private static string WrittenName(XElement e)
-    {
-        string? prefix = e.GetPrefixOfNamespace(e.Name.Namespace);
-        return string.IsNullOrEmpty(prefix) ? e.Name.LocalName : prefix + ":" + e.Name.LocalName;
-    }
-
     private static List<ArgMetadata> ReadArguments(XElement kernel, string kernelName, XclbinSection s, string? source)
     {
         var args = new List<ArgMetadata>();
-        foreach (var arg in Children(kernel, "arg"))
+        foreach (var arg in MetadataXml.Children(kernel, "arg"))
         {
             string argName = (string?)arg.Attribute("name")
                 ?? throw Error(s, $"kernel '{kernelName}': an <arg> element has no name attribute", source);

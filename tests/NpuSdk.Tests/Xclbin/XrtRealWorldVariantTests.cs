@@ -53,6 +53,8 @@ public class XrtRealWorldVariantTests
                 prolog: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- xclbinutil -->\n") + "\0")]),
         ["xml: a default namespace"] = () => WithXml(Document(rootAttributes: " xmlns=\"http://www.xilinx.com\"")),
         ["xml: a DOCTYPE"] = () => WithXml(Document(prolog: "<?xml version=\"1.0\"?>\n<!DOCTYPE project>\n")),
+        ["xml: several top-level elements, the first project counts"] = () => WithXml("<?xml version=\"1.0\"?>\n<build tool=\"x\"/>\n"
+            + Document() + Document(Kernel("name=\"MLIR_AIE\"", "name=\"SECOND\""))),
         ["xml: NUL padding to an 8-byte size"] = () => WithXml(Encoding.UTF8.GetBytes(Document() + new string('\0', 13))),
         ["xml: no terminating NUL"] = () => WithXml(Encoding.UTF8.GetBytes(Document())),
         ["xml: xclbinutil's extra elements and attributes"] = () => WithXml(Document(KernelTemplate

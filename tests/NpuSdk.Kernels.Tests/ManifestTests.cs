@@ -102,6 +102,16 @@ public class ManifestTests
         Assert.Contains("softmax", e.Message);
     }
 
+    [Theory]
+    [InlineData("\"saturate\": \"int8\"", "\"saturate\": \"int16\"", "numeric.saturate is 'int16'")]
+    [InlineData("\"rounding\": \"floor\"", "\"rounding\": \"nearest\"", "numeric.rounding is 'nearest'")]
+    public void A_numeric_rule_the_implementation_does_not_follow_is_refused(string from, string to, string expected)
+    {
+        var m = KernelManifestParser.Parse(Valid.Replace(from, to), "x.json");
+        var e = Assert.Throws<KernelManifestException>(() => ReferenceKernelFactory.Create(m));
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public void Unknown_built_in_names_list_the_library()
     {

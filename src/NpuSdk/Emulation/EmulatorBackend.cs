@@ -137,6 +137,12 @@ internal sealed class EmulatorKernel(EmulatorContext context, XclbinKernel signa
     public XclbinKernel Signature { get; } = signature;
     public IReferenceKernel? Reference { get; } = reference;
 
+    // Looked up once: validation runs for every run of a run list, and a search of the signature per run
+    // would allocate an enumerator each time (32,768 runs per call in a 512-cube int8 matmul).
+    internal XclbinKernelArg? Opcode { get; } = signature.FindArgument("opcode");
+    internal XclbinKernelArg? Instructions { get; } = signature.FindArgument("instr");
+    internal XclbinKernelArg? InstructionWords { get; } = signature.FindArgument("ninstr");
+
     public int GroupId(int argIndex)
     {
         var arg = Argument(argIndex);

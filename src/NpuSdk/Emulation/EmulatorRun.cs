@@ -68,12 +68,12 @@ internal sealed class EmulatorRun : IRunHandle
                 throw Binding(arg, $"the buffer object was allocated in memory group {_buffers[i]!.Storage.Group}, but the kernel's connectivity puts this argument in group {group}; allocate it with kernel.GroupId({i}).");
         }
 
-        var opcode = Signature.FindArgument("opcode");
+        var opcode = _kernel.Opcode;
         if (opcode is { IsBuffer: false } && _scalars[opcode.Index] != 3)
             throw Binding(opcode, $"the opcode is {_scalars[opcode.Index]}; NPU designs are launched with opcode 3 (run the instruction stream).");
 
-        var instr = Signature.FindArgument("instr");
-        var ninstr = Signature.FindArgument("ninstr");
+        var instr = _kernel.Instructions;
+        var ninstr = _kernel.InstructionWords;
         if (instr is { IsBuffer: true })
         {
             var bo = _buffers[instr.Index]!;
@@ -141,8 +141,15 @@ internal sealed class EmulatorRun : IRunHandle
         return _scalars[argIndex];
     }
 
-    public int ArgIndex(string name) =>
-        Signature.FindArgument(name)?.Index ?? throw new ArgumentException($"Kernel '{Signature.Name}' has no argument named '{name}'.", nameof(name));
+    // Reference kernels look their buffers up by name on every invocation; an indexed loop keeps that
+    // allocation-free (a foreach over the IReadOnlyList would allocate an enumerator per lookup).
+    public int ArgIndex(string name)
+    {
+        var args = Signature.Arguments;
+        for (int i = 0; i < args.Count; i++)
+            if (args[i].Name == name) return args[i].Index;
+        throw new ArgumentException($"Kernel '{Signature.Name}' has no argument named '{name}'.", nameof(name));
+    }
 
     private NpuArgumentBindingException Binding(XclbinKernelArg arg, string reason) => new(Signature.Name, arg.Index, arg.Name, reason);
 

@@ -54,7 +54,8 @@ internal sealed class AttentionKernel(KernelManifest manifest) : IReferenceKerne
     private readonly OperandLayout _q = OperandLayout.Of(manifest, "q"), _k = OperandLayout.Of(manifest, "k"),
         _v = OperandLayout.Of(manifest, "v"), _o = OperandLayout.Of(manifest, "o");
     private readonly int _queries = manifest.Dimension("queries"), _keys = manifest.Dimension("keys"),
-        _heads = manifest.Dimension("heads"), _headDim = manifest.Dimension("headDim");
+        _heads = manifest.Dimension("heads"), _headDim = manifest.Dimension("headDim") == FloatPanel.Width ? FloatPanel.Width
+            : throw new KernelManifestException($"Kernel manifest '{manifest.Name}': the emulator's attention computes heads of {FloatPanel.Width} columns, not tile.headDim {manifest.Dimension("headDim")}.");
     private readonly float _scale = (float)(manifest.Numeric.Scale
         ?? throw new KernelManifestException($"Kernel manifest '{manifest.Name}': attention needs numeric.scale."));
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NpuSdk.Emulation.Kernels;
@@ -21,8 +20,7 @@ internal enum FloatPath
 /// </summary>
 public static class BFloat16MatMul
 {
-    private const int Columns = 64;
-    private const int ScratchFloats = 4096;
+    private const int KBlock = 64;
 
     internal static FloatPath BestPath =>
         Vector512.IsHardwareAccelerated ? FloatPath.Vector512
@@ -49,82 +47,33 @@ public static class BFloat16MatMul
         if (!IsSupported(path)) throw new PlatformNotSupportedException($"This machine cannot run the {path} float path.");
 
         c[..(m * n)].Clear();
-        // B is widened a block of K rows at a time into a 16 KB stack scratch that stays in L1 while every row of A uses it.
-        int kb = Math.Max(1, Math.Min(k, ScratchFloats / n));
-        Span<float> scratch = stackalloc float[n <= ScratchFloats ? kb * n : 0];
-        Span<float> aRow = stackalloc float[Math.Min(kb, ScratchFloats)];
-        for (int k0 = 0; k0 < k; k0 += kb)
+        // Panels of 64 K rows x 64 columns of B, widened once into 16 KB of stack that stays in L1 while every row
+        // of A streams past it; the 64 outputs of a row stay in registers for all 64 K rows.
+        Span<float> panel = stackalloc float[KBlock * FloatPanel.Width];
+        Span<float> aRow = stackalloc float[KBlock];
+        int panels = n / FloatPanel.Width * FloatPanel.Width;
+        for (int j0 = 0; j0 < panels; j0 += FloatPanel.Width)
         {
-            int rows = Math.Min(kb, k - k0);
-            var bBlock = scratch.IsEmpty ? default : scratch[..(rows * n)];
-            if (!bBlock.IsEmpty) BFloat16Span.Widen(b.Slice(k0 * n, rows * n), bBlock);
-            for (int i = 0; i < m; i++)
+            for (int k0 = 0; k0 < k; k0 += KBlock)
             {
-                BFloat16Span.Widen(a.Slice(i * k + k0, rows), aRow);
-                var cRow = c.Slice(i * n, n);
-                int j = 0;
-                if (!bBlock.IsEmpty && path == FloatPath.Vector512)
-                    for (; j + Columns <= n; j += Columns) Accumulate512(aRow[..rows], bBlock, cRow, j, n);
-                else if (!bBlock.IsEmpty && path == FloatPath.Vector256)
-                    for (; j + Columns <= n; j += Columns) Accumulate256(aRow[..rows], bBlock, cRow, j, n);
-                for (; j < n; j++)
+                int rows = Math.Min(KBlock, k - k0);
+                for (int t = 0; t < rows; t++)
+                    BFloat16Span.Widen(b.Slice((k0 + t) * n + j0, FloatPanel.Width), panel.Slice(t * FloatPanel.Width, FloatPanel.Width));
+                for (int i = 0; i < m; i++)
                 {
-                    float acc = cRow[j];
-                    for (int t = 0; t < rows; t++)
-                        acc = MathF.FusedMultiplyAdd(aRow[t], BitConverter.UInt32BitsToSingle((uint)b[(k0 + t) * n + j] << 16), acc);
-                    cRow[j] = acc;
+                    BFloat16Span.Widen(a.Slice(i * k + k0, rows), aRow);
+                    FloatPanel.Accumulate(aRow[..rows], panel[..(rows * FloatPanel.Width)], c.Slice(i * n + j0, FloatPanel.Width), path);
                 }
             }
         }
-    }
-
-    private static void Accumulate512(ReadOnlySpan<float> aRow, ReadOnlySpan<float> bBlock, Span<float> cRow, int j, int n)
-    {
-        ref float c = ref MemoryMarshal.GetReference(cRow);
-        ref float bp = ref MemoryMarshal.GetReference(bBlock);
-        var c0 = Vector512.LoadUnsafe(ref c, (nuint)j);
-        var c1 = Vector512.LoadUnsafe(ref c, (nuint)(j + 16));
-        var c2 = Vector512.LoadUnsafe(ref c, (nuint)(j + 32));
-        var c3 = Vector512.LoadUnsafe(ref c, (nuint)(j + 48));
-        for (int t = 0; t < aRow.Length; t++)
-        {
-            var av = Vector512.Create(aRow[t]);
-            nuint row = (nuint)(t * n + j);
-            c0 = Vector512.FusedMultiplyAdd(av, Vector512.LoadUnsafe(ref bp, row), c0);
-            c1 = Vector512.FusedMultiplyAdd(av, Vector512.LoadUnsafe(ref bp, row + 16), c1);
-            c2 = Vector512.FusedMultiplyAdd(av, Vector512.LoadUnsafe(ref bp, row + 32), c2);
-            c3 = Vector512.FusedMultiplyAdd(av, Vector512.LoadUnsafe(ref bp, row + 48), c3);
-        }
-        c0.StoreUnsafe(ref c, (nuint)j);
-        c1.StoreUnsafe(ref c, (nuint)(j + 16));
-        c2.StoreUnsafe(ref c, (nuint)(j + 32));
-        c3.StoreUnsafe(ref c, (nuint)(j + 48));
-    }
-
-    private static void Accumulate256(ReadOnlySpan<float> aRow, ReadOnlySpan<float> bBlock, Span<float> cRow, int j, int n)
-    {
-        ref float c = ref MemoryMarshal.GetReference(cRow);
-        ref float bp = ref MemoryMarshal.GetReference(bBlock);
-        for (int half = 0; half < Columns; half += 32)
-        {
-            int jh = j + half;
-            var c0 = Vector256.LoadUnsafe(ref c, (nuint)jh);
-            var c1 = Vector256.LoadUnsafe(ref c, (nuint)(jh + 8));
-            var c2 = Vector256.LoadUnsafe(ref c, (nuint)(jh + 16));
-            var c3 = Vector256.LoadUnsafe(ref c, (nuint)(jh + 24));
-            for (int t = 0; t < aRow.Length; t++)
+        // Columns past the last whole panel: the same fused steps one output at a time.
+        for (int i = 0; i < m; i++)
+            for (int j = panels; j < n; j++)
             {
-                var av = Vector256.Create(aRow[t]);
-                nuint row = (nuint)(t * n + jh);
-                c0 = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref bp, row), c0);
-                c1 = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref bp, row + 8), c1);
-                c2 = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref bp, row + 16), c2);
-                c3 = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref bp, row + 24), c3);
+                float acc = 0f;
+                for (int t = 0; t < k; t++)
+                    acc = MathF.FusedMultiplyAdd(BitConverter.UInt32BitsToSingle((uint)a[i * k + t] << 16), BitConverter.UInt32BitsToSingle((uint)b[t * n + j] << 16), acc);
+                c[i * n + j] = acc;
             }
-            c0.StoreUnsafe(ref c, (nuint)jh);
-            c1.StoreUnsafe(ref c, (nuint)(jh + 8));
-            c2.StoreUnsafe(ref c, (nuint)(jh + 16));
-            c3.StoreUnsafe(ref c, (nuint)(jh + 24));
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using NpuSdk.Emulation.Kernels;
 
 namespace NpuSdk.Emulation;
@@ -28,36 +27,18 @@ public static class EmulationKernels
 }
 
 /// <summary>
-/// Reference implementation of the 16x16 int8 tile kernel. Numeric rule, bit for bit:
+/// The numeric rule of the 16x16 int8 tile kernel, bit for bit:
 /// <c>C[i,j] = clamp((Σk A[i,k]·B[k,j]) &gt;&gt; 7, -128, 127)</c> with the sum in int32 and an arithmetic
 /// (flooring) right shift, as the original port's kernel requantized each partial product with a shift of 7.
-/// The host adds the int8 partial tiles over K in int32 and clamps once at the end.
+/// The host adds the int8 partial tiles over K in int32 and clamps once at the end. The emulator runs the
+/// kernel library's implementation of <c>kernels/matmul_16x16_int8/manifest.json</c>, which follows this rule.
 /// </summary>
-public sealed class TileMatMul16Int8 : IReferenceKernel
+public static class TileMatMul16Int8
 {
     /// <summary>Tile edge.</summary>
     public const int Tile = 16;
     /// <summary>The requantization shift.</summary>
     public const int Shift = 7;
-
-    /// <inheritdoc />
-    public long MacsPerInvocation => Tile * Tile * Tile;
-
-    /// <inheritdoc />
-    public ComputePrecision Precision => ComputePrecision.Int8;
-
-    /// <inheritdoc />
-    public void Execute(in ReferenceInvocation invocation)
-    {
-        var input = invocation.Buffer(3);
-        var output = invocation.Buffer(4);
-        if (input.Length < 2 * Tile * Tile) throw new ArgumentException($"bo0 holds {input.Length} bytes; the packed A and B tiles need {2 * Tile * Tile}.");
-        if (output.Length < Tile * Tile) throw new ArgumentException($"bo1 holds {output.Length} bytes; the C tile needs {Tile * Tile}.");
-        Compute(
-            MemoryMarshal.Cast<byte, sbyte>(input[..(Tile * Tile)]),
-            MemoryMarshal.Cast<byte, sbyte>(input.Slice(Tile * Tile, Tile * Tile)),
-            MemoryMarshal.Cast<byte, sbyte>(output[..(Tile * Tile)]));
-    }
 
     /// <summary>Computes one tile with the kernel's numeric rule.</summary>
     public static void Compute(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> c) =>

@@ -101,7 +101,7 @@ public static class Int8MatMul
         if (!IsSupported(path)) throw new PlatformNotSupportedException($"This machine cannot run the {path} int8 path.");
         c[..(m * n)].Clear();
         Span<short> packed = stackalloc short[KBlock * NBlock];
-        Span<short> aRow = stackalloc short[KBlock];
+        Span<short> aRow = stackalloc short[4 * KBlock];
         for (int j0 = 0; j0 < n; j0 += NBlock)
         {
             int nb = Math.Min(NBlock, n - j0);
@@ -111,7 +111,21 @@ public static class Int8MatMul
                 int lanes = path == Int8Path.Avx512 ? 16 : 8;
                 bool pairs = path != Int8Path.Portable && kb % 2 == 0 && nb % lanes == 0;
                 if (pairs) PackPairs(b, packed, k0, kb, j0, nb, n);
-                for (int i = 0; i < m; i++)
+                int i = 0;
+                if (pairs && path == Int8Path.Avx512 && nb == NBlock)
+                {
+                    // Four rows of A share every load of B: 16 accumulators, 4 loads and 4 broadcasts per 16 vpmaddwd.
+                    for (; i + 4 <= m; i += 4)
+                    {
+                        for (int r = 0; r < 4; r++)
+                        {
+                            var aBlock = a.Slice((i + r) * k + k0, kb);
+                            for (int t = 0; t < kb; t++) aRow[r * kb + t] = aBlock[t];
+                        }
+                        AccumulateAvx512Rows4(MemoryMarshal.Cast<short, int>(aRow[..(4 * kb)]), kb / 2, packed, c.Slice(i * n + j0), n);
+                    }
+                }
+                for (; i < m; i++)
                 {
                     var cRow = c.Slice(i * n + j0, nb);
                     var aBlock = a.Slice(i * k + k0, kb);
@@ -156,6 +170,43 @@ public static class Int8MatMul
             }
             acc.StoreUnsafe(ref c, (nuint)j);
         }
+    }
+
+    private static void AccumulateAvx512Rows4(ReadOnlySpan<int> aPairs, int pairCount, ReadOnlySpan<short> packed, Span<int> cRows, int stride)
+    {
+        ref short bp = ref MemoryMarshal.GetReference(packed);
+        ref int c0 = ref MemoryMarshal.GetReference(cRows);
+        ref int c1 = ref Unsafe.Add(ref c0, stride);
+        ref int c2 = ref Unsafe.Add(ref c1, stride);
+        ref int c3 = ref Unsafe.Add(ref c2, stride);
+        Vector512<int> r00 = Vector512.LoadUnsafe(ref c0), r01 = Vector512.LoadUnsafe(ref c0, 16), r02 = Vector512.LoadUnsafe(ref c0, 32), r03 = Vector512.LoadUnsafe(ref c0, 48);
+        Vector512<int> r10 = Vector512.LoadUnsafe(ref c1), r11 = Vector512.LoadUnsafe(ref c1, 16), r12 = Vector512.LoadUnsafe(ref c1, 32), r13 = Vector512.LoadUnsafe(ref c1, 48);
+        Vector512<int> r20 = Vector512.LoadUnsafe(ref c2), r21 = Vector512.LoadUnsafe(ref c2, 16), r22 = Vector512.LoadUnsafe(ref c2, 32), r23 = Vector512.LoadUnsafe(ref c2, 48);
+        Vector512<int> r30 = Vector512.LoadUnsafe(ref c3), r31 = Vector512.LoadUnsafe(ref c3, 16), r32 = Vector512.LoadUnsafe(ref c3, 32), r33 = Vector512.LoadUnsafe(ref c3, 48);
+        for (int p = 0; p < pairCount; p++)
+        {
+            nuint row = (nuint)(p * NBlock * 2);
+            var b0 = Vector512.LoadUnsafe(ref bp, row);
+            var b1 = Vector512.LoadUnsafe(ref bp, row + 32);
+            var b2 = Vector512.LoadUnsafe(ref bp, row + 64);
+            var b3 = Vector512.LoadUnsafe(ref bp, row + 96);
+            var a0 = Vector512.Create(aPairs[p]).AsInt16();
+            r00 += Avx512BW.MultiplyAddAdjacent(a0, b0); r01 += Avx512BW.MultiplyAddAdjacent(a0, b1);
+            r02 += Avx512BW.MultiplyAddAdjacent(a0, b2); r03 += Avx512BW.MultiplyAddAdjacent(a0, b3);
+            var a1 = Vector512.Create(aPairs[pairCount + p]).AsInt16();
+            r10 += Avx512BW.MultiplyAddAdjacent(a1, b0); r11 += Avx512BW.MultiplyAddAdjacent(a1, b1);
+            r12 += Avx512BW.MultiplyAddAdjacent(a1, b2); r13 += Avx512BW.MultiplyAddAdjacent(a1, b3);
+            var a2 = Vector512.Create(aPairs[2 * pairCount + p]).AsInt16();
+            r20 += Avx512BW.MultiplyAddAdjacent(a2, b0); r21 += Avx512BW.MultiplyAddAdjacent(a2, b1);
+            r22 += Avx512BW.MultiplyAddAdjacent(a2, b2); r23 += Avx512BW.MultiplyAddAdjacent(a2, b3);
+            var a3 = Vector512.Create(aPairs[3 * pairCount + p]).AsInt16();
+            r30 += Avx512BW.MultiplyAddAdjacent(a3, b0); r31 += Avx512BW.MultiplyAddAdjacent(a3, b1);
+            r32 += Avx512BW.MultiplyAddAdjacent(a3, b2); r33 += Avx512BW.MultiplyAddAdjacent(a3, b3);
+        }
+        r00.StoreUnsafe(ref c0); r01.StoreUnsafe(ref c0, 16); r02.StoreUnsafe(ref c0, 32); r03.StoreUnsafe(ref c0, 48);
+        r10.StoreUnsafe(ref c1); r11.StoreUnsafe(ref c1, 16); r12.StoreUnsafe(ref c1, 32); r13.StoreUnsafe(ref c1, 48);
+        r20.StoreUnsafe(ref c2); r21.StoreUnsafe(ref c2, 16); r22.StoreUnsafe(ref c2, 32); r23.StoreUnsafe(ref c2, 48);
+        r30.StoreUnsafe(ref c3); r31.StoreUnsafe(ref c3, 16); r32.StoreUnsafe(ref c3, 32); r33.StoreUnsafe(ref c3, 48);
     }
 
     private static void AccumulateAvx2(ReadOnlySpan<int> aPairs, ReadOnlySpan<short> packed, Span<int> cRow)

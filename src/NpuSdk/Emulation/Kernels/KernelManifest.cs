@@ -88,6 +88,10 @@ public sealed record ManifestNumeric
     public string? Saturate { get; init; }
     /// <summary>What the host accumulates partial tiles in, or <c>none</c>.</summary>
     public string? HostAccumulator { get; init; }
+    /// <summary>Whether a float product is added with one rounding (<c>fused</c>) or two (<c>separate</c>).</summary>
+    public string? MultiplyAdd { get; init; }
+    /// <summary>The summation order of a float reduction (<c>ascending-k</c>).</summary>
+    public string? Order { get; init; }
     /// <summary>Rounding to bf16 (<c>nearest-even</c>).</summary>
     public string? BFloat16Rounding { get; init; }
     /// <summary>How NaN passes through (<c>propagate</c>).</summary>

@@ -218,6 +218,8 @@ public static class KernelManifestParser
                 Rounding = OptionalString(n, "rounding", "numeric"),
                 Saturate = OptionalString(n, "saturate", "numeric"),
                 HostAccumulator = OptionalString(n, "hostAccumulator", "numeric"),
+                MultiplyAdd = OptionalString(n, "multiplyAdd", "numeric"),
+                Order = OptionalString(n, "order", "numeric"),
                 BFloat16Rounding = OptionalString(n, "bf16Rounding", "numeric"),
                 NaN = OptionalString(n, "nan", "numeric"),
                 Epsilon = Number(n, "epsilon", "numeric"),

@@ -12,11 +12,18 @@ public static class ReferenceKernelFactory
         ArgumentNullException.ThrowIfNull(manifest);
         var input = manifest.Buffers[0].ElementType;
         var output = manifest.Buffers.LastOrDefault(b => b.Role == BufferRole.Output)?.ElementType;
+        var rule = manifest.Numeric;
         return (manifest.Operation, manifest.Pattern, input, output) switch
         {
-            ("matmul", KernelPattern.TileMatMul, KernelElementType.Int8, KernelElementType.Int8) => new Int8TileMatMulKernel(manifest),
-            ("matmul", KernelPattern.KStripMatMul, KernelElementType.Int8, KernelElementType.Int32) => new Int8KStripMatMulKernel(manifest),
-            ("matmul", KernelPattern.TileMatMul, KernelElementType.BFloat16, KernelElementType.Float32) => new BFloat16TileMatMulKernel(manifest),
+            ("matmul", KernelPattern.TileMatMul, KernelElementType.Int8, KernelElementType.Int8)
+                when Requires(manifest, "accumulator", rule.Accumulator, "int32") && Requires(manifest, "rounding", rule.Rounding, "floor") && Requires(manifest, "saturate", rule.Saturate, "int8")
+                => new Int8TileMatMulKernel(manifest),
+            ("matmul", KernelPattern.KStripMatMul, KernelElementType.Int8, KernelElementType.Int32)
+                when Requires(manifest, "accumulator", rule.Accumulator, "int32") && Requires(manifest, "shift", rule.Shift.ToString(System.Globalization.CultureInfo.InvariantCulture), "0")
+                => new Int8KStripMatMulKernel(manifest),
+            ("matmul", KernelPattern.TileMatMul, KernelElementType.BFloat16, KernelElementType.Float32)
+                when Requires(manifest, "accumulator", rule.Accumulator, "float32") && Requires(manifest, "multiplyAdd", rule.MultiplyAdd, "fused") && Requires(manifest, "order", rule.Order, "ascending-k")
+                => new BFloat16TileMatMulKernel(manifest),
             ("layernorm", KernelPattern.Rowwise, KernelElementType.BFloat16, KernelElementType.BFloat16) => new LayerNormKernel(manifest),
             ("gelu", KernelPattern.Elementwise, KernelElementType.BFloat16, KernelElementType.BFloat16) => new GeluKernel(manifest),
             ("softmax", KernelPattern.Rowwise, KernelElementType.BFloat16, KernelElementType.BFloat16) => new SoftmaxKernel(manifest),
@@ -26,4 +33,9 @@ public static class ReferenceKernelFactory
                 $"{KernelManifestParser.ElementTypeName(input)} input and {(output is { } o ? KernelManifestParser.ElementTypeName(o) : "no")} output."),
         };
     }
+
+    /// <summary>True when the manifest states the rule the implementation follows; otherwise an error naming the key.</summary>
+    private static bool Requires(KernelManifest manifest, string key, string? stated, string implemented) =>
+        stated == implemented ? true
+        : throw new KernelManifestException($"Kernel manifest '{manifest.Name}': numeric.{key} is '{stated ?? "(missing)"}', but the emulator's {manifest.Operation} implements '{implemented}'.");
 }

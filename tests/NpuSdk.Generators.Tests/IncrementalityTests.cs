@@ -1,0 +1,91 @@
+extern alias generator;
+
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using TrackingNames = generator::NpuSdk.Generators.NpuKernelGenerator.TrackingNames;
+
+namespace NpuSdk.Generators.Tests;
+
+/// <summary>The pipeline caches what did not change and holds no compilation once a run is over.</summary>
+public sealed class IncrementalityTests
+{
+    private const string Kernel = """
+        using NpuSdk;
+
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+            public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+        }
+        """;
+
+    [Fact]
+    public void UnrelatedEditLeavesTheOutputCached()
+    {
+        var h = new GeneratorHarness(nameof(UnrelatedEditLeavesTheOutputCached)).AddMlirAieKernel("k.xclbin", 2);
+        var compilation = GeneratorHarness.Compile(Kernel, "public static class Other { public static int Answer => 41; }");
+        var driver = h.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        Assert.Single(driver.GetRunResult().GeneratedTrees);
+
+        var other = compilation.SyntaxTrees.Single(t => t.FilePath == "Test1.cs");
+        var edited = compilation.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText(
+            "public static class Other { public static int Answer => 42; }", GeneratorHarness.ParseOptions, path: "Test1.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllOutputs(result, TrackingNames.Methods, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(result, TrackingNames.Execute, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(result, TrackingNames.Output, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(result, TrackingNames.Diagnostics, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void EditingTheMethodRegeneratesIt()
+    {
+        var h = new GeneratorHarness(nameof(EditingTheMethodRegeneratesIt)).AddMlirAieKernel("k.xclbin", 2);
+        var compilation = GeneratorHarness.Compile(Kernel);
+        var driver = h.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(
+            Kernel.Replace("Span2D<sbyte> c", "Span2D<int> c"), GeneratorHarness.ParseOptions, path: tree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllOutputs(result, TrackingNames.Output, IncrementalStepRunReason.Modified);
+        Assert.Contains("Int8PartialsToInt32", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void GeneratorKeepsNoOldCompilationAlive()
+    {
+        var h = new GeneratorHarness(nameof(GeneratorKeepsNoOldCompilationAlive)).AddMlirAieKernel("k.xclbin", 2);
+        var (driver, second) = RunTwiceKeepingTheFirstDriver(h);
+        for (int i = 0; i < 3 && second.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        // The first driver and the generator instance live on; neither may hold the compilation of a later run.
+        Assert.False(second.IsAlive, "the generator kept a reference to a Compilation it was run on");
+        GC.KeepAlive(driver);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (GeneratorDriver Driver, WeakReference Second) RunTwiceKeepingTheFirstDriver(GeneratorHarness h)
+    {
+        var first = GeneratorHarness.Compile(Kernel);
+        var driver = h.CreateDriver().RunGenerators(first);
+        Assert.Single(driver.GetRunResult().GeneratedTrees);
+        var second = first.AddSyntaxTrees(CSharpSyntaxTree.ParseText("struct Later { }", GeneratorHarness.ParseOptions, path: "Later.cs"));
+        Assert.Single(driver.RunGenerators(second).GetRunResult().GeneratedTrees);
+        return (driver, new WeakReference(second));
+    }
+
+    private static void AssertAllOutputs(GeneratorRunResult result, string step, params IncrementalStepRunReason[] allowed)
+    {
+        Assert.True(result.TrackedSteps.TryGetValue(step, out var runs), $"step '{step}' was not tracked");
+        var reasons = runs.SelectMany(r => r.Outputs).Select(o => o.Reason).ToList();
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, r => Assert.Contains(r, allowed));
+    }
+}

@@ -1,0 +1,46 @@
+using NpuSdk.Launch;
+
+namespace NpuSdk.Kernels.Tests.Binding;
+
+/// <summary>
+/// The kernel library bound the way a user binds it: an [NpuKernel] method per kernel, pattern and tile read by the
+/// generator from the kernel's manifest (<c>&lt;name&gt;.kernel.json</c>, put beside the xclbin by NpuSdk.Kernels.props).
+/// </summary>
+public static partial class LibraryKernels
+{
+    /// <summary>The original port's 16x16 int8 tile kernel (A and B packed in bo0).</summary>
+    [NpuKernel("matmul_16x16_int8.xclbin")]
+    public static partial void MatMul16(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+    /// <summary>The 32x32 int8 tile kernel (A, B, C in separate buffers).</summary>
+    [NpuKernel("matmul_32x32_int8.xclbin")]
+    public static partial void MatMul32(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+    /// <summary>The 64x64 int8 tile kernel.</summary>
+    [NpuKernel("matmul_64x64_int8.xclbin")]
+    public static partial void MatMul64(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+    /// <summary>The 64x64 bf16 tile kernel (float32 partials added on the host).</summary>
+    [NpuKernel("matmul_64x64_bf16.xclbin")]
+    public static partial void MatMul64Bf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
+
+    /// <summary>The int8 K-strip kernel: one whole int32 64x64 tile per invocation, K summed on the device.</summary>
+    [NpuKernel("matmul_kstrip_64x64_int8.xclbin")]
+    public static partial void MatMulKStrip(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+
+    /// <summary>The bf16 64x512 strip kernel (64 rows x 512 outputs per invocation, K = 512 per invocation).</summary>
+    [NpuKernel("matmul_64x512_bf16.xclbin")]
+    public static partial void MatMulWide(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
+
+    /// <summary>Layer norm over blocks of 64 rows of 512 bf16 values; gamma and beta go to every invocation.</summary>
+    [NpuKernel("layernorm_bf16.xclbin")]
+    public static partial void LayerNorm(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> gamma, ReadOnlySpan<BFloat16> beta, Span2D<BFloat16> y);
+
+    /// <summary>Softmax over blocks of 64 rows of 1500 bf16 values.</summary>
+    [NpuKernel("softmax_bf16.xclbin")]
+    public static partial void Softmax(NpuSession session, ReadOnlySpan2D<BFloat16> x, Span2D<BFloat16> y);
+
+    /// <summary>GELU over chunks of 32768 bf16 values.</summary>
+    [NpuKernel("gelu_bf16.xclbin")]
+    public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
+}

@@ -273,6 +273,39 @@ public class XrtRealWorldVariantTests
         Assert.Equal((0UL, 0UL), (empty.Offset, empty.Size));
     }
 
+    /// <summary>Spellings of bo1's offset and what <c>strtoul(s, 0, 0)</c> makes of them (C's rules, not the reader's).</summary>
+    public static TheoryData<string, ulong> OffsetSpellings() => new()
+    {
+        { "0x", 0 },          // "0" then text: the x has no hex digit after it
+        { "08", 0 },          // octal "0" then an 8, which is not an octal digit
+        { "0x8h", 8 },
+        { "  +0x10", 16 },
+        { "1e3", 1 },
+        { "0b1", 0 },
+        { "\t7", 7 },
+        { "0XfF", 255 },
+        { "0777", 511 },
+    };
+
+    [Theory]
+    [MemberData(nameof(OffsetSpellings))]
+    public void OffsetsAreReadLikeStrtoul(string offset, ulong expected)
+    {
+        var bytes = WithXml(Document(Kernel("offset=\"0x1c\"", $"offset=\"{offset}\"")));
+        Assert.Equal(expected, XclbinFile.Read(bytes).Kernels[0].Arguments[4].Offset);
+    }
+
+    [XrtTheory]
+    [MemberData(nameof(OffsetSpellings))]
+    public void OffsetSpellingsAgreeWithXrt(string offset, ulong expected)
+    {
+        var bytes = WithXml(Document(Kernel("offset=\"0x1c\"", $"offset=\"{offset}\"")));
+        using var temp = new TempFile(bytes, ".xclbin");
+        using var xrt = XrtXclbinDump.Dump(temp.Path);
+        Assert.Equal(expected, xrt.RootElement.GetProperty("kernels")[0].GetProperty("args")[4].GetProperty("offset").GetUInt64());
+        XrtAgreementTests.AssertAgrees(XclbinFile.Read(bytes), xrt.RootElement);
+    }
+
     [Fact]
     public void HostTypesKeepTheirWhiteSpaceAsWritten()
     {

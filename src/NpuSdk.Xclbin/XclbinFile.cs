@@ -38,10 +38,10 @@ public sealed class XclbinFile
     public IReadOnlyList<Connection> Connectivity { get; }
     /// <summary>
     /// The memory groups that argument group ids refer to: ASK_GROUP_TOPOLOGY, or MEM_TOPOLOGY when that is
-    /// absent or empty (XRT falls back the same way).
+    /// absent (XRT falls back the same way; a zero-size ASK_GROUP_TOPOLOGY is an empty table, not absent).
     /// </summary>
     public IReadOnlyList<MemoryBank> GroupTopology { get; }
-    /// <summary>ASK_GROUP_CONNECTIVITY, or CONNECTIVITY when that is absent or empty: what group ids come from.</summary>
+    /// <summary>ASK_GROUP_CONNECTIVITY, or CONNECTIVITY when that is absent: what group ids come from.</summary>
     public IReadOnlyList<Connection> GroupConnectivity { get; }
     /// <summary>Kernels from EMBEDDED_METADATA, with memory groups from <see cref="GroupConnectivity"/>.</summary>
     public IReadOnlyList<XclbinKernel> Kernels { get; }

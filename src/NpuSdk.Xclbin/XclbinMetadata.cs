@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace NpuSdk.Xclbin;
@@ -32,12 +30,14 @@ internal sealed class ArgMetadata
 }
 
 /// <summary>
-/// Reads kernels and arguments from the EMBEDDED_METADATA XML the way XRT's <c>xclbin_parser.cpp</c> does:
-/// kernels under the first <c>project/platform/device/core</c>; numbers parsed like <c>std::stoul(s, 0, 0)</c>
-/// (<c>0x</c> hex, leading-0 octal, else decimal); an argument with an empty <c>id</c> is an OpenCL runtime
-/// argument and is not a kernel argument; arguments are stably sorted by id and components with the same id
-/// merged (sizes added, lowest offset); the ids must then run 0..n-1; a missing <c>type</c> reads as
-/// <c>no-type</c>.
+/// Reads kernels and arguments from the EMBEDDED_METADATA XML the way XRT's <c>xclbin_parser.cpp</c> does
+/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): XML loaded by <see cref="MetadataXml"/>; kernels
+/// under the first <c>project/platform/device/core</c>, other elements (ports, instances, extended data) ignored;
+/// every argument needs <c>id</c>, <c>addressQualifier</c>, <c>offset</c>, <c>size</c> and <c>hostSize</c>, as XRT
+/// does; numbers read by <see cref="MetadataNumbers"/>; an argument with an empty <c>id</c> is an OpenCL runtime
+/// argument and is not a kernel argument; arguments are stably sorted by id and components with the same id merged
+/// (sizes added, lowest offset); the ids must then run 0..n-1; a missing <c>type</c> reads as <c>no-type</c>; when
+/// two kernels share a name, both have the first one's arguments, because XRT looks arguments up by name.
 /// </summary>
 internal static class XclbinMetadata
 {
@@ -55,89 +55,47 @@ internal static class XclbinMetadata
         if (nul >= 0) length = nul - start;
         if (length >= 3 && d[start] == 0xEF && d[start + 1] == 0xBB && d[start + 2] == 0xBF) { start += 3; length -= 3; }
         string text = Encoding.UTF8.GetString(d, start, length);
-        var doc = Parse(text, start, source);
-
-        var core = Path(doc.Root, "project", "platform", "device", "core");
+        var project = MetadataXml.TopLevelElements(text, start, Section, source).FirstOrDefault(e => MetadataXml.WrittenName(e) == "project");
+        var core = MetadataXml.Path(project, "platform", "device", "core");
         if (core is null)
             throw Error(s, "the XML has no project/platform/device/core element, where kernels are declared", source);
 
-        foreach (var kernel in core.Elements("kernel"))
+        var firstByName = new Dictionary<string, KernelMetadata>(StringComparer.Ordinal);
+        foreach (var kernel in MetadataXml.Children(core, "kernel"))
         {
             string name = (string?)kernel.Attribute("name")
                 ?? throw Error(s, "a <kernel> element has no name attribute", source);
-            kernels.Add(new KernelMetadata(name, ReadArguments(kernel, name, s, source)));
+            if (!firstByName.TryGetValue(name, out var first))
+                firstByName[name] = first = new KernelMetadata(name, ReadArguments(kernel, name, s, source));
+            kernels.Add(first);
         }
         return kernels;
-    }
-
-    private static XDocument Parse(string text, long sectionOffset, string? source)
-    {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersFromEntities = 1024,
-        };
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(text), settings);
-            return XDocument.Load(reader);
-        }
-        catch (XmlException ex)
-        {
-            long at = sectionOffset + ByteOffsetOf(text, ex.LineNumber, ex.LinePosition);
-            throw new XclbinFormatException(Section, at, "malformed XML: " + ex.Message, source, ex);
-        }
-    }
-
-    /// <summary>UTF-8 byte offset of a 1-based line and column, clamped to the text (for error messages).</summary>
-    private static long ByteOffsetOf(string text, int line, int column)
-    {
-        int index = 0;
-        for (int l = 1; l < line && index < text.Length; l++)
-        {
-            int nl = text.IndexOf('\n', index);
-            if (nl < 0) { index = text.Length; break; }
-            index = nl + 1;
-        }
-        index = Math.Min(text.Length, index + Math.Max(0, column - 1));
-        return Encoding.UTF8.GetByteCount(text.Substring(0, index));
-    }
-
-    private static XElement? Path(XElement? root, string rootName, params string[] children)
-    {
-        if (root is null || root.Name.LocalName != rootName) return null;
-        XElement? e = root;
-        foreach (var child in children)
-        {
-            e = e.Element(child);
-            if (e is null) return null;
-        }
-        return e;
     }
 
     private static List<ArgMetadata> ReadArguments(XElement kernel, string kernelName, XclbinSection s, string? source)
     {
         var args = new List<ArgMetadata>();
-        foreach (var arg in kernel.Elements("arg"))
+        foreach (var arg in MetadataXml.Children(kernel, "arg"))
         {
             string argName = (string?)arg.Attribute("name")
                 ?? throw Error(s, $"kernel '{kernelName}': an <arg> element has no name attribute", source);
             string where = $"kernel '{kernelName}' argument '{argName}'";
             string id = Required(arg, "id", where, s, source);
-            if (id.Length == 0) continue; // OpenCL runtime-info argument: XRT gives it no index and no kernel arg.
-
-            ulong index = Number(id, "id", where, s, source);
-            if (index > int.MaxValue)
-                throw Error(s, $"{where}: id {id} is not a valid argument index", source);
-            ulong qualifier = Number(Required(arg, "addressQualifier", where, s, source), "addressQualifier", where, s, source);
+            string qualifierText = Required(arg, "addressQualifier", where, s, source);
+            ulong qualifier = Number(MetadataNumbers.Decimal(qualifierText), qualifierText, "addressQualifier", where, s, source);
             if (qualifier > int.MaxValue)
                 throw Error(s, $"{where}: addressQualifier {qualifier} is not a valid address qualifier", source);
+            ulong offset = ReadNumber(Required(arg, "offset", where, s, source), "offset", where, s, source);
+            ulong size = ReadNumber(Required(arg, "size", where, s, source), "size", where, s, source);
+            // XRT reads hostSize for every argument and cannot load a kernel whose arguments lack it.
+            ReadNumber(Required(arg, "hostSize", where, s, source), "hostSize", where, s, source);
+            if (id.Length == 0) continue; // OpenCL runtime-info argument: XRT gives it no index and no kernel arg.
 
+            ulong index = Number(MetadataNumbers.Convert(id), id, "id", where, s, source);
+            if (index > int.MaxValue)
+                throw Error(s, $"{where}: id {id} is not a valid argument index", source);
             args.Add(new ArgMetadata((int)index, argName, (AddressQualifier)(int)qualifier,
-                (string?)arg.Attribute("type") ?? "no-type",
-                Number(Required(arg, "offset", where, s, source), "offset", where, s, source),
-                Number(Required(arg, "size", where, s, source), "size", where, s, source)));
+                (string?)arg.Attribute("type") ?? "no-type", offset, size));
         }
 
         // Stable: components of a multi-component argument keep their written order.
@@ -162,37 +120,11 @@ internal static class XclbinMetadata
     private static string Required(XElement arg, string attribute, string where, XclbinSection s, string? source) =>
         (string?)arg.Attribute(attribute) ?? throw Error(s, $"{where} has no {attribute} attribute", source);
 
-    /// <summary>Parses like C's <c>strtoul(s, 0, 0)</c>, but rejects trailing text instead of ignoring it.</summary>
-    private static ulong Number(string text, string attribute, string where, XclbinSection s, string? source)
-    {
-        string t = text.Trim();
-        int radix = 10;
-        int start = 0;
-        if (t.Length > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) { radix = 16; start = 2; }
-        else if (t.Length > 1 && t[0] == '0') { radix = 8; start = 1; }
+    private static ulong ReadNumber(string text, string attribute, string where, XclbinSection s, string? source) =>
+        Number(MetadataNumbers.Convert(text), text, attribute, where, s, source);
 
-        ulong value = 0;
-        bool any = false;
-        for (int i = start; i < t.Length; i++)
-        {
-            int digit = DigitValue(t[i]);
-            if (digit < 0 || digit >= radix)
-                throw Error(s, $"{where}: {attribute}=\"{text}\" is not a number", source);
-            ulong next = unchecked(value * (ulong)radix + (ulong)digit);
-            if ((next - (ulong)digit) / (ulong)radix != value)
-                throw Error(s, $"{where}: {attribute}=\"{text}\" is too large", source);
-            value = next;
-            any = true;
-        }
-        if (!any)
-            throw Error(s, $"{where}: {attribute}=\"{text}\" is not a number", source);
-        return value;
-    }
-
-    private static int DigitValue(char c) =>
-        c >= '0' && c <= '9' ? c - '0' :
-        c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-        c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    private static ulong Number(MetadataNumbers.Result r, string text, string attribute, string where, XclbinSection s, string? source) =>
+        r.Problem is null ? r.Value : throw Error(s, $"{where}: {attribute}=\"{text}\" {r.Problem}", source);
 
     private static XclbinFormatException Error(XclbinSection s, string problem, string? source) =>
         new(Section, (long)s.Offset, problem, source);

@@ -20,15 +20,15 @@ internal static class XclbinReader
         var sections = ReadSections(data, header, source);
 
         XclbinSection? First(XclbinSectionKind kind) => sections.FirstOrDefault(s => s.Kind == kind);
-        // XRT uses the first section of each kind, and the group sections fall back to the plain ones when absent.
-        XclbinSection? FirstNonEmpty(XclbinSectionKind kind) => sections.FirstOrDefault(s => s.Kind == kind && s.Size > 0);
+        // XRT uses the first section of each kind, and the group sections fall back to the plain ones only when
+        // absent: a zero-size group section is an empty table (checked against XRT 2.13 in the tests).
 
         var banks = XclbinTables.ReadMemTopology(data, First(XclbinSectionKind.MemTopology), source);
         var ips = XclbinTables.ReadIpLayout(data, First(XclbinSectionKind.IpLayout), source);
         var connectivity = XclbinTables.ReadConnectivity(data, First(XclbinSectionKind.Connectivity), source);
 
-        var groupTopologySection = FirstNonEmpty(XclbinSectionKind.AskGroupTopology);
-        var groupConnectivitySection = FirstNonEmpty(XclbinSectionKind.AskGroupConnectivity);
+        var groupTopologySection = First(XclbinSectionKind.AskGroupTopology);
+        var groupConnectivitySection = First(XclbinSectionKind.AskGroupConnectivity);
         var groupTopology = groupTopologySection is null ? banks : XclbinTables.ReadMemTopology(data, groupTopologySection, source);
         var groupConnectivity = groupConnectivitySection is null
             ? connectivity

@@ -6,17 +6,22 @@ namespace NpuSdk.Tests.Xclbin;
 
 /// <summary>
 /// Test-side axlf assembler: takes the header of an existing image and lays out any list of sections after it,
-/// so tests can add unknown kinds, zero-size sections and trailing bytes, or craft broken tables.
+/// so tests can add unknown kinds, zero-size sections and trailing bytes, or craft broken tables. The header
+/// bytes are open to edit; the length and section count are rewritten on build.
 /// </summary>
 internal sealed class AxlfBuilder
 {
-    private readonly byte[] _header;
+    public byte[] Header { get; }
     public List<(uint Kind, string Name, byte[] Data)> Sections { get; } = new();
     public byte[] Trailing { get; set; } = [];
+    /// <summary>Section data boundaries (xclbinutil uses 8).</summary>
+    public int Alignment { get; set; } = 8;
+    /// <summary>What fills the gaps before aligned section data.</summary>
+    public byte Padding { get; set; }
 
     public AxlfBuilder(byte[] image)
     {
-        _header = image[..456];
+        Header = image[..456];
         var file = XclbinFile.Read(image);
         foreach (var s in file.Sections) Sections.Add(((uint)s.Kind, s.Name, file.GetSectionData(s)));
     }
@@ -27,12 +32,14 @@ internal sealed class AxlfBuilder
         var offsets = new int[Sections.Count];
         for (int i = 0; i < Sections.Count; i++)
         {
-            at = (at + 7) & ~7;
+            at = (at + Alignment - 1) / Alignment * Alignment;
             offsets[i] = at;
             at += Sections[i].Data.Length;
         }
         var d = new byte[at + Trailing.Length];
-        _header.CopyTo(d, 0);
+        int tableEnd = 456 + Sections.Count * 40;
+        Array.Fill(d, Padding, tableEnd, at - tableEnd);
+        Header.CopyTo(d, 0);
         BinaryPrimitives.WriteUInt64LittleEndian(d.AsSpan(304), (ulong)at);
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(448), (uint)Sections.Count);
         for (int i = 0; i < Sections.Count; i++)

@@ -51,6 +51,35 @@ public class XclbinCorruptionTests
     }
 
     [Fact]
+    public void SeededInsertionsOfXmlConstructsGiveFormatErrorsOrValidParses()
+    {
+        // Namespaces, DTDs, entities, CDATA and raw control characters: the constructs the raw (non-normalizing,
+        // DTD-ignoring) XML reading has to survive, inserted anywhere in a valid document.
+        string[] constructs =
+        [
+            " xmlns=\"urn:a\"", " xmlns:x=\"urn:b\"", "x:", " xmlns=\"http://www.w3.org/XML/1998/namespace\"",
+            " xmlns:xml=\"urn:c\"", " xml:space=\"bogus\"", "<!DOCTYPE project [<!ENTITY e \"eeee\">]>", "&e;", "&#0;",
+            "&#xFFFFFF;", "<![CDATA[", "]]>", "<!--", "-->", "<?pi x?>", "\u0001", "\r\n", "\t", "\uFEFF", " a=\"1\" a=\"2\"",
+        ];
+        var builder = new AxlfBuilder(Valid);
+        var xml = Encoding.UTF8.GetString(builder.Sections[builder.IndexOf(XclbinSectionKind.EmbeddedMetadata)].Data);
+        var random = new Random(11);
+        int errors = 0, parses = 0;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            var text = new StringBuilder(xml);
+            for (int e = 1 + random.Next(2); e > 0; e--)
+                text.Insert(random.Next(text.Length), constructs[random.Next(constructs.Length)]);
+            builder.Replace(XclbinSectionKind.EmbeddedMetadata, Encoding.UTF8.GetBytes(text.ToString()));
+            var error = ReadOrFormatError(builder.Build());
+            if (error is null) { parses++; continue; }
+            errors++;
+            Assert.Equal("EMBEDDED_METADATA", error.Section);
+        }
+        Assert.True(errors > 0 && parses > 0, $"insertions should give both outcomes (errors {errors}, parses {parses})");
+    }
+
+    [Fact]
     public void SeededMutationsOfTheXmlGiveFormatErrorsOrValidParses()
     {
         var builder = new AxlfBuilder(Valid);
@@ -169,12 +198,13 @@ public class XclbinCorruptionTests
 
     [Theory]
     [InlineData("<project><platform>", "malformed XML")]
-    [InlineData("<?xml version=\"1.0\"?><!DOCTYPE project [<!ENTITY a \"aaaa\">]><project/>", "malformed XML")]
+    [InlineData("<project xmlns=\"http://www.w3.org/XML/1998/namespace\"/>", "malformed XML")]
     [InlineData("<project><platform><device/></platform></project>", "project/platform/device/core")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"1\" offset=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "ids must run 0..n-1")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" offset=\"0xZZ\" size=\"4\"/></kernel></core></device></platform></project>", "offset=\"0xZZ\" is not a number")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "has no offset attribute")]
-    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"99999999999999999999999\" offset=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "too large")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"1\" offset=\"0\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "ids must run 0..n-1")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" offset=\"zz\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "offset=\"zz\" is not a number")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "has no offset attribute")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"0\" offset=\"0\" size=\"4\"/></kernel></core></device></platform></project>", "has no hostSize attribute")]
+    [InlineData("<project><platform><device><core><kernel name=\"K\"><arg name=\"a\" addressQualifier=\"0\" id=\"99999999999999999999999\" offset=\"0\" size=\"4\" hostSize=\"4\"/></kernel></core></device></platform></project>", "too large")]
     public void BadMetadataIsNamed(string xml, string problem)
     {
         var builder = new AxlfBuilder(Valid);
@@ -191,10 +221,10 @@ public class XclbinCorruptionTests
         // argument whose sizes add up and whose offset is the lower one, as XRT merges them.
         const string xml = """
             <project><platform><device><core><kernel name="K">
-              <arg name="n" addressQualifier="0" id="1" offset="24" size="4" type="unsigned int"/>
-              <arg name="p" addressQualifier="1" id="0x0" offset="0x10" size="0x8" type="int*"/>
-              <arg name="global_size" addressQualifier="0" id="" offset="0x40" size="4"/>
-              <arg name="n_hi" addressQualifier="0" id="1" offset="0x14" size="4" type="unsigned int"/>
+              <arg name="n" addressQualifier="0" id="1" offset="24" size="4" hostSize="4" type="unsigned int"/>
+              <arg name="p" addressQualifier="1" id="0x0" offset="0x10" size="0x8" hostSize="0x8" type="int*"/>
+              <arg name="global_size" addressQualifier="0" id="" offset="0x40" size="4" hostSize="4"/>
+              <arg name="n_hi" addressQualifier="0" id="1" offset="0x14" size="4" hostSize="4" type="unsigned int"/>
             </kernel></core></device></platform></project>
             """;
         var builder = new AxlfBuilder(Valid);

@@ -120,17 +120,6 @@ public class XclbinRoundTripTests
     }
 
     [Fact]
-    public void EmptyGroupSectionsFallBackToThePlainOnes()
-    {
-        var builder = new AxlfBuilder(XclbinWriter.Write(XclbinSpec.MlirAie(2)));
-        builder.Replace(XclbinSectionKind.AskGroupConnectivity, []);
-        builder.Replace(XclbinSectionKind.AskGroupTopology, []);
-        var kernel = XclbinFile.Read(builder.Build()).Kernels[0];
-        Assert.Equal(1, kernel.FindArgument("instr")!.MemoryGroup);
-        Assert.Equal(0, kernel.FindArgument("bo1")!.MemoryGroup);
-    }
-
-    [Fact]
     public void GroupConnectivityWinsOverConnectivity()
     {
         // XRT takes group ids from ASK_GROUP_CONNECTIVITY when present: point bo0 at the SRAM group there only.

@@ -14,6 +14,7 @@ internal static class XrtXclbinDump
     private const string Header = "/usr/include/xrt/experimental/xrt_xclbin.h";
     private static readonly string[] LibraryDirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/opt/xilinx/xrt/lib"];
     private static readonly Lazy<string> Binary = new(Build);
+    private const int ProcessTimeoutMs = 600_000;
 
     /// <summary>Why XRT's parser cannot be used here, or null when it can.</summary>
     public static string? MissingReason
@@ -110,9 +111,15 @@ internal static class XrtXclbinDump
         }
         using var _ = p;
         var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        // A stuck compiler or XRT call fails the test with a message instead of hanging the whole run.
+        if (!p.WaitForExit(ProcessTimeoutMs))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{file} {string.Join(" ", args)}' did not finish within {ProcessTimeoutMs / 1000} s");
+        }
         p.WaitForExit();
-        return (p.ExitCode, stdout, stderr.Result);
+        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }
 

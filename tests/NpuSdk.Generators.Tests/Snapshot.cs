@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -11,10 +12,13 @@ namespace NpuSdk.Generators.Tests;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Verify(GeneratorDriverRunResult run, string testClass, [CallerMemberName] string testMethod = "", [CallerFilePath] string sourceFile = "")
+    private static readonly string Folder = typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "SnapshotDirectory").Value!;
+
+    public static void Verify(GeneratorDriverRunResult run, string testClass, [CallerMemberName] string testMethod = "")
     {
-        string folder = Path.Combine(Path.GetDirectoryName(sourceFile)!, "Snapshots");
-        Directory.CreateDirectory(folder);
+        string folder = Folder;
+        Assert.True(Directory.Exists(folder), $"The snapshot folder {folder} does not exist; snapshots live beside the test sources.");
         string prefix = $"{testClass}.{testMethod}";
         var failures = new List<string>();
         var expectedFiles = new HashSet<string>(StringComparer.Ordinal);

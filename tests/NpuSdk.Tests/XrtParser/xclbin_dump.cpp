@@ -9,6 +9,7 @@
 #include <xrt/xrt_kernel.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
@@ -23,12 +24,21 @@ static std::string json_string(const std::string& s)
   return out + "\"";
 }
 
+// XRT 2.13's exit handler (xrt_core::kds::stop) joins a scheduler thread that can miss its wake-up when the
+// process is short-lived, hanging exit() after the answer is printed. So leave with _Exit once output is flushed.
+[[noreturn]] static void finish(int code)
+{
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
+}
+
 int main(int argc, char** argv)
 {
   bool load = argc == 3 && std::string(argv[2]) == "--load";
   if (argc != 2 && !load) {
     std::fprintf(stderr, "usage: xclbin_dump FILE.xclbin [--load]\n");
-    return 2;
+    finish(2);
   }
   try {
     xrt::xclbin xclbin{std::string(argv[1])};
@@ -74,10 +84,10 @@ int main(int argc, char** argv)
     }
     out += "]}";
     std::puts(out.c_str());
-    return 0;
+    finish(0);
   }
   catch (const std::exception& ex) {
     std::fprintf(stderr, "xrt::xclbin failed: %s\n", ex.what());
-    return 1;
+    finish(1);
   }
 }

@@ -8,8 +8,12 @@
 #include <xrt/xrt_kernel.h>
 
 // XRT installs version.h at the root of its include tree (/opt/xilinx/xrt/include, /usr/include/xrt).
+// Should a later layout move it under xrt/detail/, look there too; without a version code the run-list path stays
+// off (the windowed fallback is still correct).
 #if __has_include(<version.h>)
 #  include <version.h>
+#elif __has_include(<xrt/detail/version.h>)
+#  include <xrt/detail/version.h>
 #endif
 #ifdef XRT_VERSION_CODE
 #  define NPUSDK_XRT_VERSION_CODE (XRT_VERSION_CODE)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NpuSdk.Testing;
 
 namespace NpuSdk.Native.Tests;
 
@@ -23,43 +24,15 @@ internal static partial class NoopXrt
     /// <summary>The folder XILINX_XRT points at.</summary>
     public static string? Root { get; private set; }
 
-    /// <summary>Folders a package manager or XRT's installer puts libxrt_coreutil in.</summary>
-    private static IEnumerable<string> LibraryFolders()
-    {
-        if (Environment.GetEnvironmentVariable("XILINX_XRT") is { Length: > 0 } xrt) yield return Path.Combine(xrt, "lib");
-        yield return "/opt/xilinx/xrt/lib";
-        yield return "/usr/lib/x86_64-linux-gnu";
-        yield return "/usr/lib/aarch64-linux-gnu";
-        yield return "/usr/lib64";
-        yield return "/usr/lib";
-    }
-
     private static string? Prepare()
     {
         if (!OperatingSystem.IsLinux()) return "XRT's no-op device is only set up here on Linux.";
-        string? libs = LibraryFolders().FirstOrDefault(d =>
-            Directory.Exists(d) && Directory.EnumerateFiles(d, "libxrt_noop.so*").Any() && Directory.EnumerateFiles(d, "libxrt_coreutil.so*").Any());
+        string? libs = NoopXrtRoot.FindLibraries();
         if (libs is null) return "XRT is not installed (no libxrt_coreutil and libxrt_noop; Debian: apt-get install libxrt-dev).";
         if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "libnpusdk_xrt.so")))
             return "libnpusdk_xrt.so was not built (the build skipped it: cmake, g++ or XRT's headers missing).";
 
-        // One root shared by every process: it only holds links to the installed libraries.
-        string root = Path.Combine(Path.GetTempPath(), "npusdk-noop-xrt");
-        string lib = Path.Combine(root, "lib");
-        Directory.CreateDirectory(lib);
-        foreach (string file in Directory.EnumerateFiles(libs, "libxrt_*.so*"))
-        {
-            string link = Path.Combine(lib, Path.GetFileName(file));
-            if (File.Exists(link)) continue;
-            try
-            {
-                File.CreateSymbolicLink(link, file);
-            }
-            catch (IOException) when (File.Exists(link))
-            {
-                // Another process made the same link first.
-            }
-        }
+        string root = NoopXrtRoot.Create(libs);
         SetNativeEnvironment("XCL_EMULATION_MODE", "noop");
         SetNativeEnvironment("XILINX_XRT", root);
         Root = root;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using NpuSdk.Backends.Xrt;
 using NpuSdk.Emulation;
+using NpuSdk.Testing;
 
 namespace NpuSdk.Benchmarks.Native;
 
@@ -16,8 +17,6 @@ internal sealed partial class NoopXrtSetup : IDisposable
 {
     /// <summary>Chooses the no-op device's completion delay for this process.</summary>
     public const string DelayVariable = "NPUSDK_BENCH_NOOP_DELAY_US";
-
-    private static readonly string[] LibraryFolders = ["/opt/xilinx/xrt/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"];
 
     public NoopXrtSetup()
     {
@@ -58,24 +57,9 @@ internal sealed partial class NoopXrtSetup : IDisposable
 
     private static void PrepareEnvironment()
     {
-        string libs = LibraryFolders.FirstOrDefault(d => Directory.Exists(d) && Directory.EnumerateFiles(d, "libxrt_noop.so*").Any())
+        string libs = NoopXrtRoot.FindLibraries()
             ?? throw new InvalidOperationException("XRT's no-op device library (libxrt_noop) is not installed; apt-get install libxrt-dev.");
-        // One root shared by every process: it only holds links to the installed libraries.
-        string root = Path.Combine(Path.GetTempPath(), "npusdk-noop-xrt");
-        Directory.CreateDirectory(Path.Combine(root, "lib"));
-        foreach (string file in Directory.EnumerateFiles(libs, "libxrt_*.so*"))
-        {
-            string link = Path.Combine(root, "lib", Path.GetFileName(file));
-            if (File.Exists(link)) continue;
-            try
-            {
-                File.CreateSymbolicLink(link, file);
-            }
-            catch (IOException) when (File.Exists(link))
-            {
-                // Another process made the same link first.
-            }
-        }
+        string root = NoopXrtRoot.Create(libs);
         if (int.TryParse(Environment.GetEnvironmentVariable(DelayVariable), out int delayUs) && delayUs > 0)
         {
             string ini = Path.Combine(Path.GetTempPath(), $"npusdk-bench-xrt-{Environment.ProcessId}.ini");

@@ -49,32 +49,13 @@ internal static class XrtXclbinDump
     /// </summary>
     public static JsonDocument Load(string xclbinPath)
     {
-        var env = new Dictionary<string, string> { ["XCL_EMULATION_MODE"] = "noop", ["XILINX_XRT"] = NoopXrtRoot.Value };
+        var env = new Dictionary<string, string> { ["XCL_EMULATION_MODE"] = "noop", ["XILINX_XRT"] = NoopRoot.Value };
         var (exit, stdout, stderr) = Run(Binary.Value, [xclbinPath, "--load"], env);
         if (exit != 0) throw new InvalidOperationException($"xclbin_dump --load failed ({exit}): {stderr}");
         return JsonDocument.Parse(stdout);
     }
 
-    private static readonly Lazy<string> NoopXrtRoot = new(() =>
-    {
-        string root = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", "xrt");
-        string lib = Path.Combine(root, "lib");
-        Directory.CreateDirectory(lib);
-        foreach (var library in Directory.GetFiles(LibraryDir()!, "libxrt_*.so*"))
-        {
-            string link = Path.Combine(lib, Path.GetFileName(library));
-            if (File.Exists(link)) continue;
-            try
-            {
-                File.CreateSymbolicLink(link, library);
-            }
-            catch (IOException) when (File.Exists(link))
-            {
-                // Another test process made the same link first.
-            }
-        }
-        return root;
-    });
+    private static readonly Lazy<string> NoopRoot = new(() => NpuSdk.Testing.NoopXrtRoot.Create(LibraryDir()!));
 
     private static string Build()
     {

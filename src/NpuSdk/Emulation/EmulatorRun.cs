@@ -14,6 +14,8 @@ internal sealed class EmulatorRun : IRunHandle
     private readonly ulong[] _scalars;
     private readonly bool[] _bound;
     private CommandState _state = CommandState.New;
+    // Bindings only change through SetScalar/SetBuffer, so a run re-executed from a cached plan is checked once, not per call.
+    private bool _validated;
 
     public EmulatorRun(EmulatorKernel kernel)
     {
@@ -43,6 +45,7 @@ internal sealed class EmulatorRun : IRunHandle
         _scalars[argIndex] = v;
         _buffers[argIndex] = null;
         _bound[argIndex] = true;
+        _validated = false;
     }
 
     public void SetBuffer(int argIndex, IBoHandle bo)
@@ -54,11 +57,13 @@ internal sealed class EmulatorRun : IRunHandle
             throw Binding(arg, "the buffer object belongs to another device or backend.");
         _buffers[argIndex] = ebo;
         _bound[argIndex] = true;
+        _validated = false;
     }
 
     /// <summary>Checks what the hardware needs before it can run this invocation.</summary>
     internal void Validate()
     {
+        if (_validated) return;
         var args = Signature.Arguments;
         for (int i = 0; i < args.Count; i++)
         {
@@ -93,6 +98,7 @@ internal sealed class EmulatorRun : IRunHandle
 
         if (_kernel.Reference is null)
             throw new NpuException($"The emulator has no reference implementation for kernel '{Signature.Name}' of xclbin {Context.Xclbin.Uuid}; register one with ReferenceKernelRegistry.Register.");
+        _validated = true;
     }
 
     /// <summary>Runs the reference implementation on the device views; a failure becomes the Error state.</summary>

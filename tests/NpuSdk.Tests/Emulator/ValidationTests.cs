@@ -67,6 +67,26 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Rebinding_a_run_that_already_ran_is_checked_again()
+    {
+        using var rig = new TileKernelRig();
+        using var run = rig.BoundRun();
+        run.Start();
+        Assert.Equal(CommandState.Completed, run.Wait(TimeSpan.FromSeconds(1)));
+        using var wrongGroup = new Bo(rig.Device, 2 * 16 * 16, BoFlags.HostOnly, rig.Kernel.GroupId(1));
+        run.SetArg(3, wrongGroup);
+        var e = Assert.Throws<NpuArgumentBindingException>(run.Start);
+        Assert.Equal("bo0", e.ArgName);
+
+        using var list = new RunList(rig.Context);
+        list.Add(run);
+        Assert.Throws<NpuArgumentBindingException>(list.Execute);
+        run.SetArg(3, rig.Input);
+        list.Execute();
+        Assert.Equal(CommandState.Completed, list.Wait(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public void Instruction_buffer_must_be_cacheable_in_group_1_with_a_nonzero_word_count()
     {
         using var rig = new TileKernelRig();

@@ -1,17 +1,21 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using Microsoft.CodeAnalysis.Text;
 using NpuSdk.Generators.Diagnostics;
 using NpuSdk.Generators.Model;
+using NpuSdk.KernelModel;
+using NpuSdk.KernelModel.Patterns;
 
 namespace NpuSdk.Generators;
 
 public sealed partial class NpuKernelGenerator
 {
     /// <summary>
-    /// Matches a method to its xclbin, kernel, instruction stream and pattern, and decides the launch plan
-    /// it gets; everything that cannot work becomes a diagnostic and no source.
+    /// Matches a method to its xclbin, kernel, manifest and instruction stream through the kernel model (the same code
+    /// the runtime plans calls with); everything that cannot work becomes a diagnostic and no source.
     /// </summary>
     private static class Bind
     {
@@ -29,10 +33,22 @@ public sealed partial class NpuKernelGenerator
             var options = method.Options;
             string name = method.DisplayName;
 
-            var xclbin = Find(files, options.XclbinPath);
+            var xclbins = files.Where(f => f.Path.EndsWith(".xclbin", StringComparison.OrdinalIgnoreCase)).ToList();
+            var xclbin = FindFile(xclbins, options.XclbinPath, out var candidates);
             if (xclbin is null)
             {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.XclbinNotInAdditionalFiles, at, options.XclbinPath, name));
+                if (candidates.Count > 1)
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.AmbiguousKernelFile, at, name, options.XclbinPath,
+                        $"{candidates.Count} of the project's AdditionalFiles match it ({string.Join(", ", candidates.Select(c => c.DisplayPath))}); name one by its path in the output folder ({string.Join(", ", candidates.Select(c => c.OutputPath))})"));
+                else
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.XclbinNotInAdditionalFiles, at, options.XclbinPath, name));
+                return null;
+            }
+            var collision = xclbins.FirstOrDefault(f => f.Path != xclbin.Path && string.Equals(f.OutputPath, xclbin.OutputPath, StringComparison.OrdinalIgnoreCase));
+            if (collision is not null)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.AmbiguousKernelFile, at, name, options.XclbinPath,
+                    $"'{xclbin.DisplayPath}' and '{collision.DisplayPath}' are both copied to '{xclbin.OutputPath}' in the output folder, so the file loaded at run time would not be the file checked now; keep their folders in the output (NpuSdk.props does for files inside the project) or rename one"));
                 return null;
             }
             if (xclbin.Error is not null)
@@ -40,19 +56,28 @@ public sealed partial class NpuKernelGenerator
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.XclbinUnreadable, at, options.XclbinPath, name, xclbin.Error));
                 return null;
             }
-            string fileName = FileName(xclbin.Path);
+
             string stem = xclbin.Path.Substring(0, xclbin.Path.Length - ".xclbin".Length);
-            string manifestPath = stem + ".kernel.json";
-            var manifest = files.FirstOrDefault(f => string.Equals(f.Path, manifestPath, StringComparison.OrdinalIgnoreCase))?.Manifest;
-            var usableManifest = manifest is { Error: null } ? manifest : null;
+            var manifestFile = files.FirstOrDefault(f => string.Equals(f.Path, stem + ".kernel.json", StringComparison.OrdinalIgnoreCase));
+            KernelManifest? manifest = null;
+            if (manifestFile?.ManifestText is { } text)
+            {
+                if (manifestFile.ManifestError is { } e)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.ManifestInvalid, ManifestLocation(manifestFile, e), manifestFile.DisplayPath, name, e.Reason));
+                    return null;
+                }
+                manifest = KernelManifestParser.Parse(text, manifestFile.DisplayPath);
+            }
+
             string names = xclbin.Kernels.Count == 0 ? "none" : string.Join(", ", xclbin.Kernels.Select(k => k.Name));
             KernelSignature? kernel;
-            if ((options.Kernel ?? usableManifest?.Kernel) is { } wanted)
+            if ((options.Kernel ?? manifest?.KernelName) is { } wanted)
             {
                 kernel = xclbin.Kernels.FirstOrDefault(k => k.Name == wanted);
                 if (kernel is null)
                 {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.KernelNotFound, at, name, $"there is no kernel '{wanted}'", fileName, names));
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.KernelNotFound, at, name, $"there is no kernel '{wanted}'", FileName(xclbin.Path), names));
                     return null;
                 }
             }
@@ -63,257 +88,306 @@ public sealed partial class NpuKernelGenerator
             else
             {
                 string why = xclbin.Kernels.Count == 0 ? "the xclbin declares no kernel" : $"the xclbin has {xclbin.Kernels.Count} kernels, so name one with Kernel = \"...\"";
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.KernelNotFound, at, name, why, fileName, names));
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.KernelNotFound, at, name, why, FileName(xclbin.Path), names));
                 return null;
             }
             token.ThrowIfCancellationRequested();
 
-            var pattern = options.Pattern;
-            int tile = options.Tile, tileK = 0, tileN = 0;
-            if (pattern == PatternKind.FromManifest)
-            {
-                if (usableManifest is null)
-                {
-                    string shown = FileName(manifestPath) + (manifest?.Error is { } e ? $" (present, but {e})" : "");
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, shown));
-                    return null;
-                }
-                pattern = usableManifest.Pattern;
-            }
-            else if (pattern is not (PatternKind.TileMatMul or PatternKind.Elementwise or PatternKind.KStripMatMul or PatternKind.Rowwise or PatternKind.Attention))
-            {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name, kernel.Name, FileName(manifestPath)));
-                return null;
-            }
-            // The attribute may restate the manifest's tile but not contradict it: one invocation computes what the kernel was built for.
-            if (usableManifest is not null && usableManifest.Pattern == pattern)
-            {
-                bool square = pattern != PatternKind.TileMatMul || (usableManifest.TileK == usableManifest.Tile && usableManifest.TileN == usableManifest.Tile);
-                if (tile != 0 && (tile != usableManifest.Tile || !square))
-                {
-                    string manifestTile = square ? usableManifest.Tile.ToString() : $"m = {usableManifest.Tile}, k = {usableManifest.TileK}, n = {usableManifest.TileN}";
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), $"the kernel's manifest says one invocation computes a tile of {manifestTile}"));
-                    return null;
-                }
-                tile = usableManifest.Tile;
-                if (pattern == PatternKind.TileMatMul) (tileK, tileN) = (usableManifest.TileK, usableManifest.TileN);
-            }
-            if (tileK == 0) (tileK, tileN) = (tile, tile);
-            bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
-            if (tile <= 0 || (matmul && Math.Max(tile, Math.Max(tileK, tileN)) > 4096))
-            {
-                string why = tile <= 0 ? "it must be a positive number of " + (matmul ? "rows and columns per block" : pattern switch
-                    {
-                        PatternKind.Rowwise => "rows per invocation",
-                        PatternKind.Attention => "query rows per invocation",
-                        _ => "elements per invocation",
-                    })
-                    : "a tile matmul block of more than 4096x4096 elements does not fit a plan's 32-bit buffer sizes";
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, tile.ToString(), why));
-                return null;
-            }
-
-            var instructions = FindInstructions(files, options.Instructions, stem, out string missing);
-            if (instructions is null)
-            {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.InstructionsNotFound, at, name, missing));
-                return null;
-            }
-
-            var dataArgs = kernel.Arguments.Where(a => a.IsBuffer && a.Name != "instr").Select(a => a.Name).ToList();
             var buffers = method.Parameters.Where(p => p.IsBuffer).ToList();
-            string argList = dataArgs.Count == 0 ? "none" : string.Join(", ", dataArgs);
-            bool packed = false;
-            string typeArguments;
-            int kMultiple = 0, kMax = 0;
+            var scalars = method.Parameters.Where(p => p.Kind == ParameterKind.Scalar).ToList();
+            if (manifest is null)
+            {
+                if (options.Pattern == PatternKind.FromManifest)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name,
+                        $"what one invocation of kernel '{kernel.Name}' computes is unknown; add its manifest '{FileName(stem)}.kernel.json' beside the xclbin (npu manifest {FileName(xclbin.Path)} drafts one) or set Pattern on [NpuKernel]"));
+                    return null;
+                }
+                manifest = Synthesize(method, kernel, buffers, at, errors);
+                if (manifest is null) return null;
+            }
+            else if (!AttributeAgrees(method, manifest, at, errors))
+            {
+                return null;
+            }
+
+            IReadOnlyList<ArgumentBinding> arguments;
+            try
+            {
+                arguments = KernelAbi.Bind(kernel.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), manifest);
+            }
+            catch (KernelManifestException e)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, e.Reason));
+                return null;
+            }
+
+            string instructionsPath = "";
+            if (arguments.Any(a => a.Use == ArgumentUse.Instructions))
+            {
+                var instructions = FindInstructions(files, options.Instructions, stem, out string missing);
+                if (instructions is null)
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.InstructionsNotFound, at, name, missing));
+                    return null;
+                }
+                instructionsPath = instructions.OutputPath;
+            }
+
+            if (!OperandsAgree(method, manifest, kernel, buffers, at, errors) || !ScalarsAgree(method, manifest, scalars, at, errors)) return null;
+
+            return new KernelSourceModel(method.SortKey, method.HintName, method.Namespace, method.Types, method.Name, name, method.Modifiers, method.Parameters,
+                method.DescriptorField, xclbin.OutputPath, kernel.Name, instructionsPath, manifest.Text, options.TimeoutMilliseconds,
+                $"{KernelManifestParser.PatternName(manifest.Pattern)} on kernel {kernel.Name} of {xclbin.OutputPath}");
+        }
+
+        /// <summary>A file named by the attribute: by its path in the output folder, else by a unique path suffix.</summary>
+        private static ProjectFile? FindFile(List<ProjectFile> files, string path, out List<ProjectFile> candidates)
+        {
+            candidates = new List<ProjectFile>();
+            if (path.Length == 0) return null;
+            string wanted = path.Replace('\\', '/');
+            while (wanted.StartsWith("./", StringComparison.Ordinal)) wanted = wanted.Substring(2);
+            var byOutput = files.Where(f => string.Equals(f.OutputPath, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+            candidates = byOutput.Count > 0 ? byOutput
+                : files.Where(f => ("/" + f.Path).EndsWith("/" + wanted.TrimStart('/'), StringComparison.OrdinalIgnoreCase)).ToList();
+            return candidates.Count == 1 ? candidates[0] : null;
+        }
+
+        private static DiagnosticLocation ManifestLocation(ProjectFile file, ManifestError e)
+        {
+            int line = Math.Max(e.Line - 1, 0), column = Math.Max(e.Column - 1, 0);
+            int offset = Math.Max(e.Offset, 0);
+            return new DiagnosticLocation(file.Path, new TextSpan(offset, 0), new LinePositionSpan(new LinePosition(line, column), new LinePosition(line, column)));
+        }
+
+        /// <summary>The attribute may restate the manifest's pattern and tile but not contradict them.</summary>
+        private static bool AttributeAgrees(MethodModel method, KernelManifest manifest, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
+        {
+            var options = method.Options;
+            if (options.Pattern != PatternKind.FromManifest && PatternOf(options.Pattern) is { } p && p != manifest.Pattern)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, method.DisplayName,
+                    $"Pattern = {options.Pattern} contradicts the kernel's manifest, whose pattern is {KernelManifestParser.PatternName(manifest.Pattern)}; remove Pattern or fix the manifest"));
+                return false;
+            }
+            if (options.Tile == 0) return true;
+            string? key = manifest.Pattern switch
+            {
+                KernelPattern.Elementwise => "elements",
+                KernelPattern.Rowwise => "rows",
+                KernelPattern.Attention => "queries",
+                _ => "m",
+            };
+            bool square = manifest.Pattern is not (KernelPattern.TileMatMul or KernelPattern.WholeArray)
+                || (manifest.Tile["m"] == manifest.Tile["k"] && manifest.Tile["k"] == manifest.Tile["n"]);
+            if (manifest.Tile.TryGetValue(key, out int edge) && edge == options.Tile && square) return true;
+            string stated = square ? edge.ToString() : $"m = {manifest.Tile["m"]}, k = {manifest.Tile["k"]}, n = {manifest.Tile["n"]}";
+            errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, method.DisplayName, options.Tile.ToString(), $"the kernel's manifest says one invocation computes {stated}; remove Tile or make it agree"));
+            return false;
+        }
+
+        private static KernelPattern? PatternOf(PatternKind kind) => kind switch
+        {
+            PatternKind.TileMatMul => KernelPattern.TileMatMul,
+            PatternKind.Elementwise => KernelPattern.Elementwise,
+            PatternKind.KStripMatMul => KernelPattern.KStripMatMul,
+            PatternKind.Rowwise => KernelPattern.Rowwise,
+            PatternKind.Attention => KernelPattern.Attention,
+            PatternKind.WholeArray => KernelPattern.WholeArray,
+            PatternKind.Gemv => KernelPattern.Gemv,
+            _ => null,
+        };
+
+        /// <summary>
+        /// The manifest of a method whose attribute names the pattern instead (matmul and elementwise patterns): the
+        /// kernel's data buffers in order hold the method's operands (a tile matmul with two data buffers packs A and B),
+        /// partials of a matmul are of its input type, and the host adds them over K. The emulator needs C# registered
+        /// for such a kernel, since no manifest says its rule.
+        /// </summary>
+        private static KernelManifest? Synthesize(MethodModel method, KernelSignature kernel, List<ParameterModel> buffers, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
+        {
+            var options = method.Options;
+            var pattern = PatternOf(options.Pattern);
+            string name = method.DisplayName;
+            if (pattern is null or KernelPattern.Rowwise or KernelPattern.Attention or KernelPattern.Gemv)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.NoPattern, at, name,
+                    pattern is null ? $"Pattern = {(int)options.Pattern} is not an NpuPattern value"
+                    : $"the shapes of {Article(KernelManifestParser.PatternName(pattern.Value))} kernel are compiled into it, so it needs its manifest beside the xclbin; write one (npu manifest drafts it)"));
+                return null;
+            }
+            if (options.Tile <= 0)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TileNotUsable, at, name, options.Tile.ToString(),
+                    $"without a manifest Tile says what one invocation covers, so it must be a positive number of {(pattern == KernelPattern.Elementwise ? "elements" : "rows and columns per block")}"));
+                return null;
+            }
+            var data = kernel.Arguments.Where(a => a.IsBuffer && a.Name != "instr").ToList();
+            string argList = data.Count == 0 ? "none" : string.Join(", ", data.Select(a => a.Name));
+            var draft = new ManifestDraft { Name = method.Name, Summary = "Synthesized from [NpuKernel] on " + name, Kernel = kernel.Name, Operation = "custom", Pattern = pattern.Value };
+            bool matmul = pattern != KernelPattern.Elementwise;
+            string t = options.Tile.ToString();
             if (matmul)
             {
-                bool shapeOk = buffers.Count == 3 && buffers[0].Kind == ParameterKind.Input2D && buffers[1].Kind == ParameterKind.Input2D && buffers[2].Kind == ParameterKind.Output2D;
-                bool countOk = pattern == PatternKind.TileMatMul ? dataArgs.Count is 2 or 3 : dataArgs.Count == 3;
-                if (!shapeOk || !countOk)
+                if (buffers.Count != 3 || buffers[0].Kind != ParameterKind.Input2D || buffers[1].Kind != ParameterKind.Input2D || buffers[2].Kind != ParameterKind.Output2D || buffers[0].ElementType != buffers[1].ElementType)
                 {
-                    string but = !shapeOk
-                        ? $"a matmul method takes (ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c) and this one takes ({Describe(buffers)})"
-                        : pattern == PatternKind.TileMatMul ? "a tile matmul kernel takes 2 (A and B packed, C) or 3 (A, B, C) data buffers"
-                        : "a K-strip matmul kernel takes 3 data buffers (A strip, B strip, C block)";
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name,
+                        $"a matmul method takes (ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<R> c) with a and b of one element type, and this one takes ({Describe(buffers)})"));
                     return null;
                 }
-                if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
-                    return null;
-                packed = pattern == PatternKind.TileMatMul && dataArgs.Count == 2;
-                string? partial = usableManifest is { Buffers.Count: > 0 } ? usableManifest.Buffers[usableManifest.Buffers.Count - 1].ElementType : null;
-                var rule = pattern == PatternKind.TileMatMul
-                    ? MatMulRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType, partial)
-                    : KStripRule(buffers[0].ElementType, buffers[1].ElementType, buffers[2].ElementType);
-                if (pattern == PatternKind.KStripMatMul)
+                bool kstrip = pattern == KernelPattern.KStripMatMul;
+                int needed = kstrip ? 3 : 2;
+                if (data.Count < needed)
                 {
-                    // Without a manifest the strip's K is padded to a multiple of the tile and has no upper bound.
-                    kMultiple = usableManifest?.KMultiple is > 0 and var m ? m : tile;
-                    kMax = usableManifest?.KMax is > 0 and var x ? x : int.MaxValue;
-                }
-                if (rule is null)
-                {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
-                        $"a {(pattern == PatternKind.TileMatMul ? "tile" : "K-strip")} matmul of {Short(buffers[0].ElementType)} x {Short(buffers[1].ElementType)} into {Short(buffers[2].ElementType)} has no numeric rule; supported: sbyte x sbyte with int8 partials into sbyte or int (int32 host accumulation), BFloat16 x BFloat16 with bf16 or float32 partials into float or BFloat16 (float host accumulation); K-strip: sbyte x sbyte into int or sbyte (int32 summed on the device)"));
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name,
+                        $"it has {data.Count} data buffer(s) ({argList}), but {Article(KernelManifestParser.PatternName(pattern.Value))} kernel needs {(kstrip ? "3 (A strip, B strip, C block)" : "2 (A and B packed, C) or 3 (A, B, C)")}"));
                     return null;
                 }
-                typeArguments = rule;
-            }
-            else if (pattern == PatternKind.Attention)
-            {
-                bool shapeOk = buffers.Count == 4 && buffers.Take(3).All(b => b.Kind == ParameterKind.Input2D) && buffers[3].Kind == ParameterKind.Output2D;
-                if (!shapeOk || dataArgs.Count != 4)
+                string input = buffers[0].ElementType;
+                bool isFloat = input is "bf16" or "float32";
+                string partial = kstrip ? (isFloat ? "float32" : "int32") : input;
+                if (kstrip)
                 {
-                    string but = !shapeOk
-                        ? $"an attention method takes (ReadOnlySpan2D<T> q, ReadOnlySpan2D<T> k, ReadOnlySpan2D<T> v, Span2D<T> o) and this one takes ({Describe(buffers)})"
-                        : "an attention kernel takes 4 data buffers (Q, K, V, O)";
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
-                    return null;
+                    draft.Tile.Add(new("m", options.Tile));
+                    draft.Tile.Add(new("n", options.Tile));
+                    draft.Tile.Add(new("kMultiple", options.Tile));
+                    draft.Tile.Add(new("kMax", (1 << 24) / options.Tile * options.Tile));
                 }
-                if (buffers.Any(b => b.ElementType != buffers[0].ElementType))
+                else
                 {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
-                        $"an attention kernel's Q, K, V and O share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
-                    return null;
+                    draft.Tile.Add(new("m", options.Tile));
+                    draft.Tile.Add(new("k", options.Tile));
+                    draft.Tile.Add(new("n", options.Tile));
                 }
-                if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
-                    return null;
-                typeArguments = buffers[0].ElementType;
+                string k = kstrip ? "K" : "k";
+                if (data.Count == 2)
+                {
+                    draft.Buffers.Add(new DraftBuffer(data[0].Name, "input", input, new DraftPart("a", "m", k), new DraftPart("b", k, "n")));
+                    draft.Buffers.Add(new DraftBuffer(data[1].Name, "output", partial, new DraftPart("c", "m", "n")));
+                }
+                else
+                {
+                    draft.Buffers.Add(new DraftBuffer(data[0].Name, "input", input, new DraftPart("a", "m", k)));
+                    draft.Buffers.Add(new DraftBuffer(data[1].Name, "input", input, new DraftPart("b", k, "n")));
+                    draft.Buffers.Add(new DraftBuffer(data[2].Name, "output", partial, new DraftPart("c", "m", "n")));
+                }
+                draft.Numeric.Add(new("accumulator", isFloat ? "float32" : "int32"));
+                draft.Numeric.Add(new("hostAccumulator", kstrip ? "none" : isFloat ? "float32" : "int32"));
             }
             else
             {
-                bool rowwise = pattern == PatternKind.Rowwise;
-                int inputs = buffers.TakeWhile(b => rowwise ? b.IsInput : b.Kind == ParameterKind.Input1D).Count();
-                int outputs = buffers.Skip(inputs).TakeWhile(b => b.Kind == (rowwise ? ParameterKind.Output2D : ParameterKind.Output1D)).Count();
-                bool hasMatrixInput = !rowwise || buffers.Take(inputs).Any(b => b.Kind == ParameterKind.Input2D);
-                if (inputs == 0 || outputs == 0 || inputs + outputs != buffers.Count || !hasMatrixInput || buffers.Count != dataArgs.Count)
+                int inputs = buffers.TakeWhile(b => b.Kind == ParameterKind.Input1D).Count();
+                int outputs = buffers.Skip(inputs).TakeWhile(b => b.Kind == ParameterKind.Output1D).Count();
+                if (inputs == 0 || outputs == 0 || inputs + outputs != buffers.Count || buffers.Count != data.Count)
                 {
-                    string expected = rowwise
-                        ? "a rowwise method takes inputs (ReadOnlySpan2D<T> matrices, at least one, and ReadOnlySpan<T> per-column vectors) followed by Span2D<T> outputs"
-                        : "an elementwise method takes ReadOnlySpan<T> inputs followed by Span<T> outputs";
-                    string but = inputs + outputs != buffers.Count || inputs == 0 || outputs == 0 || !hasMatrixInput
-                        ? $"{expected}, in the order of the kernel's buffers, and this one takes ({Describe(buffers)})"
-                        : $"the method has {buffers.Count} buffer parameter(s)";
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, dataArgs.Count.ToString(), argList, but));
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name,
+                        $"it has {data.Count} data buffer(s) ({argList}), but an elementwise method takes ReadOnlySpan<T> inputs followed by Span<T> outputs, one per data buffer in order, and this one takes ({Describe(buffers)})"));
                     return null;
                 }
-                if (buffers.Any(b => b.ElementType != buffers[0].ElementType))
-                {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, name,
-                        $"an {(rowwise ? "rowwise" : "elementwise")} kernel's operands share one element type, but this method mixes {string.Join(", ", buffers.Select(b => Short(b.ElementType)).Distinct())}"));
-                    return null;
-                }
-                if (usableManifest is { Buffers.Count: > 0 } && !ManifestAgrees(usableManifest, pattern, buffers, dataArgs, method, kernel.Name, argList, at, errors))
-                    return null;
-                typeArguments = buffers[0].ElementType;
+                draft.Tile.Add(new("elements", options.Tile));
+                for (int i = 0; i < buffers.Count; i++)
+                    draft.Buffers.Add(new DraftBuffer(data[i].Name, i < inputs ? "input" : "output", buffers[i].ElementType, new DraftPart(i < inputs ? $"in{i}" : $"out{i - inputs}", "elements")));
+                draft.Numeric.Add(new("accumulator", buffers[0].ElementType is "bf16" or "float32" ? "float32" : "int32"));
             }
-
-            return new KernelSourceModel(method.HintName, method.Namespace, method.Types, method.Name, method.Modifiers, method.Parameters,
-                fileName, kernel.Name, FileName(instructions.Path), dataArgs.Count, options.TimeoutMilliseconds > 0 ? options.TimeoutMilliseconds : 10_000,
-                pattern, tile, tileK, tileN, packed, typeArguments, kMultiple, kMax,
-                pattern is PatternKind.Rowwise or PatternKind.Attention ? usableManifest?.Cols ?? 0 : 0,
-                pattern == PatternKind.Attention ? usableManifest?.Keys ?? 0 : 0);
+            try
+            {
+                return KernelManifestParser.Parse(draft.ToJson(), $"(the manifest of {name}, from its [NpuKernel] attribute)");
+            }
+            catch (KernelManifestException e)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, name, kernel.Name, e.Reason));
+                return null;
+            }
         }
 
-        /// <summary>The manifest's buffers against the kernel's and the method's: same count, same directions, same element types.</summary>
-        private static bool ManifestAgrees(ManifestModel manifest, PatternKind pattern, System.Collections.Generic.List<ParameterModel> buffers,
-            System.Collections.Generic.List<string> dataArgs, MethodModel method, string kernel, string argList, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
+        /// <summary>The method's buffer parameters against the pattern's operands: count, matrix or vector, direction, element type.</summary>
+        private static bool OperandsAgree(MethodModel method, KernelManifest manifest, KernelSignature kernel, List<ParameterModel> buffers, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
         {
-            var declared = manifest.Buffers;
-            string roles = string.Join(", ", declared.Select(b => (b.Arg.Length > 0 ? b.Arg + " " : "") + (b.IsInput ? "input" : "output")));
-            bool matmul = pattern is PatternKind.TileMatMul or PatternKind.KStripMatMul;
-            bool directionsAgree = matmul
-                ? declared.Take(declared.Count - 1).All(b => b.IsInput) && !declared[declared.Count - 1].IsInput
-                : declared.Count == buffers.Count && declared.Select(b => b.IsInput).SequenceEqual(buffers.Select(p => p.IsInput));
-            if (declared.Count != dataArgs.Count || !directionsAgree)
+            var strategy = PatternStrategy.For(manifest.Pattern);
+            var operands = strategy.Operands(manifest);
+            bool shapeOk = operands.Count == buffers.Count && operands.Select((o, i) =>
+                o.IsInput == buffers[i].IsInput && (o.Kind == OperandShapeKind.Matrix) == buffers[i].IsMatrix).All(x => x);
+            if (!shapeOk)
             {
-                string but = declared.Count != dataArgs.Count
-                    ? $"its manifest declares {declared.Count} ({roles})"
-                    : $"its manifest declares them as ({roles}) and the method takes ({Describe(buffers)})";
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, method.DisplayName, kernel, dataArgs.Count.ToString(), argList, but));
+                string expected = string.Join(", ", operands.Select(o => (o.Kind == OperandShapeKind.Matrix ? (o.IsInput ? "ReadOnlySpan2D" : "Span2D") : (o.IsInput ? "ReadOnlySpan" : "Span"))
+                    + "<" + CSharp(o.KernelType) + "> " + o.Name));
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.BufferMismatch, at, method.DisplayName, kernel.Name,
+                    $"its {KernelManifestParser.PatternName(manifest.Pattern)} manifest takes ({expected}) in that order, and this method takes ({Describe(buffers)})"));
                 return false;
             }
-            // Element types: a matmul's inputs are A and B (its output holds the kernel's partials, converted on the host);
-            // an elementwise kernel's buffers map one to one onto the method's.
-            var pairs = matmul
-                ? buffers.Take(2).Select(p => (Param: p, Declared: declared[0]))
-                : buffers.Select((p, i) => (Param: p, Declared: declared[i]));
-            foreach (var (param, buffer) in pairs)
+            for (int i = 0; i < operands.Count; i++)
             {
-                if (buffer.ElementType is null || buffer.ElementType == param.ElementType) continue;
+                var o = operands[i];
+                string kernelType = ElementTypes.ManifestName(o.KernelType);
+                bool isFloat = kernelType is "bf16" or "float32", paramFloat = buffers[i].ElementType is "bf16" or "float32";
+                if (o.IsInput ? buffers[i].ElementType == kernelType : isFloat == paramFloat) continue;
+                string rule = o.IsInput
+                    ? $"the kernel reads {kernelType}, so it must be ReadOnlySpan{(o.Kind == OperandShapeKind.Matrix ? "2D" : "")}<{CSharp(o.KernelType)}>"
+                    : $"the kernel writes {kernelType}; an integer output becomes sbyte, byte, short or int (saturating), a float one float or BFloat16";
                 errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, method.DisplayName,
-                    $"parameter '{param.Name}' has element type {Short(param.ElementType)}, but the kernel's manifest declares {Short(buffer.ElementType)} for its buffer {(buffer.Arg.Length > 0 ? buffer.Arg : "")}".TrimEnd()));
+                    $"parameter '{buffers[i].PlainName}' (operand \"{o.Name}\") has element type {CSharpOf(buffers[i].ElementType)}, but {rule}"));
                 return false;
             }
             return true;
         }
 
-        /// <summary>
-        /// The plan's type arguments for inputs a, b, output c and the kernel's partial type (from the manifest; by
-        /// default the input type, as the original port's kernel returns requantized int8 partials).
-        /// </summary>
-        private static string? MatMulRule(string a, string b, string c, string? partial)
+        private static bool ScalarsAgree(MethodModel method, KernelManifest manifest, List<ParameterModel> scalars, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
         {
-            const string BFloat16 = "global::NpuSdk.BFloat16";
-            if (a != b) return null;
-            return (a, partial ?? a, c) switch
+            var passed = manifest.Scalars.Where(s => s.Value is null).ToList();
+            if (passed.Count != scalars.Count)
             {
-                ("sbyte", "sbyte", "sbyte") => "sbyte, sbyte, int, sbyte, global::NpuSdk.Launch.Int8PartialsToInt8",
-                ("sbyte", "sbyte", "int") => "sbyte, sbyte, int, int, global::NpuSdk.Launch.Int8PartialsToInt32",
-                (BFloat16, BFloat16, "float") => $"{BFloat16}, {BFloat16}, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle",
-                (BFloat16, BFloat16, BFloat16) => $"{BFloat16}, {BFloat16}, float, {BFloat16}, global::NpuSdk.Launch.BFloat16PartialsToBFloat16",
-                (BFloat16, "float", "float") => $"{BFloat16}, float, float, float, global::NpuSdk.Launch.SinglePartialsToSingle",
-                (BFloat16, "float", BFloat16) => $"{BFloat16}, float, float, {BFloat16}, global::NpuSdk.Launch.SinglePartialsToBFloat16",
-                _ => null,
-            };
+                string wanted = passed.Count == 0 ? "none" : string.Join(", ", passed.Select(s => $"{KernelManifestParser.ScalarTypeName(s.Type)} {s.Arg}"));
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, method.DisplayName,
+                    $"the method passes {scalars.Count} scalar parameter(s), but the manifest has {passed.Count} scalar(s) without a fixed value ({wanted}), bound from the scalar parameters in order"));
+                return false;
+            }
+            for (int i = 0; i < passed.Count; i++)
+            {
+                string type = KernelManifestParser.ScalarTypeName(passed[i].Type);
+                if (scalars[i].ElementType == type) continue;
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, at, method.DisplayName,
+                    $"scalar parameter '{scalars[i].PlainName}' is {scalars[i].TypeText.Replace("global::System.", "")}, but the kernel's scalar \"{passed[i].Arg}\" is {type}"));
+                return false;
+            }
+            return true;
         }
 
-        /// <summary>A K-strip kernel sums int8 products in int32 on the device; the host returns them or saturates them to int8.</summary>
-        private static string? KStripRule(string a, string b, string c) => (a, b, c) switch
-        {
-            ("sbyte", "sbyte", "int") => "sbyte, int, global::NpuSdk.Launch.Int32SumsToInt32",
-            ("sbyte", "sbyte", "sbyte") => "sbyte, sbyte, global::NpuSdk.Launch.Int32SumsToInt8",
-            _ => null,
-        };
+        private static string CSharp(ElementType type) => ElementTypes.CSharpName(type);
 
-        private static string Short(string elementType) => elementType.Replace("global::NpuSdk.", "");
+        private static string Article(string word) => ("aeiou".IndexOf(word[0]) >= 0 ? "an " : "a ") + word;
 
-        private static string Describe(System.Collections.Generic.List<ParameterModel> buffers) =>
+        private static string CSharpOf(string manifestType) => ElementTypes.TryParse(manifestType, out var t) ? CSharp(t) : manifestType;
+
+        private static string Describe(List<ParameterModel> buffers) =>
             buffers.Count == 0 ? "no buffers" : string.Join(", ", buffers.Select(b => b.Kind switch
             {
                 ParameterKind.Input2D => "ReadOnlySpan2D",
                 ParameterKind.Output2D => "Span2D",
                 ParameterKind.Input1D => "ReadOnlySpan",
                 _ => "Span",
-            } + "<" + Short(b.ElementType) + "> " + b.Name));
-
-        private static ProjectFile? Find(ImmutableArray<ProjectFile> files, string path)
-        {
-            if (path.Length == 0) return null;
-            string wanted = "/" + path.Replace('\\', '/').TrimStart('.', '/');
-            foreach (var f in files)
-                if (("/" + f.Path).EndsWith(wanted, StringComparison.OrdinalIgnoreCase)) return f;
-            return null;
-        }
+            } + "<" + CSharpOf(b.ElementType) + "> " + b.PlainName));
 
         private static ProjectFile? FindInstructions(ImmutableArray<ProjectFile> files, string? explicitPath, string stem, out string missing)
         {
+            var streams = files.Where(f => f.Path.EndsWith("insts.txt", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith("insts.bin", StringComparison.OrdinalIgnoreCase)).ToList();
             if (explicitPath is not null)
             {
                 missing = $"the instruction file '{explicitPath}' is not among the project's AdditionalFiles";
-                return Find(files, explicitPath);
+                var found = FindFile(streams, explicitPath, out var candidates);
+                if (found is null && candidates.Count > 1) missing = $"the instruction file '{explicitPath}' matches {candidates.Count} AdditionalFiles ({string.Join(", ", candidates.Select(c => c.DisplayPath))})";
+                return found;
             }
             string dir = stem.Substring(0, stem.LastIndexOf('/') + 1);
             missing = $"no instruction file beside '{FileName(stem)}.xclbin' (looked for {FileName(stem)}.insts.bin, {FileName(stem)}.insts.txt, then a single *insts.bin or *insts.txt in its folder)";
             foreach (string suffix in new[] { ".insts.bin", ".insts.txt" })
             {
-                var exact = files.FirstOrDefault(f => string.Equals(f.Path, stem + suffix, StringComparison.OrdinalIgnoreCase));
+                var exact = streams.FirstOrDefault(f => string.Equals(f.Path, stem + suffix, StringComparison.OrdinalIgnoreCase));
                 if (exact is not null) return exact;
             }
             foreach (string suffix in new[] { "insts.bin", "insts.txt" })
             {
-                var beside = files.Where(f => f.Path.StartsWith(dir, StringComparison.OrdinalIgnoreCase) && f.Path.IndexOf('/', dir.Length) < 0
+                var beside = streams.Where(f => f.Path.StartsWith(dir, StringComparison.OrdinalIgnoreCase) && f.Path.IndexOf('/', dir.Length) < 0
                     && f.Path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (beside.Count == 1) return beside[0];
             }

@@ -3,7 +3,9 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NpuSdk.Generators.Model;
+using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Generators;
@@ -13,6 +15,9 @@ public sealed partial class NpuKernelGenerator
     /// <summary>Reads the AdditionalFiles a kernel method can refer to: xclbins, instruction streams and manifests.</summary>
     private static class Files
     {
+        /// <summary>The item metadata (set by NpuSdk.props) saying where the build copies a kernel file, relative to the output folder.</summary>
+        public const string OutputPathMetadata = "build_metadata.AdditionalFiles.NpuSdkOutputPath";
+
         public static bool IsKernelFile(AdditionalText text)
         {
             string p = text.Path;
@@ -20,16 +25,33 @@ public sealed partial class NpuKernelGenerator
                 || p.EndsWith("insts.txt", StringComparison.OrdinalIgnoreCase) || p.EndsWith("insts.bin", StringComparison.OrdinalIgnoreCase);
         }
 
-        public static ProjectFile Read(AdditionalText text, CancellationToken token)
+        public static ProjectFile Read(AdditionalText text, AnalyzerConfigOptionsProvider options, CancellationToken token)
         {
             string path = text.Path.Replace('\\', '/');
+            string display = options.GlobalOptions.TryGetValue("build_property.projectdir", out var dir) && dir.Length > 0
+                && path.StartsWith(dir.Replace('\\', '/').TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase)
+                ? path.Substring(dir.Replace('\\', '/').TrimEnd('/').Length + 1) : path;
+            // Without NpuSdk.props' metadata the file is taken to be copied flat into the output folder.
+            string output = options.GetOptions(text).TryGetValue(OutputPathMetadata, out var o) && !string.IsNullOrWhiteSpace(o)
+                ? o.Replace('\\', '/').TrimStart('/')
+                : path.Substring(path.LastIndexOf('/') + 1);
             if (path.EndsWith(".kernel.json", StringComparison.OrdinalIgnoreCase))
             {
-                var json = text.GetText(token)?.ToString();
-                return new ProjectFile(path, null, EquatableArray<KernelSignature>.Empty, json is null ? ManifestReader.Fail("the file cannot be read") : ManifestReader.Read(json));
+                string? json = text.GetText(token)?.ToString();
+                if (json is null) return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, null, new ManifestError("the file cannot be read", 0, 0, -1));
+                ManifestError? error = null;
+                try
+                {
+                    KernelManifestParser.Parse(json, path);
+                }
+                catch (KernelManifestException e)
+                {
+                    error = new ManifestError(e.Reason, e.Line, e.Column, e.Offset);
+                }
+                return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, json, error);
             }
             if (!path.EndsWith(".xclbin", StringComparison.OrdinalIgnoreCase))
-                return new ProjectFile(path, null, EquatableArray<KernelSignature>.Empty, null);
+                return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, null, null);
             try
             {
                 var xclbin = XclbinFile.Read(ReadBytes(text.Path), Path.GetFileName(text.Path));
@@ -37,10 +59,10 @@ public sealed partial class NpuKernelGenerator
                 foreach (var k in xclbin.Kernels)
                 {
                     var args = ImmutableArray.CreateBuilder<KernelArgument>();
-                    foreach (var a in k.Arguments) args.Add(new KernelArgument(a.Name, a.IsBuffer));
+                    foreach (var a in k.Arguments) args.Add(new KernelArgument(a.Index, a.Name, a.IsBuffer, a.Size));
                     kernels.Add(new KernelSignature(k.Name, args.ToImmutable().ToEquatableArray()));
                 }
-                return new ProjectFile(path, null, kernels.ToImmutable().ToEquatableArray(), null);
+                return new ProjectFile(path, display, output, null, kernels.ToImmutable().ToEquatableArray(), null, null);
             }
             catch (OperationCanceledException)
             {
@@ -49,7 +71,7 @@ public sealed partial class NpuKernelGenerator
             catch (Exception e)
             {
                 // The reader's message names section and offset; any other failure (I/O, a reader bug) is reported, never thrown.
-                return new ProjectFile(path, e.Message, EquatableArray<KernelSignature>.Empty, null);
+                return new ProjectFile(path, display, output, e.Message, EquatableArray<KernelSignature>.Empty, null, null);
             }
         }
 

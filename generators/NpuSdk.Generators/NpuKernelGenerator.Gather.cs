@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,6 +19,9 @@ public sealed partial class NpuKernelGenerator
         private const string SessionType = "global::NpuSdk.NpuSession";
         private const string DeviceType = "global::NpuSdk.Device";
 
+        /// <summary>The oldest language version the generated code compiles with (partial methods with modifiers).</summary>
+        internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
+
         public static Result<MethodModel> Run(GeneratorAttributeSyntaxContext context, CancellationToken token)
         {
             var method = (IMethodSymbol)context.TargetSymbol;
@@ -29,9 +33,24 @@ public sealed partial class NpuKernelGenerator
             string display = method.ContainingType.Name + "." + method.Name;
 
             bool canEmit = true;
+            if (syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: var version } && version < MinimumLanguageVersion)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.LanguageVersionTooOld, attributeLocation, display, version.ToDisplayString()));
+                canEmit = false;
+            }
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword) || syntax.Body is not null || syntax.ExpressionBody is not null)
             {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.MethodNotPartial, nameLocation, display));
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.MethodNotPartial, nameLocation, display, "it is not a 'partial' method without a body; declare it so"));
+                canEmit = false;
+            }
+            else if (method.PartialImplementationPart is not null)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.MethodNotPartial, nameLocation, display, "it already has an implementation written by hand; remove that body so the generator can write it"));
+                canEmit = false;
+            }
+            if (syntax.Modifiers.Any(SyntaxKind.AsyncKeyword) || syntax.Modifiers.Any(SyntaxKind.ExternKeyword))
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, nameLocation, display, "an [NpuKernel] method is neither async nor extern; the generated body runs the kernel synchronously"));
                 canEmit = false;
             }
 
@@ -40,10 +59,16 @@ public sealed partial class NpuKernelGenerator
             {
                 if (!node.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TypeNotPartial, DiagnosticLocation.From(node.Identifier.GetLocation()), node.Identifier.Text, display));
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TypeNotPartial, DiagnosticLocation.From(node.Identifier.GetLocation()), node.Identifier.ValueText, display, "it is not partial; declare it (and every type around it) 'partial'"));
                     canEmit = false;
                 }
-                types.Insert(0, new TypeDeclaration(Keyword(node), node.Identifier.Text + (node.TypeParameterList?.ToString() ?? "")));
+                else if (node.Modifiers.Any(SyntaxKind.FileKeyword))
+                {
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TypeNotPartial, DiagnosticLocation.From(node.Identifier.GetLocation()), node.Identifier.ValueText, display,
+                        "it is a 'file' type, whose parts must all be in one file, so the generated part cannot join it; declare it 'internal' instead"));
+                    canEmit = false;
+                }
+                types.Insert(0, new TypeDeclaration(Keyword(node), node.Identifier.Text + TypeParameters(node)));
             }
             token.ThrowIfCancellationRequested();
 
@@ -57,13 +82,12 @@ public sealed partial class NpuKernelGenerator
             var parameters = new List<ParameterModel>();
             foreach (var p in method.Parameters)
             {
-                var model = Classify(p, parameters.Count == 0);
-                if (model is null)
+                var model = Classify(p, parameters.Count == 0, method.IsExtensionMethod && p.Ordinal == 0, out string? why);
+                if (model is null || (model.IsBuffer && parameters.Any(q => q.Kind == ParameterKind.Scalar)))
                 {
                     var location = DiagnosticLocation.From(p.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation());
-                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, location, display,
-                        $"parameter '{p.Name}' has type {p.Type.ToDisplayString()}; use ReadOnlySpan2D<T>/Span2D<T> for matrices or ReadOnlySpan<T>/Span<T> for vectors, " +
-                        "with T one of sbyte, byte, short, int, float, BFloat16 (and an optional leading NpuSession or Device), passed by value"));
+                    errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, location, display, why ??
+                        $"parameter '{p.Name}' is a buffer after a scalar parameter; scalars (int, uint, long, ulong, float) come after every buffer"));
                     canEmit = false;
                     continue;
                 }
@@ -71,27 +95,48 @@ public sealed partial class NpuKernelGenerator
             }
 
             var options = ReadOptions(attribute);
-            string ns = method.ContainingNamespace.IsGlobalNamespace ? "" : method.ContainingNamespace.ToDisplayString();
-            var model2 = new MethodModel(HintName(method), ns, types.ToEquatableArray(), method.Name, display,
-                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, canEmit);
+            string ns = Namespace(method.ContainingNamespace);
+            var model2 = new MethodModel(method.GetDocumentationCommentId() ?? display, HintName(method), ns, types.ToEquatableArray(), Identifier(method.Name), display,
+                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), canEmit);
             return new Result<MethodModel>(model2, errors.ToImmutable().ToEquatableArray());
         }
 
         private static string Keyword(TypeDeclarationSyntax node) => node switch
         {
             RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
-            StructDeclarationSyntax => "struct",
+            StructDeclarationSyntax s => s.Modifiers.Any(SyntaxKind.RefKeyword) ? "ref struct" : "struct",
             InterfaceDeclarationSyntax => "interface",
             _ => "class",
         };
 
-        private static ParameterModel? Classify(IParameterSymbol p, bool first)
+        // Names and variance only: attributes on type parameters must not be repeated by a second partial part.
+        private static string TypeParameters(TypeDeclarationSyntax node)
         {
+            if (node.TypeParameterList is not { } list) return "";
+            return "<" + string.Join(", ", list.Parameters.Select(p =>
+                (p.VarianceKeyword.IsKind(SyntaxKind.None) ? "" : p.VarianceKeyword.Text + " ") + p.Identifier.Text)) + ">";
+        }
+
+        private static ParameterModel? Classify(IParameterSymbol p, bool first, bool isThis, out string? why)
+        {
+            string name = Identifier(p.Name);
+            string modifiers = (isThis ? "this " : "") + (p.ScopedKind == ScopedKind.ScopedValue ? "scoped " : "");
+            why = $"parameter '{p.Name}' has type {p.Type.ToDisplayString()}; use ReadOnlySpan2D<T>/Span2D<T> for matrices or ReadOnlySpan<T>/Span<T> for vectors, " +
+                  "with T one of sbyte, byte, short, int, float, BFloat16, then int, uint, long, ulong or float scalars (and an optional leading NpuSession or Device), passed by value";
             if (p.RefKind != RefKind.None || p.IsParams) return null;
             string typeText = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            string name = SyntaxFacts.GetKeywordKind(p.Name) == SyntaxKind.None ? p.Name : "@" + p.Name;
-            if (first && typeText == SessionType) return new ParameterModel(name, ParameterKind.Session, "", typeText);
-            if (first && typeText == DeviceType) return new ParameterModel(name, ParameterKind.Device, "", typeText);
+            if (first && typeText == SessionType) return new ParameterModel(name, ParameterKind.Session, "", typeText, modifiers);
+            if (first && typeText == DeviceType) return new ParameterModel(name, ParameterKind.Device, "", typeText, modifiers);
+            string? scalar = p.Type.SpecialType switch
+            {
+                SpecialType.System_Int32 => "int32",
+                SpecialType.System_UInt32 => "uint32",
+                SpecialType.System_Int64 => "int64",
+                SpecialType.System_UInt64 => "uint64",
+                SpecialType.System_Single => "float32",
+                _ => null,
+            };
+            if (scalar is not null) return new ParameterModel(name, ParameterKind.Scalar, scalar, typeText, modifiers);
             if (p.Type is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named) return null;
             var kind = named.ConstructedFrom.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) switch
             {
@@ -103,17 +148,17 @@ public sealed partial class NpuKernelGenerator
             };
             if (kind is null) return null;
             string? element = ElementType(named.TypeArguments[0]);
-            return element is null ? null : new ParameterModel(name, kind.Value, element, typeText);
+            return element is null ? null : new ParameterModel(name, kind.Value, element, typeText, modifiers);
         }
 
         private static string? ElementType(ITypeSymbol type) => type.SpecialType switch
         {
-            SpecialType.System_SByte => "sbyte",
-            SpecialType.System_Byte => "byte",
-            SpecialType.System_Int16 => "short",
-            SpecialType.System_Int32 => "int",
-            SpecialType.System_Single => "float",
-            _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::NpuSdk.BFloat16" ? "global::NpuSdk.BFloat16" : null,
+            SpecialType.System_SByte => "int8",
+            SpecialType.System_Byte => "uint8",
+            SpecialType.System_Int16 => "int16",
+            SpecialType.System_Int32 => "int32",
+            SpecialType.System_Single => "float32",
+            _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::NpuSdk.BFloat16" ? "bf16" : null,
         };
 
         private static AttributeOptions ReadOptions(AttributeData attribute)
@@ -136,14 +181,43 @@ public sealed partial class NpuKernelGenerator
             return new AttributeOptions(path, tile, kernel, instructions, pattern, timeout);
         }
 
-        /// <summary><c>{Namespace}.{Type}.{Method}.g.cs</c>; overloads add their position among the overloads so hint names stay unique.</summary>
+        /// <summary>A C# identifier for a symbol name: keywords get <c>@</c>.</summary>
+        internal static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+        private static string Namespace(INamespaceSymbol ns)
+        {
+            var parts = new List<string>();
+            for (var n = ns; n is not null && !n.IsGlobalNamespace; n = n.ContainingNamespace) parts.Insert(0, Identifier(n.Name));
+            return string.Join(".", parts);
+        }
+
+        /// <summary>
+        /// The base of the hint name: namespace, types and method by their metadata names, with an overload's position,
+        /// in the characters AddSource accepts. The generator makes it unique across the project afterwards.
+        /// </summary>
         private static string HintName(IMethodSymbol method)
         {
-            string type = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
-                .Replace('<', '{').Replace('>', '}');
+            var parts = new List<string>();
+            for (var t = method.ContainingType; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName);
+            for (var n = method.ContainingNamespace; n is not null && !n.IsGlobalNamespace; n = n.ContainingNamespace) parts.Insert(0, n.Name);
             var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().ToList();
-            string suffix = overloads.Count > 1 ? "`" + overloads.IndexOf(method.OriginalDefinition) : "";
-            return type + "." + method.Name + suffix + ".g.cs";
+            string name = method.Name + (overloads.Count > 1 ? "_" + overloads.IndexOf(method.OriginalDefinition) : "");
+            parts.Add(name);
+            var text = new StringBuilder();
+            foreach (char c in string.Join(".", parts))
+                text.Append(char.IsLetterOrDigit(c) && c < 128 || c is '.' or '_' or '-' ? c : '_');
+            return text.ToString();
+        }
+
+        /// <summary>The static field holding the method's descriptor: a name no member of the type already has.</summary>
+        private static string DescriptorField(IMethodSymbol method)
+        {
+            var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().ToList();
+            string name = "__NpuKernel_" + method.Name + "_" + overloads.IndexOf(method.OriginalDefinition);
+            var taken = new HashSet<string>(method.ContainingType.GetMembers().Select(m => m.Name).Concat(method.ContainingType.GetTypeMembers().Select(t => t.Name)));
+            // Generated names end in a digit; a user's member that takes one is stepped around by trailing underscores.
+            while (taken.Contains(name)) name += "_";
+            return name;
         }
     }
 }

@@ -1,5 +1,8 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NpuSdk.Generators.Diagnostics;
@@ -8,8 +11,9 @@ using NpuSdk.Generators.Model;
 namespace NpuSdk.Generators;
 
 /// <summary>
-/// Writes the bodies of <c>[NpuKernel]</c> partial methods: shape checks, a pooled launch plan per shape,
-/// packing into mapped device memory, one sync per buffer, one run-list submission, one wait, unpacking.
+/// Writes the bodies of <c>[NpuKernel]</c> partial methods: a static descriptor of the binding (xclbin, kernel,
+/// manifest, parameters) checked against the kernel model at compile time, and one call into the runtime, which owns
+/// the launch. Anything that cannot work is a diagnostic; the generator itself never throws.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class NpuKernelGenerator : IIncrementalGenerator
@@ -40,17 +44,20 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
         var methods = context.SyntaxProvider.ForAttributeWithMetadataName(
                 AttributeMetadataName,
                 static (node, _) => node is MethodDeclarationSyntax,
-                static (ctx, token) => Gather.Run(ctx, token))
+                static (ctx, token) => Guard(token, () => Gather.Run(ctx, token), ctx.TargetNode.GetLocation(), ctx.TargetSymbol.Name))
             .WithTrackingName(TrackingNames.Methods);
 
         var files = context.AdditionalTextsProvider
             .Where(static text => Files.IsKernelFile(text))
-            .Select(static (text, token) => Files.Read(text, token))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, token) => Files.Read(pair.Left, pair.Right, token))
             .WithTrackingName(TrackingNames.KernelFiles)
             .Collect();
 
         var bound = methods.Combine(files)
-            .Select(static (pair, token) => Bind.Run(pair.Left, pair.Right, token))
+            .Select(static (pair, token) => pair.Left.Value is { } method
+                ? Guard(token, () => Bind.Run(pair.Left!, pair.Right, token), method.AttributeLocation, method.DisplayName)
+                : new Result<KernelSourceModel?>(null, pair.Left.Errors))
             .WithTrackingName(TrackingNames.Execute);
 
         // Diagnostics and sources are separate branches: a moved diagnostic never re-emits code, and code
@@ -71,9 +78,45 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(notMethods, static (spc, error) => spc.ReportDiagnostic(error.ToDiagnostic()));
 
         var sources = bound.Where(static result => result.Value is not null)
-            .Select(static (result, _) => result.Value!)
-            .WithTrackingName(TrackingNames.Output);
-        context.RegisterSourceOutput(sources, static (spc, model) => spc.AddSource(model.HintName, Emit.KernelMethodWriter.Write(model)));
+            .Select(static (result, token) => Guard(token, () => new Result<GeneratedSource?>(
+                    new GeneratedSource(result.Value!.SortKey, result.Value.HintName, Emit.KernelMethodWriter.Write(result.Value)), EquatableArray<DiagnosticInfo>.Empty),
+                DiagnosticLocation.None, result.Value!.DisplayName))
+            .WithTrackingName(TrackingNames.Output)
+            .Collect();
+        context.RegisterSourceOutput(sources, static (spc, all) =>
+        {
+            // Hint names are compared without regard to case, so MatMul and matMul (or namespaces D.x and D.X) need
+            // distinct names: in a stable order, a name already taken gets a number.
+            var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var result in all.OrderBy(r => r.Value?.SortKey, StringComparer.Ordinal))
+            {
+                foreach (var error in result.Errors) spc.ReportDiagnostic(error.ToDiagnostic());
+                if (result.Value is not { } source) continue;
+                string hint = source.HintName;
+                for (int n = 2; !taken.Add(hint); n++) hint = source.HintName + "_" + n;
+                spc.AddSource(hint + ".g.cs", source.Text);
+            }
+        });
+    }
+
+    /// <summary>Runs a pipeline step; an exception from a bug becomes NPU1015 on the method instead of CS8785 on the project.</summary>
+    private static Result<T> Guard<T>(CancellationToken token, Func<Result<T>> step, Location location, string method) =>
+        Guard(token, step, DiagnosticLocation.From(location), method);
+
+    private static Result<T> Guard<T>(CancellationToken token, Func<Result<T>> step, DiagnosticLocation location, string method)
+    {
+        try
+        {
+            return step();
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            return new Result<T>(default!, ImmutableArray.Create(DiagnosticInfo.Create(NpuDiagnostics.GeneratorFailed, location, method, $"{e.GetType().Name}: {e.Message}")).ToEquatableArray());
+        }
     }
 
     private static DiagnosticInfo NotAMethod(GeneratorAttributeSyntaxContext context)
@@ -83,3 +126,6 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
         return DiagnosticInfo.Create(NpuDiagnostics.NotAMethod, DiagnosticLocation.From(attribute), what);
     }
 }
+
+/// <summary>One generated file: its sort key (the method's documentation id), base hint name and text.</summary>
+internal sealed record GeneratedSource(string SortKey, string HintName, string Text);

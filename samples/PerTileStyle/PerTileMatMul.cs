@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using NpuSdk;
-using NpuSdk.Emulation;
 
 namespace PerTileStyle;
 
@@ -10,7 +9,7 @@ namespace PerTileStyle;
 /// </summary>
 public static class PerTileMatMul
 {
-    private const int T = TileMatMul16Int8.Tile;
+    private const int T = 16;
 
     /// <summary>Runs the matmul through <paramref name="kernel"/>, one launch per tile triple.</summary>
     public static sbyte[] MatMul(Kernel kernel, uint[] instructions, sbyte[] a, sbyte[] b, int n)
@@ -86,12 +85,24 @@ public static class PerTileMatMul
                         a.AsSpan((i * T + r) * n + k * T, T).CopyTo(aTile.AsSpan(r * T, T));
                         b.AsSpan((k * T + r) * n + j * T, T).CopyTo(bTile.AsSpan(r * T, T));
                     }
-                    TileMatMul16Int8.Compute(aTile, bTile, cTile);
+                    TileRule(aTile, bTile, cTile);
                     for (int r = 0; r < T; r++)
                         for (int col = 0; col < T; col++)
                             acc[(i * T + r) * n + j * T + col] += cTile[r * T + col];
                 }
         return Clip(acc);
+    }
+
+    /// <summary>What the kernel computes for one tile (its manifest's rule): C = clamp((A·B) &gt;&gt; 7, -128, 127), int32 sum.</summary>
+    private static void TileRule(sbyte[] a, sbyte[] b, sbyte[] c)
+    {
+        for (int i = 0; i < T; i++)
+            for (int j = 0; j < T; j++)
+            {
+                int sum = 0;
+                for (int k = 0; k < T; k++) sum += a[i * T + k] * b[k * T + j];
+                c[i * T + j] = (sbyte)Math.Clamp(sum >> 7, sbyte.MinValue, sbyte.MaxValue);
+            }
     }
 
     private static sbyte[] Clip(int[] acc)

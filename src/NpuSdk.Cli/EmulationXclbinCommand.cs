@@ -1,20 +1,26 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Cli;
 
 /// <summary>
-/// <c>npu emulation-xclbin OUT.xclbin --buffers N [--kernel NAME] [--uuid-seed TEXT] [--instructions FILE] [--instruction-words N]</c>:
+/// <c>npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json) [--kernel NAME] [--uuid-seed TEXT] [--instructions FILE] [--instruction-words N]</c>:
 /// writes an xclbin with the section set and kernel ABI of an mlir-aie build (<c>opcode, instr, ninstr, bo0..bo{N-1}</c>)
 /// and an instruction file beside it, for running a kernel on the SDK's emulator (or a test of the generator) without
-/// an NPU toolchain. The emulator identifies the kernel by the xclbin's uuid, which the seed makes stable and distinct.
+/// an NPU toolchain. With <c>--manifest</c> the kernel takes IRON's shape (<c>bo0..bo4</c> whatever the design uses, plus the
+/// manifest's scalars), its name comes from the manifest, and a copy of the manifest is written beside it as
+/// <c>OUT.kernel.json</c>, which is what the emulator runs it by. The uuid is derived from the seed (default: the
+/// manifest's name, else OUT's stem), so it is stable and distinct.
 /// </summary>
 internal static class EmulationXclbinCommand
 {
     internal const string Usage =
-        "npu emulation-xclbin OUT.xclbin --buffers N [--kernel NAME] [--uuid-seed TEXT] [--instructions FILE.insts.txt|FILE.insts.bin] [--instruction-words N]";
+        "npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json) [--kernel NAME] [--uuid-seed TEXT] [--instructions FILE.insts.txt|FILE.insts.bin] [--instruction-words N]";
+
+
 
     /// <summary>The largest buffer count the mlir-aie ABI is used with here; beyond it a typo is likelier than a kernel.</summary>
     private const int MaxBuffers = 64;
@@ -22,7 +28,7 @@ internal static class EmulationXclbinCommand
 
     internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        string? output = null, kernel = null, seed = null, instructions = null;
+        string? output = null, kernel = null, seed = null, instructions = null, manifestPath = null;
         int? buffers = null, words = null;
         for (int i = 0; i < args.Count; i++)
         {
@@ -33,7 +39,7 @@ internal static class EmulationXclbinCommand
                 output = a;
                 continue;
             }
-            if (a is not ("--buffers" or "--kernel" or "--uuid-seed" or "--instructions" or "--instruction-words"))
+            if (a is not ("--buffers" or "--kernel" or "--uuid-seed" or "--instructions" or "--instruction-words" or "--manifest"))
                 return Usage_(stderr, $"unknown option '{a}'");
             if (i + 1 >= args.Count) return Usage_(stderr, $"{a} needs a value");
             string value = args[++i];
@@ -54,6 +60,9 @@ internal static class EmulationXclbinCommand
                 case "--uuid-seed":
                     seed = value;
                     break;
+                case "--manifest":
+                    manifestPath = value;
+                    break;
                 default:
                     if (!IsInstructionFile(value)) return Usage_(stderr, $"--instructions '{value}' must end in .insts.txt (hex text) or .insts.bin (little-endian words)");
                     instructions = value;
@@ -62,15 +71,41 @@ internal static class EmulationXclbinCommand
         }
         if (output is null) return Usage_(stderr, "OUT.xclbin is missing");
         if (!output.EndsWith(".xclbin", StringComparison.OrdinalIgnoreCase)) return Usage_(stderr, $"'{output}' does not end in .xclbin");
-        if (buffers is null) return Usage_(stderr, "--buffers is missing (the kernel's data buffer arguments bo0..bo{N-1})");
+        if (buffers is null && manifestPath is null) return Usage_(stderr, "--buffers is missing (the kernel's data buffer arguments bo0..bo{N-1}), and no --manifest says them");
 
         string stem = output[..^".xclbin".Length];
-        var spec = XclbinSpec.MlirAie(buffers.Value, kernel ?? "MLIR_AIE", seed ?? Path.GetFileName(stem));
+        string? manifestText = null;
+        XclbinSpec spec;
+        if (manifestPath is not null)
+        {
+            KernelManifest manifest;
+            try
+            {
+                manifestText = File.ReadAllText(manifestPath);
+                manifest = KernelManifestParser.Parse(manifestText, manifestPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"npu: error: cannot read '{manifestPath}': {ex.Message.Replace("\n", " ")}");
+                return NpuCommandLine.BadFile;
+            }
+            catch (KernelManifestException ex)
+            {
+                stderr.WriteLine("npu: error: " + ex.Message);
+                return NpuCommandLine.BadFile;
+            }
+            if (EmulationXclbin.Spec(manifest, buffers, kernel, seed) is not { } fromManifest)
+                return Usage_(stderr, $"--buffers {buffers} is fewer than the manifest's buffer arguments");
+            spec = fromManifest;
+            buffers = spec.Arguments.Count(a => a.AddressQualifier == AddressQualifier.Global) - 1;
+        }
+        else spec = XclbinSpec.MlirAie(buffers!.Value, kernel ?? "MLIR_AIE", seed ?? Path.GetFileName(stem));
         instructions ??= stem + ".insts.txt";
         try
         {
             WriteIfChanged(output, XclbinWriter.Write(spec));
-            WriteIfChanged(instructions, InstructionBytes(words ?? 75, binary: instructions.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)));
+            WriteIfChanged(instructions, InstructionBytes(words ?? EmulationXclbin.StandInWords, binary: instructions.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)));
+            if (manifestText is not null) WriteIfChanged(stem + ".kernel.json", Encoding.UTF8.GetBytes(manifestText));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -78,7 +113,7 @@ internal static class EmulationXclbinCommand
             return NpuCommandLine.BadFile;
         }
         stdout.WriteLine($"{output}: kernel {spec.KernelName} with {buffers} data buffer(s), uuid {XclbinWriter.DeriveUuid(spec)}");
-        stdout.WriteLine($"{instructions}: {words ?? 75} instruction word(s)");
+        stdout.WriteLine($"{instructions}: {words ?? EmulationXclbin.StandInWords} instruction word(s)");
         return NpuCommandLine.Ok;
     }
 
@@ -94,14 +129,15 @@ internal static class EmulationXclbinCommand
     /// </summary>
     private static byte[] InstructionBytes(int words, bool binary)
     {
+        uint[] stream = EmulationXclbin.StandInInstructions(words);
         if (binary)
         {
             var bytes = new byte[words * 4];
-            for (int i = 0; i < words; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), 0x4E50_0000u | (uint)i);
+            for (int i = 0; i < words; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), stream[i]);
             return bytes;
         }
         var text = new StringBuilder(words * 9);
-        for (int i = 0; i < words; i++) text.Append((0x4E50_0000u | (uint)i).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
+        foreach (uint w in stream) text.Append(w.ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
         return Encoding.ASCII.GetBytes(text.ToString());
     }
 

@@ -55,8 +55,30 @@ public sealed class Device : IDisposable
         return xclbin.Uuid;
     }
 
-    /// <summary>Reads an xclbin file and registers it.</summary>
-    public XclbinUuid RegisterXclbin(string path) => RegisterXclbin(XclbinFile.ReadFile(path));
+    /// <summary>
+    /// Reads an xclbin file and registers it. On the emulator, a kernel manifest beside it (<c>name.kernel.json</c> for
+    /// <c>name.xclbin</c>) says what its kernel computes, so the emulator can run it with no C# written.
+    /// </summary>
+    /// <exception cref="KernelModel.KernelManifestException">The manifest beside the file cannot be read; the message names its line and column.</exception>
+    public XclbinUuid RegisterXclbin(string path)
+    {
+        string manifestPath = Path.ChangeExtension(path, ".kernel.json");
+        var xclbin = XclbinFile.ReadFile(path);
+        var manifest = Handle is IAcceptsKernelManifests && File.Exists(manifestPath)
+            ? KernelModel.KernelManifestParser.Parse(File.ReadAllText(manifestPath), manifestPath) : null;
+        return RegisterXclbin(xclbin, manifest);
+    }
+
+    /// <summary>
+    /// Registers an xclbin and says what its kernel computes. The emulator runs the kernel from the manifest (the
+    /// kernel library's reference for its operation); hardware needs no manifest and ignores it.
+    /// </summary>
+    public XclbinUuid RegisterXclbin(XclbinFile xclbin, KernelModel.KernelManifest? manifest)
+    {
+        var uuid = RegisterXclbin(xclbin);
+        if (manifest is not null) (Handle as IAcceptsKernelManifests)?.AddManifest(uuid, manifest);
+        return uuid;
+    }
 
     /// <summary>The registered xclbin with this uuid.</summary>
     /// <exception cref="ArgumentException">No xclbin with that uuid is registered.</exception>

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using NpuSdk.Analyzers.Tests.Harness;
-using NpuSdk.Emulation;
+using NpuSdk.Testing;
 using Xunit.Abstractions;
 
 namespace NpuSdk.Analyzers.Tests;
@@ -26,7 +26,7 @@ public class PerTileSampleRunTests(ITestOutputHelper output)
 
         Assert.Equal(before.Reference, before.Result);
         Assert.Equal(after.Reference, after.Result);
-        int calls = (N / TileMatMul16Int8.Tile) * (N / TileMatMul16Int8.Tile) * (N / TileMatMul16Int8.Tile);
+        int calls = (N / 16) * (N / 16) * (N / 16);
         // Before: the instruction buffer plus one input sync and one output sync per call.
         Assert.Equal((1 + calls, calls), (before.SyncsToDevice, before.SyncsFromDevice));
         // After: the instruction buffer and the whole input once, the whole output once.
@@ -47,9 +47,9 @@ public class PerTileSampleRunTests(ITestOutputHelper output)
     private static (sbyte[] Result, sbyte[] Reference, long SyncsToDevice, long SyncsFromDevice, long Runs) RunMatMul(Assembly sample)
     {
         var matmul = sample.GetType("PerTileStyle.PerTileMatMul", throwOnError: true)!;
-        var emulation = EmulationKernels.MatMul16x16Int8;
+        var emulation = LibraryKernel.TileMatMul16;
         using var device = Device.Open(NpuBackends.Emulator);
-        using var context = new HwContext(device, device.RegisterXclbin(emulation.Xclbin));
+        using var context = new HwContext(device, emulation.RegisterOn(device));
         using var kernel = new Kernel(context, emulation.KernelName);
         var rng = new Random(11);
         var a = new sbyte[N * N];

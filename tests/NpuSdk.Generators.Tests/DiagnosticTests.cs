@@ -49,10 +49,14 @@ public sealed class DiagnosticTests
         """, "NPU1011", nameof(NPU1011_Lambda));
 
     [Fact]
-    public void NPU1006_AttentionTakesQueriesKeysValuesAndOutput() => Check(Kernel(nameof(NPU1006_AttentionTakesQueriesKeysValuesAndOutput), buffers: 4), """
+    public void NPU1006_AttentionTakesQueriesKeysValuesAndOutput() => Check(Kernel(nameof(NPU1006_AttentionTakesQueriesKeysValuesAndOutput), buffers: 4)
+        .AddText("k.kernel.json", TestManifests.Manifest("attention", "attention", """{ "queries": 64, "keys": 100, "dim": 64 }""",
+            string.Join(", ", TestManifests.Buffer("bo0", "input", "bf16", "q:queries,dim"), TestManifests.Buffer("bo1", "input", "bf16", "k:keys,dim"),
+                TestManifests.Buffer("bo2", "input", "bf16", "v:keys,dim"), TestManifests.Buffer("bo3", "output", "bf16", "o:queries,dim")),
+            """{ "accumulator": "float32" }""", operation: "attention")), """
         public static partial class Ops
         {
-            [NpuKernel("k.xclbin", Tile = 64, Pattern = NpuPattern.Attention)]
+            [NpuKernel("k.xclbin")]
             public static partial void Attend(ReadOnlySpan2D<BFloat16> q, ReadOnlySpan2D<BFloat16> k, ReadOnlySpan<BFloat16> v, Span2D<BFloat16> o);
         }
         """, "NPU1006", nameof(NPU1006_AttentionTakesQueriesKeysValuesAndOutput));
@@ -95,7 +99,7 @@ public sealed class DiagnosticTests
         """, "NPU1005", nameof(NPU1005_KernelNotFound));
 
     [Fact]
-    public void NPU1006_BufferCountMismatch() => Check(Kernel(nameof(NPU1006_BufferCountMismatch), buffers: 5), $$"""
+    public void NPU1006_BufferCountMismatch() => Check(Kernel(nameof(NPU1006_BufferCountMismatch), buffers: 1), $$"""
         public static partial class Ops
         {
             [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
@@ -122,13 +126,13 @@ public sealed class DiagnosticTests
         """, "NPU1007", nameof(NPU1007_UnsupportedElementType));
 
     [Fact]
-    public void NPU1007_NoNumericRule() => Check(Kernel(nameof(NPU1007_NoNumericRule)), """
+    public void NPU1007_IntegerKernelIntoFloatOutput() => Check(Kernel(nameof(NPU1007_IntegerKernelIntoFloatOutput)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), """
         public static partial class Ops
         {
-            [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
-            public static partial void MatMul(ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<short> c);
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<float> c);
         }
-        """, "NPU1007", nameof(NPU1007_NoNumericRule));
+        """, "NPU1007", nameof(NPU1007_IntegerKernelIntoFloatOutput));
 
     [Fact]
     public void NPU1008_TileNotPositive() => Check(Kernel(nameof(NPU1008_TileNotPositive)), $$"""
@@ -141,7 +145,7 @@ public sealed class DiagnosticTests
 
     [Fact]
     public void NPU1008_TileConflictsWithManifest() => Check(
-        Kernel(nameof(NPU1008_TileConflictsWithManifest)).AddText("k.kernel.json", """{ "pattern": "tile-matmul", "tile": { "m": 16, "k": 16, "n": 16 } }"""), $$"""
+        Kernel(nameof(NPU1008_TileConflictsWithManifest)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), $$"""
         public static partial class Ops
         {
             [NpuKernel("k.xclbin", Tile = 64)]
@@ -169,19 +173,104 @@ public sealed class DiagnosticTests
         """, "NPU1010", nameof(NPU1010_InstructionsNotFound));
 
     [Fact]
-    public void NPU1006_ManifestDeclaresOtherBuffers() => Check(
-        Kernel(nameof(NPU1006_ManifestDeclaresOtherBuffers)).AddText("k.kernel.json",
-            SnapshotTests.Int8Manifest.Replace("\"role\": \"output\"", "\"role\": \"input\"")), $$"""
+    public void NPU1006_ManifestNamesAnArgumentTheKernelLacks() => Check(
+        Kernel(nameof(NPU1006_ManifestNamesAnArgumentTheKernelLacks)).AddText("k.kernel.json", TestManifests.TileMatMulInt8().Replace("\"bo1\"", "\"bo7\"")), $$"""
         public static partial class Ops
         {
             [NpuKernel("k.xclbin")]
             public static partial void MatMul({{MatMul}});
         }
-        """, "NPU1006", nameof(NPU1006_ManifestDeclaresOtherBuffers));
+        """, "NPU1006", nameof(NPU1006_ManifestNamesAnArgumentTheKernelLacks));
+
+    [Fact]
+    public void NPU1006_AScalarArgumentNobodyBinds() => Check(
+        new GeneratorHarness(nameof(NPU1006_AScalarArgumentNobodyBinds))
+            .AddBinary("k.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(SnapshotTests.WithScalar(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: "k"), "rtp")))
+            .AddText("k.insts.txt", "0x1\n").AddText("k.kernel.json", TestManifests.TileMatMulInt8()), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1006", nameof(NPU1006_AScalarArgumentNobodyBinds));
+
+    [Fact]
+    public void NPU1013_ManifestInconsistentWithItsPattern() => Check(
+        Kernel(nameof(NPU1013_ManifestInconsistentWithItsPattern)).AddText("k.kernel.json", TestManifests.TileMatMulInt8().Replace("\"role\": \"output\"", "\"role\": \"input\"")), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1013", nameof(NPU1013_ManifestInconsistentWithItsPattern));
+
+    [Fact]
+    public void NPU1013_ManifestSyntaxErrorNamesLineAndColumn() => Check(
+        Kernel(nameof(NPU1013_ManifestSyntaxErrorNamesLineAndColumn)).AddText("k.kernel.json", TestManifests.TileMatMulInt8().Replace("\"tile-matmul\",", "\"tile-matmul\",,")), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1013", nameof(NPU1013_ManifestSyntaxErrorNamesLineAndColumn));
+
+    [Fact]
+    public void NPU1012_LanguageVersionTooOld()
+    {
+        var h = Kernel(nameof(NPU1012_LanguageVersionTooOld));
+        var options = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp8);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Old",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Usings + $$"""
+                public static partial class Ops
+                {
+                    [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+                    public static partial void MatMul({{MatMul}});
+                }
+                """, options, path: "Test0.cs")],
+            GeneratorHarness.Compile().References, GeneratorHarness.CompilationOptions);
+        var run = h.CreateDriver(parseOptions: options).RunGenerators(compilation).GetRunResult();
+        Assert.All(run.Results, r => Assert.Null(r.Exception));
+        Assert.Contains(run.Diagnostics, d => d.Id == "NPU1012");
+        Assert.Empty(run.GeneratedTrees);
+        Snapshot.Verify(run, nameof(DiagnosticTests));
+    }
+
+    [Fact]
+    public void NPU1014_AmbiguousFileName() => Check(
+        new GeneratorHarness(nameof(NPU1014_AmbiguousFileName))
+            .AddBinary("phoenix/k.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: "p")), outputPath: "phoenix/k.xclbin")
+            .AddBinary("strix/k.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: "s")), outputPath: "strix/k.xclbin"), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1014", nameof(NPU1014_AmbiguousFileName));
+
+    [Fact]
+    public void NPU1014_TwoFilesCopiedToOnePlace() => Check(
+        new GeneratorHarness(nameof(NPU1014_TwoFilesCopiedToOnePlace))
+            .AddBinary("phoenix/k.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: "p")))
+            .AddBinary("strix/k.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: "s"))), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("phoenix/k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1014", nameof(NPU1014_TwoFilesCopiedToOnePlace));
+
+    [Fact]
+    public void NPU1009_AttentionNeedsItsManifest() => Check(Kernel(nameof(NPU1009_AttentionNeedsItsManifest), buffers: 4), """
+        public sealed partial class Decoder
+        {
+            [NpuKernel("k.xclbin", Tile = 32, Pattern = NpuPattern.Attention)]
+            public partial void Attend(NpuSession session, ReadOnlySpan2D<float> q, ReadOnlySpan2D<float> k, ReadOnlySpan2D<float> v, Span2D<float> o);
+        }
+        """, "NPU1009", nameof(NPU1009_AttentionNeedsItsManifest));
 
     [Fact]
     public void NPU1007_ManifestElementTypeDiffers() => Check(
-        Kernel(nameof(NPU1007_ManifestElementTypeDiffers)).AddText("k.kernel.json", SnapshotTests.Int8Manifest), """
+        Kernel(nameof(NPU1007_ManifestElementTypeDiffers)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), """
         public static partial class Ops
         {
             [NpuKernel("k.xclbin")]

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using generator::NpuSdk.Generators;
 using NpuSdk.Xclbin;
@@ -15,6 +16,7 @@ internal sealed class GeneratorHarness
 {
     private static readonly ImmutableArray<MetadataReference> s_references = LoadReferences();
     private readonly List<AdditionalText> _files = new();
+    private readonly Dictionary<string, string> _outputPaths = new(StringComparer.Ordinal);
 
     public GeneratorHarness(string testName)
     {
@@ -39,19 +41,46 @@ internal sealed class GeneratorHarness
         return this;
     }
 
-    public GeneratorHarness AddBinary(string fileName, byte[] data)
+    /// <summary>
+    /// Adds an instruction file holding binary transaction data, as newer toolchains write even into <c>.insts.txt</c>:
+    /// the header <c>00 01 devgen rows cols memrows 00 00</c>, the op count, the total size, then the ops.
+    /// </summary>
+    public GeneratorHarness AddTransactionInstructions(string fileName, int words = 32) => AddBinary(fileName, TransactionStream(words));
+
+    public static byte[] TransactionStream(int words)
     {
-        string path = Path.Combine(Directory, fileName);
-        File.WriteAllBytes(path, data);
-        _files.Add(new DiskText(path));
-        return this;
+        var data = new byte[words * 4];
+        data[1] = 1; data[2] = 1; data[3] = 6; data[4] = 5; data[5] = 1;   // Phoenix: 6 rows, 5 columns, 1 memory-tile row
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(8), (uint)(words - 4) / 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(12), (uint)data.Length);
+        for (int i = 16; i < data.Length; i++) data[i] = (byte)i;
+        return data;
     }
 
-    public GeneratorHarness AddText(string fileName, string text)
+    /// <summary>
+    /// Adds a file. <paramref name="outputPath"/> is the NpuSdkOutputPath metadata NpuSdk.props gives a project's kernel
+    /// files (their path in the output folder); without it the generator takes the file to be copied flat.
+    /// </summary>
+    public GeneratorHarness AddBinary(string fileName, byte[] data, string? outputPath = null)
     {
         string path = Path.Combine(Directory, fileName);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, data);
+        return Track(path, outputPath);
+    }
+
+    public GeneratorHarness AddText(string fileName, string text, string? outputPath = null)
+    {
+        string path = Path.Combine(Directory, fileName);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
+        return Track(path, outputPath);
+    }
+
+    private GeneratorHarness Track(string path, string? outputPath)
+    {
         _files.Add(new DiskText(path));
+        if (outputPath is not null) _outputPaths[path] = outputPath;
         return this;
     }
 
@@ -62,9 +91,10 @@ internal sealed class GeneratorHarness
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Test{i}.cs")),
             s_references, CompilationOptions);
 
-    public GeneratorDriver CreateDriver(bool trackSteps = false) =>
-        CSharpGeneratorDriver.Create(new[] { new NpuKernelGenerator().AsSourceGenerator() }, AdditionalTexts, ParseOptions,
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+    public GeneratorDriver CreateDriver(bool trackSteps = false, CSharpParseOptions? parseOptions = null) =>
+        CSharpGeneratorDriver.Create(new[] { new NpuKernelGenerator().AsSourceGenerator() }, AdditionalTexts, parseOptions ?? ParseOptions,
+            new MetadataOptions(_outputPaths, Directory),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator once and returns the run plus the compilation with generated sources added.</summary>
     public (GeneratorDriverRunResult Run, Compilation Output) Run(params string[] sources)
@@ -81,6 +111,24 @@ internal sealed class GeneratorHarness
         paths.Add(typeof(NpuSession).Assembly.Location);
         paths.Add(typeof(XclbinFile).Assembly.Location);
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }
+
+    /// <summary>The build's item metadata as the compiler hands it to the generator.</summary>
+    private sealed class MetadataOptions(Dictionary<string, string> outputPaths, string projectDirectory) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options("build_property.projectdir", projectDirectory + "/");
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => GlobalOptions;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+            new Options("build_metadata.AdditionalFiles.NpuSdkOutputPath", outputPaths.TryGetValue(textFile.Path, out var o) ? o : null);
+
+        private sealed class Options(string key, string? text) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+            {
+                value = name == key ? text : null;
+                return value is not null;
+            }
+        }
     }
 
     private sealed class DiskText(string path) : AdditionalText

@@ -52,7 +52,7 @@ public sealed class IncrementalityTests
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         AssertAllOutputs(result, TrackingNames.Output, IncrementalStepRunReason.Modified);
-        Assert.Contains("Int8PartialsToInt32", result.GeneratedSources.Single().SourceText.ToString());
+        Assert.Contains("\"c:int32\"", result.GeneratedSources.Single().SourceText.ToString());
     }
 
     [Fact]

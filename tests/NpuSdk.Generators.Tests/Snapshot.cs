@@ -66,7 +66,9 @@ internal static class Snapshot
         {
             var span = d.Location.GetLineSpan();
             sb.Append("    {\n");
-            sb.Append($"      Location: {span.Path}: ({span.StartLinePosition.Line},{span.StartLinePosition.Character})-({span.EndLinePosition.Line},{span.EndLinePosition.Character}),\n");
+            // The test's input folder differs from machine to machine; snapshots name files inside it relatively.
+            string path = span.Path.Replace(Path.Combine(AppContext.BaseDirectory, "generator-inputs").Replace('\\', '/'), "{inputs}");
+            sb.Append($"      Location: {path}: ({span.StartLinePosition.Line},{span.StartLinePosition.Character})-({span.EndLinePosition.Line},{span.EndLinePosition.Character}),\n");
             sb.Append($"      Message: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)},\n");
             sb.Append($"      Severity: {d.Severity},\n");
             sb.Append("      Descriptor: {\n");

@@ -102,11 +102,10 @@ public sealed class SnapshotTests
     public void PatternAndTileFromManifest()
     {
         var h = new GeneratorHarness(nameof(PatternAndTileFromManifest)).AddMlirAieKernel("matmul_bf16.xclbin", buffers: 3)
-            .AddText("matmul_bf16.kernel.json", """
-                { "name": "matmul_bf16", "kernel": "MLIR_AIE", "pattern": "tile-matmul",
-                  "tile": { "m": 32, "k": 32, "n": 32 },
-                  "numeric": { "accumulator": "float", "hostAccumulator": "float" } }
-                """);
+            .AddText("matmul_bf16.kernel.json", TestManifests.Manifest("matmul_bf16", "tile-matmul", """{ "m": 32, "k": 32, "n": 32 }""",
+                TestManifests.Buffer("bo0", "input", "bf16", "a:m,k") + ", " + TestManifests.Buffer("bo1", "input", "bf16", "b:k,n") + ", " +
+                TestManifests.Buffer("bo2", "output", "float32", "c:m,n"),
+                """{ "accumulator": "float32", "multiplyAdd": "fused", "hostAccumulator": "float32" }"""));
         var (run, output) = h.Run(Usings + """
             public static partial class Ops
             {
@@ -118,21 +117,11 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
-    internal const string Int8Manifest = """
-        { "name": "matmul_16x16_int8", "kernel": "MLIR_AIE",
-          "pattern": "tile-matmul",
-          "tile": { "m": 16, "k": 16, "n": 16 },
-          "buffers": [ { "arg": "bo0", "role": "input", "elementType": "int8",
-                         "parts": [ { "operand": "a", "shape": ["m","k"] }, { "operand": "b", "shape": ["k","n"] } ] },
-                       { "arg": "bo1", "role": "output", "elementType": "int8", "parts": [ { "operand": "c", "shape": ["m","n"] } ] } ],
-          "numeric": { "accumulator": "int32", "shift": 7, "rounding": "floor", "saturate": "int8", "hostAccumulator": "int32" } }
-        """;
-
     [Fact]
     public void KernelLibraryManifest()
     {
         var h = new GeneratorHarness(nameof(KernelLibraryManifest)).AddMlirAieKernel("matmul_16x16_int8.xclbin", buffers: 2)
-            .AddText("matmul_16x16_int8.kernel.json", Int8Manifest);
+            .AddText("matmul_16x16_int8.kernel.json", TestManifests.TileMatMulInt8());
         var (run, output) = h.Run(Usings + """
             namespace Demo;
 
@@ -150,13 +139,11 @@ public sealed class SnapshotTests
     public void KStripMatMulFromManifest()
     {
         var h = new GeneratorHarness(nameof(KStripMatMulFromManifest)).AddMlirAieKernel("matmul_kstrip_64x64_int8.xclbin", buffers: 3)
-            .AddText("matmul_kstrip_64x64_int8.kernel.json", """
-                { "name": "matmul_kstrip_64x64_int8", "kernel": "MLIR_AIE", "pattern": "kstrip-matmul",
-                  "tile": { "m": 64, "n": 64, "kMax": 2048, "kMultiple": 64 },
-                  "buffers": [ { "arg": "bo0", "role": "input", "elementType": "int8", "parts": [ { "operand": "a", "shape": ["m", "K"] } ] },
-                               { "arg": "bo1", "role": "input", "elementType": "int8", "parts": [ { "operand": "b", "shape": ["K", "n"] } ] },
-                               { "arg": "bo2", "role": "output", "elementType": "int32", "parts": [ { "operand": "c", "shape": ["m", "n"] } ] } ] }
-                """);
+            .AddText("matmul_kstrip_64x64_int8.kernel.json", TestManifests.Manifest("matmul_kstrip_64x64_int8", "kstrip-matmul",
+                """{ "m": 64, "n": 64, "kMax": 2048, "kMultiple": 64 }""",
+                TestManifests.Buffer("bo0", "input", "int8", "a:m,K") + ", " + TestManifests.Buffer("bo1", "input", "int8", "b:K,n") + ", " +
+                TestManifests.Buffer("bo2", "output", "int32", "c:m,n"),
+                """{ "accumulator": "int32", "hostAccumulator": "none" }"""));
         var (run, output) = h.Run(Usings + """
             namespace Demo;
 
@@ -174,13 +161,10 @@ public sealed class SnapshotTests
     public void RowwiseLayerNormFromManifest()
     {
         var h = new GeneratorHarness(nameof(RowwiseLayerNormFromManifest)).AddMlirAieKernel("layernorm_bf16.xclbin", buffers: 4)
-            .AddText("layernorm_bf16.kernel.json", """
-                { "name": "layernorm_bf16", "kernel": "MLIR_AIE", "pattern": "rowwise", "tile": { "rows": 64, "cols": 512 },
-                  "buffers": [ { "arg": "bo0", "role": "input", "elementType": "bf16", "parts": [ { "operand": "x", "shape": ["rows", "cols"] } ] },
-                               { "arg": "bo1", "role": "input", "elementType": "bf16", "parts": [ { "operand": "gamma", "shape": ["cols"] } ] },
-                               { "arg": "bo2", "role": "input", "elementType": "bf16", "parts": [ { "operand": "beta", "shape": ["cols"] } ] },
-                               { "arg": "bo3", "role": "output", "elementType": "bf16", "parts": [ { "operand": "y", "shape": ["rows", "cols"] } ] } ] }
-                """);
+            .AddText("layernorm_bf16.kernel.json", TestManifests.Manifest("layernorm_bf16", "rowwise", """{ "rows": 64, "cols": 512 }""",
+                string.Join(", ", TestManifests.Buffer("bo0", "input", "bf16", "x:rows,cols"), TestManifests.Buffer("bo1", "input", "bf16", "gamma:cols"),
+                    TestManifests.Buffer("bo2", "input", "bf16", "beta:cols"), TestManifests.Buffer("bo3", "output", "bf16", "y:rows,cols")),
+                """{ "accumulator": "float32", "epsilon": 1e-5 }""", operation: "layernorm"));
         var (run, output) = h.Run(Usings + """
             namespace Demo;
 
@@ -198,13 +182,10 @@ public sealed class SnapshotTests
     public void AttentionFromManifest()
     {
         var h = new GeneratorHarness(nameof(AttentionFromManifest)).AddMlirAieKernel("attention_bf16.xclbin", buffers: 4)
-            .AddText("attention_bf16.kernel.json", """
-                { "name": "attention_bf16", "kernel": "MLIR_AIE", "pattern": "attention", "tile": { "queries": 64, "keys": 1500, "dim": 512, "heads": 8, "headDim": 64 },
-                  "buffers": [ { "arg": "bo0", "role": "input", "elementType": "bf16", "parts": [ { "operand": "q", "shape": ["queries", "dim"] } ] },
-                               { "arg": "bo1", "role": "input", "elementType": "bf16", "parts": [ { "operand": "k", "shape": ["keys", "dim"] } ] },
-                               { "arg": "bo2", "role": "input", "elementType": "bf16", "parts": [ { "operand": "v", "shape": ["keys", "dim"] } ] },
-                               { "arg": "bo3", "role": "output", "elementType": "bf16", "parts": [ { "operand": "o", "shape": ["queries", "dim"] } ] } ] }
-                """);
+            .AddText("attention_bf16.kernel.json", TestManifests.Manifest("attention_bf16", "attention", """{ "queries": 64, "keys": 1500, "dim": 512, "heads": 8, "headDim": 64 }""",
+                string.Join(", ", TestManifests.Buffer("bo0", "input", "bf16", "q:queries,dim"), TestManifests.Buffer("bo1", "input", "bf16", "k:keys,dim"),
+                    TestManifests.Buffer("bo2", "input", "bf16", "v:keys,dim"), TestManifests.Buffer("bo3", "output", "bf16", "o:queries,dim")),
+                """{ "accumulator": "float32", "scale": 0.125 }""", operation: "attention"));
         var (run, output) = h.Run(Usings + """
             namespace Demo;
 
@@ -219,21 +200,84 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void AttentionWithoutManifest()
+    public void WholeArrayInt16GemmInIronShape()
     {
-        // No manifest: the key count and width are the call's, the query block is the attribute's Tile.
-        var h = new GeneratorHarness(nameof(AttentionWithoutManifest)).AddMlirAieKernel("attend.xclbin", buffers: 4);
+        // A real IRON build: opcode, instr, ninstr, bo0..bo4 with bo3 and bo4 unused, and the instruction stream as
+        // binary transaction data in a .txt file.
+        var h = new GeneratorHarness(nameof(WholeArrayInt16GemmInIronShape)).AddMlirAieKernel("final.xclbin", buffers: 5, instructions: false)
+            .AddTransactionInstructions("final.insts.txt").AddText("final.kernel.json", TestManifests.WholeArrayInt16());
         var (run, output) = h.Run(Usings + """
             namespace Demo;
 
-            public sealed partial class Decoder
+            public static partial class Gemm
             {
-                [NpuKernel("attend.xclbin", Tile = 32, Pattern = NpuPattern.Attention)]
-                public partial void Attend(NpuSession session, ReadOnlySpan2D<float> q, ReadOnlySpan2D<float> k, ReadOnlySpan2D<float> v, Span2D<float> o);
+                [NpuKernel("final.xclbin")]
+                public static partial void MatMul(ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
             }
             """);
         AssertCompilesClean(output);
         Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
+    [Fact]
+    public void GemvWithAScalarFromAParameter()
+    {
+        // The xclbin has a scalar argument the manifest declares; the method passes it after its buffers.
+        var h = new GeneratorHarness(nameof(GemvWithAScalarFromAParameter))
+            .AddBinary("gemv.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(WithScalar(NpuSdk.Xclbin.XclbinSpec.MlirAie(5, uuidSeed: "gemv"), "shift")))
+            .AddText("gemv.insts.txt", "0x1\n");
+        h.AddText("gemv.kernel.json", TestManifests.Manifest("gemv", "gemv", """{ "m": 288, "k": 288 }""",
+            TestManifests.Buffer("bo0", "input", "int16", "a:m,k") + ", " + TestManifests.Buffer("bo1", "input", "int16", "b:k") + ", " +
+            TestManifests.Buffer("bo2", "output", "int32", "c:m"),
+            """{ "accumulator": "int64", "saturate": "int32", "hostAccumulator": "int32" }""", operation: "gemv",
+            scalars: """[ { "arg": "shift", "type": "int32", "meaning": "unused by the test" } ]"""));
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class Vectors
+            {
+                [NpuKernel("gemv.xclbin")]
+                public static partial void Gemv(ReadOnlySpan2D<short> a, ReadOnlySpan<short> b, Span<int> c, int shift);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
+    [Fact]
+    public void KernelFilesKeepTheirFoldersSoSameNamedDesignsStayApart()
+    {
+        var h = new GeneratorHarness(nameof(KernelFilesKeepTheirFoldersSoSameNamedDesignsStayApart));
+        foreach (var device in new[] { "phoenix", "strix" })
+        {
+            h.AddBinary($"{device}/matmul.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: device)), outputPath: $"{device}/matmul.xclbin");
+            h.AddText($"{device}/matmul.insts.txt", "0x1\n", outputPath: $"{device}/matmul.insts.txt");
+            h.AddText($"{device}/matmul.kernel.json", TestManifests.TileMatMulInt8(device == "phoenix" ? 16 : 32), outputPath: $"{device}/matmul.kernel.json");
+        }
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class Devices
+            {
+                [NpuKernel("phoenix/matmul.xclbin")]
+                public static partial void OnPhoenix(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+                [NpuKernel("strix/matmul.xclbin")]
+                public static partial void OnStrix(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+            }
+            """);
+        AssertCompilesClean(output);
+        var texts = run.Results.Single().GeneratedSources.Select(s => s.SourceText.ToString()).ToList();
+        Assert.Contains(texts, t => t.Contains("\"phoenix/matmul.xclbin\"") && t.Contains("\"phoenix/matmul.insts.txt\"") && t.Contains("\"\"m\"\": 16"));
+        Assert.Contains(texts, t => t.Contains("\"strix/matmul.xclbin\"") && t.Contains("\"strix/matmul.insts.txt\"") && t.Contains("\"\"m\"\": 32"));
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
+    /// <summary>Adds a 4-byte scalar argument after the buffers, as a design with a runtime parameter has.</summary>
+    internal static NpuSdk.Xclbin.XclbinSpec WithScalar(NpuSdk.Xclbin.XclbinSpec spec, string name)
+    {
+        spec.Arguments.Add(new NpuSdk.Xclbin.XclbinArgSpec(name, NpuSdk.Xclbin.AddressQualifier.Scalar, "int32_t", 4));
+        return spec;
     }
 
     /// <summary>Generated code must compile with nullable on and every warning wave, warnings counted as errors.</summary>

@@ -1,4 +1,4 @@
-using NpuSdk.Emulation.Kernels;
+using NpuSdk.KernelModel;
 
 namespace NpuSdk.Kernels.Tests;
 
@@ -6,13 +6,13 @@ namespace NpuSdk.Kernels.Tests;
 public class BFloat16KernelTests
 {
     private static ManifestTolerance Tolerance(string name) =>
-        BuiltInKernels.Manifest(name).Numeric.Tolerance ?? throw new InvalidOperationException($"{name} has no tolerance");
+        KernelLibrary.Manifest(name).Numeric.Tolerance ?? throw new InvalidOperationException($"{name} has no tolerance");
 
     [Fact]
     public void Gelu_follows_the_tanh_approximation_including_specials()
     {
         var rng = new Random(11);
-        int n = BuiltInKernels.Manifest("gelu_bf16").Dimension("elements");
+        int n = KernelLibrary.Manifest("gelu_bf16").Dimension("elements");
         var x = Inputs.BFloat16WithSpecials(rng, n, every: 50);
         var y = new ushort[n];
         Gelu.Compute(x, y);
@@ -31,7 +31,7 @@ public class BFloat16KernelTests
     [Fact]
     public void Softmax_rows_match_the_formula_and_masking_and_NaN_rules()
     {
-        var m = BuiltInKernels.Manifest("softmax_bf16");
+        var m = KernelLibrary.Manifest("softmax_bf16");
         int rows = m.Dimension("rows"), cols = m.Dimension("cols");
         var rng = new Random(12);
         var x = Inputs.BFloat16(rng, rows * cols, minExponent: -6, maxExponent: 3);
@@ -54,7 +54,7 @@ public class BFloat16KernelTests
     [Fact]
     public void Layer_norm_rows_match_the_formula()
     {
-        var m = BuiltInKernels.Manifest("layernorm_bf16");
+        var m = KernelLibrary.Manifest("layernorm_bf16");
         int rows = m.Dimension("rows"), cols = m.Dimension("cols");
         double epsilon = m.Numeric.Epsilon!.Value;
         var rng = new Random(13);
@@ -79,7 +79,7 @@ public class BFloat16KernelTests
     [Fact]
     public void Attention_block_matches_the_formula_per_head()
     {
-        var m = BuiltInKernels.Manifest("attention_bf16");
+        var m = KernelLibrary.Manifest("attention_bf16");
         int queries = m.Dimension("queries"), keys = m.Dimension("keys"), heads = m.Dimension("heads"), headDim = m.Dimension("headDim");
         int dim = heads * headDim;
         double scale = m.Numeric.Scale!.Value;

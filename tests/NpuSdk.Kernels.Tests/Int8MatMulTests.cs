@@ -1,4 +1,4 @@
-using NpuSdk.Emulation.Kernels;
+using NpuSdk.KernelModel;
 
 namespace NpuSdk.Kernels.Tests;
 

@@ -1,5 +1,6 @@
 using NpuSdk.Backends;
 using NpuSdk.Emulation;
+using NpuSdk.Testing;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Native.Tests;
@@ -12,14 +13,14 @@ namespace NpuSdk.Native.Tests;
 /// </summary>
 public abstract class BackendContract : IDisposable
 {
-    private const int T = TileMatMul16Int8.Tile;
+    private const int T = 16;
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(2);
 
     protected BackendContract(INpuBackend backend)
     {
-        Emulation = EmulationKernels.MatMul16x16Int8;
+        Emulation = LibraryKernel.TileMatMul16;
         Device = Device.Open(backend);
-        Uuid = Device.RegisterXclbin(Emulation.Xclbin);
+        Uuid = Emulation.RegisterOn(Device);
         Context = new HwContext(Device, Uuid);
         Kernel = new Kernel(Context, Emulation.KernelName);
         Instr = new Bo(Device, (ulong)Emulation.Instructions.Length * 4, BoFlags.Cacheable, Kernel.GroupId(1));
@@ -27,7 +28,7 @@ public abstract class BackendContract : IDisposable
         Instr.Sync(SyncDirection.ToDevice);
     }
 
-    private EmulationKernel Emulation { get; }
+    private LibraryKernel Emulation { get; }
     private Device Device { get; }
     private XclbinUuid Uuid { get; }
     private HwContext Context { get; }

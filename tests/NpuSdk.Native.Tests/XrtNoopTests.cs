@@ -1,5 +1,6 @@
 using NpuSdk.Backends.Xrt;
 using NpuSdk.Emulation;
+using NpuSdk.Testing;
 
 namespace NpuSdk.Native.Tests;
 
@@ -19,7 +20,7 @@ public sealed class XrtNoopTests : IDisposable
             _device = null!; _kernel = null!; _instr = null!;
             return;
         }
-        var emulation = EmulationKernels.MatMul16x16Int8;
+        var emulation = LibraryKernel.TileMatMul16;
         _device = Device.Open(NoopXrt.Backend());
         var context = new HwContext(_device, _device.RegisterXclbin(emulation.Xclbin));
         _kernel = new Kernel(context, emulation.KernelName);
@@ -71,10 +72,10 @@ public sealed class XrtNoopTests : IDisposable
     public void XclbinFileRegisteredByXrtHasTheUuidTheSdkReaderReads()
     {
         string path = Path.Combine(Path.GetTempPath(), $"npusdk-{Guid.NewGuid():N}.xclbin");
-        File.WriteAllBytes(path, EmulationKernels.MatMul16x16Int8.GetXclbinBytes());
+        File.WriteAllBytes(path, File.ReadAllBytes(LibraryKernel.TileMatMul16.FilePath));
         try
         {
-            Assert.Equal(EmulationKernels.MatMul16x16Int8.Uuid, Handle.RegisterXclbinFile(path));
+            Assert.Equal(LibraryKernel.TileMatMul16.Uuid, Handle.RegisterXclbinFile(path));
         }
         finally
         {
@@ -85,7 +86,7 @@ public sealed class XrtNoopTests : IDisposable
     [NoopXrtFact]
     public void UnknownKernelNameCarriesXrtsMessage()
     {
-        var context = new HwContext(_device, EmulationKernels.MatMul16x16Int8.Uuid);
+        var context = new HwContext(_device, LibraryKernel.TileMatMul16.Uuid);
         var e = Assert.Throws<XrtException>(() => new Kernel(context, "NO_SUCH_KERNEL"));
         Assert.Equal(XrtStatus.XrtError, e.Status);
         Assert.Contains("NO_SUCH_KERNEL", e.XrtMessage);
@@ -154,8 +155,8 @@ public sealed class XrtNoopTests : IDisposable
     {
         var backend = XrtBackend.Open(runListWindow: 1);
         using var device = Device.Open(backend);
-        var context = new HwContext(device, device.RegisterXclbin(EmulationKernels.MatMul16x16Int8.Xclbin));
-        var kernel = new Kernel(context, EmulationKernels.MatMul16x16Int8.KernelName);
+        var context = new HwContext(device, device.RegisterXclbin(LibraryKernel.TileMatMul16.Xclbin));
+        var kernel = new Kernel(context, LibraryKernel.TileMatMul16.KernelName);
         var instr = new Bo(device, 300, BoFlags.Cacheable, kernel.GroupId(1));
         var data = new Bo(device, 4096, BoFlags.HostOnly, kernel.GroupId(3));
         using var list = new RunList(context);

@@ -9,16 +9,16 @@ internal static class NpuDiagnostics
     private const string Category = "NpuSdk.Generator";
 
     public static readonly DiagnosticDescriptor MethodNotPartial = Create("NPU1001",
-        "[NpuKernel] method must be partial",
-        "Method '{0}' has [NpuKernel] but is not partial; declare it 'partial' without a body so the generator can write it");
+        "[NpuKernel] method cannot get a generated body",
+        "Method '{0}' has [NpuKernel], but the generator cannot write its body: {1}");
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Create("NPU1002",
-        "Type containing an [NpuKernel] method must be partial",
-        "Type '{0}' contains [NpuKernel] method '{1}' but is not partial; declare it (and every type around it) 'partial'");
+        "Type containing an [NpuKernel] method cannot take a generated part",
+        "Type '{0}' contains [NpuKernel] method '{1}', but the generator cannot add to it: {2}");
 
     public static readonly DiagnosticDescriptor XclbinNotInAdditionalFiles = Create("NPU1003",
         "xclbin is not among AdditionalFiles",
-        "The xclbin '{0}' of method '{1}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" /> to the project (NpuSdk.props adds every *.xclbin of the project automatically)");
+        "The xclbin '{0}' of method '{1}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" NpuSdkOutputPath=\"{0}\" CopyToOutputDirectory=\"PreserveNewest\" /> to the project, or keep it inside the project folder, where NpuSdk.props adds every *.xclbin and copies it to the output");
 
     public static readonly DiagnosticDescriptor XclbinUnreadable = Create("NPU1004",
         "xclbin cannot be read",
@@ -29,8 +29,8 @@ internal static class NpuDiagnostics
         "Method '{0}': {1}; the xclbin '{2}' has kernels: {3}");
 
     public static readonly DiagnosticDescriptor BufferMismatch = Create("NPU1006",
-        "Kernel buffers do not match the method's buffer parameters",
-        "Method '{0}': kernel '{1}' has {2} data buffer argument(s) ({3}), but {4}");
+        "The method does not fit the kernel's arguments",
+        "Method '{0}' does not fit kernel '{1}': {2}");
 
     public static readonly DiagnosticDescriptor UnsupportedType = Create("NPU1007",
         "Unsupported parameter or element type",
@@ -41,8 +41,8 @@ internal static class NpuDiagnostics
         "Method '{0}': Tile = {1} is not usable: {2}");
 
     public static readonly DiagnosticDescriptor NoPattern = Create("NPU1009",
-        "No pattern for the kernel",
-        "Method '{0}': what one invocation of kernel '{1}' computes is unknown; set Pattern on [NpuKernel] (for example Pattern = NpuPattern.TileMatMul) or add the kernel's manifest '{2}' to AdditionalFiles");
+        "What one invocation computes is unknown",
+        "Method '{0}': {1}");
 
     public static readonly DiagnosticDescriptor InstructionsNotFound = Create("NPU1010",
         "Instruction file not found",
@@ -52,10 +52,27 @@ internal static class NpuDiagnostics
         "[NpuKernel] on a local function or lambda",
         "[NpuKernel] is on {0}, which cannot be partial, so the generator cannot write its body; declare it as a 'partial' method of a 'partial' type");
 
+    public static readonly DiagnosticDescriptor LanguageVersionTooOld = Create("NPU1012",
+        "C# language version too old for generated kernel methods",
+        "Method '{0}': the project compiles C# {1}, but a generated [NpuKernel] body needs C# 9 or later (partial methods with access modifiers); raise <LangVersion>");
+
+    public static readonly DiagnosticDescriptor ManifestInvalid = Create("NPU1013",
+        "Kernel manifest is invalid",
+        "The kernel manifest '{0}' of method '{1}' is invalid: {2}");
+
+    public static readonly DiagnosticDescriptor AmbiguousKernelFile = Create("NPU1014",
+        "Kernel file is ambiguous",
+        "Method '{0}': the xclbin '{1}' is ambiguous: {2}");
+
+    public static readonly DiagnosticDescriptor GeneratorFailed = Create("NPU1015",
+        "The NpuSdk generator failed on a method",
+        "Method '{0}': the NpuSdk generator failed ({1}); the method has no body. Please report this with the declaration.");
+
     private static readonly DiagnosticDescriptor[] All =
     {
         MethodNotPartial, TypeNotPartial, XclbinNotInAdditionalFiles, XclbinUnreadable, KernelNotFound,
         BufferMismatch, UnsupportedType, TileNotUsable, NoPattern, InstructionsNotFound, NotAMethod,
+        LanguageVersionTooOld, ManifestInvalid, AmbiguousKernelFile, GeneratorFailed,
     };
 
     public static DiagnosticDescriptor ById(string id)

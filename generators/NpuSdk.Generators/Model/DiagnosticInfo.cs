@@ -10,7 +10,10 @@ internal sealed record DiagnosticLocation(string FilePath, TextSpan Span, LinePo
     public static DiagnosticLocation From(Location location) =>
         new(location.SourceTree?.FilePath ?? "", location.SourceSpan, location.GetLineSpan().Span);
 
-    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+    /// <summary>No place in a file.</summary>
+    public static DiagnosticLocation None { get; } = new("", default, default);
+
+    public Location ToLocation() => FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
 }
 
 /// <summary>A diagnostic to report later: descriptor id, location and message arguments, all equatable.</summary>

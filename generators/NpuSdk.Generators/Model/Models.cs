@@ -9,6 +9,7 @@ internal enum ParameterKind
     Output2D,
     Input1D,
     Output1D,
+    Scalar,
 }
 
 /// <summary>The pattern values of NpuSdk.NpuPattern, as the attribute stores them.</summary>
@@ -20,13 +21,22 @@ internal enum PatternKind
     KStripMatMul = 3,
     Rowwise = 4,
     Attention = 5,
+    WholeArray = 6,
+    Gemv = 7,
 }
 
-/// <summary>One parameter: its name as written, its kind, its element type (C# text) and its full type text.</summary>
-internal sealed record ParameterModel(string Name, ParameterKind Kind, string ElementType, string TypeText)
+/// <summary>
+/// One parameter: its name as the generated code writes it (escaped), its kind, its element or scalar type in the
+/// manifest's spelling (<c>int8</c>, <c>int32</c>, ...), its full type text, and its modifiers (<c>this</c>, <c>scoped</c>).
+/// </summary>
+internal sealed record ParameterModel(string Name, ParameterKind Kind, string ElementType, string TypeText, string Modifiers)
 {
-    public bool IsBuffer => Kind is not (ParameterKind.Session or ParameterKind.Device);
+    public bool IsBuffer => Kind is ParameterKind.Input2D or ParameterKind.Output2D or ParameterKind.Input1D or ParameterKind.Output1D;
     public bool IsInput => Kind is ParameterKind.Input1D or ParameterKind.Input2D;
+    public bool IsMatrix => Kind is ParameterKind.Input2D or ParameterKind.Output2D;
+
+    /// <summary>The name without a leading <c>@</c>, for messages and for the runtime's descriptor.</summary>
+    public string PlainName => Name.StartsWith("@", System.StringComparison.Ordinal) ? Name.Substring(1) : Name;
 }
 
 /// <summary>A type around the method, as its partial re-declaration needs it: <c>partial {Keyword} {Name}</c>.</summary>
@@ -37,6 +47,7 @@ internal sealed record AttributeOptions(string XclbinPath, int Tile, string? Ker
 
 /// <summary>Everything the generator needs from one [NpuKernel] method's syntax and symbols, as plain values.</summary>
 internal sealed record MethodModel(
+    string SortKey,
     string HintName,
     string Namespace,
     EquatableArray<TypeDeclaration> Types,
@@ -46,52 +57,40 @@ internal sealed record MethodModel(
     EquatableArray<ParameterModel> Parameters,
     AttributeOptions Options,
     DiagnosticLocation AttributeLocation,
+    string DescriptorField,
     bool CanEmit);
 
 /// <summary>A kernel argument as the xclbin declares it.</summary>
-internal sealed record KernelArgument(string Name, bool IsBuffer);
+internal sealed record KernelArgument(int Index, string Name, bool IsBuffer, ulong Size);
 
 /// <summary>A kernel and its arguments in index order.</summary>
 internal sealed record KernelSignature(string Name, EquatableArray<KernelArgument> Arguments);
 
-/// <summary>One data buffer a manifest declares: whether the kernel reads or writes it, and its element type as C# text (null when unknown).</summary>
-internal sealed record ManifestBuffer(string Arg, bool IsInput, string? ElementType);
-
-/// <summary>A kernel manifest (<c>*.kernel.json</c>): what one invocation computes, the kernel's name and its data buffers.</summary>
-/// <remarks>
-/// <see cref="Tile"/> is the tile's m (rows of A and C), element count, rows or query rows; tile matmuls also have
-/// <see cref="TileK"/> and <see cref="TileN"/>; <see cref="Cols"/> is a rowwise row's width or attention's dim, and
-/// <see cref="Keys"/> attention's key count.
-/// </remarks>
-internal sealed record ManifestModel(string? Error, PatternKind Pattern, int Tile, string? Kernel, EquatableArray<ManifestBuffer> Buffers,
-    int TileK = 0, int TileN = 0, int KMultiple = 0, int KMax = 0, int Cols = 0, int Keys = 0);
+/// <summary>Where a manifest error is: 1-based line and column and 0-based character offset (0 and -1 when unknown).</summary>
+internal sealed record ManifestError(string Reason, int Line, int Column, int Offset);
 
 /// <summary>
-/// One AdditionalFiles item the generator cares about: an xclbin (with its kernels or the reader's error),
-/// an instruction stream or a manifest. Paths use forward slashes.
+/// One AdditionalFiles item the generator cares about: an xclbin (its kernels, or the reader's error), an instruction
+/// stream or a manifest (its text and, when it does not parse, the error). <see cref="Path"/> uses forward slashes;
+/// <see cref="OutputPath"/> is where the build copies it, relative to the application's directory; <see cref="DisplayPath"/>
+/// is how messages name it (relative to the project folder when it is inside it).
 /// </summary>
-internal sealed record ProjectFile(string Path, string? Error, EquatableArray<KernelSignature> Kernels, ManifestModel? Manifest);
+internal sealed record ProjectFile(string Path, string DisplayPath, string OutputPath, string? Error, EquatableArray<KernelSignature> Kernels, string? ManifestText, ManifestError? ManifestError);
 
 /// <summary>What the emitter writes for one method: no symbols, syntax or locations, so unrelated edits leave it equal.</summary>
 internal sealed record KernelSourceModel(
+    string SortKey,
     string HintName,
     string Namespace,
     EquatableArray<TypeDeclaration> Types,
     string Name,
+    string DisplayName,
     string Modifiers,
     EquatableArray<ParameterModel> Parameters,
-    string XclbinFile,
+    string DescriptorField,
+    string XclbinPath,
     string KernelName,
-    string InstructionsFile,
-    int DataBufferCount,
+    string InstructionsPath,
+    string ManifestText,
     int TimeoutMilliseconds,
-    PatternKind Pattern,
-    int Tile,
-    int TileK,
-    int TileN,
-    bool PackedInputs,
-    string PlanTypeArguments,
-    int KMultiple,
-    int KMax,
-    int Cols,
-    int Keys = 0);
+    string Summary);

@@ -104,6 +104,16 @@ public interface IRunListHandle : IDisposable
     void Reset();
 }
 
+/// <summary>
+/// Implemented by a backend device that runs kernels from their manifests (the emulator): the manifest says what a
+/// kernel of a registered xclbin computes. Hardware needs none, so the XRT backend does not implement it.
+/// </summary>
+internal interface IAcceptsKernelManifests
+{
+    /// <summary>Says what kernel <see cref="KernelModel.KernelManifest.KernelName"/> of the xclbin <paramref name="uuid"/> computes.</summary>
+    void AddManifest(XclbinUuid uuid, KernelModel.KernelManifest manifest);
+}
+
 /// <summary>Optionally implemented by a backend device that can project hardware time (the emulator's latency model).</summary>
 public interface IProjectsDeviceTime
 {

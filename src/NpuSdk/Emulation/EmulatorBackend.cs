@@ -1,4 +1,5 @@
 using NpuSdk.Backends;
+using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Emulation;
@@ -6,7 +7,7 @@ namespace NpuSdk.Emulation;
 /// <summary>Settings of an <see cref="EmulatorBackend"/>.</summary>
 public sealed record EmulatorOptions
 {
-    /// <summary>Where reference implementations are looked up (default: <see cref="ReferenceKernelRegistry.Default"/>).</summary>
+    /// <summary>Where reference implementations are looked up (default: <see cref="ReferenceKernelRegistry.Default"/>, which the kernel library fills).</summary>
     public ReferenceKernelRegistry Registry { get; init; } = ReferenceKernelRegistry.Default;
 
     /// <summary>The latency model that projects hardware time, or null for none.</summary>
@@ -18,8 +19,9 @@ public sealed record EmulatorOptions
 
 /// <summary>
 /// A faithful model of the XRT contract in C#: every buffer has a host view and a device view joined
-/// only by syncs, every run is validated against the kernel's xclbin signature and executes the
-/// registered reference implementation.
+/// only by syncs, every run is validated against the kernel's xclbin signature and executes a reference
+/// implementation: C# registered for the xclbin's uuid, or the one the kernel's manifest describes (see
+/// <see cref="ReferenceKernelRegistry"/>).
 /// </summary>
 public sealed class EmulatorBackend : INpuBackend
 {
@@ -48,10 +50,11 @@ public sealed class EmulatorBackend : INpuBackend
     }
 }
 
-internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime
+internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcceptsKernelManifests
 {
     private readonly object _gate = new();
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
+    private readonly Dictionary<(XclbinUuid, string), KernelManifest> _manifests = new();
     private double _projectedSeconds;
     private ulong _nextAddress = 0x1_0000_0000;
 
@@ -91,6 +94,16 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime
         lock (_gate) _xclbins[xclbin.Uuid] = xclbin;
     }
 
+    public void AddManifest(XclbinUuid uuid, KernelManifest manifest)
+    {
+        lock (_gate) _manifests[(uuid, manifest.KernelName)] = manifest;
+    }
+
+    internal KernelManifest? ManifestOf(XclbinUuid uuid, string kernelName)
+    {
+        lock (_gate) return _manifests.TryGetValue((uuid, kernelName), out var m) ? m : null;
+    }
+
     public IContextHandle CreateHwContext(XclbinUuid uuid)
     {
         XclbinFile? xclbin;
@@ -122,8 +135,16 @@ internal sealed class EmulatorContext(EmulatorDevice device, XclbinFile xclbin) 
             string names = string.Join(", ", Xclbin.Kernels.Select(k => k.Name));
             throw new NpuException($"No kernel named '{name}' in xclbin {Xclbin.Uuid}; it has: {(names.Length == 0 ? "none" : names)}.");
         }
-        Device.Options.Registry.TryGet(Xclbin.Uuid, name, out var reference);
-        return new EmulatorKernel(this, signature, reference);
+        var manifest = Device.ManifestOf(Xclbin.Uuid, name);
+        string? missing = null;
+        if (!Device.Options.Registry.TryGet(Xclbin.Uuid, name, out var reference))
+        {
+            if (manifest is null)
+                missing = $"no reference is registered for kernel '{name}' of xclbin {Xclbin.Uuid} and no manifest says what it computes; put its <name>.kernel.json beside the xclbin (or register C# with ReferenceKernelRegistry.Register)";
+            else if (!Device.Options.Registry.TryCreate(manifest, out reference, out string why))
+                missing = $"kernel '{name}' of xclbin {Xclbin.Uuid} cannot run on the emulator: {why} (manifest {manifest.SourcePath}); register C# for it with ReferenceKernelRegistry.Register";
+        }
+        return new EmulatorKernel(this, signature, reference, manifest, missing);
     }
 
     public IRunListHandle CreateRunList() => new EmulatorRunList(this);
@@ -131,11 +152,14 @@ internal sealed class EmulatorContext(EmulatorDevice device, XclbinFile xclbin) 
     public void Dispose() { }
 }
 
-internal sealed class EmulatorKernel(EmulatorContext context, XclbinKernel signature, IReferenceKernel? reference) : IKernelHandle
+internal sealed class EmulatorKernel(EmulatorContext context, XclbinKernel signature, IReferenceKernel? reference, KernelManifest? manifest, string? missingReference) : IKernelHandle
 {
     public EmulatorContext Context { get; } = context;
     public XclbinKernel Signature { get; } = signature;
     public IReferenceKernel? Reference { get; } = reference;
+    public KernelManifest? Manifest { get; } = manifest;
+    /// <summary>Why there is no reference, when there is none.</summary>
+    public string? MissingReference { get; } = missingReference;
 
     // Looked up once: validation runs for every run of a run list, and a search of the signature per run
     // would allocate an enumerator each time (32,768 runs per call in a 512-cube int8 matmul).

@@ -38,7 +38,15 @@ public sealed record LatencyModel
 
     internal double ComputeSeconds(IReferenceKernel kernel, long invocations)
     {
-        double rate = kernel.Precision == ComputePrecision.Int8 ? Int8MacsPerSecond : BFloat16MacsPerSecond;
+        double rate = kernel.Precision switch
+        {
+            ComputePrecision.Int8 => Int8MacsPerSecond,
+            // AIE-ML cores do a quarter of the int8 multiply-accumulates per cycle in int16, and float32 is emulated at a
+            // quarter of the bf16 rate.
+            ComputePrecision.Int16 or ComputePrecision.Int32 => Int8MacsPerSecond / 4,
+            ComputePrecision.Float32 => BFloat16MacsPerSecond / 4,
+            _ => BFloat16MacsPerSecond,
+        };
         return kernel.MacsPerInvocation * (double)invocations / rate;
     }
 

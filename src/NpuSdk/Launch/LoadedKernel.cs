@@ -1,80 +1,104 @@
+using NpuSdk.Backends;
+using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Launch;
 
 /// <summary>
-/// A kernel ready to launch on one device: its context, the instruction buffer (synced once) and where
-/// each argument of its signature goes. Runs are bound from the signature read from the xclbin, so the
-/// mlir-aie ABI (<c>opcode, instr, ninstr, bo0..</c>) and older layouts (<c>instr, ninstr, in, tmp, out</c>) both work.
+/// A kernel ready to launch on one device: its xclbin registered, its context and kernel open, the instruction buffer
+/// written and synced once, and every argument matched with the manifest (opcode, instructions, word count, data
+/// buffers, unused buffers, scalars). Runs are bound from this, so the mlir-aie ABI (<c>opcode, instr, ninstr,
+/// bo0..bo4</c>) and older layouts (<c>instr, ninstr, in, tmp, out</c>) both work.
 /// </summary>
 internal sealed class LoadedKernel : IDisposable
 {
-    private readonly Bo _instructions;
+    private readonly Bo? _instructions;
     private readonly uint _instructionWords;
-    private readonly int[] _dataArgs;
 
-    internal LoadedKernel(Device device, NpuKernelBinding binding, string baseDirectory)
+    internal LoadedKernel(Device device, KernelBinding binding, string baseDirectory)
     {
-        Binding = binding;
-        string xclbinPath = Path.Combine(baseDirectory, binding.XclbinPath);
+        var d = binding.Descriptor;
+        string xclbinPath = Path.Combine(baseDirectory, d.XclbinPath);
         if (!File.Exists(xclbinPath))
-            throw new FileNotFoundException($"{binding.Method}: the xclbin '{binding.XclbinPath}' is not in {baseDirectory}; add it to the project as an AdditionalFiles item (NpuSdk.props copies it to the output).", xclbinPath);
+            throw new FileNotFoundException($"{d.Method}: the xclbin '{d.XclbinPath}' is not in {baseDirectory}; add it to the project as an AdditionalFiles item (NpuSdk.props copies *.xclbin to the output).", xclbinPath);
         var xclbin = XclbinFile.ReadFile(xclbinPath);
-        var signature = xclbin.FindKernel(binding.KernelName)
-            ?? throw new NpuException($"{binding.Method}: the xclbin '{binding.XclbinPath}' has no kernel '{binding.KernelName}'.");
-        Context = new HwContext(device, device.RegisterXclbin(xclbin));
-        Kernel = new Kernel(Context, binding.KernelName);
+        var signature = xclbin.FindKernel(d.KernelName)
+            ?? throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' has no kernel '{d.KernelName}'; it has {string.Join(", ", xclbin.Kernels.Select(k => k.Name))}.");
+        try
+        {
+            Arguments = KernelAbi.Bind(signature.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), binding.Manifest);
+        }
+        catch (KernelManifestException e)
+        {
+            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's manifest: {e.Reason}.", e);
+        }
 
-        var data = new List<int>();
-        foreach (var arg in signature.Arguments)
-            if (arg.IsBuffer && arg.Name != "instr") data.Add(arg.Index);
-        if (data.Count != binding.DataBufferCount)
-            throw new NpuException($"{binding.Method}: kernel '{binding.KernelName}' of '{binding.XclbinPath}' has {data.Count} data buffer arguments, but the method was generated for {binding.DataBufferCount}; rebuild the project.");
-        _dataArgs = data.ToArray();
-
-        uint[] words = InstructionStream.LoadFile(Path.Combine(baseDirectory, binding.InstructionsPath)).ToArray();
-        _instructionWords = (uint)words.Length;
-        var instr = signature.FindArgument("instr");
-        _instructions = new Bo(device, (ulong)words.Length * 4, BoFlags.Cacheable, instr is null ? 1 : Kernel.GroupId(instr.Index));
-        words.AsSpan().CopyTo(_instructions.Map<uint>());
-        _instructions.Sync(SyncDirection.ToDevice);
-        Signature = signature;
+        var uuid = device.RegisterXclbin(xclbin);
+        (device.Handle as IAcceptsKernelManifests)?.AddManifest(uuid, binding.Manifest);
+        try
+        {
+            Context = new HwContext(device, uuid);
+            Kernel = new Kernel(Context, d.KernelName);
+            if (Arguments.FirstOrDefault(a => a.Use == ArgumentUse.Instructions) is { } instr)
+            {
+                if (d.InstructionsPath.Length == 0) throw new NpuException($"{d.Method}: kernel '{d.KernelName}' takes an instruction buffer, but no instruction file was given.");
+                uint[] words = InstructionStream.LoadFile(Path.Combine(baseDirectory, d.InstructionsPath)).ToArray();
+                _instructionWords = (uint)words.Length;
+                _instructions = new Bo(device, (ulong)words.Length * 4, BoFlags.Cacheable, Kernel.GroupId(instr.Argument.Index));
+                words.AsSpan().CopyTo(_instructions.Map<uint>());
+                _instructions.Sync(SyncDirection.ToDevice);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        Binding = binding;
     }
 
-    internal NpuKernelBinding Binding { get; }
-    internal HwContext Context { get; }
-    internal Kernel Kernel { get; }
-    internal XclbinKernel Signature { get; }
+    internal KernelBinding Binding { get; }
+    internal HwContext Context { get; } = null!;
+    internal Kernel Kernel { get; } = null!;
+    internal IReadOnlyList<ArgumentBinding> Arguments { get; }
     internal Device Device => Context.Device;
 
-    /// <summary>The memory group for data buffer <paramref name="dataIndex"/> (0 = the first buffer after the instructions).</summary>
-    internal int DataGroup(int dataIndex) => Kernel.GroupId(_dataArgs[dataIndex]);
-
-    /// <summary>A run with every argument bound: opcode 3, the instructions, and <paramref name="buffers"/> in signature order.</summary>
-    internal Run CreateRun(ReadOnlySpan<Bo> buffers)
+    /// <summary>Binds every argument but the data buffers and the call's scalars: opcode 3, the instructions and their word count, and the manifest's fixed scalars.</summary>
+    internal void BindFixed(Run run)
     {
-        var run = new Run(Kernel);
-        int next = 0;
-        foreach (var arg in Signature.Arguments)
+        foreach (var a in Arguments)
         {
-            if (arg.IsBuffer) run.SetArg(arg.Index, arg.Name == "instr" ? _instructions : buffers[next++]);
-            else if (arg.Name == "opcode") BindScalar(run, arg, 3);
-            else if (arg.Name == "ninstr") BindScalar(run, arg, _instructionWords);
-            else throw new NpuArgumentBindingException(Signature.Name, arg.Index, arg.Name, "launch plans bind only opcode, instr, ninstr and buffers; this scalar has no value to bind.");
+            switch (a.Use)
+            {
+                case ArgumentUse.Opcode: BindScalar(run, a.Argument, KernelAbi.RunInstructionsOpcode); break;
+                case ArgumentUse.Instructions: run.SetArg(a.Argument.Index, _instructions!); break;
+                case ArgumentUse.InstructionCount: BindScalar(run, a.Argument, _instructionWords); break;
+                case ArgumentUse.Scalar when Binding.Manifest.Scalars[a.Target].Value is double value:
+                    BindScalar(run, a.Argument, ScalarBits(Binding.Manifest.Scalars[a.Target].Type, value));
+                    break;
+            }
         }
-        return run;
     }
 
-    private static void BindScalar(Run run, XclbinKernelArg arg, ulong value)
+    internal static void BindScalar(Run run, KernelArgumentInfo arg, ulong value)
     {
         if (arg.Size == 4) run.SetArg(arg.Index, (uint)value);
         else run.SetArg(arg.Index, value);
     }
 
+    internal static ulong ScalarBits(ScalarType type, double value) => type switch
+    {
+        ScalarType.Float32 => BitConverter.SingleToUInt32Bits((float)value),
+        ScalarType.Int32 => unchecked((uint)(int)value),
+        ScalarType.Int64 => unchecked((ulong)(long)value),
+        ScalarType.UInt32 => (uint)value,
+        _ => (ulong)value,
+    };
+
     public void Dispose()
     {
-        _instructions.Dispose();
-        Kernel.Dispose();
-        Context.Dispose();
+        _instructions?.Dispose();
+        Kernel?.Dispose();
+        Context?.Dispose();
     }
 }

@@ -40,6 +40,17 @@ public enum NpuPattern
     /// manifest's <c>tile.keys</c> and <c>tile.dim</c> (without a manifest, from the call's K).
     /// </summary>
     Attention = 5,
+
+    /// <summary>
+    /// One invocation computes the whole M x K x N product the design was compiled for (IRON's <c>whole_array</c> and
+    /// <c>single_core</c> GEMMs, from the manifest's <c>tile.m</c>, <c>tile.k</c>, <c>tile.n</c>). A call at those shapes is
+    /// one run; more rows or columns are more runs, the last padded; a longer K is added on the host where the manifest's
+    /// <c>numeric.hostAccumulator</c> allows it.
+    /// </summary>
+    WholeArray = 6,
+
+    /// <summary>One invocation computes c = A·b for an m x k block of A (the manifest's <c>tile.m</c>, <c>tile.k</c>).</summary>
+    Gemv = 7,
 }
 
 /// <summary>

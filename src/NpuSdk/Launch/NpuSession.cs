@@ -1,18 +1,20 @@
 using System.Runtime.CompilerServices;
+using NpuSdk.KernelModel.Patterns;
 using NpuSdk.Launch;
 
 namespace NpuSdk;
 
 /// <summary>
-/// Where generated <see cref="NpuKernelAttribute"/> methods run: a device, the kernels loaded on it (one
-/// context and instruction buffer per kernel, loaded on first use) and a pool of launch plans per shape.
-/// Pass one as the leading parameter of a kernel method, or let the method use <see cref="Default"/>.
+/// Where generated <see cref="NpuKernelAttribute"/> methods run: a device, the kernels loaded on it (one context and
+/// instruction buffer per kernel, loaded on first use) and a bounded pool of launch plans. Pass one as the leading
+/// parameter of a kernel method, or let the method use <see cref="Default"/>.
 /// </summary>
 /// <remarks>
-/// Thread safety: calls may overlap freely. A call rents a plan for its shapes from the pool and returns
-/// it when done; when every plan for those shapes is busy a new one is built, so concurrent callers never
-/// share buffers and no lock is held while the device works. In steady state renting and returning
-/// allocate nothing.
+/// Thread safety: calls may overlap freely. A call rents a plan for its block counts and gives it back when done; when
+/// every plan for those counts is busy a new one is built, so concurrent callers never share buffers and no lock is held
+/// while the device works. Calls whose shapes need the same number of blocks (1500 and 1499 rows on a 64-row kernel)
+/// share plans. At most <see cref="MaxIdlePlans"/> idle plans are kept; the least recently used one is released first.
+/// A plan whose runs failed or timed out is released, never reused. In steady state a call allocates nothing.
 /// </remarks>
 public sealed class NpuSession : IDisposable
 {
@@ -20,10 +22,14 @@ public sealed class NpuSession : IDisposable
     private static NpuSession? s_default;
 
     private readonly object _gate = new();
-    private readonly Dictionary<NpuKernelBinding, LoadedKernel> _kernels = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<PlanKey, Stack<LaunchPlan>> _idle = new();
-    private readonly List<LaunchPlan> _all = new();
+    // Methods bound to the same files and manifest share one loaded kernel.
+    private readonly Dictionary<(string Xclbin, string Kernel, string Instructions, string Manifest), LoadedKernel> _kernels = new();
+    private readonly Dictionary<(KernelBinding, GridKey), Stack<BlockPlan>> _idle = new();
+    private readonly LinkedList<BlockPlan> _idleByAge = new();
+    private readonly HashSet<BlockPlan> _rented = new(ReferenceEqualityComparer.Instance);
     private readonly bool _ownsDevice;
+    private int _maxIdlePlans = 16;
+    private long _plansBuilt, _planHits, _plansEvicted, _plansDiscarded;
     private bool _disposed;
 
     /// <summary>A session on <paramref name="device"/>, finding xclbins in the application's directory.</summary>
@@ -42,8 +48,8 @@ public sealed class NpuSession : IDisposable
     }
 
     /// <summary>
-    /// The session kernel methods use when they take none: it opens <see cref="Device.Open(int)"/> on first
-    /// use and is reused for the life of the process.
+    /// The session kernel methods use when they take none: it opens <see cref="Device.Open(int)"/> on first use and is
+    /// reused for the life of the process.
     /// </summary>
     public static NpuSession Default
     {
@@ -72,137 +78,159 @@ public sealed class NpuSession : IDisposable
     /// <summary>Where relative xclbin and instruction paths are resolved.</summary>
     public string BaseDirectory { get; }
 
-    /// <summary>Rents the tile-matmul plan for these shapes, building it on first use.</summary>
-    public TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule> RentTileMatMul<TIn, TPart, TAcc, TOut, TRule>(
-        NpuKernelBinding binding, int m, int k, int n, int tileM, int tileK, int tileN, bool packedInputs)
-        where TIn : unmanaged where TPart : unmanaged where TAcc : unmanaged where TOut : unmanaged
-        where TRule : IHostAccumulation<TPart, TAcc, TOut>
+    /// <summary>How many idle plans the session keeps for later calls (default 16); the least recently used go first.</summary>
+    public int MaxIdlePlans
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileM);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileK);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileN);
-        var key = new PlanKey(binding, m, k, n);
-        if (TryRent(key) is { } idle) return (TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule>)idle;
-        var plan = new TileMatMulPlan<TIn, TPart, TAcc, TOut, TRule>(GetKernel(binding), m, k, n, tileM, tileK, tileN, packedInputs) { PoolKey = key };
-        Track(plan);
-        return plan;
-    }
-
-    /// <summary>Rents the K-strip matmul plan for these shapes, building it on first use.</summary>
-    /// <exception cref="ArgumentException">K, padded to <paramref name="kMultiple"/>, exceeds the kernel's <paramref name="kMax"/>.</exception>
-    public KStripMatMulPlan<TIn, TOut, TRule> RentKStripMatMul<TIn, TOut, TRule>(
-        NpuKernelBinding binding, int m, int k, int n, int tile, int kMultiple, int kMax)
-        where TIn : unmanaged where TOut : unmanaged where TRule : IHostAccumulation<int, int, TOut>
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tile);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kMultiple);
-        long paddedK = ((long)k + kMultiple - 1) / kMultiple * kMultiple;
-        if (paddedK > kMax)
-            throw new ArgumentException($"{binding.Method}: K = {k} (padded to {paddedK}) exceeds the {kMax} the K-strip kernel '{binding.KernelName}' accumulates in one invocation.", "a");
-        var key = new PlanKey(binding, m, k, n);
-        if (TryRent(key) is { } idle) return (KStripMatMulPlan<TIn, TOut, TRule>)idle;
-        var plan = new KStripMatMulPlan<TIn, TOut, TRule>(GetKernel(binding), m, k, n, tile, (int)paddedK) { PoolKey = key };
-        Track(plan);
-        return plan;
-    }
-
-    /// <summary>Rents the rowwise plan for these rows, building it on first use.</summary>
-    /// <param name="binding">The method's binding.</param>
-    /// <param name="rows">Rows of the matrix operands.</param>
-    /// <param name="rowsPerInvocation">Rows one invocation processes.</param>
-    /// <param name="cols">Columns of the matrix operands and length of the vector operands.</param>
-    /// <param name="isMatrix">Per data buffer, in order: a matrix (row-blocked) or a vector (sent whole to every invocation).</param>
-    /// <param name="inputs">How many of the data buffers, from the first, are inputs.</param>
-    public RowwisePlan<T> RentRowwise<T>(NpuKernelBinding binding, int rows, int rowsPerInvocation, int cols, ReadOnlySpan<bool> isMatrix, int inputs) where T : unmanaged
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerInvocation);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
-        var key = new PlanKey(binding, rows, cols, 0);
-        if (TryRent(key) is { } idle) return (RowwisePlan<T>)idle;
-        var plan = new RowwisePlan<T>(GetKernel(binding), rows, rowsPerInvocation, cols, isMatrix, inputs) { PoolKey = key };
-        Track(plan);
-        return plan;
-    }
-
-    /// <summary>Rents the attention plan for this many query rows, building it on first use.</summary>
-    /// <param name="binding">The method's binding.</param>
-    /// <param name="queries">Rows of Q and O.</param>
-    /// <param name="queriesPerInvocation">Query rows one invocation processes.</param>
-    /// <param name="keys">Rows of K and V (the kernel's key count).</param>
-    /// <param name="dim">Columns of every operand (heads times head dimension).</param>
-    public AttentionPlan<T> RentAttention<T>(NpuKernelBinding binding, int queries, int queriesPerInvocation, int keys, int dim) where T : unmanaged
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queriesPerInvocation);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keys);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
-        var key = new PlanKey(binding, queries, keys, dim);
-        if (TryRent(key) is { } idle) return (AttentionPlan<T>)idle;
-        var plan = new AttentionPlan<T>(GetKernel(binding), queries, queriesPerInvocation, keys, dim) { PoolKey = key };
-        Track(plan);
-        return plan;
-    }
-
-    /// <summary>Rents the elementwise plan for this length, building it on first use.</summary>
-    public ElementwisePlan<T> RentElementwise<T>(NpuKernelBinding binding, int length, int tile, int inputs, int outputs) where T : unmanaged
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tile);
-        var key = new PlanKey(binding, length, 0, 0);
-        if (TryRent(key) is { } idle) return (ElementwisePlan<T>)idle;
-        var plan = new ElementwisePlan<T>(GetKernel(binding), length, tile, inputs, outputs) { PoolKey = key };
-        Track(plan);
-        return plan;
-    }
-
-    /// <summary>Gives a plan back to the pool after a call.</summary>
-    public void Return(LaunchPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        lock (_gate)
+        get => Volatile.Read(ref _maxIdlePlans);
+        set
         {
-            if (_disposed) return;
-            if (!_idle.TryGetValue(plan.PoolKey, out var stack)) _idle[plan.PoolKey] = stack = new Stack<LaunchPlan>();
-            stack.Push(plan);
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            List<BlockPlan>? evicted;
+            lock (_gate)
+            {
+                _maxIdlePlans = value;
+                evicted = EvictOverCap();
+            }
+            Release(evicted);
         }
     }
 
-    internal LoadedKernel GetKernel(NpuKernelBinding binding)
+    /// <summary>Launch plans built so far (a call whose block counts had no idle plan).</summary>
+    public long PlansBuilt => Interlocked.Read(ref _plansBuilt);
+
+    /// <summary>Calls that reused an idle plan.</summary>
+    public long PlanHits => Interlocked.Read(ref _planHits);
+
+    /// <summary>Idle plans released to stay within <see cref="MaxIdlePlans"/>.</summary>
+    public long PlansEvicted => Interlocked.Read(ref _plansEvicted);
+
+    /// <summary>Plans released because their runs failed or timed out.</summary>
+    public long PlansDiscarded => Interlocked.Read(ref _plansDiscarded);
+
+    /// <summary>Plans kept idle for later calls now.</summary>
+    public int IdlePlans
     {
-        ArgumentNullException.ThrowIfNull(binding);
+        get { lock (_gate) return _idleByAge.Count; }
+    }
+
+    internal BlockPlan Rent(KernelBinding binding, GridKey key)
+    {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_kernels.TryGetValue(binding, out var kernel))
-                _kernels[binding] = kernel = new LoadedKernel(Device, binding, BaseDirectory);
+            if (_idle.TryGetValue((binding, key), out var stack) && stack.TryPop(out var idle))
+            {
+                _idleByAge.Remove(idle.IdleNode);
+                _rented.Add(idle);
+                _planHits++;
+                return idle;
+            }
+        }
+        var kernel = GetKernel(binding);
+        var plan = new BlockPlan(kernel, binding, key);
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                plan.Dispose();
+                throw new ObjectDisposedException(nameof(NpuSession));
+            }
+            _rented.Add(plan);
+            _plansBuilt++;
+        }
+        return plan;
+    }
+
+    /// <summary>Gives a plan back after a call that completed (or never reached the device).</summary>
+    internal void Return(BlockPlan plan)
+    {
+        List<BlockPlan>? evicted = null;
+        bool disposed;
+        lock (_gate)
+        {
+            _rented.Remove(plan);
+            disposed = _disposed;
+            if (!disposed)
+            {
+                var key = (plan.Binding, plan.Key);
+                if (!_idle.TryGetValue(key, out var stack)) _idle[key] = stack = new Stack<BlockPlan>();
+                stack.Push(plan);
+                _idleByAge.AddFirst(plan.IdleNode);
+                evicted = EvictOverCap();
+            }
+            Monitor.PulseAll(_gate);
+        }
+        if (disposed) plan.Dispose();
+        Release(evicted);
+    }
+
+    private static void Release(List<BlockPlan>? plans)
+    {
+        if (plans is null) return;
+        foreach (var p in plans) p.Dispose();
+    }
+
+    /// <summary>Releases a plan whose runs may not have finished: it never goes back to the pool.</summary>
+    internal void Discard(BlockPlan plan)
+    {
+        lock (_gate)
+        {
+            _rented.Remove(plan);
+            _plansDiscarded++;
+            Monitor.PulseAll(_gate);
+        }
+        plan.Dispose();
+    }
+
+    /// <summary>Takes the least recently used idle plans out of the pool until it is within the cap; null when none (no allocation).</summary>
+    private List<BlockPlan>? EvictOverCap()
+    {
+        List<BlockPlan>? evicted = null;
+        while (_idleByAge.Count > _maxIdlePlans)
+        {
+            var oldest = _idleByAge.Last!.Value;
+            _idleByAge.RemoveLast();
+            var stack = _idle[(oldest.Binding, oldest.Key)];
+            // The oldest idle plan of a key is at the bottom of its stack.
+            var kept = stack.Reverse().Where(p => p != oldest).ToArray();
+            stack.Clear();
+            foreach (var p in kept) stack.Push(p);
+            if (stack.Count == 0) _idle.Remove((oldest.Binding, oldest.Key));
+            (evicted ??= new List<BlockPlan>()).Add(oldest);
+            _plansEvicted++;
+        }
+        return evicted;
+    }
+
+    private LoadedKernel GetKernel(KernelBinding binding)
+    {
+        var d = binding.Descriptor;
+        var key = (d.XclbinPath, d.KernelName, d.InstructionsPath, d.ManifestText);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_kernels.TryGetValue(key, out var kernel))
+                _kernels[key] = kernel = new LoadedKernel(Device, binding, BaseDirectory);
             return kernel;
         }
     }
 
-    private LaunchPlan? TryRent(PlanKey key)
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _idle.TryGetValue(key, out var stack) && stack.TryPop(out var plan) ? plan : null;
-        }
-    }
-
-    private void Track(LaunchPlan plan)
-    {
-        lock (_gate) _all.Add(plan);
-    }
-
-    /// <summary>Releases every plan and loaded kernel (and the device, for <see cref="Default"/>'s own).</summary>
+    /// <summary>
+    /// Waits for the calls in flight to leave the device, then releases every plan and loaded kernel (and the device,
+    /// for <see cref="Default"/>'s own). Calls that start afterwards throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        LaunchPlan[] plans;
+        BlockPlan[] plans;
         LoadedKernel[] kernels;
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
-            plans = _all.ToArray();
+            while (_rented.Count > 0) Monitor.Wait(_gate);
+            plans = _idleByAge.ToArray();
             kernels = _kernels.Values.ToArray();
-            _all.Clear(); _idle.Clear(); _kernels.Clear();
+            _idle.Clear(); _idleByAge.Clear(); _kernels.Clear();
         }
         foreach (var plan in plans) plan.Dispose();
         foreach (var kernel in kernels) kernel.Dispose();

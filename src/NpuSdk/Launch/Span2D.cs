@@ -50,6 +50,9 @@ public readonly ref struct ReadOnlySpan2D<T>
 
     /// <summary>The shape as text, e.g. <c>500x512</c>, for messages.</summary>
     public override string ToString() => $"{Rows}x{Cols}";
+
+    /// <summary>The span under the view, from the first row's start.</summary>
+    internal ReadOnlySpan<T> Storage => _span;
 }
 
 /// <summary>A writable row-major matrix view over a span; see <see cref="ReadOnlySpan2D{T}"/>.</summary>
@@ -94,6 +97,9 @@ public readonly ref struct Span2D<T>
             return ref GetRow(row)[col];
         }
     }
+
+    /// <summary>The span under the view, from the first row's start.</summary>
+    internal Span<T> Storage => _span;
 
     /// <summary>The same memory, read-only.</summary>
     public static implicit operator ReadOnlySpan2D<T>(Span2D<T> view) => new(view._span, view.Rows, view.Cols, view.Stride);

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using NpuSdk.Emulation;
-using NpuSdk.Emulation.Kernels;
+using NpuSdk.KernelModel;
+using NpuSdk.Kernels;
 
 namespace NpuSdk.Benchmarks.Kernels;
 
@@ -153,25 +154,25 @@ internal sealed class KernelRunRig : IDisposable
 
     public KernelRunRig(string name, int stripK)
     {
-        var emulation = BuiltInKernels.Get(name);
-        var manifest = BuiltInKernels.Manifest(name);
+        var manifest = KernelLibrary.Manifest(name);
+        var instructions = EmulationXclbin.StandInInstructions();
         _device = Device.Open(new EmulatorBackend());
-        var context = Own(new HwContext(_device, _device.RegisterXclbin(emulation.Xclbin)));
-        var kernel = Own(new Kernel(context, emulation.KernelName));
-        var instr = Own(new Bo(_device, (ulong)emulation.Instructions.Length * 4, BoFlags.Cacheable, kernel.GroupId(1)));
-        emulation.Instructions.CopyTo(instr.Map<uint>());
+        var context = Own(new HwContext(_device, _device.RegisterXclbin(KernelLibrary.EmulationXclbin(name), manifest)));
+        var kernel = Own(new Kernel(context, manifest.KernelName));
+        var instr = Own(new Bo(_device, (ulong)instructions.Length * 4, BoFlags.Cacheable, kernel.GroupId(1)));
+        instructions.CopyTo(instr.Map<uint>());
         instr.Sync(SyncDirection.ToDevice);
         _run = Own(new Run(kernel));
         _run.SetArg(0, 3UL);
         _run.SetArg(1, instr);
-        _run.SetArg(2, (uint)emulation.Instructions.Length);
+        _run.SetArg(2, (uint)instructions.Length);
         var rng = new Random(7);
         for (int i = 0; i < manifest.Buffers.Count; i++)
         {
             var spec = manifest.Buffers[i];
-            int elements = spec.Parts.Sum(p => p.Shape.Aggregate(1, (n, d) => n * (d == KernelManifestParser.StripLength ? stripK : manifest.Tile[d])));
-            var bo = Own(new Bo(_device, (ulong)(elements * KernelManifestParser.ElementSize(spec.ElementType)), BoFlags.HostOnly, kernel.GroupId(3 + i)));
-            if (spec.ElementType == KernelElementType.BFloat16)
+            int elements = (int)OperandLayout.SlotElements(spec, stripK);
+            var bo = Own(new Bo(_device, (ulong)(elements * ElementTypes.Size(spec.ElementType!.Value)), BoFlags.HostOnly, kernel.GroupId(3 + i)));
+            if (spec.ElementType == ElementType.BFloat16)
                 Seeded.BFloat16(elements, 8 + i).CopyTo(MemoryMarshal.Cast<byte, ushort>(bo.Map<byte>()));
             else
                 rng.NextBytes(bo.Map<byte>());

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using NpuSdk.Emulation.Kernels;
+using NpuSdk.Kernels;
 
 namespace NpuSdk.Benchmarks.Kernels;
 
@@ -23,17 +23,17 @@ public class WhisperKernelBenchmarks
 
     /// <summary>attention_bf16: 64 queries, 1500 keys, 8 heads of 64.</summary>
     [Benchmark]
-    public void Attention() => NpuSdk.Emulation.Kernels.Attention.Compute(_x, _keys, _values, _out.AsSpan(0, Rows * Model), Rows, Frames, 8, 64, 0.125f);
+    public void Attention() => NpuSdk.Kernels.Attention.Compute(_x, _keys, _values, _out.AsSpan(0, Rows * Model), Rows, Frames, 8, 64, 0.125f);
 
     /// <summary>layernorm_bf16: 64 rows of 512.</summary>
     [Benchmark]
-    public void LayerNorm() => NpuSdk.Emulation.Kernels.LayerNorm.Compute(_x, _gamma, _gamma, _out.AsSpan(0, Rows * Model), Rows, Model, 1e-5f);
+    public void LayerNorm() => NpuSdk.Kernels.LayerNorm.Compute(_x, _gamma, _gamma, _out.AsSpan(0, Rows * Model), Rows, Model, 1e-5f);
 
     /// <summary>softmax_bf16: 64 rows of 1500.</summary>
     [Benchmark]
-    public void Softmax() => NpuSdk.Emulation.Kernels.Softmax.Compute(_scores, _out, Rows, Frames);
+    public void Softmax() => NpuSdk.Kernels.Softmax.Compute(_scores, _out, Rows, Frames);
 
     /// <summary>gelu_bf16: 32768 elements.</summary>
     [Benchmark]
-    public void Gelu() => NpuSdk.Emulation.Kernels.Gelu.Compute(_chunk, _out.AsSpan(0, 32768));
+    public void Gelu() => NpuSdk.Kernels.Gelu.Compute(_chunk, _out.AsSpan(0, 32768));
 }

@@ -21,16 +21,16 @@ internal sealed partial class NoopXrtSetup : IDisposable
     public NoopXrtSetup()
     {
         PrepareEnvironment();
-        Emulation = EmulationKernels.MatMul16x16Int8;
+        Emulation = LibraryKernel.TileMatMul16;
         XclbinPath = Path.Combine(Path.GetTempPath(), $"npusdk-bench-{Environment.ProcessId}.xclbin");
-        File.WriteAllBytes(XclbinPath, Emulation.GetXclbinBytes());
+        File.Copy(Emulation.FilePath, XclbinPath, overwrite: true);
         Device = Device.Open(XrtBackend.Open());
         Context = new HwContext(Device, Device.RegisterXclbin(Emulation.Xclbin));
         Kernel = new Kernel(Context, Emulation.KernelName);
         Instr = new Bo(Device, (ulong)Emulation.Instructions.Length * 4, BoFlags.Cacheable, Kernel.GroupId(1));
     }
 
-    public EmulationKernel Emulation { get; }
+    public LibraryKernel Emulation { get; }
     public string XclbinPath { get; }
     public Device Device { get; }
     public HwContext Context { get; }

@@ -4,30 +4,31 @@
 
 partial class Ops
 {
-    private static readonly global::NpuSdk.Launch.NpuKernelBinding __NpuKernel_MatMul = new(
-        "MatMul", "matmul_bf16.xclbin", "MLIR_AIE", "matmul_bf16.insts.txt",
-        dataBufferCount: 3, timeoutMilliseconds: 10000);
+    // tile-matmul on kernel MLIR_AIE of matmul_bf16.xclbin
+    private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
+        "Ops.MatMul",
+        "matmul_bf16.xclbin",
+        "MLIR_AIE",
+        "matmul_bf16.insts.txt",
+        @"{
+  ""name"": ""matmul_bf16"",
+  ""summary"": ""A test design."",
+  ""kernel"": ""MLIR_AIE"",
+  ""operation"": ""matmul"",
+  ""pattern"": ""tile-matmul"",
+  ""tile"": { ""m"": 32, ""k"": 32, ""n"": 32 },
+  ""buffers"": [
+    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""a"", ""shape"": [""m"", ""k""] } ] }, { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""b"", ""shape"": [""k"", ""n""] } ] }, { ""arg"": ""bo2"", ""role"": ""output"", ""elementType"": ""float32"", ""parts"": [ { ""operand"": ""c"", ""shape"": [""m"", ""n""] } ] }
+  ],
+  ""scalars"": [],
+  ""numeric"": { ""accumulator"": ""float32"", ""multiplyAdd"": ""fused"", ""hostAccumulator"": ""float32"" }
+}",
+        new string[] { "a:bf16", "b:bf16", "c:float32" },
+        10000);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
     public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> a, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> b, global::NpuSdk.Span2D<float> c)
     {
-        global::NpuSdk.Launch.LaunchShapes.CheckMatMul(a, b, c, "a", "b", "c");
-        var __npuSession = global::NpuSdk.NpuSession.Default;
-        // A, B and C in their own buffers; one run per (i, j, k) block triple, partial C blocks added over k on the host.
-        var __npuPlan = __npuSession.RentTileMatMul<global::NpuSdk.BFloat16, global::NpuSdk.BFloat16, float, float, global::NpuSdk.Launch.BFloat16PartialsToSingle>(__NpuKernel_MatMul, a.Rows, a.Cols, b.Cols, tileM: 32, tileK: 32, tileN: 32, packedInputs: false);
-        try
-        {
-            __npuPlan.PackA(a);
-            __npuPlan.PackB(b);
-            __npuPlan.SyncInputs();
-            __npuPlan.Execute();
-            __npuPlan.Wait();
-            __npuPlan.SyncOutputs();
-            __npuPlan.Unpack(c);
-        }
-        finally
-        {
-            __npuSession.Return(__npuPlan);
-        }
+        global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a).In(b).Out(c));
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using NpuSdk.Emulation;
-using NpuSdk.Emulation.Kernels;
+using NpuSdk.KernelModel;
 
 namespace NpuSdk.Kernels.Tests.Binding;
 
@@ -13,7 +13,7 @@ public class AttentionBindingTests
     [Fact]
     public void Attention_binding_matches_the_formula_on_a_ragged_block_of_queries()
     {
-        var m = BuiltInKernels.Manifest("attention_bf16");
+        var m = KernelLibrary.Manifest("attention_bf16");
         int block = m.Dimension("queries"), keys = m.Dimension("keys"), heads = m.Dimension("heads"), headDim = m.Dimension("headDim");
         int dim = heads * headDim, queries = block + 36;   // two invocations, the second padded
         double scale = m.Numeric.Scale!.Value;

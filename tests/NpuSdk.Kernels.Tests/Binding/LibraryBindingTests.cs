@@ -138,7 +138,7 @@ public class LibraryBindingTests
                                      MemoryMarshal.Cast<ushort, BFloat16>(gamma), MemoryMarshal.Cast<ushort, BFloat16>(beta), new Span2D<BFloat16>(y, Rows, Cols));
             Assert.Equal(3, device.Counters.Runs);
         }
-        var manifest = Emulation.Kernels.BuiltInKernels.Manifest("layernorm_bf16");
+        var manifest = KernelLibrary.Manifest("layernorm_bf16");
         var xs = Inputs.Doubles(x);
         var exact = new double[Rows * Cols];
         for (int r = 0; r < Rows; r++)
@@ -163,7 +163,7 @@ public class LibraryBindingTests
         var xs = Inputs.Doubles(x);
         var exact = new double[Rows * Cols];
         for (int r = 0; r < Rows; r++) Scalar.SoftmaxExact(xs[(r * Cols)..((r + 1) * Cols)]).CopyTo(exact, r * Cols);
-        ToleranceAssert.Within(Emulation.Kernels.BuiltInKernels.Manifest("softmax_bf16").Numeric.Tolerance!, exact, MemoryMarshal.Cast<BFloat16, ushort>(y));
+        ToleranceAssert.Within(KernelLibrary.Manifest("softmax_bf16").Numeric.Tolerance!, exact, MemoryMarshal.Cast<BFloat16, ushort>(y));
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class LibraryBindingTests
             LibraryKernels.Gelu(session, MemoryMarshal.Cast<ushort, BFloat16>(x), y);
             Assert.Equal(3, device.Counters.Runs);
         }
-        var tolerance = Emulation.Kernels.BuiltInKernels.Manifest("gelu_bf16").Numeric.Tolerance!;
+        var tolerance = KernelLibrary.Manifest("gelu_bf16").Numeric.Tolerance!;
         ToleranceAssert.Within(tolerance, Inputs.Doubles(x).Select(Scalar.GeluExact).ToArray(), MemoryMarshal.Cast<BFloat16, ushort>(y));
     }
 

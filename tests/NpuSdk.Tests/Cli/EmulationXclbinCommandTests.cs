@@ -84,7 +84,7 @@ public sealed class EmulationXclbinCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
         Assert.Contains(expected, stderr);
-        Assert.Contains("usage: npu emulation-xclbin OUT.xclbin --buffers N", stderr);
+        Assert.Contains("usage: npu emulation-xclbin OUT.xclbin (--buffers N", stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
@@ -93,7 +93,7 @@ public sealed class EmulationXclbinCommandTests : IDisposable
     {
         var (exit, stdout, _) = Npu("--help");
         Assert.Equal(0, exit);
-        Assert.Contains("npu emulation-xclbin OUT.xclbin --buffers N", stdout);
+        Assert.Contains("npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json)", stdout);
         Assert.Contains("npu inspect FILE", stdout);
     }
 

@@ -1,28 +1,38 @@
 using NpuSdk.Emulation;
+using NpuSdk.KernelModel;
+using NpuSdk.Kernels;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Tests.Emulator;
 
-/// <summary>The original port's setup on a fresh emulated device: 16x16 int8 tile kernel, instruction, input and output buffers.</summary>
+/// <summary>
+/// The original port's setup on a fresh emulated device: the library's 16x16 int8 tile kernel (its emulation xclbin in
+/// IRON's shape, <c>opcode, instr, ninstr, bo0..bo4</c>, run from its manifest), instruction, input and output buffers.
+/// </summary>
 internal sealed class TileKernelRig : IDisposable
 {
-    public const int T = TileMatMul16Int8.Tile;
+    public const int T = 16;
+    public const string Name = "matmul_16x16_int8";
 
     public TileKernelRig(EmulatorOptions? options = null)
     {
-        Emulation = EmulationKernels.MatMul16x16Int8;
+        Xclbin = KernelLibrary.EmulationXclbin(Name);
+        Manifest = KernelLibrary.Manifest(Name);
+        Instructions = EmulationXclbin.StandInInstructions();
         Device = Device.Open(new EmulatorBackend(options ?? new EmulatorOptions()));
-        Uuid = Device.RegisterXclbin(Emulation.Xclbin);
+        Uuid = Device.RegisterXclbin(Xclbin, Manifest);
         Context = new HwContext(Device, Uuid);
-        Kernel = new Kernel(Context, Emulation.KernelName);
-        Instr = new Bo(Device, (ulong)Emulation.Instructions.Length * 4, BoFlags.Cacheable, Kernel.GroupId(1));
-        Emulation.Instructions.CopyTo(Instr.Map<uint>());
+        Kernel = new Kernel(Context, Manifest.KernelName);
+        Instr = new Bo(Device, (ulong)Instructions.Length * 4, BoFlags.Cacheable, Kernel.GroupId(1));
+        Instructions.CopyTo(Instr.Map<uint>());
         Instr.Sync(SyncDirection.ToDevice);
         Input = new Bo(Device, 2 * T * T, BoFlags.HostOnly, Kernel.GroupId(3));
         Output = new Bo(Device, T * T, BoFlags.HostOnly, Kernel.GroupId(4));
     }
 
-    public EmulationKernel Emulation { get; }
+    public XclbinFile Xclbin { get; }
+    public KernelManifest Manifest { get; }
+    public uint[] Instructions { get; }
     public Device Device { get; }
     public XclbinUuid Uuid { get; }
     public HwContext Context { get; }
@@ -37,7 +47,7 @@ internal sealed class TileKernelRig : IDisposable
         var run = new Run(Kernel);
         run.SetArg(0, 3UL);
         run.SetArg(1, Instr);
-        run.SetArg(2, (uint)Emulation.Instructions.Length);
+        run.SetArg(2, (uint)Instructions.Length);
         run.SetArg(3, input ?? Input);
         run.SetArg(4, output ?? Output);
         return run;

@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+
+namespace NpuSdk.KernelModel.Patterns;
+
+/// <summary>
+/// <c>tile-matmul</c> and <c>whole-array</c>: one invocation computes C[m x n] += A[m x k]·B[k x n] at the design's
+/// compile-time shapes (a 16x16 tile, or IRON's whole 512x512x512 product). A call is cut into (i, j, kb) blocks,
+/// kb fastest, so the partial products of one C block are adjacent invocations the host adds; a call at exactly the
+/// design's shapes is one invocation. Splitting K needs the manifest's <c>numeric.hostAccumulator</c>.
+/// </summary>
+internal sealed class MatMulStrategy : PatternStrategy
+{
+    public static readonly MatMulStrategy Instance = new();
+
+    private const int A = 0, B = 1, C = 2;
+
+    public override string MethodShape => "(ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c)";
+
+    public override void Validate(KernelManifest m, ManifestChecks checks)
+    {
+        RequireTile(m, checks, "m", "k", "n");
+        RequireOperand(m, checks, "a", BufferRole.Input, "m", "k");
+        RequireOperand(m, checks, "b", BufferRole.Input, "k", "n");
+        RequireOperand(m, checks, "c", BufferRole.Output, "m", "n");
+        RequireConvertibleOutput(m, checks, "c");
+    }
+
+    public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => new[]
+    {
+        Operand(m, "a", OperandShapeKind.Matrix), Operand(m, "b", OperandShapeKind.Matrix), Operand(m, "c", OperandShapeKind.Matrix),
+    };
+
+    public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
+    {
+        MatMulShapes.Check(s, names, A, B, C);
+        int k = s.Cols(A), tileK = Dim(m, "k");
+        if (k > tileK && m.Numeric.HostAccumulator is null) throw NoHostAccumulation(m, names, A, "K", k, tileK);
+        return new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(s.Cols(B), Dim(m, "n")), Blocks(k, tileK));
+    }
+
+    public override LaunchGeometry Geometry(KernelManifest m, GridKey key)
+    {
+        var grid = new LaunchGeometry(key, axes: 3);
+        var ops = Operands(m);
+        int tm = Dim(m, "m"), tk = Dim(m, "k"), tn = Dim(m, "n");
+        grid.Operands = new[]
+        {
+            new OperandGeometry(ops[A], tm, tk, rowAxis: 0, colAxis: 2, grid),
+            new OperandGeometry(ops[B], tk, tn, rowAxis: 2, colAxis: 1, grid),
+            new OperandGeometry(ops[C], tm, tn, rowAxis: 0, colAxis: 1, grid),
+        };
+        return grid;
+    }
+}
+
+/// <summary>The shape rule of C = A·B, shared by the matmul patterns; messages name the parameter at fault.</summary>
+internal static class MatMulShapes
+{
+    public static void Check(in CallShapes s, IReadOnlyList<string> names, int a, int b, int c)
+    {
+        string an = Name(names, a), bn = Name(names, b), cn = Name(names, c);
+        if (s.Rows(a) == 0 || s.Cols(a) == 0)
+            throw new System.ArgumentException($"{an} is {s.Rows(a)}x{s.Cols(a)}; a matmul needs at least one row and one column.", an);
+        if (s.Cols(b) == 0)
+            throw new System.ArgumentException($"{bn} is {s.Rows(b)}x{s.Cols(b)}; a matmul needs at least one column.", bn);
+        if (s.Rows(b) != s.Cols(a))
+            throw new System.ArgumentException($"{bn} is {s.Rows(b)}x{s.Cols(b)} but {an} is {s.Rows(a)}x{s.Cols(a)}: C = A·B needs {bn}.Rows == {an}.Cols ({s.Cols(a)}).", bn);
+        if (s.Rows(c) != s.Rows(a) || s.Cols(c) != s.Cols(b))
+            throw new System.ArgumentException($"{cn} is {s.Rows(c)}x{s.Cols(c)} but {an} ({s.Rows(a)}x{s.Cols(a)}) times {bn} ({s.Rows(b)}x{s.Cols(b)}) is {s.Rows(a)}x{s.Cols(b)}: C = A·B needs {cn} to be {an}.Rows x {bn}.Cols.", cn);
+    }
+
+    private static string Name(IReadOnlyList<string> names, int i) => i < names.Count ? names[i] : $"operand {i}";
+}

@@ -1,0 +1,325 @@
+using NpuSdk.KernelModel;
+using NpuSdk.KernelModel.Patterns;
+
+namespace NpuSdk.Launch;
+
+/// <summary>
+/// Everything one call needs for one set of block counts, built once and reused: one parent buffer per data buffer
+/// of the kernel, regions inside it, one run per invocation with every argument bound, and one run list. A call packs
+/// each distinct input block once into mapped memory, syncs each input parent once, executes the run list once, waits
+/// once, syncs each output parent once and unpacks (adding partial outputs over K on the host where the pattern
+/// splits K).
+/// </summary>
+/// <remarks>
+/// Regions: an input buffer that holds one operand has one region per distinct block of that operand, and every run
+/// that reads a block is bound to its region (a 512³ matmul on a 64x64 tile packs each A and B block once, not once per
+/// run that reads it; a layer norm's gamma is one region every run reads). A buffer that packs several operands has one
+/// slot per invocation (a block read by several invocations is packed once and copied). An output buffer has one slot
+/// per invocation. A scratch buffer is one region every run uses. Unused buffers are not bound at all.
+/// A plan serves one call at a time; <see cref="NpuSession"/> pools plans by their grid.
+/// </remarks>
+internal sealed class BlockPlan : IDisposable
+{
+    private readonly KernelBinding _binding;
+    private readonly PlanBuffer[] _buffers;
+    private readonly OperandPlacement[] _operands;
+    private readonly Run[] _runs;
+    private readonly RunList _runList = null!;
+    private readonly byte[] _accumulator;
+    private readonly ulong[] _scalarBits;
+    private readonly ArgumentBinding[] _scalarArgs;
+    private readonly string _what;
+    private bool _scalarsBound;
+
+    internal BlockPlan(LoadedKernel kernel, KernelBinding binding, GridKey key)
+    {
+        _binding = binding;
+        var manifest = _binding.Manifest;
+        Grid = _binding.Strategy.Geometry(manifest, key);
+        Key = key;
+        IdleNode = new LinkedListNode<BlockPlan>(this);
+        int invocations = Grid.Invocations;
+        _what = $"run list of {invocations} runs of {binding.Method}";
+        _runs = new Run[invocations];
+        _scalarArgs = _binding.ScalarTargets.Select(t => kernel.Arguments.First(a => a.Use == ArgumentUse.Scalar && a.Target == t)).ToArray();
+        _scalarBits = new ulong[_scalarArgs.Length];
+        var buffers = new List<PlanBuffer>();
+        try
+        {
+            foreach (var arg in kernel.Arguments.Where(a => a.Use == ArgumentUse.Buffer))
+                buffers.Add(new PlanBuffer(this, kernel, manifest.Buffers[arg.Target], arg, key.StripLength));
+            _buffers = buffers.ToArray();
+            _operands = new OperandPlacement[Grid.Operands.Length];
+            for (int i = 0; i < _operands.Length; i++)
+            {
+                var geometry = Grid.Operands[i];
+                var layout = OperandLayout.Of(manifest, geometry.Operand.Name, key.StripLength);
+                _operands[i] = new OperandPlacement(Grid, geometry, layout, _buffers.First(b => b.Manifest == layout.Buffer));
+            }
+            int accumulatorBytes = _operands.Where(o => !o.Geometry.Operand.IsInput).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
+            _accumulator = new byte[accumulatorBytes];
+
+            _runList = new RunList(kernel.Context);
+            for (int i = 0; i < invocations; i++)
+            {
+                var run = new Run(kernel.Kernel);
+                _runs[i] = run;
+                kernel.BindFixed(run);
+                foreach (var buffer in _buffers) run.SetArg(buffer.Argument.Argument.Index, buffer.BoFor(i));
+                _runList.Add(run);
+            }
+        }
+        catch
+        {
+            _buffers ??= buffers.ToArray();
+            _operands ??= Array.Empty<OperandPlacement>();
+            _accumulator ??= Array.Empty<byte>();
+            Dispose();
+            throw;
+        }
+    }
+
+    internal LaunchGeometry Grid { get; }
+    internal GridKey Key { get; }
+    internal KernelBinding Binding => _binding;
+
+    /// <summary>The plan's place in its session's least-recently-used list of idle plans (one node, reused).</summary>
+    internal LinkedListNode<BlockPlan> IdleNode { get; }
+
+    /// <summary>Kernel invocations per call.</summary>
+    internal int Invocations => Grid.Invocations;
+
+    /// <summary>Bytes of device memory the plan holds.</summary>
+    internal ulong Bytes => _buffers.Aggregate(0UL, (sum, b) => sum + b.Parent.Size);
+
+    /// <summary>Binds the call's scalars, rebinding every run only when a value changed since the last call.</summary>
+    internal void BindScalars(in NpuOperands operands)
+    {
+        for (int s = 0; s < _scalarArgs.Length; s++)
+        {
+            ulong bits = operands.ScalarBits(s);
+            if (_scalarsBound && bits == _scalarBits[s]) continue;
+            foreach (var run in _runs) LoadedKernel.BindScalar(run, _scalarArgs[s].Argument, bits);
+            _scalarBits[s] = bits;
+        }
+        _scalarsBound = true;
+    }
+
+    /// <summary>Packs every input operand into mapped memory: each distinct block once, zero-padded past the operand's edge.</summary>
+    internal void Pack(in NpuOperands operands)
+    {
+        for (int i = 0; i < _operands.Length; i++)
+            if (_operands[i].Geometry.Operand.IsInput) _operands[i].Pack(operands, i);
+    }
+
+    /// <summary>Syncs each input parent buffer to the device, once.</summary>
+    internal void SyncInputs()
+    {
+        foreach (var b in _buffers) if (b.Manifest.Role == BufferRole.Input) b.Parent.Sync(SyncDirection.ToDevice);
+    }
+
+    /// <summary>Submits every invocation as one run list.</summary>
+    internal void Execute() => _runList.Execute();
+
+    /// <summary>Waits once for the whole run list.</summary>
+    /// <exception cref="NpuTimeoutException">It did not complete in time.</exception>
+    /// <exception cref="NpuCommandFailedException">A run failed.</exception>
+    internal void Wait() => _runList.Wait(_binding.Descriptor.Timeout).ThrowIfNotCompleted(_what);
+
+    /// <summary>Syncs each output parent buffer from the device, once.</summary>
+    internal void SyncOutputs()
+    {
+        foreach (var b in _buffers) if (b.Manifest.Role == BufferRole.Output) b.Parent.Sync(SyncDirection.FromDevice);
+    }
+
+    /// <summary>Writes every output block into the method's outputs, adding partials over K and converting to the method's type.</summary>
+    internal void Unpack(in NpuOperands operands)
+    {
+        for (int i = 0; i < _operands.Length; i++)
+            if (!_operands[i].Geometry.Operand.IsInput) _operands[i].Unpack(operands, i, _binding.MethodTypes[i], _accumulator);
+    }
+
+    /// <summary>Releases the run list, runs and buffers.</summary>
+    public void Dispose()
+    {
+        _runList?.Dispose();
+        foreach (var run in _runs) run?.Dispose();
+        if (_buffers is not null) foreach (var b in _buffers) b?.Dispose();
+    }
+
+    /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to.</summary>
+    private sealed class PlanBuffer : IDisposable
+    {
+        private readonly BlockPlan _plan;
+        private readonly Bo?[] _regions;
+
+        public PlanBuffer(BlockPlan plan, LoadedKernel kernel, ManifestBuffer manifest, ArgumentBinding argument, int stripLength)
+        {
+            _plan = plan;
+            Manifest = manifest;
+            Argument = argument;
+            var grid = plan.Grid;
+            int elementSize = ElementTypes.Size(manifest.ElementType!.Value);
+            SlotBytes = checked((int)(OperandLayout.SlotElements(manifest, stripLength) * elementSize));
+            // One operand alone in an input buffer: a region per distinct block. Several operands, or an output: a slot
+            // per invocation, unless nothing in it changes from one invocation to the next. Scratch: one region.
+            var geometries = manifest.Role == BufferRole.Scratch ? Array.Empty<OperandGeometry>()
+                : manifest.Parts.Select(p => grid.Operands.First(o => o.Operand.Name == p.Operand)).ToArray();
+            Exclusive = manifest.Role == BufferRole.Input && geometries.Length == 1;
+            SlotCount = manifest.Role switch
+            {
+                BufferRole.Scratch => 1,
+                BufferRole.Output => grid.Invocations,
+                _ when Exclusive => geometries[0].DistinctBlocks,
+                _ => geometries.All(g => g.DistinctBlocks == 1) ? 1 : grid.Invocations,
+            };
+            ExclusiveGeometry = Exclusive ? geometries[0] : null;
+            Parent = new Bo(kernel.Device, checked((ulong)SlotBytes * (ulong)SlotCount), BoFlags.HostOnly, kernel.Kernel.GroupId(argument.Argument.Index));
+            _regions = new Bo?[SlotCount == 1 ? 0 : SlotCount];
+            for (int s = 0; s < _regions.Length; s++) _regions[s] = new Bo(Parent, (ulong)SlotBytes, (ulong)SlotBytes * (ulong)s);
+        }
+
+        public ManifestBuffer Manifest { get; }
+        public ArgumentBinding Argument { get; }
+        public Bo Parent { get; }
+        public int SlotBytes { get; }
+        public int SlotCount { get; }
+        public bool Exclusive { get; }
+        private OperandGeometry? ExclusiveGeometry { get; }
+
+        /// <summary>The slot invocation <paramref name="invocation"/> reads or writes.</summary>
+        public int SlotOf(int invocation) =>
+            SlotCount == 1 ? 0 : ExclusiveGeometry is { } g ? _plan.Grid.BlockOf(g, invocation) : invocation;
+
+        public Bo BoFor(int invocation) => SlotCount == 1 ? Parent : _regions[SlotOf(invocation)]!;
+
+        public Span<byte> Slot(int slot) => Parent.Map().Slice(slot * SlotBytes, SlotBytes);
+
+        public void Dispose()
+        {
+            foreach (var r in _regions) r?.Dispose();
+            Parent?.Dispose();
+        }
+    }
+
+    /// <summary>Where one method operand goes: its buffer, its offset in a slot, and which invocations read or write which block.</summary>
+    private sealed class OperandPlacement
+    {
+        private readonly LaunchGeometry _grid;
+        private readonly PlanBuffer _buffer;
+        private readonly int _byteOffset, _elementSize;
+        // Packed inputs: for each invocation, -1 to pack its block there, else the invocation whose slot already holds it.
+        private readonly int[]? _copyFrom;
+        // Outputs: the invocations contributing to each block, block by block (CSR).
+        private readonly int[]? _contributorStart, _contributors;
+
+        public OperandPlacement(LaunchGeometry grid, OperandGeometry geometry, OperandLayout layout, PlanBuffer buffer)
+        {
+            _grid = grid;
+            Geometry = geometry;
+            _buffer = buffer;
+            _byteOffset = checked((int)layout.ByteOffset);
+            _elementSize = layout.ElementSize;
+            KernelType = layout.ElementType;
+            if (geometry.Operand.IsInput && !buffer.Exclusive && buffer.SlotCount > 1)
+            {
+                _copyFrom = new int[grid.Invocations];
+                var first = new int[geometry.DistinctBlocks];
+                Array.Fill(first, -1);
+                for (int i = 0; i < grid.Invocations; i++)
+                {
+                    int block = grid.BlockOf(geometry, i);
+                    _copyFrom[i] = first[block];
+                    if (first[block] < 0) first[block] = i;
+                }
+            }
+            if (!geometry.Operand.IsInput)
+            {
+                _contributorStart = new int[geometry.DistinctBlocks + 1];
+                for (int i = 0; i < grid.Invocations; i++) _contributorStart[grid.BlockOf(geometry, i) + 1]++;
+                for (int b = 0; b < geometry.DistinctBlocks; b++) _contributorStart[b + 1] += _contributorStart[b];
+                _contributors = new int[grid.Invocations];
+                var next = (int[])_contributorStart.Clone();
+                for (int i = 0; i < grid.Invocations; i++) _contributors[next[grid.BlockOf(geometry, i)]++] = i;
+            }
+        }
+
+        public OperandGeometry Geometry { get; }
+        public ElementType KernelType { get; }
+        private int BlockBytes => Geometry.BlockElements * _elementSize;
+
+        public void Pack(in NpuOperands operands, int operand)
+        {
+            var g = Geometry;
+            if (_buffer.Exclusive)
+            {
+                for (int block = 0; block < g.DistinctBlocks; block++)
+                    PackBlock(operands, operand, block, _buffer.Slot(block).Slice(_byteOffset, BlockBytes));
+                return;
+            }
+            if (_copyFrom is null)
+            {
+                PackBlock(operands, operand, 0, _buffer.Slot(0).Slice(_byteOffset, BlockBytes));
+                return;
+            }
+            for (int i = 0; i < _copyFrom.Length; i++)
+            {
+                var destination = _buffer.Slot(i).Slice(_byteOffset, BlockBytes);
+                if (_copyFrom[i] < 0) PackBlock(operands, operand, _grid.BlockOf(g, i), destination);
+                else _buffer.Slot(_copyFrom[i]).Slice(_byteOffset, BlockBytes).CopyTo(destination);
+            }
+        }
+
+        private void PackBlock(in NpuOperands operands, int operand, int block, Span<byte> destination)
+        {
+            var g = Geometry;
+            var shape = operands.Shape(operand);
+            int row0 = block / g.ColBlocks * g.BlockRows, col0 = block % g.ColBlocks * g.BlockCols;
+            int rows = Math.Clamp(shape.Rows - row0, 0, g.BlockRows), cols = Math.Clamp(shape.Cols - col0, 0, g.BlockCols);
+            int rowBytes = g.BlockCols * _elementSize, copied = cols * _elementSize;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = destination.Slice(r * rowBytes, rowBytes);
+                operands.Row(operand, row0 + r).Slice(col0 * _elementSize, copied).CopyTo(row);
+                row[copied..].Clear();
+            }
+            destination[(rows * rowBytes)..].Clear();
+        }
+
+        public void Unpack(in NpuOperands operands, int operand, ElementType methodType, byte[] accumulator)
+        {
+            var g = Geometry;
+            var shape = operands.Shape(operand);
+            int methodSize = ElementTypes.Size(methodType);
+            var accumulatorType = ElementConversion.AccumulatorFor(KernelType);
+            for (int block = 0; block < g.DistinctBlocks; block++)
+            {
+                int row0 = block / g.ColBlocks * g.BlockRows, col0 = block % g.ColBlocks * g.BlockCols;
+                int rows = Math.Clamp(shape.Rows - row0, 0, g.BlockRows), cols = Math.Clamp(shape.Cols - col0, 0, g.BlockCols);
+                if (rows == 0 || cols == 0) continue;
+                int start = _contributorStart![block], count = _contributorStart[block + 1] - start;
+                ReadOnlySpan<byte> source;
+                ElementType sourceType;
+                int sourceSize;
+                if (count == 1)
+                {
+                    source = _buffer.Slot(_contributors![start]).Slice(_byteOffset, BlockBytes);
+                    (sourceType, sourceSize) = (KernelType, _elementSize);
+                }
+                else
+                {
+                    var sum = accumulator.AsSpan(0, g.BlockElements * 4);
+                    sum.Clear();
+                    for (int c = 0; c < count; c++)
+                        ElementConversion.Accumulate(KernelType, _buffer.Slot(_contributors![start + c]).Slice(_byteOffset, BlockBytes), sum, g.BlockElements);
+                    source = sum;
+                    (sourceType, sourceSize) = (accumulatorType, 4);
+                }
+                int rowBytes = g.BlockCols * sourceSize;
+                for (int r = 0; r < rows; r++)
+                    ElementConversion.Convert(sourceType, source.Slice(r * rowBytes, cols * sourceSize), methodType,
+                        operands.Row(operand, row0 + r).Slice(col0 * methodSize, cols * methodSize), cols);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using NpuSdk.KernelModel;
+
+namespace NpuSdk.Launch;
+
+/// <summary>
+/// The host's side of a kernel's numeric rule: adding partial outputs over K (integers in int32 with wrap-around,
+/// bf16 and float32 in float32) and converting a kernel's output, or the host's sum, to the method's element type
+/// (integers saturate when narrowed, float32 rounds to bf16 to nearest-even, everything else is exact). Vectorized;
+/// nothing allocates.
+/// </summary>
+internal static class ElementConversion
+{
+    /// <summary>What partials of <paramref name="partial"/> are added in.</summary>
+    public static ElementType AccumulatorFor(ElementType partial) => ElementTypes.IsFloat(partial) ? ElementType.Float32 : ElementType.Int32;
+
+    /// <summary>True when a value of <paramref name="from"/> can become <paramref name="to"/> (integer to integer, float to float).</summary>
+    public static bool CanConvert(ElementType from, ElementType to) => ElementTypes.IsFloat(from) == ElementTypes.IsFloat(to);
+
+    /// <summary>Adds <paramref name="count"/> partial values into an accumulator of <see cref="AccumulatorFor"/> elements.</summary>
+    public static void Accumulate(ElementType partial, ReadOnlySpan<byte> source, Span<byte> accumulator, int count)
+    {
+        if (ElementTypes.IsFloat(partial))
+        {
+            var acc = MemoryMarshal.Cast<byte, float>(accumulator)[..count];
+            if (partial == ElementType.Float32) TensorPrimitives.Add(acc, MemoryMarshal.Cast<byte, float>(source)[..count], acc);
+            else AddWidened(MemoryMarshal.Cast<byte, ushort>(source)[..count], acc);
+            return;
+        }
+        var sums = MemoryMarshal.Cast<byte, int>(accumulator)[..count];
+        switch (partial)
+        {
+            case ElementType.Int32: TensorPrimitives.Add(sums, MemoryMarshal.Cast<byte, int>(source)[..count], sums); break;
+            case ElementType.Int8: AddWidened(MemoryMarshal.Cast<byte, sbyte>(source)[..count], sums); break;
+            case ElementType.UInt8: for (int i = 0; i < count; i++) sums[i] += source[i]; break;
+            default: AddWidened(MemoryMarshal.Cast<byte, short>(source)[..count], sums); break;
+        }
+    }
+
+    /// <summary>Converts <paramref name="count"/> values of <paramref name="from"/> into <paramref name="to"/>.</summary>
+    public static void Convert(ElementType from, ReadOnlySpan<byte> source, ElementType to, Span<byte> destination, int count)
+    {
+        if (from == to)
+        {
+            int bytes = count * ElementTypes.Size(from);
+            source[..bytes].CopyTo(destination);
+            return;
+        }
+        switch (from)
+        {
+            case ElementType.Float32 when to == ElementType.BFloat16:
+                BFloat16Span.Narrow(MemoryMarshal.Cast<byte, float>(source)[..count], MemoryMarshal.Cast<byte, ushort>(destination));
+                return;
+            case ElementType.BFloat16 when to == ElementType.Float32:
+                BFloat16Span.Widen(MemoryMarshal.Cast<byte, ushort>(source)[..count], MemoryMarshal.Cast<byte, float>(destination));
+                return;
+            case ElementType.Int8: Saturate(MemoryMarshal.Cast<byte, sbyte>(source)[..count], to, destination); return;
+            case ElementType.UInt8: Saturate(source[..count], to, destination); return;
+            case ElementType.Int16: Saturate(MemoryMarshal.Cast<byte, short>(source)[..count], to, destination); return;
+            case ElementType.Int32: Saturate(MemoryMarshal.Cast<byte, int>(source)[..count], to, destination); return;
+        }
+        throw new InvalidOperationException($"No conversion from {ElementTypes.ManifestName(from)} to {ElementTypes.ManifestName(to)}.");
+    }
+
+    private static void Saturate<TFrom>(ReadOnlySpan<TFrom> source, ElementType to, Span<byte> destination) where TFrom : unmanaged, IBinaryInteger<TFrom>
+    {
+        switch (to)
+        {
+            case ElementType.Int8: TensorPrimitives.ConvertSaturating(source, MemoryMarshal.Cast<byte, sbyte>(destination)); break;
+            case ElementType.UInt8: TensorPrimitives.ConvertSaturating(source, destination); break;
+            case ElementType.Int16: TensorPrimitives.ConvertSaturating(source, MemoryMarshal.Cast<byte, short>(destination)); break;
+            case ElementType.Int32: TensorPrimitives.ConvertSaturating(source, MemoryMarshal.Cast<byte, int>(destination)); break;
+            default: throw new InvalidOperationException($"No conversion from an integer to {ElementTypes.ManifestName(to)}.");
+        }
+    }
+
+    private static void AddWidened<T>(ReadOnlySpan<T> partial, Span<int> accumulator) where T : unmanaged, IBinaryInteger<T>
+    {
+        // Widen in chunks on the stack, then one vectorized add per chunk.
+        Span<int> wide = stackalloc int[256];
+        for (int i = 0; i < partial.Length; i += wide.Length)
+        {
+            int n = Math.Min(wide.Length, partial.Length - i);
+            TensorPrimitives.ConvertChecked(partial.Slice(i, n), wide[..n]);
+            TensorPrimitives.Add(accumulator.Slice(i, n), wide[..n], accumulator.Slice(i, n));
+        }
+    }
+
+    private static void AddWidened(ReadOnlySpan<ushort> bf16, Span<float> accumulator)
+    {
+        Span<float> wide = stackalloc float[256];
+        for (int i = 0; i < bf16.Length; i += wide.Length)
+        {
+            int n = Math.Min(wide.Length, bf16.Length - i);
+            BFloat16Span.Widen(bf16.Slice(i, n), wide);
+            TensorPrimitives.Add(accumulator.Slice(i, n), wide[..n], accumulator.Slice(i, n));
+        }
+    }
+}

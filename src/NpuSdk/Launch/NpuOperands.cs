@@ -1,0 +1,129 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NpuSdk.KernelModel.Patterns;
+
+namespace NpuSdk.Launch;
+
+/// <summary>
+/// The operands of one call of a generated <see cref="NpuKernelAttribute"/> method, in parameter order: up to eight
+/// matrices or vectors and four scalars, held as byte views on the caller's memory (nothing is copied or allocated).
+/// Generated code builds it with <c>NpuOperands.Create().In(a).In(b).Out(c)</c>.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public ref struct NpuOperands
+{
+    internal const int MaxOperands = CallShapes.Capacity;
+    internal const int MaxScalars = 4;
+
+    private Span<byte> _d0, _d1, _d2, _d3, _d4, _d5, _d6, _d7;
+    private OperandShape _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7;
+    private ulong _x0, _x1, _x2, _x3;
+    private int _count, _scalars;
+
+    /// <summary>No operands yet.</summary>
+    public static NpuOperands Create() => default;
+
+    /// <summary>Adds an input matrix.</summary>
+    public readonly NpuOperands In<T>(ReadOnlySpan2D<T> matrix) where T : unmanaged =>
+        With(Writable(MemoryMarshal.AsBytes(matrix.Storage)), new OperandShape(matrix.Rows, matrix.Cols, matrix.Stride, Unsafe.SizeOf<T>(), writable: false));
+
+    /// <summary>Adds an input vector (one row).</summary>
+    public readonly NpuOperands In<T>(ReadOnlySpan<T> vector) where T : unmanaged =>
+        With(Writable(MemoryMarshal.AsBytes(vector)), new OperandShape(1, vector.Length, vector.Length, Unsafe.SizeOf<T>(), writable: false));
+
+    /// <summary>Adds an output matrix.</summary>
+    public readonly NpuOperands Out<T>(Span2D<T> matrix) where T : unmanaged =>
+        With(MemoryMarshal.AsBytes(matrix.Storage), new OperandShape(matrix.Rows, matrix.Cols, matrix.Stride, Unsafe.SizeOf<T>(), writable: true));
+
+    /// <summary>Adds an output vector (one row).</summary>
+    public readonly NpuOperands Out<T>(Span<T> vector) where T : unmanaged =>
+        With(MemoryMarshal.AsBytes(vector), new OperandShape(1, vector.Length, vector.Length, Unsafe.SizeOf<T>(), writable: true));
+
+    /// <summary>Adds an <c>int32</c> scalar.</summary>
+    public readonly NpuOperands Scalar(int value) => WithScalar(unchecked((uint)value));
+    /// <summary>Adds a <c>uint32</c> scalar.</summary>
+    public readonly NpuOperands Scalar(uint value) => WithScalar(value);
+    /// <summary>Adds an <c>int64</c> scalar.</summary>
+    public readonly NpuOperands Scalar(long value) => WithScalar(unchecked((ulong)value));
+    /// <summary>Adds a <c>uint64</c> scalar.</summary>
+    public readonly NpuOperands Scalar(ulong value) => WithScalar(value);
+    /// <summary>Adds a <c>float32</c> scalar.</summary>
+    public readonly NpuOperands Scalar(float value) => WithScalar(BitConverter.SingleToUInt32Bits(value));
+
+    internal readonly int Count => _count;
+    internal readonly int ScalarCount => _scalars;
+
+    internal readonly OperandShape Shape(int i) => i switch
+    {
+        0 => _s0, 1 => _s1, 2 => _s2, 3 => _s3, 4 => _s4, 5 => _s5, 6 => _s6, 7 => _s7,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    };
+
+    /// <summary>The bytes under operand <paramref name="i"/>, from its first row's start.</summary>
+    internal readonly Span<byte> Data(int i) => i switch
+    {
+        0 => _d0, 1 => _d1, 2 => _d2, 3 => _d3, 4 => _d4, 5 => _d5, 6 => _d6, 7 => _d7,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    };
+
+    /// <summary>Row <paramref name="row"/> of operand <paramref name="i"/>, as bytes.</summary>
+    internal readonly Span<byte> Row(int i, int row)
+    {
+        var s = Shape(i);
+        return Data(i).Slice(row * s.Stride * s.ElementSize, s.Cols * s.ElementSize);
+    }
+
+    internal readonly ulong ScalarBits(int i) => i switch
+    {
+        0 => _x0, 1 => _x1, 2 => _x2, 3 => _x3,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    };
+
+    // One field type for inputs and outputs; the launch only ever reads an operand its shape marks as an input.
+    private static Span<byte> Writable(ReadOnlySpan<byte> input) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(input), input.Length);
+
+    private readonly NpuOperands With(Span<byte> data, OperandShape shape)
+    {
+        if (_count == MaxOperands) throw new ArgumentException($"A kernel call takes at most {MaxOperands} buffer operands.");
+        var next = this;
+        switch (_count)
+        {
+            case 0: next._d0 = data; next._s0 = shape; break;
+            case 1: next._d1 = data; next._s1 = shape; break;
+            case 2: next._d2 = data; next._s2 = shape; break;
+            case 3: next._d3 = data; next._s3 = shape; break;
+            case 4: next._d4 = data; next._s4 = shape; break;
+            case 5: next._d5 = data; next._s5 = shape; break;
+            case 6: next._d6 = data; next._s6 = shape; break;
+            default: next._d7 = data; next._s7 = shape; break;
+        }
+        next._count++;
+        return next;
+    }
+
+    private readonly NpuOperands WithScalar(ulong bits)
+    {
+        if (_scalars == MaxScalars) throw new ArgumentException($"A kernel call takes at most {MaxScalars} scalar operands.");
+        var next = this;
+        switch (_scalars)
+        {
+            case 0: next._x0 = bits; break;
+            case 1: next._x1 = bits; break;
+            case 2: next._x2 = bits; break;
+            default: next._x3 = bits; break;
+        }
+        next._scalars++;
+        return next;
+    }
+}
+
+/// <summary>One operand's shape: rows, columns and stride in elements, the element size, and whether the method writes it.</summary>
+internal readonly struct OperandShape(int rows, int cols, int stride, int elementSize, bool writable)
+{
+    public int Rows { get; } = rows;
+    public int Cols { get; } = cols;
+    public int Stride { get; } = stride;
+    public int ElementSize { get; } = elementSize;
+    public bool Writable { get; } = writable;
+}

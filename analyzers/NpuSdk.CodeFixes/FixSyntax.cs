@@ -36,9 +36,18 @@ namespace NpuSdk.CodeFixes
         {
             SyntaxNode sibling = anchor.Parent is GlobalStatementSyntax global ? global : anchor;
             SyntaxNode inserted = anchor.Parent is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(statement) : statement;
-            if (!before) return root.InsertNodesAfter(sibling, new[] { inserted });
+            // After the anchor: the anchor's line break already ends the line, so the new statement brings only
+            // the anchor's indentation (an elastic line break would leave a blank line).
+            if (!before) return root.InsertNodesAfter(sibling, new[] { inserted.WithLeadingTrivia(Indentation(sibling)) });
             inserted = inserted.WithLeadingTrivia(sibling.GetLeadingTrivia());
             return root.ReplaceNode(sibling, new[] { inserted, sibling.WithLeadingTrivia(SyntaxFactory.ElasticMarker) });
+        }
+
+        private static SyntaxTriviaList Indentation(SyntaxNode statement)
+        {
+            var leading = statement.GetLeadingTrivia();
+            return leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia)
+                ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : SyntaxFactory.TriviaList();
         }
 
         /// <summary>Adds "using NpuSdk;" when ThrowIfNotCompleted would not be in scope without it.</summary>

@@ -57,8 +57,9 @@ namespace NpuSdk.CodeFixes
 
             var newRoot = root.TrackNodes(loop, statement);
             newRoot = newRoot.ReplaceNode(newRoot.GetCurrentNode(statement)!, FixSyntax.Statement($"{list}.Add({run.Identifier.ValueText});").WithTriviaFrom(statement));
-            newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"var {list} = new System.Collections.Generic.List<NpuSdk.Run>();"), before: true);
+            // After first, while the loop still has its own indentation to copy.
             newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"foreach (var {item} in {list}) {perRun};"), before: false);
+            newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"var {list} = new System.Collections.Generic.List<NpuSdk.Run>();"), before: true);
             newRoot = FixSyntax.EnsureNpuSdkImport(newRoot, model!, loop.SpanStart);
             return document.WithSyntaxRoot(newRoot);
         }

@@ -15,7 +15,7 @@ public class LaunchInTileLoopTests
                         runs.Add({|#0:kernel.Start(3UL, instr, 7u, input, output)|});
                 foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
         """), NpuVerifier.Diagnostic(NpuDiagnostics.LaunchInTileLoop).WithLocation(0)
-            .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithArguments("kernel.Start", 2));
+            .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithArguments("kernel.Start", "2 loops deep"));
     }
 
     [Fact]

@@ -51,6 +51,7 @@ namespace NpuSdk.Analyzers
             bool launches = summary.Launches || summary.UserCalls.Any(_startsRuns);
             bool waits = summary.Waits || summary.UserCalls.Any(_waits);
             if (!launches || !waits) return false;
+            // Where the first launch's arguments have been evaluated, and where the first wait starts.
             int firstLaunch = int.MaxValue, firstWait = int.MaxValue;
             // The header too: a for's condition and a while's condition read what the last iteration left.
             var operations = loop.Descendants().ToList();
@@ -60,7 +61,7 @@ namespace NpuSdk.Analyzers
                 var kind = _types.Classify(call);
                 bool userCall = kind == NpuCallKind.None && LoopFixes.IsUserCode(_types, call.TargetMethod);
                 if (kind == NpuCallKind.Launch || (userCall && _startsRuns(call.TargetMethod.OriginalDefinition)))
-                    firstLaunch = Math.Min(firstLaunch, call.Syntax.SpanStart);
+                    firstLaunch = Math.Min(firstLaunch, call.Syntax.Span.End);
                 if (kind is NpuCallKind.RunWait or NpuCallKind.RunListWait || (userCall && _waits(call.TargetMethod.OriginalDefinition)))
                     firstWait = Math.Min(firstWait, call.Syntax.SpanStart);
             }
@@ -69,7 +70,9 @@ namespace NpuSdk.Analyzers
             if (operations.Any(op => op.Syntax.SpanStart > firstWait && IsClockRead(op))) return true;
 
             var results = ReadBack(operations, firstWait);
-            if (results.Count > 0 && ReceivesInput(loop, operations)) return true;
+            bool readsBack = results.Count > 0 || operations.Any(op => op.Syntax.SpanStart > firstWait
+                && (ReadsDevice(op) || (op is IInvocationOperation read && _types.Classify(read) == NpuCallKind.HostRead)));
+            if (readsBack && ReceivesInput(loop, operations)) return true;
             foreach (var op in operations)
             {
                 if (!(LoopFixes.VariableSymbol(op) is { } symbol) || IsWriteTarget(op)) continue;
@@ -101,7 +104,8 @@ namespace NpuSdk.Analyzers
                 int before = results.Count;
                 foreach (var op in operations)
                 {
-                    if (op.Syntax.SpanStart < firstWait) continue;
+                    // An assignment completes after its value: "x = Layer(x)" writes x after the wait inside Layer.
+                    if (op.Syntax.Span.End < firstWait) continue;
                     var (target, value) = op switch
                     {
                         IVariableDeclaratorOperation { Initializer: { } initializer } declarator => ((IOperation?)declarator, (IOperation?)initializer.Value),

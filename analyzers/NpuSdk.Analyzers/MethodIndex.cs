@@ -91,20 +91,15 @@ namespace NpuSdk.Analyzers
                 case IFieldReferenceOperation _:
                     if (LoopFixes.VariableSymbol(op) is { } referenced) List(_references, referenced).Add(op);
                     break;
-                case ISimpleAssignmentOperation simple:
-                    AddWrite(simple.Target, op);
+                case IDeconstructionAssignmentOperation deconstruction:
+                    foreach (var target in deconstruction.Target.DescendantsAndSelf()) AddWrite(target, op);
                     break;
-                case ICompoundAssignmentOperation compound:
-                    AddWrite(compound.Target, op);
-                    break;
-                case ICoalesceAssignmentOperation coalesce:
-                    AddWrite(coalesce.Target, op);
+                case IAssignmentOperation assignment:
+                    // Simple, compound and ??= assignments.
+                    AddWrite(assignment.Target, op);
                     break;
                 case IIncrementOrDecrementOperation increment:
                     AddWrite(increment.Target, op);
-                    break;
-                case IDeconstructionAssignmentOperation deconstruction:
-                    foreach (var target in deconstruction.Target.DescendantsAndSelf()) AddWrite(target, op);
                     break;
                 case IInvocationOperation call:
                     AddCall(call);

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
-using NpuSdk.Analyzers;
 
 namespace NpuSdk.Benchmarks.Analyzers;
 
@@ -18,12 +15,6 @@ namespace NpuSdk.Benchmarks.Analyzers;
 [SimpleJob(warmupCount: 2, iterationCount: 8)]
 public class AnalyzerScalingBenchmarks
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> NpuAnalyzers =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new LoopPatternAnalyzer(), new MissingSyncAnalyzer(), new RunStateAnalyzer());
-
-    private static readonly CompilationWithAnalyzersOptions Sequential =
-        new(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-
     private SyntaxTree _tree = null!;
     private MetadataReference[] _references = [];
 
@@ -43,20 +34,14 @@ public class AnalyzerScalingBenchmarks
         }
         source.Append("        }\n    }\n}\n");
         _tree = CSharpSyntaxTree.ParseText(source.ToString(), new CSharpParseOptions(LanguageVersion.Latest));
-        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        _references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == frameworkDirectory)
-            .Append(typeof(Device).Assembly.Location)
-            .Append(typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        _references = AnalyzerInputs.References();
     }
 
     [Benchmark(Baseline = true)]
-    public int CompileOnly() => NewCompilation().GetDiagnostics().Length;
+    public int CompileOnly() => AnalyzerInputs.CompileOnly(NewCompilation());
 
     [Benchmark]
-    public int CompileAndAnalyze() =>
-        NewCompilation().WithAnalyzers(NpuAnalyzers, Sequential).GetAllDiagnosticsAsync().GetAwaiter().GetResult().Length;
+    public int CompileAndAnalyze() => AnalyzerInputs.CompileAndAnalyze(NewCompilation());
 
     private CSharpCompilation NewCompilation() =>
         CSharpCompilation.Create("Scaling", [_tree], _references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));

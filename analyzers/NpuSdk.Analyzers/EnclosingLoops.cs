@@ -28,8 +28,10 @@ namespace NpuSdk.Analyzers
                 if (parent is ILocalFunctionOperation) break;
                 if (parent is IAnonymousFunctionOperation lambda)
                 {
-                    if (ElementLoop(lambda) == LambdaLoop.None) break;
-                    loops.Add(lambda);
+                    var kind = ElementLoop(lambda);
+                    if (kind == LambdaLoop.None) break;
+                    // Run on a worker and awaited on the spot: part of the code around it.
+                    if (kind != LambdaLoop.Inline) loops.Add(lambda);
                 }
                 if (parent is ILoopOperation loop && RepeatsChild(loop, child)) loops.Add(loop);
             }
@@ -83,7 +85,8 @@ namespace NpuSdk.Analyzers
             };
         }
 
-        private enum LambdaLoop { None, Sequential, Parallel }
+        /// <summary>How a lambda runs: not known, once per element in order or overlapping, or once, awaited where it is started (Inline).</summary>
+        private enum LambdaLoop { None, Sequential, Parallel, Inline }
 
         /// <summary>
         /// How a lambda passed straight to a library call runs: once per element, in order (List.ForEach,
@@ -99,6 +102,9 @@ namespace NpuSdk.Analyzers
             string ns = type.ContainingNamespace?.ToDisplayString() ?? "";
             switch (ns + "." + type.Name)
             {
+                case "System.Threading.Tasks.Task" when method.Name == "Run":
+                case "System.Threading.Tasks.TaskFactory" when method.Name == "StartNew":
+                    return AwaitedWhereStarted(call) ? LambdaLoop.Inline : LambdaLoop.None;
                 case "System.Linq.Enumerable":
                     return LambdaLoop.Sequential;
                 case "System.Linq.ParallelEnumerable":
@@ -110,6 +116,28 @@ namespace NpuSdk.Analyzers
                     return method.Name == "ForEach" ? LambdaLoop.Sequential : LambdaLoop.None;
                 default:
                     return LambdaLoop.None;
+            }
+        }
+
+        /// <summary>"await Task.Run(...)", "Task.Run(...).Wait()", ".Result", ".GetAwaiter().GetResult()": the caller waits for it right there.</summary>
+        private static bool AwaitedWhereStarted(IInvocationOperation start)
+        {
+            IOperation task = start;
+            while (task.Parent is IConversionOperation || task.Parent is IParenthesizedOperation) task = task.Parent;
+            switch (task.Parent)
+            {
+                case IAwaitOperation _:
+                    return true;
+                case IPropertyReferenceOperation { Property.Name: "Result" }:
+                    return true;
+                case IInvocationOperation { TargetMethod.Name: "Wait" }:
+                    return true;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured:
+                    return configured.Parent is IAwaitOperation;
+                case IInvocationOperation { TargetMethod.Name: "GetAwaiter" } awaiter:
+                    return awaiter.Parent is IInvocationOperation { TargetMethod.Name: "GetResult" };
+                default:
+                    return false;
             }
         }
 

@@ -18,6 +18,8 @@ namespace NpuSdk.Analyzers
         Launch,
         /// <summary>User code runs (it may sync any buffer): forget everything.</summary>
         Opaque,
+        /// <summary>Run.Wait or RunList.Wait: the runs started so far may have finished.</summary>
+        Wait,
     }
 
     /// <summary>
@@ -46,9 +48,15 @@ namespace NpuSdk.Analyzers
             foreach (var op in body.Descendants())
             {
                 var (kind, buffer) = Classify(op, out _);
-                if (kind == AccessKind.HostWrite && buffer is not null) HostWritten.Add(buffer);
+                // Zero-filling an output before the launch writes no input: the buffer still holds results after it.
+                if (kind == AccessKind.HostWrite && buffer is not null && !IsInitialization(op)) HostWritten.Add(buffer);
             }
         }
+
+        /// <summary>Clear(), or Fill with a constant: the host initializes the buffer, it does not give the kernel data.</summary>
+        private static bool IsInitialization(IOperation write) =>
+            write is IInvocationOperation { TargetMethod.Name: "Clear" }
+            || (write is IInvocationOperation { TargetMethod.Name: "Fill" } fill && fill.Arguments.Length == 1 && fill.Arguments[0].Value.ConstantValue.HasValue);
 
         /// <summary>Buffers the method writes from the host somewhere: inputs (or in-out), not pure outputs.</summary>
         public HashSet<ISymbol> HostWritten { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -103,6 +111,9 @@ namespace NpuSdk.Analyzers
                 case NpuCallKind.Launch:
                     launched = LaunchedBuffers(call);
                     return (AccessKind.Launch, null);
+                case NpuCallKind.RunWait:
+                case NpuCallKind.RunListWait:
+                    return (AccessKind.Wait, null);
                 case NpuCallKind.None:
                     break;
                 default:

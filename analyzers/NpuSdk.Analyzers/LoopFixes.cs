@@ -26,7 +26,7 @@ namespace NpuSdk.Analyzers
         /// must follow the wait for the run that wrote the tile), nor call user code that might launch, nor sync
         /// the same buffer the other way.
         /// </summary>
-        public static ILoopOperation? SyncHoistTarget(NpuTypes types, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
+        public static ILoopOperation? SyncHoistTarget(MethodIndex index, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
         {
             if (!(sync.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation)) return null;
             var buffer = VariableSymbol(sync.Instance);
@@ -35,13 +35,10 @@ namespace NpuSdk.Analyzers
             foreach (var loop in loops)
             {
                 if (!(loop.Parent is IBlockOperation) || DeclaredInside(buffer, loop)) break;
-                bool blocked = loop.Descendants().Any(op =>
-                    op is IInvocationOperation call
-                    && (types.Classify(call) == NpuCallKind.Launch
-                        || types.Classify(call) == NpuCallKind.RunWait || types.Classify(call) == NpuCallKind.RunListWait
-                        || (IsUserCode(types, call.TargetMethod) && mayLaunch(call.TargetMethod))
-                        || (types.Classify(call) == NpuCallKind.Sync && SymbolEqualityComparer.Default.Equals(VariableSymbol(call.Instance), buffer)
-                            && ConstantDirection(call) != direction)));
+                var summary = index.Summary(loop);
+                int directions = summary.SyncDirections.TryGetValue(buffer, out var seen) ? seen : 0;
+                bool blocked = summary.Launches || summary.Waits || summary.UserCalls.Any(mayLaunch)
+                    || (directions & ~(direction == 0 ? 1 : 2)) != 0;
                 if (blocked) break;
                 target = loop;
             }
@@ -53,7 +50,7 @@ namespace NpuSdk.Analyzers
         /// ...) declaration can be hoisted out of: the receiver and arguments read only values fixed outside that
         /// loop, the local is not reassigned or disposed in the method, and its name is free there.
         /// </summary>
-        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, IOperation value, ImmutableArray<ILoopOperation> loops, IOperation root)
+        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, MethodIndex index, IOperation value, ImmutableArray<ILoopOperation> loops)
         {
             if (!(value.Parent is IVariableInitializerOperation initializer)
                 || !(initializer.Parent is IVariableDeclaratorOperation declarator)
@@ -63,13 +60,7 @@ namespace NpuSdk.Analyzers
             var statement = group.Parent is IUsingDeclarationOperation usingDeclaration ? (IOperation)usingDeclaration : group;
             if (!(statement.Parent is IBlockOperation)) return null;
             var local = declarator.Symbol;
-            foreach (var op in root.Descendants())
-            {
-                if (op is IVariableDeclaratorOperation other && other.Symbol.Name == local.Name && !SymbolEqualityComparer.Default.Equals(other.Symbol, local)) return null;
-                if (op is ISimpleAssignmentOperation assignment && assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local)) return null;
-                if (op is IInvocationOperation call && call.TargetMethod.Name == "Dispose" && call.Instance is ILocalReferenceOperation disposed
-                    && SymbolEqualityComparer.Default.Equals(disposed.Local, local)) return null;
-            }
+            if (index.DeclarationsNamed(local.Name) > 1 || index.Writes(local).Count > 0 || index.Disposes(local).Count > 0) return null;
             var inputs = value switch
             {
                 IObjectCreationOperation creation => creation.Arguments.Select(a => a.Value),
@@ -81,9 +72,9 @@ namespace NpuSdk.Analyzers
             foreach (var loop in loops)
             {
                 if (!(loop.Parent is IBlockOperation)) break;
-                if (!inputs.All(input => IsInvariant(types, input, loop))) break;
+                if (!inputs.All(input => IsInvariant(types, index, input, loop))) break;
                 // Runs left in flight across iterations would share the one hoisted buffer.
-                if (types.IsBo(local.Type) && LaunchesWithoutWaiting(types, loop)) break;
+                if (types.IsBo(local.Type) && index.Summary(loop).Launches && !index.Summary(loop).Waits) break;
                 hoistTarget = loop;
             }
             return hoistTarget;
@@ -95,7 +86,7 @@ namespace NpuSdk.Analyzers
         /// the body's last statement, so nothing in the iteration reads its results, and no iteration touches a
         /// buffer that an earlier, still running, run may be using.
         /// </summary>
-        public static ILoopOperation? WaitMoveTarget(NpuTypes types, IInvocationOperation wait, ILoopOperation innermost)
+        public static ILoopOperation? WaitMoveTarget(NpuTypes types, MethodIndex index, IInvocationOperation wait, ILoopOperation innermost)
         {
             IOperation expression = wait;
             if (wait.Parent is IArgumentOperation { Parent: IInvocationOperation check } && check.TargetMethod.Name == "ThrowIfNotCompleted"
@@ -106,23 +97,14 @@ namespace NpuSdk.Analyzers
             if (!(innermost.Parent is IBlockOperation)) return null;
             // With the waits moved out, the next iteration runs while earlier runs still read their buffers:
             // an iteration that writes, maps or syncs a buffer (or calls code that might) would race them.
-            if (innermost.Descendants().Any(op => op is IInvocationOperation call
-                && (IsUserCode(types, call.TargetMethod)
-                    || types.Classify(call) is NpuCallKind.HostWrite or NpuCallKind.Map or NpuCallKind.Sync)))
-                return null;
+            var summary = index.Summary(innermost);
+            if (summary.UserCalls.Count > 0 || summary.TouchesBuffers) return null;
             if (!(wait.Instance is ILocalReferenceOperation runReference)) return null;
-            var declarator = body.Descendants().OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, runReference.Local));
-            if (declarator is null || declarator.Initializer is null) return null;
+            var declarator = index.Declarator(runReference.Local);
+            if (declarator is null || declarator.Initializer is null || !MethodIndex.Contains(body, declarator)) return null;
             for (var parent = declarator.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
                 if (parent is IUsingDeclarationOperation || parent is IUsingOperation) return null;
             return innermost;
-        }
-
-        private static bool LaunchesWithoutWaiting(NpuTypes types, ILoopOperation loop)
-        {
-            var kinds = loop.Descendants().OfType<IInvocationOperation>().Select(types.Classify).ToList();
-            return kinds.Contains(NpuCallKind.Launch) && !kinds.Contains(NpuCallKind.RunWait) && !kinds.Contains(NpuCallKind.RunListWait);
         }
 
         /// <summary>The value of a Sync call's direction argument when it is a constant, else -1.</summary>
@@ -156,7 +138,7 @@ namespace NpuSdk.Analyzers
         private static bool DeclaredInside(ISymbol symbol, ILoopOperation loop) =>
             symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span));
 
-        private static bool IsInvariant(NpuTypes types, IOperation value, ILoopOperation loop)
+        private static bool IsInvariant(NpuTypes types, MethodIndex index, IOperation value, ILoopOperation loop)
         {
             switch (value)
             {
@@ -165,23 +147,22 @@ namespace NpuSdk.Analyzers
                 case IInstanceReferenceOperation _:
                     return true;
                 case ILocalReferenceOperation local:
-                    return !DeclaredInside(local.Local, loop) && !loop.Descendants().Any(op =>
-                        op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local.Local));
+                    return !DeclaredInside(local.Local, loop) && !index.WrittenInside(local.Local, loop);
                 case IFieldReferenceOperation field:
-                    return field.Instance is null || IsInvariant(types, field.Instance, loop);
+                    return field.Instance is null || IsInvariant(types, index, field.Instance, loop);
                 case IPropertyReferenceOperation property:
-                    return property.Arguments.Length == 0 && (property.Instance is null || IsInvariant(types, property.Instance, loop));
+                    return property.Arguments.Length == 0 && (property.Instance is null || IsInvariant(types, index, property.Instance, loop));
                 case IConversionOperation conversion:
-                    return IsInvariant(types, conversion.Operand, loop);
+                    return IsInvariant(types, index, conversion.Operand, loop);
                 case IBinaryOperation binary:
-                    return IsInvariant(types, binary.LeftOperand, loop) && IsInvariant(types, binary.RightOperand, loop);
+                    return IsInvariant(types, index, binary.LeftOperand, loop) && IsInvariant(types, index, binary.RightOperand, loop);
                 case IUnaryOperation unary:
-                    return IsInvariant(types, unary.Operand, loop);
+                    return IsInvariant(types, index, unary.Operand, loop);
                 case IInvocationOperation call:
                     // Kernel.GroupId reads the xclbin's connectivity: the same answer on every iteration.
                     return call.TargetMethod.Name == "GroupId" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel)
-                        && call.Instance is not null && IsInvariant(types, call.Instance, loop)
-                        && call.Arguments.All(a => IsInvariant(types, a.Value, loop));
+                        && call.Instance is not null && IsInvariant(types, index, call.Instance, loop)
+                        && call.Arguments.All(a => IsInvariant(types, index, a.Value, loop));
                 default:
                     return value.ConstantValue.HasValue;
             }

@@ -15,13 +15,13 @@ namespace NpuSdk.Analyzers
     {
         private const int MaxDepth = 8;
 
-        public static bool SameEveryIteration(NpuTypes types, IOperation value, IOperation loop, Func<IParameterSymbol, bool> parameterIsFixed) =>
-            Same(types, value, loop, parameterIsFixed, 0);
+        public static bool SameEveryIteration(NpuTypes types, MethodIndex index, IOperation value, IOperation loop, Func<IParameterSymbol, bool> parameterIsFixed) =>
+            Same(types, index, value, loop, parameterIsFixed, 0);
 
-        private static bool Same(NpuTypes types, IOperation value, IOperation loop, Func<IParameterSymbol, bool> parameterIsFixed, int depth)
+        private static bool Same(NpuTypes types, MethodIndex index, IOperation value, IOperation loop, Func<IParameterSymbol, bool> parameterIsFixed, int depth)
         {
             if (depth > MaxDepth) return false;
-            bool Inner(IOperation operation) => Same(types, operation, loop, parameterIsFixed, depth + 1);
+            bool Inner(IOperation operation) => Same(types, index, operation, loop, parameterIsFixed, depth + 1);
             switch (value)
             {
                 case ILiteralOperation _:
@@ -29,24 +29,30 @@ namespace NpuSdk.Analyzers
                     return true;
                 case IParameterReferenceOperation parameter:
                     // A per-element lambda's own parameter is the element: it changes by design.
-                    return parameterIsFixed(parameter.Parameter) && !AssignedInside(parameter.Parameter, loop)
+                    return parameterIsFixed(parameter.Parameter) && !index.WrittenInside(parameter.Parameter, loop)
                         && !(loop is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol));
                 case ILocalReferenceOperation local:
-                    if (AssignedInside(local.Local, loop)) return false;
+                    if (index.WrittenInside(local.Local, loop)) return false;
                     if (!local.Local.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span))) return true;
-                    var declarator = loop.Descendants().OfType<IVariableDeclaratorOperation>()
-                        .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local));
+                    var declarator = index.Declarator(local.Local);
                     // A foreach or for variable changes by design; a declared local is judged by its initializer.
                     return declarator?.Initializer is not null && Inner(declarator.Initializer.Value);
                 case IFieldReferenceOperation field:
                     return field.Instance is null || Inner(field.Instance);
                 case IPropertyReferenceOperation property:
-                    return property.Arguments.IsEmpty && (property.Instance is null || Inner(property.Instance));
+                    // config["xclbin"] is the same entry unless the loop stores into that indexer.
+                    return (property.Instance is null || Inner(property.Instance)) && property.Arguments.All(a => Inner(a.Value))
+                        && (property.Arguments.IsEmpty || !StoresInto(index, property.Instance!, loop));
+                case IInterpolatedStringOperation interpolated:
+                    return interpolated.Parts.OfType<IInterpolationOperation>().All(part => Inner(part.Expression));
+                case IInvocationOperation pure when IsPureLibraryCall(pure.TargetMethod):
+                    // Path.Combine(dir, "matmul.xclbin"), name.ToUpperInvariant(): a function of its inputs.
+                    return (pure.Instance is null || Inner(pure.Instance)) && pure.Arguments.All(a => Inner(a.Value));
                 case IConversionOperation conversion:
                     return Inner(conversion.Operand);
                 case IArrayElementReferenceOperation element:
                     // pool[0] is the same buffer unless the loop stores into the array.
-                    return Inner(element.ArrayReference) && element.Indices.All(Inner) && !StoresInto(element.ArrayReference, loop);
+                    return Inner(element.ArrayReference) && element.Indices.All(Inner) && !StoresInto(index, element.ArrayReference, loop);
                 case IBinaryOperation binary:
                     return Inner(binary.LeftOperand) && Inner(binary.RightOperand);
                 case IUnaryOperation unary:
@@ -60,30 +66,21 @@ namespace NpuSdk.Analyzers
             }
         }
 
+        /// <summary>Library methods whose result depends only on their inputs: string, Path, Math and Convert.</summary>
+        private static bool IsPureLibraryCall(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type is null || type.ContainingNamespace?.ToDisplayString() is not ("System" or "System.IO")) return false;
+            return type.Name is "String" or "Path" or "Math" or "Convert" || (method.Name == "ToString" && type.IsValueType);
+        }
+
         private static bool IsGroupId(NpuTypes types, IInvocationOperation call) =>
             call.TargetMethod.Name == "GroupId" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel);
 
-        private static bool StoresInto(IOperation array, IOperation loop)
+        private static bool StoresInto(MethodIndex index, IOperation array, IOperation loop)
         {
             var symbol = LoopFixes.VariableSymbol(array);
-            return symbol is null || loop.Descendants().Any(op => op is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation target }
-                && SymbolEqualityComparer.Default.Equals(LoopFixes.VariableSymbol(target.ArrayReference), symbol));
+            return symbol is null || index.ElementStores(symbol).Any(store => MethodIndex.Contains(loop, store));
         }
-
-        private static bool AssignedInside(ISymbol symbol, IOperation loop) =>
-            loop.Descendants().Any(op => op switch
-            {
-                ISimpleAssignmentOperation assignment => Names(assignment.Target, symbol),
-                ICompoundAssignmentOperation compound => Names(compound.Target, symbol),
-                IIncrementOrDecrementOperation increment => Names(increment.Target, symbol),
-                _ => false,
-            });
-
-        private static bool Names(IOperation target, ISymbol symbol) => target switch
-        {
-            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
-            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol),
-            _ => false,
-        };
     }
 }

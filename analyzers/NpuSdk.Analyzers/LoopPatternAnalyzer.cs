@@ -28,13 +28,14 @@ namespace NpuSdk.Analyzers
             {
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
+                var setupReach = new SetupReach(types);
                 start.RegisterSymbolStartAction(symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
                     var facts = new TypeFacts(types, type);
                     symbolStart.RegisterOperationAction(op => facts.Add(op.Operation, op.ContainingSymbol),
                         OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.PropertyReference, OperationKind.MethodReference);
-                    symbolStart.RegisterSymbolEndAction(end => new LoopPatternJudge(types, facts).Report(end.ReportDiagnostic));
+                    symbolStart.RegisterSymbolEndAction(end => new LoopPatternJudge(types, facts, setupReach).Report(end.ReportDiagnostic));
                 }, SymbolKind.NamedType);
             });
         }

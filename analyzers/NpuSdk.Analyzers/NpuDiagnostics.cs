@@ -48,11 +48,11 @@ namespace NpuSdk.Analyzers
             "{0} is allocated on every loop iteration; allocate it once outside the loop",
             Category, DiagnosticSeverity.Warning);
 
-        /// <summary>NPU2004: a launch nested two or more loops deep.</summary>
+        /// <summary>NPU2004: a launch nested two or more loops deep, or in one loop known to walk many tiles.</summary>
         public static readonly DiagnosticDescriptor LaunchInTileLoop = Create(
             LaunchInTileLoopId,
             "Kernel launch in a tile loop",
-            "'{0}' launches a kernel {1} loops deep, once per tile; an [NpuKernel] method plans every tile of the call and submits them in one batch",
+            "'{0}' launches a kernel {1}, once per tile; an [NpuKernel] method plans every tile of the call and submits them in one batch",
             Category, DiagnosticSeverity.Info);
 
         /// <summary>NPU2005: device, xclbin, context or kernel opened inside a loop.</summary>

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -7,7 +9,9 @@ namespace NpuSdk.Analyzers
 {
     /// <summary>
     /// NPU2007: Run.Wait and RunList.Wait return the command state instead of throwing, so a statement that
-    /// drops it (or assigns it to a discard) turns a timed-out or failed run into silently stale results.
+    /// drops it (or assigns it to a discard, or to a local nothing reads) turns a timed-out or failed run into
+    /// silently stale results. A run whose State property is read after the dropped wait is checked that way.
+    /// Each code block is walked once.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RunStateAnalyzer : DiagnosticAnalyzer
@@ -24,20 +28,59 @@ namespace NpuSdk.Analyzers
             {
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
-                start.RegisterOperationAction(op => Analyze(types, op), OperationKind.Invocation);
+                start.RegisterOperationBlockAction(block => Analyze(types, block));
             });
         }
 
-        private static void Analyze(NpuTypes types, OperationAnalysisContext context)
+        private static void Analyze(NpuTypes types, OperationBlockAnalysisContext context)
         {
-            var wait = (IInvocationOperation)context.Operation;
-            var kind = types.Classify(wait);
-            if (kind != NpuCallKind.RunWait && kind != NpuCallKind.RunListWait) return;
-            // "run?.Wait()" is reported as a whole: the fix checks the state inside the null-conditional chain.
-            IOperation reported = wait;
-            while (reported.Parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, reported)) reported = access;
-            if (IsDiscarded(reported))
-                context.ReportDiagnostic(Diagnostic.Create(NpuDiagnostics.RunStateIgnored, reported.Syntax.GetLocation(), reported.Syntax.ToString()));
+            foreach (var block in context.OperationBlocks)
+            {
+                var waits = new List<IInvocationOperation>();
+                var stateReads = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+                var localReads = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+                foreach (var op in block.DescendantsAndSelf())
+                {
+                    switch (op)
+                    {
+                        case IInvocationOperation call when types.Classify(call) is NpuCallKind.RunWait or NpuCallKind.RunListWait:
+                            waits.Add(call);
+                            break;
+                        case IPropertyReferenceOperation { Property.Name: "State" } state when SymbolEqualityComparer.Default.Equals(state.Property.ContainingType, types.Run)
+                            && LoopFixes.VariableSymbol(state.Instance) is { } run:
+                            if (!stateReads.TryGetValue(run, out var positions)) stateReads[run] = positions = new List<int>();
+                            positions.Add(state.Syntax.SpanStart);
+                            break;
+                        case ILocalReferenceOperation local when !(local.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, local)):
+                            localReads[local.Local] = (localReads.TryGetValue(local.Local, out var n) ? n : 0) + 1;
+                            break;
+                    }
+                }
+                foreach (var wait in waits)
+                {
+                    // "run?.Wait()" is reported as a whole: the fix checks the state inside the null-conditional chain.
+                    IOperation reported = wait;
+                    while (reported.Parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, reported)) reported = access;
+                    bool dropped = IsDiscarded(reported) || StoredInUnreadLocal(reported, localReads);
+                    if (!dropped) continue;
+                    if (LoopFixes.VariableSymbol(wait.Instance) is { } run && stateReads.TryGetValue(run, out var reads) && reads.Any(p => p > wait.Syntax.SpanStart)) continue;
+                    context.ReportDiagnostic(Diagnostic.Create(NpuDiagnostics.RunStateIgnored, reported.Syntax.GetLocation(), reported.Syntax.ToString()));
+                }
+            }
+        }
+
+        /// <summary>"var state = run.Wait();" (or an assignment) to a local that nothing reads.</summary>
+        private static bool StoredInUnreadLocal(IOperation wait, Dictionary<ISymbol, int> localReads)
+        {
+            var parent = wait.Parent;
+            while (parent is IConversionOperation) parent = parent.Parent;
+            ISymbol? local = parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+                _ => null,
+            };
+            return local is not null && !localReads.ContainsKey(local);
         }
 
         /// <summary>

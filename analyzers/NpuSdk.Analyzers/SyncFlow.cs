@@ -7,38 +7,70 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
 {
-    /// <summary>Per program point: buffers the host wrote since their last to-device sync, and buffers a launch used since their last from-device sync.</summary>
+    /// <summary>
+    /// Per program point: buffers the host wrote since their last to-device sync (Dirty), buffers a launch used
+    /// since their last from-device sync (Stale), buffers of runs started and not yet waited for (Pending), and
+    /// buffers synced from the device while still pending (Early: that sync copied results that were not there yet).
+    /// Each set holds what is true on every path.
+    /// </summary>
     internal sealed class SyncState
     {
-        private SyncState(bool isTop, HashSet<ISymbol> dirty, HashSet<ISymbol> stale)
+        private SyncState(bool isTop, HashSet<ISymbol>[] sets)
         {
             IsTop = isTop;
-            Dirty = dirty;
-            Stale = stale;
+            _sets = sets;
         }
+
+        private readonly HashSet<ISymbol>[] _sets;
 
         /// <summary>Not reached yet: the identity of the meet.</summary>
         public bool IsTop { get; }
-        public HashSet<ISymbol> Dirty { get; }
-        public HashSet<ISymbol> Stale { get; }
+        public HashSet<ISymbol> Dirty => _sets[0];
+        public HashSet<ISymbol> Stale => _sets[1];
+        public HashSet<ISymbol> Pending => _sets[2];
+        public HashSet<ISymbol> Early => _sets[3];
 
-        public static SyncState Top() => new SyncState(true, new HashSet<ISymbol>(SymbolEqualityComparer.Default), new HashSet<ISymbol>(SymbolEqualityComparer.Default));
-        public static SyncState Empty() => new SyncState(false, new HashSet<ISymbol>(SymbolEqualityComparer.Default), new HashSet<ISymbol>(SymbolEqualityComparer.Default));
+        public static SyncState Top() => new SyncState(true, NewSets());
+        public static SyncState Empty() => new SyncState(false, NewSets());
 
-        public SyncState Clone() => new SyncState(IsTop, new HashSet<ISymbol>(Dirty, SymbolEqualityComparer.Default), new HashSet<ISymbol>(Stale, SymbolEqualityComparer.Default));
+        private static HashSet<ISymbol>[] NewSets() => new[]
+        {
+            new HashSet<ISymbol>(SymbolEqualityComparer.Default), new HashSet<ISymbol>(SymbolEqualityComparer.Default),
+            new HashSet<ISymbol>(SymbolEqualityComparer.Default), new HashSet<ISymbol>(SymbolEqualityComparer.Default),
+        };
+
+        public SyncState Clone() => new SyncState(IsTop, _sets.Select(set => new HashSet<ISymbol>(set, SymbolEqualityComparer.Default)).ToArray());
 
         public SyncState Meet(SyncState other)
         {
             if (IsTop) return other.Clone();
             if (other.IsTop) return Clone();
             var meet = Clone();
-            meet.Dirty.IntersectWith(other.Dirty);
-            meet.Stale.IntersectWith(other.Stale);
+            for (int i = 0; i < _sets.Length; i++) meet._sets[i].IntersectWith(other._sets[i]);
             return meet;
         }
 
-        public bool SameAs(SyncState other) =>
-            IsTop == other.IsTop && Dirty.SetEquals(other.Dirty) && Stale.SetEquals(other.Stale);
+        /// <summary>This state with the dirty buffers of another (the state that went round a loop at least once).</summary>
+        public SyncState WithDirtyOf(SyncState other)
+        {
+            if (IsTop || other.IsTop) return this;
+            var result = Clone();
+            result.Dirty.Clear();
+            result.Dirty.UnionWith(other.Dirty);
+            return result;
+        }
+
+        public void Clear()
+        {
+            foreach (var set in _sets) set.Clear();
+        }
+
+        public void Forget(ISymbol buffer)
+        {
+            foreach (var set in _sets) set.Remove(buffer);
+        }
+
+        public bool SameAs(SyncState other) => IsTop == other.IsTop && _sets.Zip(other._sets, (a, b) => a.SetEquals(b)).All(same => same);
     }
 
     /// <summary>The fixed-point iteration over basic blocks, then one reporting pass.</summary>
@@ -58,7 +90,9 @@ namespace NpuSdk.Analyzers
             var blocks = _graph.Blocks;
             var outStates = blocks.Select(_ => SyncState.Top()).ToArray();
             bool changed = true;
-            while (changed)
+            // The meet only shrinks the sets, except where a loop's back edge takes over the dirty set; the bound
+            // keeps an editor from spinning on code where the two would chase each other.
+            for (int pass = 0; changed && pass < MaxPasses + blocks.Length; pass++)
             {
                 changed = false;
                 foreach (var block in blocks)
@@ -83,16 +117,27 @@ namespace NpuSdk.Analyzers
             }
         }
 
+        private const int MaxPasses = 32;
+
         /// <summary>
         /// The meet of the predecessors. A block entered without a normal predecessor (the entry, a catch or a
-        /// finally) starts knowing nothing, so nothing is reported from it.
+        /// finally) starts knowing nothing, so nothing is reported from it. At a loop's head, the dirty set comes
+        /// from the back edges alone once the body has been through: a buffer the body writes is dirty after the
+        /// loop (a pack loop runs), while the other facts still include the path that skips the loop (a launch only
+        /// inside a loop may not have happened).
         /// </summary>
         private SyncState InState(BasicBlock block, SyncState[] outStates)
         {
             if (block.Predecessors.IsEmpty) return SyncState.Empty();
             var state = SyncState.Top();
-            foreach (var predecessor in block.Predecessors) state = state.Meet(ThroughFinally(predecessor, outStates[predecessor.Source.Ordinal]));
-            return state;
+            var looped = SyncState.Top();
+            foreach (var predecessor in block.Predecessors)
+            {
+                var incoming = ThroughFinally(predecessor, outStates[predecessor.Source.Ordinal]);
+                state = state.Meet(incoming);
+                if (predecessor.Source.Ordinal >= block.Ordinal) looped = looped.Meet(incoming);
+            }
+            return state.WithDirtyOf(looped);
         }
 
         /// <summary>
@@ -118,11 +163,8 @@ namespace NpuSdk.Analyzers
             foreach (var op in operation.DescendantsAndSelf())
             {
                 var (kind, buffer) = _facts.Classify(op, out _);
-                if (kind == AccessKind.Opaque)
-                {
-                    state.Dirty.Clear();
-                    state.Stale.Clear();
-                }
+                if (kind == AccessKind.Opaque) state.Clear();
+                else if (kind == AccessKind.Wait) state.Pending.Clear();
                 else if (kind != AccessKind.None)
                 {
                     Forget(state, buffer);
@@ -145,8 +187,16 @@ namespace NpuSdk.Analyzers
             switch (kind)
             {
                 case AccessKind.Opaque:
-                    state.Dirty.Clear();
-                    state.Stale.Clear();
+                    state.Clear();
+                    break;
+                case AccessKind.Wait:
+                    // Any wait may be the one for these runs: only "on every path not waited" stays pending.
+                    state.Pending.Clear();
+                    break;
+                case AccessKind.SyncFromDevice when buffer is not null && state.Pending.Contains(buffer):
+                    // The run may still be writing: this sync copies results that are not there yet.
+                    state.Dirty.Remove(buffer);
+                    state.Early.Add(buffer);
                     break;
                 case AccessKind.Unknown:
                 case AccessKind.SyncFromDevice:
@@ -164,7 +214,8 @@ namespace NpuSdk.Analyzers
                     if (buffer is not null && state.Stale.Contains(buffer) && report is not null)
                         report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(),
                             Properties(buffer, "FromDevice"),
-                            "The host reads", buffer.Name, "after a launch", "FromDevice", "the host sees a kernel's results only after that sync")));
+                            "The host reads", buffer.Name, state.Early.Contains(buffer) ? "after a launch (its sync from the device came before the wait)" : "after a launch",
+                            "FromDevice", state.Early.Contains(buffer) ? "results are there only once the run's wait returns" : "the host sees a kernel's results only after that sync")));
                     break;
                 case AccessKind.Launch:
                     foreach (var b in launched!)
@@ -175,7 +226,12 @@ namespace NpuSdk.Analyzers
                                 "A launch uses", b.Name, "after the host wrote it", "ToDevice", "the kernel sees host writes only after that sync")));
                     }
                     // Inputs the host wrote keep their host view; only pure outputs go stale on the host.
-                    foreach (var b in launched) if (!_facts.HostWritten.Contains(b)) state.Stale.Add(b);
+                    foreach (var b in launched)
+                    {
+                        if (!_facts.HostWritten.Contains(b)) state.Stale.Add(b);
+                        state.Pending.Add(b);
+                        state.Early.Remove(b);
+                    }
                     break;
             }
         }
@@ -183,11 +239,7 @@ namespace NpuSdk.Analyzers
         private void Forget(SyncState state, ISymbol? buffer)
         {
             if (buffer is null) return;
-            foreach (var b in _facts.WithRelatives(buffer))
-            {
-                state.Dirty.Remove(b);
-                state.Stale.Remove(b);
-            }
+            foreach (var b in _facts.WithRelatives(buffer)) state.Forget(b);
         }
 
         private static ImmutableDictionary<string, string?> Properties(ISymbol buffer, string direction) =>

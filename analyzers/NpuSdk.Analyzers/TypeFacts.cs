@@ -8,8 +8,9 @@ namespace NpuSdk.Analyzers
     /// <summary>An SDK call or a same-type call, with the method that holds it and the loops around it there.</summary>
     internal sealed class CallSite
     {
-        public CallSite(IOperation operation, NpuCallKind kind, IMethodSymbol owner, ImmutableArray<IOperation> loops, IMethodSymbol? callee)
+        public CallSite(IOperation operation, NpuCallKind kind, IMethodSymbol owner, ImmutableArray<IOperation> loops, IMethodSymbol? callee, bool crossType = false)
         {
+            CrossType = crossType;
             Operation = operation;
             Kind = kind;
             Owner = owner;
@@ -25,8 +26,10 @@ namespace NpuSdk.Analyzers
         public ImmutableArray<IOperation> Loops { get; }
         /// <summary>The statement loops inside the innermost per-element lambda: the ones a fix can move code out of.</summary>
         public ImmutableArray<ILoopOperation> StatementLoops { get; }
-        /// <summary>For a call to a method or local function of the same type: that method.</summary>
+        /// <summary>For a call to a method or local function of the same type (or, when <see cref="CrossType"/>, of another type of the compilation): that method.</summary>
         public IMethodSymbol? Callee { get; }
+        /// <summary>A call in a loop to a constructor or method of another type of this compilation.</summary>
+        public bool CrossType { get; }
     }
 
     /// <summary>Everything one type's operations told the analyzer; filled concurrently.</summary>
@@ -56,14 +59,20 @@ namespace NpuSdk.Analyzers
                 var target = operation switch
                 {
                     IInvocationOperation call => call.TargetMethod.OriginalDefinition,
+                    IObjectCreationOperation { Constructor: { } constructor } => constructor.OriginalDefinition,
                     IPropertyReferenceOperation { Property: { GetMethod: { } getter } } property when !IsAssigned(property) => getter.OriginalDefinition,
                     IMethodReferenceOperation group when EnclosingLoops.IsElementMethodGroup(group) => group.Method.OriginalDefinition,
                     _ => null,
                 };
-                if (target is null) return;
-                if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type.OriginalDefinition)
-                    || target.DeclaringSyntaxReferences.IsEmpty)
+                if (target is null || target.DeclaringSyntaxReferences.IsEmpty) return;
+                if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
+                {
+                    // Another type's constructor or method, followed only from a loop (for the setup chain it may open).
+                    var loops = EnclosingLoops.Of(operation);
+                    if (!loops.IsEmpty && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _types.Compilation.Assembly))
+                        Sites.Add(new CallSite(operation, kind, owner, loops, target, crossType: true));
                     return;
+                }
                 callee = target;
             }
             Sites.Add(new CallSite(operation, kind, owner, EnclosingLoops.Of(operation), callee));

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -36,9 +37,88 @@ namespace NpuSdk.CodeFixes
         {
             SyntaxNode sibling = anchor.Parent is GlobalStatementSyntax global ? global : anchor;
             SyntaxNode inserted = anchor.Parent is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(statement) : statement;
-            if (!before) return root.InsertNodesAfter(sibling, new[] { inserted });
+            // After the anchor: the anchor's line break already ends the line, so the new statement brings only
+            // the anchor's indentation (an elastic line break would leave a blank line).
+            if (!before) return root.InsertNodesAfter(sibling, new[] { inserted.WithLeadingTrivia(Indentation(sibling)) });
             inserted = inserted.WithLeadingTrivia(sibling.GetLeadingTrivia());
             return root.ReplaceNode(sibling, new[] { inserted, sibling.WithLeadingTrivia(SyntaxFactory.ElasticMarker) });
+        }
+
+        private const string InsertedKind = "NpuSdk.InsertedStatement";
+
+        /// <summary>Marks a statement a fix inserts, with what it does ("output.FromDevice"), so later fixes of one pass can see it.</summary>
+        public static StatementSyntax Inserted(StatementSyntax statement, string key) =>
+            statement.WithAdditionalAnnotations(new SyntaxAnnotation(InsertedKind, key));
+
+        /// <summary>
+        /// True when the whole-buffer syncs right before or after the anchor (a fix puts them there) include this
+        /// one: the text is compared, so a sync placed by an earlier fix, of this pass or an earlier one, counts.
+        /// </summary>
+        public static bool SyncNextTo(StatementSyntax anchor, string buffer, string direction, bool before)
+        {
+            var siblings = Siblings(anchor, out int index);
+            for (int i = before ? index - 1 : index + 1; i >= 0 && i < siblings.Count; i += before ? -1 : 1)
+            {
+                if (!(WholeBufferSync(siblings[i]) is { } sync)) return false;
+                if (sync == (buffer, direction)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>"b.Sync(SyncDirection.D);" (also spelled with NpuSdk.) as (b, D); else null.</summary>
+        private static (string Buffer, string Direction)? WholeBufferSync(SyntaxNode statement)
+        {
+            if (!(statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Sync" } access } call })
+                || call.ArgumentList.Arguments.Count != 1 || !(call.ArgumentList.Arguments[0].Expression is MemberAccessExpressionSyntax direction))
+                return null;
+            return (access.Expression.WithoutTrivia().ToString(), direction.Name.Identifier.ValueText);
+        }
+
+        /// <summary>
+        /// True when a statement with this key was inserted (by an earlier fix of this pass) before the anchor in its
+        /// block or an enclosing one, with no launch or host write between them that would need a sync of its own.
+        /// </summary>
+        public static bool InsertedBefore(SyntaxNode anchor, string key)
+        {
+            foreach (var statement in anchor.AncestorsAndSelf().OfType<StatementSyntax>())
+            {
+                if (!(statement.Parent is BlockSyntax || statement.Parent is GlobalStatementSyntax)) continue;
+                var siblings = Siblings(statement, out int index);
+                for (int i = index - 1; i >= 0; i--)
+                {
+                    if (siblings[i].GetAnnotations(InsertedKind).Any(a => a.Data == key)) return true;
+                    if (MayNeedItsOwnSync(siblings[i])) return false;
+                }
+            }
+            return false;
+        }
+
+        private static bool MayNeedItsOwnSync(SyntaxNode statement) =>
+            statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(call => call.Expression is MemberAccessExpressionSyntax
+            {
+                Name.Identifier.ValueText: "Start" or "Execute" or "Write" or "Map" or "Sync",
+            });
+
+        /// <summary>The statements of the anchor's block (or the top-level statements), and the anchor's index there.</summary>
+        private static IReadOnlyList<SyntaxNode> Siblings(StatementSyntax anchor, out int index)
+        {
+            SyntaxNode self = anchor.Parent is GlobalStatementSyntax global ? global : anchor;
+            var siblings = self.Parent switch
+            {
+                BlockSyntax block => block.Statements.Cast<SyntaxNode>().ToList(),
+                CompilationUnitSyntax unit => unit.Members.Cast<SyntaxNode>().ToList(),
+                _ => new List<SyntaxNode> { self },
+            };
+            index = siblings.IndexOf(self);
+            // A top-level statement's annotation sits on its statement, inside the global statement.
+            return siblings.Select(s => s is GlobalStatementSyntax g ? g.Statement : s).ToList();
+        }
+
+        private static SyntaxTriviaList Indentation(SyntaxNode statement)
+        {
+            var leading = statement.GetLeadingTrivia();
+            return leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia)
+                ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : SyntaxFactory.TriviaList();
         }
 
         /// <summary>Adds "using NpuSdk;" when ThrowIfNotCompleted would not be in scope without it.</summary>

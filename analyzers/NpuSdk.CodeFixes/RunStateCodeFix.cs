@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,39 +10,24 @@ namespace NpuSdk.CodeFixes
 {
     /// <summary>NPU2007: check the discarded state, "run.Wait(t);" becomes "run.Wait(t).ThrowIfNotCompleted();".</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RunStateCodeFix)), Shared]
-    public sealed class RunStateCodeFix : CodeFixProvider
+    public sealed class RunStateCodeFix : NpuCodeFixProvider
     {
         /// <inheritdoc/>
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(NpuDiagnostics.RunStateIgnoredId);
 
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        internal override NpuFix? Prepare(SyntaxNode root, Diagnostic diagnostic)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var diagnostic = context.Diagnostics[0];
-            var wait = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax;
-            if (root is null || !(wait is InvocationExpressionSyntax || wait is ConditionalAccessExpressionSyntax)) return;
+            var wait = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax;
+            if (!(wait is InvocationExpressionSyntax || wait is ConditionalAccessExpressionSyntax)) return null;
             // "_ = run.Wait();" drops the discard as well; a statement or an expression body keeps its shape.
-            ExpressionSyntax discarded = wait.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } assignment
+            ExpressionSyntax discarded = wait!.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } assignment
                 ? assignment : wait;
             // Only where a void expression may stand: an arm of a ternary needs a value, so it gets no fix.
-            if (!(discarded.Parent is ExpressionStatementSyntax || discarded.Parent is ArrowExpressionClauseSyntax || discarded.Parent is LambdaExpressionSyntax)) return;
-            context.RegisterCodeFix(
-                CodeAction.Create("Check the run state with ThrowIfNotCompleted()", ct => FixAsync(context.Document, root, discarded, wait, ct), nameof(RunStateCodeFix)),
-                diagnostic);
-        }
-
-        private static async Task<Document> FixAsync(Document document, SyntaxNode root, ExpressionSyntax discarded, ExpressionSyntax wait, CancellationToken cancellationToken)
-        {
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var replacement = SyntaxFactory.ParseExpression(wait.WithoutTrivia().ToFullString() + ".ThrowIfNotCompleted()")
-                .WithTriviaFrom(discarded);
-            var newRoot = root.ReplaceNode(discarded, replacement);
-            newRoot = FixSyntax.EnsureNpuSdkImport(newRoot, model!, discarded.SpanStart);
-            return document.WithSyntaxRoot(newRoot);
+            if (!(discarded.Parent is ExpressionStatementSyntax || discarded.Parent is ArrowExpressionClauseSyntax || discarded.Parent is LambdaExpressionSyntax)) return null;
+            var replacement = SyntaxFactory.ParseExpression(wait.WithoutTrivia().ToFullString() + ".ThrowIfNotCompleted()").WithTriviaFrom(discarded);
+            return new NpuFix("Check the run state with ThrowIfNotCompleted()", nameof(RunStateCodeFix), ImmutableArray.Create<SyntaxNode>(discarded),
+                current => current.GetCurrentNode(discarded) is { } node ? current.ReplaceNode(node, replacement) : null,
+                importPosition: discarded.SpanStart);
         }
     }
 }

@@ -31,16 +31,16 @@ public class BufferInLoopTests
         var markup = Snippet.InMethod("""
                 for (int size = 1; size <= 4; size++)
                 {
-                    for (int t = 0; t < tiles; t++)
+                    {|#1:for (int t = 0; t < tiles; t++)
                     {
-                        var scratch = {|NPU2003:new Bo(device, (ulong)size * 64, BoFlags.HostOnly, 0)|};
+                        var scratch = {|#0:new Bo(device, (ulong)size * 64, BoFlags.HostOnly, 0)|};
                         scratch.Write(data.AsSpan(0, size));
-                    }
+                    }|}
                 }
         """);
-        var diagnostics = await NpuVerifier.VerifyAsync(markup);
-        Assert.Equal("for (int t = 0; t < tiles; t++)", diagnostics[0].AdditionalLocations[0].SourceTree!.GetText()
-            .GetSubText(diagnostics[0].AdditionalLocations[0].SourceSpan).Lines[0].ToString().Trim());
+        // The fix's boundary (the additional location) is the inner loop.
+        await NpuVerifier.VerifyAsync(markup,
+            NpuVerifier.Diagnostic(NpuDiagnostics.BufferInLoop).WithLocation(0).WithLocation(1).WithArguments("Buffer 'scratch'"));
     }
 
     [Fact]

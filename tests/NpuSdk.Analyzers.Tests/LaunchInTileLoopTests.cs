@@ -8,16 +8,14 @@ public class LaunchInTileLoopTests
     [Fact]
     public async Task LaunchTwoLoopsDeepIsReportedAsInfo()
     {
-        var diagnostics = await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
                 var runs = new List<Run>();
                 for (int i = 0; i < tiles; i++)
                     for (int j = 0; j < tiles; j++)
-                        runs.Add({|NPU2004:kernel.Start(3UL, instr, 7u, input, output)|});
+                        runs.Add({|#0:kernel.Start(3UL, instr, 7u, input, output)|});
                 foreach (var run in runs) run.Wait().ThrowIfNotCompleted();
-        """));
-        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Info, diagnostics[0].Severity);
-        Assert.Contains("2 loops deep", diagnostics[0].GetMessage());
-        Assert.Contains("[NpuKernel]", diagnostics[0].GetMessage());
+        """), NpuVerifier.Diagnostic(NpuDiagnostics.LaunchInTileLoop).WithLocation(0)
+            .WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithArguments("kernel.Start", "2 loops deep"));
     }
 
     [Fact]

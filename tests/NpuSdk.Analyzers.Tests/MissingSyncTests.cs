@@ -38,21 +38,28 @@ public class MissingSyncTests
                 run.Wait().ThrowIfNotCompleted();
                 output.Sync(SyncDirection.FromDevice);
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.MissingSyncId);
-        Assert.Contains("input.Sync(SyncDirection.ToDevice); run.Start();", string.Join(" ", fixedCode.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.MissingSyncId, Snippet.InMethod("""
+                data.AsSpan().CopyTo(input.Map());
+                var run = new Run(kernel);
+                run.SetArg(3, input);
+                run.SetArg(4, output);
+                input.Sync(SyncDirection.ToDevice);
+                run.Start();
+                run.Wait().ThrowIfNotCompleted();
+                output.Sync(SyncDirection.FromDevice);
+        """));
     }
 
     [Fact]
     public async Task ReadOfAMappedSpanAfterTheLaunchIsReported()
     {
-        var diagnostics = await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
                 var results = output.Map<int>();
                 input.Sync(SyncDirection.ToDevice);
                 kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
-                Console.WriteLine({|NPU2006:results[0]|});
-        """));
-        Assert.Contains("'output'", diagnostics[0].GetMessage());
-        Assert.Contains("FromDevice", diagnostics[0].GetMessage());
+                Console.WriteLine({|#0:results[0]|});
+        """), NpuVerifier.Diagnostic(NpuDiagnostics.MissingSync).WithLocation(0)
+            .WithArguments("The host reads", "output", "after a launch", "FromDevice", "the host sees a kernel's results only after that sync"));
     }
 
     [Fact]

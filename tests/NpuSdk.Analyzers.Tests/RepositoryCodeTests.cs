@@ -77,7 +77,7 @@ public class RepositoryCodeTests
                 }
                 output.Read(
         """);
-        var compilation = NpuVerifier.Compile(source, withRuntime: true);
+        var compilation = NpuVerifier.Compile(source);
         Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         await NpuVerifier.AnalyzeAsync(compilation); // asserts that no analyzer threw (AD0001)
     }

@@ -27,9 +27,12 @@ public class RunStateTests
                 list.Execute();
                 _ = {|NPU2007:list.Wait(TimeSpan.FromSeconds(2))|};
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId);
-        Assert.Contains("list.Wait(TimeSpan.FromSeconds(2)).ThrowIfNotCompleted();", fixedCode);
-        Assert.DoesNotContain("_ =", fixedCode);
+        // The discard goes with the fix.
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId, Snippet.InMethod("""
+                var list = new RunList(context);
+                list.Execute();
+                list.Wait(TimeSpan.FromSeconds(2)).ThrowIfNotCompleted();
+        """));
     }
 
     [Fact]
@@ -41,8 +44,14 @@ public class RunStateTests
                 public static void Go(NpuSdk.Kernel kernel) => {|NPU2007:kernel.Start(3UL).Wait()|};
             }
             """;
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId);
-        Assert.StartsWith("using NpuSdk;", fixedCode.TrimStart());
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId, """
+            using NpuSdk;
+
+            public static class Launcher
+            {
+                public static void Go(NpuSdk.Kernel kernel) => kernel.Start(3UL).Wait().ThrowIfNotCompleted();
+            }
+            """);
     }
 
     [Fact]

@@ -39,8 +39,17 @@ public class WaitInLaunchLoopTests
                     {|NPU2001:{|NPU2007:run.Wait()|}|};
                 }
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId);
-        Assert.Contains("startedRun.Wait().ThrowIfNotCompleted();", fixedCode);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId, Snippet.InMethod("""
+                var startedRuns = new List<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = new Run(kernel);
+                    run.SetArg(3, input);
+                    run.Start();
+                    startedRuns.Add(run);
+                }
+                foreach (var startedRun in startedRuns) startedRun.Wait().ThrowIfNotCompleted();
+        """));
     }
 
     [Fact]

@@ -4,95 +4,68 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
-using NpuSdk.CodeFixes;
 
 namespace NpuSdk.Analyzers.Tests.Harness;
 
 /// <summary>
-/// Compiles a snippet against the real NpuSdk runtime assembly and the framework, runs every NPU analyzer,
-/// and compares the NPU diagnostics with the markup. Fixes are applied through a real Workspace, then the
-/// fixed code is compiled and analyzed again.
+/// Snippet tests run through <see cref="NpuTest"/> (Microsoft.CodeAnalysis.Testing): <c>{|NPU2001:code|}</c>
+/// markup for each expected diagnostic, <c>{|#0:code|}</c> for locations a <see cref="DiagnosticResult"/> names.
+/// Whole projects (the samples, the runtime's own sources, very large generated methods) are compiled and
+/// analyzed directly, since they are checked by counts and contents rather than by markup.
 /// </summary>
 public static class NpuVerifier
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
-        new LoopPatternAnalyzer(), new MissingSyncAnalyzer(), new RunStateAnalyzer());
-
-    private static readonly ImmutableArray<CodeFixProvider> Fixes = ImmutableArray.Create<CodeFixProvider>(
-        new WaitInLaunchLoopCodeFix(), new SyncInLoopCodeFix(), new HoistDeclarationCodeFix(), new MissingSyncCodeFix(), new RunStateCodeFix());
-
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        // The framework the tests run on, plus the runtime and its xclbin model: what a user project references.
-        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == frameworkDirectory);
-        var sdk = new[] { typeof(Device).Assembly.Location, typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location };
-        return framework.Concat(sdk).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
-    });
-
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
     private static readonly CSharpCompilationOptions CompilationOptions = new(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
 
-    /// <summary>Asserts that the snippet compiles and that exactly the marked NPU diagnostics are reported.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(string markup, bool withRuntime = true)
+    /// <summary>A diagnostic of a rule, for a test that also checks its arguments or additional locations.</summary>
+    public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
+
+    /// <summary>Asserts that the snippet compiles and that exactly the marked (and the given) NPU diagnostics are reported.</summary>
+    public static Task VerifyAsync(string markup, params DiagnosticResult[] expected) => VerifyAsync(markup, withRuntime: true, expected);
+
+    /// <summary>As <see cref="VerifyAsync(string, DiagnosticResult[])"/>, optionally without the runtime assembly.</summary>
+    public static Task VerifyAsync(string markup, bool withRuntime, params DiagnosticResult[] expected) =>
+        Run(new NpuTest(withRuntime) { TestCode = markup }, expected);
+
+    /// <summary>A console program (top-level statements) with the marked diagnostics.</summary>
+    public static Task VerifyProgramAsync(string markup, params DiagnosticResult[] expected)
     {
-        var (source, expected) = Markup.Parse(markup);
-        var compilation = Compile(source, withRuntime);
-        AssertCompiles(compilation, source);
-        var diagnostics = await AnalyzeAsync(compilation);
-        var actual = diagnostics.Select(d => new ExpectedDiagnostic(d.Id, d.Location.SourceSpan)).ToList();
-        Assert.True(expected.SequenceEqual(actual),
-            $"Expected:\n{Describe(expected, source)}\nActual:\n{Describe(actual, source)}");
-        return diagnostics;
+        var test = new NpuTest { TestCode = markup };
+        test.TestState.OutputKind = OutputKind.ConsoleApplication;
+        return Run(test, expected);
     }
 
     /// <summary>
-    /// Applies the fix of the first diagnostic with <paramref name="id"/>, repeatedly while one is offered
-    /// (a fix-all by hand), then asserts the result compiles, reports no NPU diagnostic at all, and, when
-    /// given, equals <paramref name="expectedFixed"/> up to whitespace.
+    /// Applies the fixes of rule <paramref name="id"/> until none is offered, one at a time and through each
+    /// fix-all scope, and asserts that every way gives exactly <paramref name="fixedCode"/>, which must compile
+    /// and report no NPU diagnostic.
     /// </summary>
-    public static async Task<string> VerifyFixAsync(string markup, string id, string? expectedFixed = null)
+    public static Task VerifyFixAsync(string markup, string id, string fixedCode, int? iterations = null)
     {
-        await VerifyAsync(markup);
-        var (source, _) = Markup.Parse(markup);
-        var document = CreateDocument(source);
-        for (int round = 0; ; round++)
+        var test = new NpuTest(fixedId: id) { TestCode = markup, FixedCode = fixedCode };
+        if (iterations is { } count)
         {
-            Assert.True(round < 20, "The fix keeps offering itself: it does not remove its diagnostic.");
-            var compilation = (await document.Project.GetCompilationAsync())!;
-            var diagnostic = (await AnalyzeAsync(compilation)).FirstOrDefault(d => d.Id == id);
-            if (diagnostic is null) break;
-            var action = await FirstFixAsync(document, diagnostic);
-            if (action is null)
-            {
-                Assert.True(round > 0, $"No fix offered for {id} at {diagnostic.Location.GetLineSpan()}.");
-                break;
-            }
-            var operations = await action.GetOperationsAsync(CancellationToken.None);
-            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
-            document = changed.GetDocument(document.Id)!;
+            test.NumberOfIncrementalIterations = count;
+            test.NumberOfFixAllIterations = count;
         }
-        var fixedText = (await document.GetTextAsync()).ToString();
-        var fixedCompilation = Compile(fixedText, withRuntime: true);
-        AssertCompiles(fixedCompilation, fixedText);
-        var remaining = await AnalyzeAsync(fixedCompilation);
-        Assert.True(remaining.IsEmpty, $"The fixed code still has diagnostics:\n{string.Join("\n", remaining)}\n--- fixed code ---\n{fixedText}");
-        if (expectedFixed is not null)
-            Assert.Equal(Normalize(expectedFixed), Normalize(fixedText));
-        return fixedText;
+        return test.RunAsync();
     }
 
-    /// <summary>Asserts that no fix is offered for any diagnostic with <paramref name="id"/>.</summary>
-    public static async Task VerifyNoFixAsync(string markup, string id)
+    /// <summary>Asserts the marked diagnostics and that no fix of rule <paramref name="id"/> changes the code.</summary>
+    public static Task VerifyNoFixAsync(string markup, string id, params DiagnosticResult[] expected)
     {
-        await VerifyAsync(markup);
-        var (source, _) = Markup.Parse(markup);
-        var document = CreateDocument(source);
-        var compilation = (await document.Project.GetCompilationAsync())!;
-        foreach (var diagnostic in (await AnalyzeAsync(compilation)).Where(d => d.Id == id))
-            Assert.Null(await FirstFixAsync(document, diagnostic));
+        var test = new NpuTest(fixedId: id) { TestCode = markup, FixedCode = markup };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    private static Task Run(NpuTest test, DiagnosticResult[] expected)
+    {
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
     }
 
     /// <summary>
@@ -104,7 +77,7 @@ public static class NpuVerifier
     {
         var workspace = new AdhocWorkspace();
         var project = workspace.AddProject(ProjectInfo.Create(ProjectId.CreateNewId(), VersionStamp.Default, "Sample", "Sample", LanguageNames.CSharp,
-            compilationOptions: CompilationOptions.WithOutputKind(outputKind), parseOptions: ParseOptions, metadataReferences: References.Value));
+            compilationOptions: CompilationOptions.WithOutputKind(outputKind), parseOptions: ParseOptions, metadataReferences: NpuTest.References));
         var solution = project.Solution;
         foreach (var (name, text) in files)
             solution = solution.AddDocument(DocumentId.CreateNewId(project.Id), name, SourceText.From(text));
@@ -132,23 +105,26 @@ public static class NpuVerifier
     /// <summary>Compiles several files into one assembly.</summary>
     public static CSharpCompilation CompileProject(IReadOnlyDictionary<string, string> files, OutputKind outputKind, bool withRuntime = true) =>
         CSharpCompilation.Create("Sample", files.Select(f => CSharpSyntaxTree.ParseText(f.Value, ParseOptions, f.Key)),
-            withRuntime ? References.Value : WithoutRuntime(), CompilationOptions.WithOutputKind(outputKind));
+            withRuntime ? NpuTest.References : WithoutRuntime(), CompilationOptions.WithOutputKind(outputKind));
 
     /// <summary>The framework and the xclbin model, without the runtime assembly (for compiling the runtime's own sources).</summary>
     private static ImmutableArray<MetadataReference> WithoutRuntime() =>
-        References.Value.Where(r => Path.GetFileName(r.Display) != "NpuSdk.dll").ToImmutableArray();
+        NpuTest.References.Where(r => Path.GetFileName(r.Display) != "NpuSdk.dll").ToImmutableArray();
 
-    public static void AssertCompiles(Compilation compilation) => AssertCompiles(compilation, "(project)");
+    /// <summary>Compiles one file (half-typed code may not compile; the caller decides).</summary>
+    public static CSharpCompilation Compile(string source) =>
+        CSharpCompilation.Create("Snippet", new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, "Snippet.cs") }, NpuTest.References, CompilationOptions);
 
-    public static CSharpCompilation Compile(string source, bool withRuntime)
+    public static void AssertCompiles(Compilation compilation)
     {
-        var references = withRuntime ? References.Value : References.Value.Where(r => !Path.GetFileName(r.Display!).StartsWith("NpuSdk", StringComparison.Ordinal)).ToImmutableArray();
-        return CSharpCompilation.Create("Snippet", new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, "Snippet.cs") }, references, CompilationOptions);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, $"The code does not compile:\n{string.Join("\n", errors)}");
     }
 
+    /// <summary>The NPU diagnostics of a compilation in source order; fails when an analyzer threw (AD0001).</summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation)
     {
-        var all = await compilation.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync();
+        var all = await compilation.WithAnalyzers(NpuTest.Analyzers).GetAnalyzerDiagnosticsAsync();
         // An analyzer that throws shows up as AD0001; a negative test must not pass because of it.
         var crashes = all.Where(d => d.Id == "AD0001").ToList();
         Assert.True(crashes.Count == 0, "An analyzer threw:\n" + string.Join("\n", crashes));
@@ -159,31 +135,11 @@ public static class NpuVerifier
     private static async Task<CodeAction?> FirstFixAsync(Document document, Diagnostic diagnostic)
     {
         var actions = new List<CodeAction>();
-        foreach (var provider in Fixes.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+        foreach (var provider in NpuTest.AllFixes.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
         {
             var context = new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None);
             await provider.RegisterCodeFixesAsync(context);
         }
         return actions.FirstOrDefault();
     }
-
-    private static Document CreateDocument(string source)
-    {
-        var workspace = new AdhocWorkspace();
-        var project = workspace.AddProject(ProjectInfo.Create(ProjectId.CreateNewId(), VersionStamp.Default, "Snippet", "Snippet", LanguageNames.CSharp,
-            compilationOptions: CompilationOptions, parseOptions: ParseOptions, metadataReferences: References.Value));
-        return workspace.AddDocument(project.Id, "Snippet.cs", SourceText.From(source));
-    }
-
-    private static void AssertCompiles(Compilation compilation, string source)
-    {
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, $"The code does not compile:\n{string.Join("\n", errors)}\n--- code ---\n{source}");
-    }
-
-    private static string Describe(IEnumerable<ExpectedDiagnostic> diagnostics, string source) =>
-        string.Join("\n", diagnostics.Select(d => $"  {d.Id} at {d.Span}: '{source.Substring(d.Span.Start, d.Span.Length)}'"));
-
-    private static string Normalize(string code) =>
-        string.Join(" ", code.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

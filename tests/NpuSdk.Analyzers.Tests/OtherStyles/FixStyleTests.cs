@@ -21,9 +21,16 @@ public class FixStyleTests
                 }
                 kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.SyncInLoopId);
-        Assert.True(fixedCode.IndexOf("input.Sync(SyncDirection.ToDevice);", StringComparison.Ordinal)
-            > fixedCode.IndexOf("t++;", StringComparison.Ordinal));
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.SyncInLoopId, InMethod("""
+                int t = 0;
+                while (t < tiles)
+                {
+                    input.Write(data, (ulong)(t * data.Length));
+                    t++;
+                }
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+        """));
     }
 
     [Fact]
@@ -37,9 +44,14 @@ public class FixStyleTests
                     output.Read(data, (ulong)t * 64);
                 }
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.SyncInLoopId);
-        Assert.True(fixedCode.IndexOf("output.Sync(NpuSdk.SyncDirection.FromDevice);", StringComparison.Ordinal)
-            < fixedCode.IndexOf("for (int t", StringComparison.Ordinal), fixedCode);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.SyncInLoopId, InMethod("""
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                output.Sync(SyncDirection.FromDevice);
+                for (int t = 0; t < tiles; t++)
+                {
+                    output.Read(data, (ulong)t * 64);
+                }
+        """));
     }
 
     [Fact]
@@ -54,8 +66,15 @@ public class FixStyleTests
                     t++;
                 } while (t < tiles);
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.BufferInLoopId);
-        Assert.True(fixedCode.IndexOf("using var scratch", StringComparison.Ordinal) < fixedCode.IndexOf("do", StringComparison.Ordinal));
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.BufferInLoopId, InMethod("""
+                int t = 0;
+                using var scratch = new Bo(device, 4096, BoFlags.HostOnly, kernel.GroupId(3));
+                do
+                {
+                    scratch.Write(data);
+                    t++;
+                } while (t < tiles);
+        """));
     }
 
     [Fact]
@@ -69,8 +88,16 @@ public class FixStyleTests
                     {|NPU2001:run.Wait()|}.ThrowIfNotCompleted();
                 }
         """).Replace("public void Run(", "public async System.Threading.Tasks.Task Run(");
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId);
-        Assert.Contains("foreach (var startedRun in startedRuns)", fixedCode);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.WaitInLaunchLoopId, InMethod("""
+                await System.Threading.Tasks.Task.Yield();
+                var startedRuns = new List<Run>();
+                for (int t = 0; t < tiles; t++)
+                {
+                    var run = kernel.Start(3UL, instr, 7u, input, output);
+                    startedRuns.Add(run);
+                }
+                foreach (var startedRun in startedRuns) startedRun.Wait().ThrowIfNotCompleted();
+        """).Replace("public void Run(", "public async System.Threading.Tasks.Task Run("));
     }
 
     [Fact]
@@ -163,7 +190,7 @@ public class HalfTypedStyleTests
             private Kernel this[int i] => new Kernel(
             private Kernel Broken => _kernel ??= new Kernel(null!, );
         """);
-        var compilation = NpuVerifier.Compile(source, withRuntime: true);
+        var compilation = NpuVerifier.Compile(source);
         Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         await NpuVerifier.AnalyzeAsync(compilation); // asserts that no analyzer threw (AD0001)
     }

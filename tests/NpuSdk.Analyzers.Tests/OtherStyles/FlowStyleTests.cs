@@ -168,8 +168,10 @@ public class FlowStyleTests
                 Run? run = flag ? kernel.Start(3UL, instr, 7u, input, output) : null;
                 {|NPU2007:run?.Wait()|};
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId);
-        Assert.Contains("run?.Wait().ThrowIfNotCompleted();", fixedCode);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId, Snippet.InMethod("""
+                Run? run = flag ? kernel.Start(3UL, instr, 7u, input, output) : null;
+                run?.Wait().ThrowIfNotCompleted();
+        """));
     }
 
     [Fact]
@@ -202,8 +204,12 @@ public class FlowStyleTests
                 Action finish = () => {|NPU2007:runs[0].Wait()|};
                 finish();
         """);
-        var fixedCode = await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId);
-        Assert.Contains("runs.ForEach(r => r.Wait().ThrowIfNotCompleted());", fixedCode);
+        await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId, Snippet.InMethod("""
+                var runs = new List<Run> { kernel.Start(3UL, instr, 7u, input, output) };
+                runs.ForEach(r => r.Wait().ThrowIfNotCompleted());
+                Action finish = () => runs[0].Wait().ThrowIfNotCompleted();
+                finish();
+        """));
     }
 
     [Fact]

@@ -366,10 +366,6 @@ public class WrapperStyleTests
                 {|NPU2001:k.Start(3UL, instr, 7u, input, output).Wait()|}.ThrowIfNotCompleted();
             }
             """;
-        var (text, expected) = Markup.Parse(source);
-        var compilation = NpuVerifier.CompileProject(new Dictionary<string, string> { ["Program.cs"] = text }, Microsoft.CodeAnalysis.OutputKind.ConsoleApplication);
-        NpuVerifier.AssertCompiles(compilation);
-        var actual = await NpuVerifier.AnalyzeAsync(compilation);
-        Assert.Equal(expected.OrderBy(e => e.Span.Start).ThenBy(e => e.Id).Select(e => (e.Id, e.Span)), actual.Select(d => (d.Id, d.Location.SourceSpan)));
+        await NpuVerifier.VerifyProgramAsync(source);
     }
 }

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
-using NpuSdk.Analyzers;
 
 namespace NpuSdk.Benchmarks.Analyzers;
 
@@ -16,9 +13,6 @@ namespace NpuSdk.Benchmarks.Analyzers;
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class AnalyzerOverheadBenchmarks
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> NpuAnalyzers =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new LoopPatternAnalyzer(), new MissingSyncAnalyzer(), new RunStateAnalyzer());
-
     private SyntaxTree[] _trees = [];
     private MetadataReference[] _references = [];
 
@@ -31,24 +25,14 @@ public class AnalyzerOverheadBenchmarks
         var sources = Directory.GetFiles(sample, "*.cs").Select(File.ReadAllText)
             .Append("global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic;");
         _trees = sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))).ToArray();
-        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        _references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == frameworkDirectory)
-            .Append(typeof(Device).Assembly.Location)
-            .Append(typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        _references = AnalyzerInputs.References();
     }
 
-    // Sequential, like the baseline's GetDiagnostics, so the ratio is work and not parallelism on a shared machine.
-    private static readonly CompilationWithAnalyzersOptions Sequential =
-        new(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-
     [Benchmark(Baseline = true)]
-    public int CompileOnly() => NewCompilation().GetDiagnostics().Length;
+    public int CompileOnly() => AnalyzerInputs.CompileOnly(NewCompilation());
 
     [Benchmark]
-    public int CompileAndAnalyze() =>
-        NewCompilation().WithAnalyzers(NpuAnalyzers, Sequential).GetAllDiagnosticsAsync().GetAwaiter().GetResult().Length;
+    public int CompileAndAnalyze() => AnalyzerInputs.CompileAndAnalyze(NewCompilation());
 
     private CSharpCompilation NewCompilation() =>
         CSharpCompilation.Create("PerTileStyle", _trees, _references, new CSharpCompilationOptions(OutputKind.ConsoleApplication));

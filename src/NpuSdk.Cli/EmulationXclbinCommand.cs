@@ -18,7 +18,7 @@ namespace NpuSdk.Cli;
 internal static class EmulationXclbinCommand
 {
     internal const string Usage =
-        "npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json) [--kernel NAME] [--uuid-seed TEXT] [--instructions FILE.insts.txt|FILE.insts.bin] [--instruction-words N]";
+        "npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json) [--kernel NAME] [--uuid-seed TEXT] [--instructions FILE.insts.txt|FILE.insts.bin] [--instruction-words N] [--transaction]";
 
 
 
@@ -30,9 +30,15 @@ internal static class EmulationXclbinCommand
     {
         string? output = null, kernel = null, seed = null, instructions = null, manifestPath = null;
         int? buffers = null, words = null;
+        bool transaction = false;
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
+            if (a == "--transaction")
+            {
+                transaction = true;
+                continue;
+            }
             if (!a.StartsWith("--", StringComparison.Ordinal))
             {
                 if (output is not null) return Usage_(stderr, $"more than one OUT.xclbin ('{output}', '{a}')");
@@ -104,7 +110,8 @@ internal static class EmulationXclbinCommand
         try
         {
             WriteIfChanged(output, XclbinWriter.Write(spec));
-            WriteIfChanged(instructions, InstructionBytes(words ?? EmulationXclbin.StandInWords, binary: instructions.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)));
+            int count = words ?? EmulationXclbin.StandInWords;
+            WriteIfChanged(instructions, transaction ? TransactionBytes(count) : InstructionBytes(count, binary: instructions.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)));
             if (manifestText is not null) WriteIfChanged(stem + ".kernel.json", Encoding.UTF8.GetBytes(manifestText));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -139,6 +146,23 @@ internal static class EmulationXclbinCommand
         var text = new StringBuilder(words * 9);
         foreach (uint w in stream) text.Append(w.ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
         return Encoding.ASCII.GetBytes(text.ToString());
+    }
+
+    /// <summary>
+    /// A stand-in in the binary transaction format newer toolchains write (even into .insts.txt files): the header
+    /// <c>00 01 devgen rows cols memrows 00 00</c> (Phoenix: device generation 1, 6 rows, 5 columns, 1 memory-tile row),
+    /// the op count, the total size in bytes, then the stand-in words.
+    /// </summary>
+    private static byte[] TransactionBytes(int words)
+    {
+        if (words < 4) words = 4;
+        var bytes = new byte[words * 4];
+        bytes[1] = 1; bytes[2] = 1; bytes[3] = 6; bytes[4] = 5; bytes[5] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)(words - 4));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), (uint)bytes.Length);
+        uint[] stream = EmulationXclbin.StandInInstructions(words);
+        for (int i = 4; i < words; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), stream[i]);
+        return bytes;
     }
 
     /// <summary>Unchanged files keep their timestamps, so builds that copy them stay incremental.</summary>

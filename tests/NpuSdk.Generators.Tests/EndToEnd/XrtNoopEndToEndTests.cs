@@ -52,4 +52,50 @@ public sealed class XrtNoopEndToEndTests
         Assert.Equal(1 + 4, device.Counters.BuffersAllocated);     // instructions and one parent per data buffer, built once
         Assert.Equal(2 * 2, device.Counters.SubBuffersCreated);    // Q and O per query block; K and V are bound whole
     }
+
+    [NoopXrtFact]
+    public void TheWholeArrayGemmLaunchesOneRunPerCallWithItsUnusedBuffersLeftUnbound()
+    {
+        const int N = 512;
+        using var device = Device.Open(NoopXrt.Backend());
+        using var session = new NpuSession(device);
+        var a = new short[N * N];
+        var c = new int[N * N];
+        for (int call = 0; call < 2; call++)
+            IronDesigns.Gemm(session, new ReadOnlySpan2D<short>(a, N, N), new ReadOnlySpan2D<short>(a, N, N), new Span2D<int>(c, N, N));
+
+        Assert.Equal(2, device.Counters.Runs);
+        Assert.Equal(2, device.Counters.Submissions);
+        Assert.Equal(2, device.Counters.Waits);
+        Assert.Equal(1 + 2 * 2, device.Counters.SyncsToDevice);   // the transaction stream once, then A and B per call
+        Assert.Equal(2, device.Counters.SyncsFromDevice);
+        Assert.Equal(1 + 3, device.Counters.BuffersAllocated);     // instructions and A, B, C: bo3 and bo4 get nothing
+        Assert.Equal(0, device.Counters.SubBuffersCreated);        // one block each: the runs take the parents whole
+    }
+
+    [NoopXrtFact]
+    public void A_1500_row_call_on_a_256_row_design_is_six_runs()
+    {
+        const int M = 1500, K = 512, N = 512;
+        using var device = Device.Open(NoopXrt.Backend());
+        using var session = new NpuSession(device);
+        var a = new short[M * K];
+        var b = new short[K * N];
+        var c = new int[M * N];
+        IronDesigns.Gemm256Rows(session, new ReadOnlySpan2D<short>(a, M, K), new ReadOnlySpan2D<short>(b, K, N), new Span2D<int>(c, M, N));
+        Assert.Equal(6, device.Counters.Runs);
+        Assert.Equal(1, device.Counters.Submissions);
+        Assert.Equal(1, device.Counters.Waits);
+    }
+
+    [NoopXrtFact]
+    public void Gemv_and_vector_add_launch_on_the_xrt_backend()
+    {
+        using var device = Device.Open(NoopXrt.Backend());
+        using var session = new NpuSession(device);
+        IronDesigns.Gemv(session, new ReadOnlySpan2D<short>(new short[288 * 288], 288, 288), new short[288], new int[288]);
+        IronDesigns.Add(session, new int[3000], new int[3000], new int[3000]);
+        Assert.Equal(1 + 3, device.Counters.Runs);
+        Assert.Equal(2, device.Counters.Waits);
+    }
 }

@@ -256,7 +256,7 @@ internal sealed class JsonText
             if (!Digits()) throw Error("an exponent needs digits");
         }
         if (_i < _s.Length && (char.IsLetterOrDigit(_s[_i]) || _s[_i] == '.'))
-            throw Error("unexpected character in a number (JSON numbers have no leading zeros, hexadecimal or suffixes)");
+            throw new JsonSyntaxException("this is not a JSON number (JSON numbers have no leading zeros, hexadecimal or suffixes)", p);
         string text = _s.Substring(start, _i - start);
         double value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         return JsonValue.NumberValue(value, text, p);
@@ -297,6 +297,7 @@ internal sealed class JsonText
                 _lineStart = _i;
             }
             else if (c == ' ' || c == '\t') _i++;
+            else if (c == '/' && _i + 1 < _s.Length && _s[_i + 1] is '/' or '*') throw Error("comments are not allowed in JSON");
             else return;
         }
     }

@@ -11,6 +11,18 @@ namespace NpuSdk.Xclbin;
 /// </summary>
 public sealed class XclbinFile
 {
+    /// <summary>
+    /// The deepest element nesting the reader accepts in EMBEDDED_METADATA (the root element is depth 1). mlir-aie
+    /// and Riallto builds nest 7 deep; a deeper document is an <see cref="XclbinFormatException"/>.
+    /// </summary>
+    public const int MaxMetadataDepth = 256;
+
+    /// <summary>
+    /// The largest EMBEDDED_METADATA document the reader accepts, in bytes up to its terminating NUL: 8 MiB.
+    /// mlir-aie and Riallto builds write a few KiB; a larger document is an <see cref="XclbinFormatException"/>.
+    /// </summary>
+    public const int MaxMetadataBytes = 8 * 1024 * 1024;
+
     private readonly byte[] _data;
 
     internal XclbinFile(byte[] data, string? sourceName, XclbinHeader header, IReadOnlyList<XclbinSection> sections,

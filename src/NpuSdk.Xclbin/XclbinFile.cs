@@ -77,6 +77,15 @@ public sealed class XclbinFile
         return null;
     }
 
+    /// <summary>
+    /// The AIE partition (the first AIE_PARTITION section): the columns the design spans and may start at, and its
+    /// PDIs; null when the file has none or it is empty. Read on request, so a file whose partition this reader cannot
+    /// follow still gives its kernels.
+    /// </summary>
+    /// <exception cref="XclbinFormatException">The section is malformed; the message names the field and its offset.</exception>
+    public XclbinAiePartition? ReadAiePartition() =>
+        FindSection(XclbinSectionKind.AiePartition) is { Size: > 0 } s ? AiePartitionReader.Read(_data, s, SourceName) : null;
+
     /// <summary>The kernel with this name, or null.</summary>
     public XclbinKernel? FindKernel(string name)
     {

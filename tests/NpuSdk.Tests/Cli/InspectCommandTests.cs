@@ -145,18 +145,29 @@ public class InspectCommandTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("frobnicate x.xclbin")]
-    [InlineData("inspect")]
-    [InlineData("inspect --yaml x.xclbin")]
-    [InlineData("inspect a.xclbin b.xclbin")]
-    public void UsageErrorsAreExitCodeOneWithUsage(string commandLine)
+    [InlineData("", "npu: a command is missing", "npu --help")]
+    [InlineData("frobnicate x.xclbin", "npu: unknown command 'frobnicate'", "npu --help")]
+    [InlineData("inspect", "npu inspect: FILE is missing", "usage: npu inspect FILE [--json]")]
+    [InlineData("inspect --yaml x.xclbin", "npu inspect: unknown option '--yaml'", "usage: npu inspect FILE [--json]")]
+    [InlineData("inspect x.xclbin --json --yaml", "npu inspect: unknown option '--yaml'", "usage: npu inspect FILE [--json]")]
+    [InlineData("inspect a.xclbin b.xclbin", "npu inspect: more than one FILE ('a.xclbin', 'b.xclbin')", "usage: npu inspect FILE [--json]")]
+    public void UsageErrorsAreExitCodeOneAndOneLineWithTheUsage(string commandLine, string problem, string usage)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var (exit, stdout, stderr) = Npu(args);
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
-        Assert.Contains("usage: npu inspect FILE [--json]", stderr);
+        string line = SingleLine(stderr);
+        Assert.StartsWith(problem, line);
+        Assert.Contains(usage, line);
+    }
+
+    [Fact]
+    public void AFileNamedLikeAnOptionIsReadAfterADoubleDash()
+    {
+        var (exit, _, stderr) = Npu("inspect", "--", "-no-such.xclbin");
+        Assert.Equal(2, exit);
+        Assert.Contains("-no-such.xclbin: no such file", SingleLine(stderr));
     }
 
     [Fact]
@@ -187,14 +198,14 @@ public class InspectCommandTests
         Assert.Contains("line 2", SingleLine(stderr));
     }
 
-    private static string SingleLine(string stderr)
+    internal static string SingleLine(string stderr)
     {
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         return lines[0];
     }
 
-    private static (int Exit, string Stdout, string Stderr) Npu(params string[] args)
+    internal static (int Exit, string Stdout, string Stderr) Npu(params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };

@@ -30,17 +30,19 @@ internal sealed class EmulationXclbinCommand : INpuCommand
         var buffers = new Option<int?>("--buffers")
         {
             Description = $"The kernel's data buffer arguments bo0..bo{{N-1}}, 0 to {MaxBuffers} (required).",
+            HelpName = "N",
             CustomParser = r => Count(r, 0, MaxBuffers),
         };
-        var kernel = new Option<string?>("--kernel") { Description = "The kernel's name (default MLIR_AIE)." };
+        var kernel = new Option<string?>("--kernel") { Description = "The kernel's name (default MLIR_AIE).", HelpName = "NAME" };
         kernel.Validators.Add(r => Check(r, r.GetValueOrDefault<string?>(), k => k.Length > 0 && !k.Any(char.IsWhiteSpace), k => $"--kernel '{k}' is not a kernel name (non-empty, no spaces)"));
-        var seed = new Option<string?>("--uuid-seed") { Description = "Text the uuid is derived from (default OUT's file stem), so kernels with one signature differ." };
-        var instructions = new Option<string?>("--instructions") { Description = "The instruction file to write (default OUT's stem + .insts.txt)." };
+        var seed = new Option<string?>("--uuid-seed") { Description = "Text the uuid is derived from (default OUT's file stem), so kernels with one signature differ.", HelpName = "TEXT" };
+        var instructions = new Option<string?>("--instructions") { Description = "The instruction file to write, .insts.txt (hex) or .insts.bin (default OUT's stem + .insts.txt).", HelpName = "FILE" };
         instructions.Validators.Add(r => Check(r, r.GetValueOrDefault<string?>(), IsInstructionFile,
             i => $"--instructions '{i}' must end in .insts.txt (hex text) or .insts.bin (little-endian words)"));
         var words = new Option<int?>("--instruction-words")
         {
             Description = $"Words in the stand-in instruction stream, 1 to {MaxInstructionWords} (default {DefaultInstructionWords}).",
+            HelpName = "N",
             CustomParser = r => Count(r, 1, MaxInstructionWords),
         };
 

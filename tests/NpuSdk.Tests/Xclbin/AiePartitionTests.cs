@@ -11,13 +11,15 @@ namespace NpuSdk.Tests.Xclbin;
 /// </summary>
 public class AiePartitionTests
 {
+    private static XclbinFile Written(XclbinLayout layout) => XclbinFile.Read(XclbinWriter.Write(
+        layout == XclbinLayout.MlirAie ? XclbinSpec.MlirAie(2, uuidSeed: "p") : XclbinSpec.Riallto("app", uuidSeed: "p")));
+
     [Theory]
     [InlineData(XclbinLayout.MlirAie)]
     [InlineData(XclbinLayout.Riallto)]
     public void EveryReferenceInThePartitionLandsInsideIt(XclbinLayout layout)
     {
-        var spec = layout == XclbinLayout.MlirAie ? XclbinSpec.MlirAie(2, uuidSeed: "p") : XclbinSpec.Riallto("app", uuidSeed: "p");
-        var file = XclbinFile.Read(XclbinWriter.Write(spec));
+        var file = Written(layout);
         var p = file.GetSectionData(file.FindSection(XclbinSectionKind.AiePartition)!);
         Assert.True(p.Length >= 184, "aie_partition is 184 bytes");
 
@@ -54,8 +56,7 @@ public class AiePartitionTests
     [InlineData(XclbinLayout.Riallto)]
     public void TheReaderGivesTheWrittenColumnsNameAndPdi(XclbinLayout layout)
     {
-        var spec = layout == XclbinLayout.MlirAie ? XclbinSpec.MlirAie(2, uuidSeed: "read") : XclbinSpec.Riallto("app", uuidSeed: "read");
-        var file = XclbinFile.Read(XclbinWriter.Write(spec));
+        var file = Written(layout);
         var partition = file.ReadAiePartition()!;
         Assert.Equal(4, partition.ColumnWidth);
         Assert.Equal([(ushort)1], partition.StartColumns);

@@ -76,7 +76,7 @@ internal sealed class DoctorReport(DoctorMachine machine)
         {
             Row("capabilities", machine.Host.LoadXrt().Capabilities.Describe());
         }
-        catch (NpuBackendUnavailableException e)
+        catch (NpuException e)
         {
             Row("capabilities", "unknown, it did not load: " + e.Message);
         }
@@ -132,11 +132,11 @@ internal sealed class DoctorReport(DoctorMachine machine)
                 : npu is null ? "Nothing, to run on the emulator. This machine has no NPU; on one that has, this report shows what the xrt backend still needs."
                 : "Nothing, to run on the emulator as asked; unset NPUSDK_BACKEND to use the NPU.");
         }
-        catch (NpuBackendUnavailableException e)
+        catch (NpuException e)
         {
-            Row("backend", "none: Device.Open() throws NpuBackendUnavailableException");
+            Row("backend", $"none: Device.Open() throws {e.GetType().Name}");
             Row("why", e.Message);
-            _todo.Insert(0, e.InstallHint);
+            _todo.Insert(0, e is NpuBackendUnavailableException unavailable ? unavailable.InstallHint : "XRT itself failed (its message is above): check the installation with xrt-smi examine.");
         }
         catch (ArgumentException e)
         {
@@ -162,9 +162,17 @@ internal sealed class DoctorReport(DoctorMachine machine)
     {
         foreach (string folder in folders)
         {
-            string? file = Directory.Exists(folder) ? Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).FirstOrDefault() : null;
-            if (file is null) continue;
-            string target = File.ResolveLinkTarget(file, returnFinalTarget: true)?.Name ?? Path.GetFileName(file);
+            string? file, target;
+            try
+            {
+                file = Directory.Exists(folder) ? Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).FirstOrDefault() : null;
+                if (file is null) continue;
+                target = File.ResolveLinkTarget(file, returnFinalTarget: true)?.Name ?? Path.GetFileName(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // a folder this user cannot list holds nothing the loader would find for it either
+            }
             int so = target.IndexOf(".so.", StringComparison.Ordinal);
             string version = so >= 0 && target[(so + 4)..].Count(c => c == '.') >= 1 ? $" (XRT {target[(so + 4)..]})" : "";
             return $"found {file}{(target == Path.GetFileName(file) ? "" : " -> " + target)}{version}";

@@ -36,7 +36,8 @@ internal static class NpuCommandLine
         if (result.Action is HelpAction or PrintVersion) return result.Invoke(configuration);
 
         var problems = Problems(result).ToList();
-        if (problems.Count == 0) return result.Invoke(configuration);
+        if (problems.Count == 0 && result.Errors.Count == 0) return result.Invoke(configuration);
+        if (problems.Count == 0) problems.AddRange(result.Errors.Select(e => e.Message.TrimEnd('.'))); // never System.CommandLine's own error page
 
         var at = result.CommandResult.Command;
         string usage = commands.TryGetValue(at, out var npu)

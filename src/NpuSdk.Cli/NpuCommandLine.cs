@@ -1,50 +1,132 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Reflection;
+using NpuSdk.Cli.Doctor;
+
 namespace NpuSdk.Cli;
 
 /// <summary>
-/// Parses the command line and dispatches. Exit codes: 0 success, 1 usage error, 2 the input file is missing
-/// or malformed (with exactly one line on stderr naming what is wrong).
+/// The <c>npu</c> tool on System.CommandLine: one <see cref="INpuCommand"/> per file under <c>Commands/</c>, listed in
+/// <see cref="Commands"/>. Exit codes: 0 success, 1 usage error, 2 the input file is missing or malformed. Every error
+/// is one line on stderr; a usage error names the command, what is wrong and the command's usage.
 /// </summary>
 internal static class NpuCommandLine
 {
     internal const int Ok = 0, UsageError = 1, BadFile = 2;
 
-    internal const string Usage =
-        "usage: npu inspect FILE [--json]   (FILE: an .xclbin, or an .insts.txt / .insts.bin instruction stream)\n" +
-        "       " + EmulationXclbinCommand.Usage + "\n" +
-        "         writes an emulation xclbin with the mlir-aie kernel ABI (opcode, instr, ninstr, bo0..bo{N-1}; kernel\n" +
-        "         MLIR_AIE unless named; uuid derived from the seed, by default OUT's file stem) and a stand-in\n" +
-        "         instruction file (default OUT's stem + .insts.txt, 75 words), for the SDK's emulator";
+    /// <summary>The commands, in the order help lists them. A new command is a file under Commands/ and a line here.</summary>
+    private static INpuCommand[] Commands(DoctorMachine machine) =>
+        [new InspectCommand(), new EmulationXclbinCommand(), new DoctorCommand(machine)];
 
-    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, DoctorMachine.Current);
+
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, DoctorMachine machine)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
-            return args.Length == 0 ? UsageError : Ok;
-        }
-        if (args[0] == "emulation-xclbin")
-            return EmulationXclbinCommand.Run(args.Skip(1).ToArray(), stdout, stderr);
-        if (args[0] != "inspect")
-            return Fail(stderr, $"npu: unknown command '{args[0]}'");
+        var commands = Commands(machine).ToDictionary(c => c.Create());
+        var root = new RootCommand("Inspect xclbins and NPU instruction streams, write emulation xclbins, and check what the xrt backend needs.");
+        foreach (var command in commands.Keys) root.Add(command);
+        foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new PrintVersion();
 
-        string? file = null;
-        bool json = false;
-        foreach (var a in args.Skip(1))
-        {
-            if (a == "--json") json = true;
-            else if (a.StartsWith('-') && a.Length > 1) return Fail(stderr, $"npu inspect: unknown option '{a}'");
-            else if (file is null) file = a;
-            else return Fail(stderr, $"npu inspect: more than one FILE ('{file}', '{a}')");
-        }
-        if (file is null) return Fail(stderr, "npu inspect: FILE is missing");
+        // "npu help [COMMAND]" as a spelling of "npu [COMMAND] --help".
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var result = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (result.Action is HelpAction or PrintVersion) return result.Invoke(configuration);
 
-        return InspectCommand.Run(file, json, stdout, stderr);
+        var problems = Problems(result).ToList();
+        if (problems.Count == 0 && result.Errors.Count == 0) return result.Invoke(configuration);
+        if (problems.Count == 0) problems.AddRange(result.Errors.Select(e => e.Message.TrimEnd('.'))); // never System.CommandLine's own error page
+
+        var at = result.CommandResult.Command;
+        string usage = commands.TryGetValue(at, out var npu)
+            ? $"usage: {npu.Usage}; npu {at.Name} --help says more"
+            : $"commands: {string.Join(", ", commands.Keys.Select(c => c.Name))}; npu --help says more";
+        return Cli.Fail(stderr, UsageError, $"npu{(at == root ? "" : " " + at.Name)}: {string.Join("; ", problems)} ({usage})");
     }
 
-    private static int Fail(TextWriter stderr, string message)
+    /// <summary>
+    /// What is wrong with the command line, in the tool's words: each names the option, argument or token at fault.
+    /// System.CommandLine binds an unknown <c>--option</c> to a free argument slot, so an argument token that looks
+    /// like an option (before any <c>--</c>) is an unknown option, and the value that lost its slot to it is not extra.
+    /// </summary>
+    private static IEnumerable<string> Problems(ParseResult result)
     {
-        stderr.WriteLine(message);
-        stderr.WriteLine(Usage);
-        return UsageError;
+        var command = result.CommandResult.Command;
+        var tokens = result.Tokens.ToList();
+        int literalFrom = tokens.FindIndex(t => t.Type == TokenType.DoubleDash) is var at and >= 0 ? at : tokens.Count;
+        static bool LooksLikeOption(string token) => token.Length > 1 && token[0] == '-';
+        bool OptionLike(Token t) => LooksLikeOption(t.Value) && tokens.IndexOf(t) < literalFrom;
+
+        if (command is RootCommand)
+        {
+            yield return result.UnmatchedTokens.FirstOrDefault() is { } token
+                ? LooksLikeOption(token) ? $"unknown option '{token}'" : $"unknown command '{token}'"
+                : "a command is missing";
+            yield break;
+        }
+
+        var argument = command.Arguments.FirstOrDefault();
+        var bound = argument is null ? null : result.GetResult(argument);
+        bool boundToOption = bound?.Tokens.Any(OptionLike) == true;
+        foreach (var token in bound?.Tokens.Where(OptionLike) ?? [])
+            yield return $"unknown option '{token.Value}'";
+        foreach (var error in result.Errors)
+        {
+            if (boundToOption && error.SymbolResult == bound) continue;
+            if (error.SymbolResult is CommandResult && result.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal))) continue;
+            yield return error.SymbolResult switch
+            {
+                OptionResult { Tokens.Count: 0, Implicit: false } option => $"{option.Option.Name} needs a value",
+                OptionResult { Tokens.Count: > 1 } option => $"{option.Option.Name} is given more than once",
+                ArgumentResult { Tokens.Count: 0 } missing => $"{missing.Argument.Name} is missing",
+                _ => error.Message.TrimEnd('.'),
+            };
+        }
+        foreach (string token in result.UnmatchedTokens)
+        {
+            if (LooksLikeOption(token)) yield return $"unknown option '{token}'";
+            else if (argument is null) yield return $"unexpected argument '{token}'";
+            else if (!boundToOption) yield return $"more than one {argument.Name} ('{bound?.Tokens.FirstOrDefault()?.Value}', '{token}')";
+        }
+    }
+
+    /// <summary><c>npu --version</c>: this assembly's informational version (the entry assembly is a test host under test).</summary>
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var assembly = typeof(NpuCommandLine).Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? assembly.GetName().Version?.ToString() ?? "unknown";
+            parseResult.InvocationConfiguration.Output.WriteLine(version);
+            return Ok;
+        }
+    }
+}
+
+/// <summary>One <c>npu</c> command: its usage line and its System.CommandLine definition, whose action returns the exit code.</summary>
+internal interface INpuCommand
+{
+    /// <summary>The one-line synopsis a usage error repeats, e.g. <c>npu inspect FILE [--json]</c>.</summary>
+    string Usage { get; }
+
+    /// <summary>The command with its arguments, options, validators and action.</summary>
+    Command Create();
+}
+
+/// <summary>What every command's action needs: its writers and the one-line error.</summary>
+internal static class Cli
+{
+    internal static TextWriter Out(ParseResult result) => result.InvocationConfiguration.Output;
+
+    internal static TextWriter Error(ParseResult result) => result.InvocationConfiguration.Error;
+
+    /// <summary>Writes <paramref name="message"/> to <paramref name="stderr"/> as one line, whatever it holds, and returns <paramref name="exitCode"/>.</summary>
+    internal static int Fail(TextWriter stderr, int exitCode, string message)
+    {
+        stderr.WriteLine(message.Replace("\r\n", " ").Replace('\r', ' ').Replace('\n', ' '));
+        return exitCode;
     }
 }

@@ -11,6 +11,18 @@ namespace NpuSdk.Xclbin;
 /// </summary>
 public sealed class XclbinFile
 {
+    /// <summary>
+    /// The deepest element nesting the reader accepts in EMBEDDED_METADATA (the root element is depth 1). mlir-aie
+    /// and Riallto builds nest 7 deep; a deeper document is an <see cref="XclbinFormatException"/>.
+    /// </summary>
+    public const int MaxMetadataDepth = 256;
+
+    /// <summary>
+    /// The largest EMBEDDED_METADATA document the reader accepts, in bytes up to its terminating NUL: 8 MiB.
+    /// mlir-aie and Riallto builds write a few KiB; a larger document is an <see cref="XclbinFormatException"/>.
+    /// </summary>
+    public const int MaxMetadataBytes = 8 * 1024 * 1024;
+
     private readonly byte[] _data;
 
     internal XclbinFile(byte[] data, string? sourceName, XclbinHeader header, IReadOnlyList<XclbinSection> sections,
@@ -64,6 +76,15 @@ public sealed class XclbinFile
         foreach (var s in Sections) if (s.Kind == kind) return s;
         return null;
     }
+
+    /// <summary>
+    /// The AIE partition (the first AIE_PARTITION section): the columns the design spans and may start at, and its
+    /// PDIs; null when the file has none or it is empty. Read on request, so a file whose partition this reader cannot
+    /// follow still gives its kernels.
+    /// </summary>
+    /// <exception cref="XclbinFormatException">The section is malformed; the message names the field and its offset.</exception>
+    public XclbinAiePartition? ReadAiePartition() =>
+        FindSection(XclbinSectionKind.AiePartition) is { Size: > 0 } s ? AiePartitionReader.Read(_data, s, SourceName) : null;
 
     /// <summary>The kernel with this name, or null.</summary>
     public XclbinKernel? FindKernel(string name)

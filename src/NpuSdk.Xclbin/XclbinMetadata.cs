@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
-using System.Xml.Linq;
 
 namespace NpuSdk.Xclbin;
 
@@ -31,13 +29,14 @@ internal sealed class ArgMetadata
 
 /// <summary>
 /// Reads kernels and arguments from the EMBEDDED_METADATA XML the way XRT's <c>xclbin_parser.cpp</c> does
-/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): XML loaded by <see cref="MetadataXml"/>; kernels
+/// (checked against XRT 2.13's <c>xrt::xclbin</c> in the tests): XML read by <see cref="MetadataXml"/>; kernels
 /// under the first <c>project/platform/device/core</c>, other elements (ports, instances, extended data) ignored;
 /// every argument needs <c>id</c>, <c>addressQualifier</c>, <c>offset</c>, <c>size</c> and <c>hostSize</c>, as XRT
 /// does; numbers read by <see cref="MetadataNumbers"/>; an argument with an empty <c>id</c> is an OpenCL runtime
 /// argument and is not a kernel argument; arguments are stably sorted by id and components with the same id merged
 /// (sizes added, lowest offset); the ids must then run 0..n-1; a missing <c>type</c> reads as <c>no-type</c>; when
 /// two kernels share a name, both have the first one's arguments, because XRT looks arguments up by name.
+/// Errors name the byte offset of the element at fault.
 /// </summary>
 internal static class XclbinMetadata
 {
@@ -54,54 +53,53 @@ internal static class XclbinMetadata
         int nul = Array.IndexOf(d, (byte)0, start, length);
         if (nul >= 0) length = nul - start;
         if (length >= 3 && d[start] == 0xEF && d[start + 1] == 0xBB && d[start + 2] == 0xBF) { start += 3; length -= 3; }
-        string text = Encoding.UTF8.GetString(d, start, length);
-        var project = MetadataXml.TopLevelElements(text, start, Section, source).FirstOrDefault(e => MetadataXml.WrittenName(e) == "project");
-        var core = MetadataXml.Path(project, "platform", "device", "core");
-        if (core is null)
-            throw Error(s, "the XML has no project/platform/device/core element, where kernels are declared", source);
+        var elements = MetadataXml.ReadKernels(d, start, length, Section, source)
+            ?? throw Error((long)s.Offset, "the XML has no project/platform/device/core element, where kernels are declared", source);
 
         var firstByName = new Dictionary<string, KernelMetadata>(StringComparer.Ordinal);
-        foreach (var kernel in MetadataXml.Children(core, "kernel"))
+        foreach (var kernel in elements)
         {
-            string name = (string?)kernel.Attribute("name")
-                ?? throw Error(s, "a <kernel> element has no name attribute", source);
+            string name = kernel.Attribute("name")
+                ?? throw Error(kernel.Offset, "a <kernel> element has no name attribute", source);
             if (!firstByName.TryGetValue(name, out var first))
-                firstByName[name] = first = new KernelMetadata(name, ReadArguments(kernel, name, s, source));
+                firstByName[name] = first = new KernelMetadata(name, ReadArguments(kernel, name, source));
             kernels.Add(first);
         }
         return kernels;
     }
 
-    private static List<ArgMetadata> ReadArguments(XElement kernel, string kernelName, XclbinSection s, string? source)
+    private static List<ArgMetadata> ReadArguments(MetadataElement kernel, string kernelName, string? source)
     {
         var args = new List<ArgMetadata>();
-        foreach (var arg in MetadataXml.Children(kernel, "arg"))
+        var at = new List<long>();
+        foreach (var arg in kernel.Arguments)
         {
-            string argName = (string?)arg.Attribute("name")
-                ?? throw Error(s, $"kernel '{kernelName}': an <arg> element has no name attribute", source);
+            string argName = arg.Attribute("name")
+                ?? throw Error(arg.Offset, $"kernel '{kernelName}': an <arg> element has no name attribute", source);
             string where = $"kernel '{kernelName}' argument '{argName}'";
-            string id = Required(arg, "id", where, s, source);
-            string qualifierText = Required(arg, "addressQualifier", where, s, source);
-            ulong qualifier = Number(MetadataNumbers.Decimal(qualifierText), qualifierText, "addressQualifier", where, s, source);
+            string id = Required(arg, "id", where, source);
+            string qualifierText = Required(arg, "addressQualifier", where, source);
+            ulong qualifier = Number(MetadataNumbers.Decimal(qualifierText), qualifierText, "addressQualifier", where, arg, source);
             if (qualifier > int.MaxValue)
-                throw Error(s, $"{where}: addressQualifier {qualifier} is not a valid address qualifier", source);
-            ulong offset = ReadNumber(Required(arg, "offset", where, s, source), "offset", where, s, source);
-            ulong size = ReadNumber(Required(arg, "size", where, s, source), "size", where, s, source);
+                throw Error(arg.Offset, $"{where}: addressQualifier {qualifier} is not a valid address qualifier", source);
+            ulong offset = ReadNumber(Required(arg, "offset", where, source), "offset", where, arg, source);
+            ulong size = ReadNumber(Required(arg, "size", where, source), "size", where, arg, source);
             // XRT reads hostSize for every argument and cannot load a kernel whose arguments lack it.
-            ReadNumber(Required(arg, "hostSize", where, s, source), "hostSize", where, s, source);
+            ReadNumber(Required(arg, "hostSize", where, source), "hostSize", where, arg, source);
             if (id.Length == 0) continue; // OpenCL runtime-info argument: XRT gives it no index and no kernel arg.
 
-            ulong index = Number(MetadataNumbers.Convert(id), id, "id", where, s, source);
+            ulong index = Number(MetadataNumbers.Convert(id), id, "id", where, arg, source);
             if (index > int.MaxValue)
-                throw Error(s, $"{where}: id {id} is not a valid argument index", source);
+                throw Error(arg.Offset, $"{where}: id {id} is not a valid argument index", source);
             args.Add(new ArgMetadata((int)index, argName, (AddressQualifier)(int)qualifier,
-                (string?)arg.Attribute("type") ?? "no-type", offset, size));
+                arg.Attribute("type") ?? "no-type", offset, size));
+            at.Add(arg.Offset);
         }
 
         // Stable: components of a multi-component argument keep their written order.
-        var sorted = args.Select((a, order) => (a, order)).OrderBy(p => p.a.Index).ThenBy(p => p.order).Select(p => p.a).ToList();
+        var sorted = args.Select((a, order) => (a, order)).OrderBy(p => p.a.Index).ThenBy(p => p.order).ToList();
         var merged = new List<ArgMetadata>();
-        foreach (var a in sorted)
+        foreach (var (a, order) in sorted)
         {
             if (merged.Count > 0 && merged[merged.Count - 1].Index == a.Index)
             {
@@ -111,21 +109,21 @@ internal static class XclbinMetadata
                 continue;
             }
             if (a.Index != merged.Count)
-                throw Error(s, $"kernel '{kernelName}': argument ids must run 0..n-1, but after {merged.Count} argument(s) the next id is {a.Index} ('{a.Name}')", source);
+                throw Error(at[order], $"kernel '{kernelName}': argument ids must run 0..n-1, but after {merged.Count} argument(s) the next id is {a.Index} ('{a.Name}')", source);
             merged.Add(a);
         }
         return merged;
     }
 
-    private static string Required(XElement arg, string attribute, string where, XclbinSection s, string? source) =>
-        (string?)arg.Attribute(attribute) ?? throw Error(s, $"{where} has no {attribute} attribute", source);
+    private static string Required(MetadataElement arg, string attribute, string where, string? source) =>
+        arg.Attribute(attribute) ?? throw Error(arg.Offset, $"{where} has no {attribute} attribute", source);
 
-    private static ulong ReadNumber(string text, string attribute, string where, XclbinSection s, string? source) =>
-        Number(MetadataNumbers.Convert(text), text, attribute, where, s, source);
+    private static ulong ReadNumber(string text, string attribute, string where, MetadataElement arg, string? source) =>
+        Number(MetadataNumbers.Convert(text), text, attribute, where, arg, source);
 
-    private static ulong Number(MetadataNumbers.Result r, string text, string attribute, string where, XclbinSection s, string? source) =>
-        r.Problem is null ? r.Value : throw Error(s, $"{where}: {attribute}=\"{text}\" {r.Problem}", source);
+    private static ulong Number(MetadataNumbers.Result r, string text, string attribute, string where, MetadataElement arg, string? source) =>
+        r.Problem is null ? r.Value : throw Error(arg.Offset, $"{where}: {attribute}=\"{text}\" {r.Problem}", source);
 
-    private static XclbinFormatException Error(XclbinSection s, string problem, string? source) =>
-        new(Section, (long)s.Offset, problem, source);
+    private static XclbinFormatException Error(long offset, string problem, string? source) =>
+        new(Section, offset, problem, source);
 }

@@ -39,8 +39,8 @@ internal static class XclbinReader
         if (metadata is not null)
         {
             var connectivityInUse = groupConnectivitySection ?? First(XclbinSectionKind.Connectivity);
-            foreach (var k in XclbinMetadata.Read(data, metadata, source))
-                kernels.Add(KernelBinding.Bind(k, ips, groupTopology.Count, groupConnectivity, connectivityInUse, source));
+            kernels = KernelBinding.BindAll(XclbinMetadata.Read(data, metadata, source), ips, groupTopology.Count,
+                groupConnectivity, connectivityInUse, source);
         }
 
         return new XclbinFile(data, source, header, sections, banks, ips, connectivity, kernels, groupTopology, groupConnectivity);

@@ -14,25 +14,39 @@ public sealed class Device : IDisposable
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
     private IDeviceHandle? _handle;
 
-    private Device(INpuBackend backend, IDeviceHandle handle)
+    private Device(INpuBackend backend, IDeviceHandle handle, string backendReason)
     {
         Backend = backend;
+        BackendReason = backendReason;
         _handle = handle;
     }
 
-    /// <summary>Opens device <paramref name="index"/> on the default backend (see <see cref="NpuBackends.Default"/>).</summary>
-    public static Device Open(int index = 0) => Open(NpuBackends.Default(), index);
+    /// <summary>Opens device <paramref name="index"/> on the default backend (see <see cref="NpuBackends.Select()"/>).</summary>
+    /// <exception cref="NpuBackendUnavailableException">An NPU is present but XRT cannot drive it, or a forced backend cannot open.</exception>
+    public static Device Open(int index = 0)
+    {
+        var selection = NpuBackends.Select();
+        return Open(selection.Backend, index, selection.Reason);
+    }
 
     /// <summary>Opens device <paramref name="index"/> on a given backend.</summary>
     public static Device Open(INpuBackend backend, int index = 0)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        return Open(backend, index, $"the program chose the '{backend.Name}' backend itself.");
+    }
+
+    private static Device Open(INpuBackend backend, int index, string reason)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        return new Device(backend, backend.OpenDevice(index));
+        return new Device(backend, backend.OpenDevice(index), reason);
     }
 
     /// <summary>The backend this device runs on.</summary>
     public INpuBackend Backend { get; }
+
+    /// <summary>Why the device runs on <see cref="Backend"/>: <see cref="NpuBackendSelection.Reason"/>, or that the program passed it.</summary>
+    public string BackendReason { get; }
 
     /// <summary>The backend's name, <c>xrt</c> or <c>emulator</c>.</summary>
     public string BackendName => Backend.Name;

@@ -76,6 +76,9 @@ public sealed class EmulationXclbinCommandTests : IDisposable
     [InlineData("k.xclbin --buffers 3 --instructions k.txt", "--instructions 'k.txt' must end in .insts.txt")]
     [InlineData("k.xclbin --buffers 3 --frobnicate", "unknown option '--frobnicate'")]
     [InlineData("k.xclbin --buffers", "--buffers needs a value")]
+    [InlineData("k.xclbin --buffers 3 --buffers 4", "--buffers is given more than once")]
+    [InlineData("k.xclbin --buffers 3 --kernel", "--kernel needs a value")]
+    [InlineData("--frobnicate k.xclbin --buffers 3", "unknown option '--frobnicate'")]
     [InlineData("k.xclbin j.xclbin --buffers 3", "more than one OUT.xclbin")]
     public void BadOptionsAreUsageErrorsThatNameTheOption(string commandLine, string expected)
     {
@@ -83,18 +86,21 @@ public sealed class EmulationXclbinCommandTests : IDisposable
         var (exit, stdout, stderr) = Npu(["emulation-xclbin", .. args]);
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
-        Assert.Contains(expected, stderr);
-        Assert.Contains("usage: npu emulation-xclbin OUT.xclbin (--buffers N", stderr);
+        string line = InspectCommandTests.SingleLine(stderr);
+        Assert.StartsWith("npu emulation-xclbin: ", line);
+        Assert.Contains(expected, line);
+        Assert.Contains("usage: npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json)", line);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
     [Fact]
-    public void HelpDescribesTheCommand()
+    public void HelpDescribesEveryOption()
     {
-        var (exit, stdout, _) = Npu("--help");
+        var (exit, stdout, stderr) = Npu("emulation-xclbin", "--help");
         Assert.Equal(0, exit);
-        Assert.Contains("npu emulation-xclbin OUT.xclbin (--buffers N | --manifest FILE.json)", stdout);
-        Assert.Contains("npu inspect FILE", stdout);
+        Assert.Equal("", stderr);
+        foreach (var option in new[] { "<OUT.xclbin>", "--buffers", "--kernel", "--uuid-seed", "--instructions", "--instruction-words", "--manifest", "--transaction" })
+            Assert.Contains(option, stdout);
     }
 
     private static (int Exit, string Stdout, string Stderr) Npu(params string[] args)

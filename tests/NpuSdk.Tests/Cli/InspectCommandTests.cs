@@ -101,6 +101,76 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void TheAiePartitionIsShownInTextAndJson()
+    {
+        var bytes = XclbinWriter.Write(XclbinSpec.MlirAie(2, uuidSeed: "partition"));
+        var file = XclbinFile.Read(bytes);
+        using var temp = new TempFile(bytes, ".xclbin");
+
+        var (exit, stdout, _) = Npu("inspect", temp.Path);
+        Assert.Equal(0, exit);
+        string text = stdout[stdout.IndexOf("AIE partition:", StringComparison.Ordinal)..stdout.IndexOf("Kernels:", StringComparison.Ordinal)];
+        Assert.Contains("4 column(s) wide, starting at column 1", text);
+        Assert.Contains("name 'QoS', 2048 operations per cycle", text);
+        Assert.Contains($"PDI {file.Uuid}", text);
+
+        (exit, stdout, _) = Npu("inspect", temp.Path, "--json");
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var partition = json.RootElement.GetProperty("aiePartition");
+        Assert.Equal(4, partition.GetProperty("columnWidth").GetInt32());
+        Assert.Equal([1], partition.GetProperty("startColumns").EnumerateArray().Select(c => c.GetInt32()));
+        Assert.Equal("QoS", partition.GetProperty("name").GetString());
+        Assert.Equal(2048, partition.GetProperty("operationsPerCycle").GetInt32());
+        Assert.Equal([file.Uuid.ToString()], partition.GetProperty("pdis").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public void WithoutAPartitionTheReportsSaySoAndAMalformedOneIsExitCodeTwo()
+    {
+        var builder = new AxlfBuilder(XclbinWriter.Write(XclbinSpec.MlirAie(2, uuidSeed: "no-partition")));
+        var partition = builder.Sections[builder.IndexOf(XclbinSectionKind.AiePartition)].Data;
+        builder.Sections.RemoveAt(builder.IndexOf(XclbinSectionKind.AiePartition));
+        using (var temp = new TempFile(builder.Build(), ".xclbin"))
+        {
+            var (_, stdout, _) = Npu("inspect", temp.Path);
+            Assert.Contains("AIE partition:\n  <none>", stdout);
+            (_, stdout, _) = Npu("inspect", temp.Path, "--json");
+            using var json = JsonDocument.Parse(stdout);
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("aiePartition").ValueKind);
+        }
+
+        builder.Sections.Add(((uint)XclbinSectionKind.AiePartition, "", partition[..64]));
+        using var bad = new TempFile(builder.Build(), ".xclbin");
+        var (exit, output, stderr) = Npu("inspect", bad.Path, "--json");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("AIE_PARTITION at byte offset", SingleLine(stderr));
+    }
+
+    [Fact]
+    public void ATextFileHoldingBinaryTransactionDataIsCalledThat()
+    {
+        var data = InstructionStreamTests.Transaction(deviceGeneration: 4, rows: 6, columns: 5, memTileRows: 1, operations: 7, payloadWords: 2);
+        using var file = new TempFile(data, ".insts.txt");
+        var (exit, stdout, _) = Npu("inspect", file.Path);
+        Assert.Equal(0, exit);
+        Assert.Contains("Format:          text file holding binary transaction data, not hex words", stdout);
+        Assert.Contains("7 operations", stdout);
+
+        (exit, stdout, _) = Npu("inspect", file.Path, "--json");
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal("text", json.RootElement.GetProperty("format").GetString());
+            Assert.Equal("binary", json.RootElement.GetProperty("encoding").GetString());
+        }
+
+        using var hex = new TempFile("06030100\n00000105\n", ".insts.txt");
+        (_, stdout, _) = Npu("inspect", hex.Path, "--json");
+        using (var json = JsonDocument.Parse(stdout)) Assert.Equal("hex-text", json.RootElement.GetProperty("encoding").GetString());
+    }
+
+    [Fact]
     public void AMissingFileIsExitCodeTwoAndOneLine()
     {
         var (exit, stdout, stderr) = Npu("inspect", "/nonexistent/dir/k.xclbin", "--json");
@@ -145,18 +215,29 @@ public class InspectCommandTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("frobnicate x.xclbin")]
-    [InlineData("inspect")]
-    [InlineData("inspect --yaml x.xclbin")]
-    [InlineData("inspect a.xclbin b.xclbin")]
-    public void UsageErrorsAreExitCodeOneWithUsage(string commandLine)
+    [InlineData("", "npu: a command is missing", "npu --help")]
+    [InlineData("frobnicate x.xclbin", "npu: unknown command 'frobnicate'", "npu --help")]
+    [InlineData("inspect", "npu inspect: FILE is missing", "usage: npu inspect FILE [--json]")]
+    [InlineData("inspect --yaml x.xclbin", "npu inspect: unknown option '--yaml'", "usage: npu inspect FILE [--json]")]
+    [InlineData("inspect x.xclbin --json --yaml", "npu inspect: unknown option '--yaml'", "usage: npu inspect FILE [--json]")]
+    [InlineData("inspect a.xclbin b.xclbin", "npu inspect: more than one FILE ('a.xclbin', 'b.xclbin')", "usage: npu inspect FILE [--json]")]
+    public void UsageErrorsAreExitCodeOneAndOneLineWithTheUsage(string commandLine, string problem, string usage)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var (exit, stdout, stderr) = Npu(args);
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
-        Assert.Contains("usage: npu inspect FILE [--json]", stderr);
+        string line = SingleLine(stderr);
+        Assert.StartsWith(problem, line);
+        Assert.Contains(usage, line);
+    }
+
+    [Fact]
+    public void AFileNamedLikeAnOptionIsReadAfterADoubleDash()
+    {
+        var (exit, _, stderr) = Npu("inspect", "--", "-no-such.xclbin");
+        Assert.Equal(2, exit);
+        Assert.Contains("-no-such.xclbin: no such file", SingleLine(stderr));
     }
 
     [Fact]
@@ -187,14 +268,14 @@ public class InspectCommandTests
         Assert.Contains("line 2", SingleLine(stderr));
     }
 
-    private static string SingleLine(string stderr)
+    internal static string SingleLine(string stderr)
     {
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         return lines[0];
     }
 
-    private static (int Exit, string Stdout, string Stderr) Npu(params string[] args)
+    internal static (int Exit, string Stdout, string Stderr) Npu(params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };

@@ -11,13 +11,15 @@ namespace NpuSdk.Tests.Xclbin;
 /// </summary>
 public class AiePartitionTests
 {
+    private static XclbinFile Written(XclbinLayout layout) => XclbinFile.Read(XclbinWriter.Write(
+        layout == XclbinLayout.MlirAie ? XclbinSpec.MlirAie(2, uuidSeed: "p") : XclbinSpec.Riallto("app", uuidSeed: "p")));
+
     [Theory]
     [InlineData(XclbinLayout.MlirAie)]
     [InlineData(XclbinLayout.Riallto)]
     public void EveryReferenceInThePartitionLandsInsideIt(XclbinLayout layout)
     {
-        var spec = layout == XclbinLayout.MlirAie ? XclbinSpec.MlirAie(2, uuidSeed: "p") : XclbinSpec.Riallto("app", uuidSeed: "p");
-        var file = XclbinFile.Read(XclbinWriter.Write(spec));
+        var file = Written(layout);
         var p = file.GetSectionData(file.FindSection(XclbinSectionKind.AiePartition)!);
         Assert.True(p.Length >= 184, "aie_partition is 184 bytes");
 
@@ -47,6 +49,60 @@ public class AiePartitionTests
         var (pre, preAt) = Array(p, (int)groupAt + 24, 4);
         Assert.Equal(1u, pre);
         Assert.Equal(0xC1u, U32(p, (int)preAt));
+    }
+
+    [Theory]
+    [InlineData(XclbinLayout.MlirAie)]
+    [InlineData(XclbinLayout.Riallto)]
+    public void TheReaderGivesTheWrittenColumnsNameAndPdi(XclbinLayout layout)
+    {
+        var file = Written(layout);
+        var partition = file.ReadAiePartition()!;
+        Assert.Equal(4, partition.ColumnWidth);
+        Assert.Equal([(ushort)1], partition.StartColumns);
+        Assert.Equal("QoS", partition.Name);
+        Assert.Equal(2048u, partition.OperationsPerCycle);
+        Assert.Equal([file.Uuid], partition.Pdis);
+    }
+
+    [Fact]
+    public void AFileWithoutAPartitionOrWithAnEmptyOneHasNone()
+    {
+        var builder = new AxlfBuilder(XclbinWriter.Write(XclbinSpec.MlirAie(1, uuidSeed: "none")));
+        builder.Replace(XclbinSectionKind.AiePartition, []);
+        Assert.Null(XclbinFile.Read(builder.Build()).ReadAiePartition());
+        builder.Sections.RemoveAt(builder.IndexOf(XclbinSectionKind.AiePartition));
+        Assert.Null(XclbinFile.Read(builder.Build()).ReadAiePartition());
+    }
+
+    public static TheoryData<string, int, string> Corruptions() => new()
+    {
+        { "truncated", 0, "shorter than the 184-byte aie_partition record" },
+        { "start columns past the end", 40, "start_columns holds 1000000 element(s) of 2 bytes" },
+        { "PDIs past the end", 120, "aie_pdi holds 1000000 element(s) of 96 bytes" },
+        { "name outside the section", 4, "does not end with a NUL inside" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public void AMalformedPartitionIsAFormatErrorAtTheFieldAndTheKernelsStillRead(string corruption, int field, string problem)
+    {
+        var builder = new AxlfBuilder(XclbinWriter.Write(XclbinSpec.MlirAie(1, uuidSeed: "bad-partition")));
+        var p = builder.Sections[builder.IndexOf(XclbinSectionKind.AiePartition)].Data.ToArray();
+        switch (corruption)
+        {
+            case "truncated": p = p[..100]; break;
+            case "name outside the section": BinaryPrimitives.WriteUInt32LittleEndian(p.AsSpan(field), (uint)p.Length + 8); break;
+            default: BinaryPrimitives.WriteUInt32LittleEndian(p.AsSpan(field), 1_000_000); break;
+        }
+        builder.Replace(XclbinSectionKind.AiePartition, p);
+        var file = XclbinFile.Read(builder.Build(), "bad.xclbin");
+        Assert.Single(file.Kernels);
+
+        var ex = Assert.Throws<XclbinFormatException>(file.ReadAiePartition);
+        Assert.Equal("AIE_PARTITION", ex.Section);
+        Assert.Equal((long)file.FindSection(XclbinSectionKind.AiePartition)!.Offset + field, ex.Offset);
+        Assert.Contains(problem, ex.Message);
     }
 
     private static uint U32(byte[] p, int at) => BinaryPrimitives.ReadUInt32LittleEndian(p.AsSpan(at));

@@ -10,22 +10,27 @@ public sealed record XrtCapabilities(bool HasHwContext, bool HasRunList, Version
 {
     /// <summary>The run-list path in words, for logs and reports.</summary>
     public string RunListPath => HasRunList ? "xrt::runlist" : "start-all/wait-all with a bounded in-flight window";
+
+    /// <summary>The capabilities in words, for reasons and reports.</summary>
+    internal string Describe() =>
+        $"built against XRT {XrtVersion?.ToString() ?? "of unknown version"}, {(HasHwContext ? "xrt::hw_context" : "load_xclbin without xrt::hw_context")}, run lists by {RunListPath}";
 }
 
 /// <summary>
 /// The <c>xrt</c> backend: NpuSdk's runtime objects mapped one to one onto XRT's C++ API through the native
-/// shim libnpusdk_xrt.so, which is built with the SDK when CMake and XRT's headers are present.
+/// shim (libnpusdk_xrt.so on Linux, npusdk_xrt.dll on Windows, beside NpuSdk.dll), which is built with the SDK when
+/// CMake and XRT's headers are present.
 /// </summary>
 public sealed class XrtBackend : INpuBackend
 {
-    // XRT's runtime library under its Debian/AMD soname and its development name.
-    private static readonly string[] XrtLibraries = ["libxrt_coreutil.so.2", "libxrt_coreutil.so"];
+    private static readonly Lazy<XrtShimLoad> Loaded = new(
+        () => LoadShim(XrtLibraries.CoreutilCandidates(Environment.GetEnvironmentVariable), XrtLibraries.Shim),
+        LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private static readonly Lazy<XrtCapabilities> Loaded = new(() => LoadShim(XrtLibraries, XrtShim.Library), LazyThreadSafetyMode.ExecutionAndPublication);
-
-    private XrtBackend(XrtCapabilities capabilities, int runListWindow)
+    private XrtBackend(XrtShimLoad load, int runListWindow)
     {
-        Capabilities = capabilities;
+        Capabilities = load.Capabilities;
+        XrtLibrary = load.XrtLibrary;
         RunListWindow = runListWindow;
     }
 
@@ -33,7 +38,9 @@ public sealed class XrtBackend : INpuBackend
     /// Loads XRT and the shim. <paramref name="runListWindow"/> bounds the runs in flight on the fallback
     /// run-list path (0: the shim's default).
     /// </summary>
-    /// <exception cref="NpuBackendUnavailableException">libxrt_coreutil or libnpusdk_xrt cannot be loaded.</exception>
+    /// <exception cref="NpuBackendUnavailableException">
+    /// XRT's coreutil library or the shim cannot be loaded, or the shim is from another build; the message says which and how to fix it.
+    /// </exception>
     public static XrtBackend Open(int runListWindow = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(runListWindow);
@@ -44,7 +51,7 @@ public sealed class XrtBackend : INpuBackend
         catch (NpuBackendUnavailableException) { throw; }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            throw new NpuBackendUnavailableException("xrt", $"the native shim could not be called ({e.Message}).", XrtErrors.InstallHint, e);
+            throw XrtUnavailable.ShimNotCallable(e);
         }
     }
 
@@ -53,6 +60,9 @@ public sealed class XrtBackend : INpuBackend
 
     /// <summary>What the shim was compiled with.</summary>
     public XrtCapabilities Capabilities { get; }
+
+    /// <summary>Where XRT's coreutil library was loaded from (a path, or the loader's search when found by name).</summary>
+    internal XrtLibraryCandidate XrtLibrary { get; }
 
     /// <summary>Most runs in flight on the fallback run-list path (0: the shim's default).</summary>
     public int RunListWindow { get; }
@@ -67,24 +77,35 @@ public sealed class XrtBackend : INpuBackend
         return new XrtDevice(this, device);
     }
 
-    // Loading XRT's library by itself first tells "XRT is not installed" apart from "the shim was not built".
-    internal static XrtCapabilities LoadShim(IEnumerable<string> xrtLibraries, string shimLibrary)
+    /// <summary>
+    /// Loads XRT's coreutil from the first candidate that loads, then the shim beside NpuSdk.dll, and checks the
+    /// shim's ABI. XRT goes first, by itself, so "XRT is not installed" is told apart from "the shim was not built",
+    /// and a coreutil loaded from a path is the one the shim's own dependency then resolves to.
+    /// </summary>
+    internal static XrtShimLoad LoadShim(IReadOnlyList<XrtLibraryCandidate> xrtCandidates, string shimLibrary)
     {
-        if (!OperatingSystem.IsLinux())
-            throw new NpuBackendUnavailableException("xrt", "the native shim is built for Linux only.", XrtErrors.InstallHint);
-        if (!xrtLibraries.Any(name => NativeLibrary.TryLoad(name, out _)))
-            throw new NpuBackendUnavailableException("xrt", "XRT's libxrt_coreutil.so is not installed or not on the library path.", XrtErrors.InstallHint);
-        if (!NativeLibrary.TryLoad(shimLibrary, typeof(XrtBackend).Assembly, null, out _))
-            throw new NpuBackendUnavailableException("xrt",
-                $"lib{shimLibrary}.so was not found beside {Path.GetFileName(typeof(XrtBackend).Assembly.Location)} (it is built when CMake, g++ and XRT's headers are present at build time).",
-                XrtErrors.InstallHint);
+        var xrt = xrtCandidates.FirstOrDefault(c => NativeLibrary.TryLoad(c.Path, out _))
+            ?? throw XrtUnavailable.XrtLibraryMissing(xrtCandidates);
+
+        string file = XrtLibraries.FileName(shimLibrary), folder = XrtLibraries.ShimFolder, path = Path.Combine(folder, file);
+        if (!File.Exists(path)) throw XrtUnavailable.ShimMissing(file, folder);
+        try
+        {
+            NativeLibrary.Load(path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            throw XrtUnavailable.ShimUnloadable(path, e);
+        }
 
         uint abi = XrtShim.GetAbiVersion();
-        if (abi != XrtShim.AbiVersion)
-            throw new NpuBackendUnavailableException("xrt", $"libnpusdk_xrt.so has ABI version {abi}, but this SDK needs {XrtShim.AbiVersion}.", XrtErrors.InstallHint);
+        if (abi != XrtShim.AbiVersion) throw XrtUnavailable.ShimAbiMismatch(file, abi);
 
         XrtErrors.Check(XrtShim.Capabilities(out uint caps, out uint code), "report the shim's capabilities");
         var version = code == 0 ? null : new Version((int)(code >> 16), (int)(code & 0xFFFF));
-        return new XrtCapabilities((caps & 1) != 0, (caps & 2) != 0, version);
+        return new XrtShimLoad(new XrtCapabilities((caps & 1) != 0, (caps & 2) != 0, version), xrt);
     }
 }
+
+/// <summary>What loading the shim found: its capabilities and where XRT came from.</summary>
+internal sealed record XrtShimLoad(XrtCapabilities Capabilities, XrtLibraryCandidate XrtLibrary);

@@ -5,9 +5,6 @@ namespace NpuSdk.Backends.Xrt;
 /// <summary>Turns a failed shim call into the SDK's exception, with the message from the shim's thread-local slot.</summary>
 internal static class XrtErrors
 {
-    internal const string InstallHint =
-        "Install XRT (Debian/Ubuntu: apt-get install libxrt-dev cmake g++; AMD NPUs: the XRT and xdna-driver packages) and rebuild the SDK so it builds libnpusdk_xrt.so.";
-
     /// <summary>Throws unless <paramref name="status"/> is OK. Must run on the thread that made the call.</summary>
     internal static void Check(XrtStatus status, string operation)
     {
@@ -33,7 +30,7 @@ internal static class XrtErrors
     internal static NpuException Translate(XrtStatus status, string operation, string message) => status switch
     {
         XrtStatus.NoDevice => new NpuDeviceNotFoundException($"XRT could not {operation}: {message}"),
-        XrtStatus.Unavailable => new NpuBackendUnavailableException("xrt", $"XRT could not {operation}: {message}.", InstallHint),
+        XrtStatus.Unavailable => XrtUnavailable.DriverUnreachable(operation, message),
         _ => new XrtException(operation, status, message),
     };
 

@@ -4,7 +4,7 @@ using NpuSdk.Xclbin;
 
 namespace NpuSdk.Cli;
 
-/// <summary>The human summary of <c>npu inspect</c>, in the spirit of <c>xclbinutil --info</c>.</summary>
+/// <summary>The human summary of <c>npu inspect</c>, in the spirit of <c>xclbinutil --info</c>, with the AIE partition's columns.</summary>
 internal static class XclbinTextReport
 {
     internal static string Write(XclbinFile file)
@@ -34,6 +34,16 @@ internal static class XclbinTextReport
         if (file.IpLayout.Count == 0) Line(sb, "  <none>");
         foreach (var ip in file.IpLayout)
             Line(sb, $"  [{ip.Index}] {ip.Name}  type {ip.Type}  properties 0x{ip.Properties:x8}");
+        Line(sb, "");
+
+        Line(sb, "AIE partition:");
+        if (file.ReadAiePartition() is not { } partition) Line(sb, "  <none>");
+        else
+        {
+            Line(sb, $"  {partition.ColumnWidth} column(s) wide, starting at column {(partition.StartColumns.Count == 0 ? "<none listed>" : string.Join(" or ", partition.StartColumns))}");
+            Line(sb, $"  name '{partition.Name}', {partition.OperationsPerCycle} operations per cycle");
+            foreach (var pdi in partition.Pdis) Line(sb, $"  PDI {pdi}");
+        }
         Line(sb, "");
 
         Line(sb, "Kernels:");

@@ -4,14 +4,17 @@ using NpuSdk.Xclbin;
 
 namespace NpuSdk.Cli;
 
-/// <summary><c>npu inspect</c> for an instruction stream: word count, format and any transaction header.</summary>
+/// <summary>
+/// <c>npu inspect</c> for an instruction stream: word count, format (saying when a .txt file holds binary transaction
+/// data rather than hex words) and any transaction header.
+/// </summary>
 internal static class InstructionReport
 {
     internal static string Text(InstructionStream s)
     {
         var sb = new StringBuilder();
         sb.Append($"instructions:    {s.SourceName}\n");
-        sb.Append($"Format:          {(s.Format == InstructionFileFormat.Binary ? "binary" : "text")}\n");
+        sb.Append($"Format:          {FormatText(s)}\n");
         sb.Append($"Words:           {s.WordCount} ({s.ByteCount} bytes)\n");
         if (s.Transaction is { } t)
         {
@@ -25,6 +28,13 @@ internal static class InstructionReport
         return sb.ToString();
     }
 
+    /// <summary>A .txt file whose bytes are binary transaction data, not hex text.</summary>
+    private static bool BinaryInTextFile(InstructionStream s) => s.IsTransaction && s.Format == InstructionFileFormat.Text;
+
+    private static string FormatText(InstructionStream s) =>
+        BinaryInTextFile(s) ? "text file holding binary transaction data, not hex words (newer toolchains write it into .txt files)"
+        : s.Format == InstructionFileFormat.Binary ? "binary" : "text";
+
     internal static string Json(InstructionStream s)
     {
         using var buffer = new MemoryStream();
@@ -33,6 +43,8 @@ internal static class InstructionReport
             w.WriteStartObject();
             w.WriteString("file", s.SourceName);
             w.WriteString("format", s.Format == InstructionFileFormat.Binary ? "binary" : "text");
+            // What the bytes are, whatever the file's name says: newer toolchains write binary transaction data into .txt files.
+            w.WriteString("encoding", s.IsTransaction || s.Format == InstructionFileFormat.Binary ? "binary" : "hex-text");
             w.WriteNumber("words", s.WordCount);
             w.WriteNumber("bytes", s.ByteCount);
             if (s.Transaction is { } t)

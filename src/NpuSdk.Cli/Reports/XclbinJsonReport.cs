@@ -6,8 +6,9 @@ using NpuSdk.Xclbin;
 namespace NpuSdk.Cli;
 
 /// <summary>
-/// <c>npu inspect --json</c> for an xclbin: uuid, sections, memory banks, IP layout and kernels, each argument
-/// with index, name, host type as written, offset, size and memory group.
+/// <c>npu inspect --json</c> for an xclbin: uuid, sections, memory banks, IP layout, the AIE partition (column width,
+/// start columns, PDIs; null when absent) and kernels, each argument with index, name, host type as written, offset,
+/// size and memory group.
 /// </summary>
 internal static class XclbinJsonReport
 {
@@ -62,6 +63,25 @@ internal static class XclbinJsonReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+
+            if (file.ReadAiePartition() is { } partition)
+            {
+                w.WriteStartObject("aiePartition");
+                w.WriteString("name", partition.Name);
+                w.WriteNumber("columnWidth", partition.ColumnWidth);
+                w.WriteStartArray("startColumns");
+                foreach (var c in partition.StartColumns) w.WriteNumberValue(c);
+                w.WriteEndArray();
+                w.WriteNumber("operationsPerCycle", partition.OperationsPerCycle);
+                w.WriteStartArray("pdis");
+                foreach (var pdi in partition.Pdis) w.WriteStringValue(pdi.ToString());
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("aiePartition");
+            }
 
             w.WriteStartArray("kernels");
             foreach (var k in file.Kernels)

@@ -1,11 +1,26 @@
+using System.CommandLine;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Cli;
 
-/// <summary><c>npu inspect FILE [--json]</c>: summarises an xclbin or an instruction stream.</summary>
-internal static class InspectCommand
+/// <summary>
+/// <c>npu inspect FILE [--json]</c>: summarises an xclbin (sections, memory banks, IP layout, AIE partition, kernels and
+/// their arguments with memory groups) or an instruction stream (format, words, transaction header).
+/// </summary>
+internal sealed class InspectCommand : INpuCommand
 {
-    internal static int Run(string path, bool json, TextWriter stdout, TextWriter stderr)
+    public string Usage => "npu inspect FILE [--json]";
+
+    public Command Create()
+    {
+        var file = new Argument<string>("FILE") { Description = "An .xclbin, or an .insts.txt / .insts.bin instruction stream." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of the summary." };
+        var command = new Command("inspect", "Summarise an xclbin (like xclbinutil --info) or an NPU instruction stream.") { file, json };
+        command.SetAction(r => Run(r.GetRequiredValue(file), r.GetValue(json), Cli.Out(r), Cli.Error(r)));
+        return command;
+    }
+
+    private static int Run(string path, bool json, TextWriter stdout, TextWriter stderr)
     {
         if (Directory.Exists(path)) return BadFile(stderr, $"{path}: is a directory, not a file");
         byte[] data;
@@ -53,10 +68,5 @@ internal static class InspectCommand
         return ext.Equals(".txt", StringComparison.OrdinalIgnoreCase) || ext.Equals(".bin", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>One line on stderr, whatever the message holds.</summary>
-    private static int BadFile(TextWriter stderr, string message)
-    {
-        stderr.WriteLine("npu: error: " + message.Replace("\r", " ").Replace("\n", " "));
-        return NpuCommandLine.BadFile;
-    }
+    private static int BadFile(TextWriter stderr, string message) => Cli.Fail(stderr, NpuCommandLine.BadFile, "npu: error: " + message);
 }

@@ -18,7 +18,7 @@ internal static class NpuCommandLine
 
     /// <summary>The commands, in the order help lists them. A new command is a file under Commands/ and a line here.</summary>
     private static INpuCommand[] Commands(DoctorMachine machine) =>
-        [new InspectCommand(), new EmulationXclbinCommand(), new DoctorCommand(machine)];
+        [new InspectCommand(), new ManifestCommand(), new EmulationXclbinCommand(), new DoctorCommand(machine)];
 
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, DoctorMachine.Current);
 

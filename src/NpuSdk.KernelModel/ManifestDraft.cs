@@ -14,7 +14,8 @@ internal sealed class ManifestDraft
     public string Kernel { get; set; } = "MLIR_AIE";
     public string Operation { get; set; } = "";
     public KernelPattern Pattern { get; set; }
-    public List<KeyValuePair<string, long>> Tile { get; } = new();
+    /// <summary>The tile's keys in order: numbers, or a string marking what to fill in.</summary>
+    public List<KeyValuePair<string, object>> Tile { get; } = new();
     public int? Cores { get; set; }
     public List<DraftBuffer> Buffers { get; } = new();
     public List<DraftScalar> Scalars { get; } = new();
@@ -27,7 +28,7 @@ internal sealed class ManifestDraft
         w.String("name", Name).String("summary", Summary).String("kernel", Kernel).String("operation", Operation)
             .String("pattern", KernelManifestParser.PatternName(Pattern));
         w.StartObject("tile");
-        foreach (var t in Tile) w.Number(t.Key, t.Value);
+        foreach (var t in Tile) Value(w, t.Key, t.Value);
         w.EndObject();
         if (Cores is int cores) w.Number("cores", cores);
         w.StartArray("buffers");
@@ -61,14 +62,17 @@ internal sealed class ManifestDraft
         }
         w.EndArray();
         w.StartObject("numeric");
-        foreach (var n in Numeric)
-        {
-            if (n.Value is string text) w.String(n.Key, text);
-            else if (n.Value is int i) w.Number(n.Key, i);
-            else w.Number(n.Key, (double)n.Value);
-        }
+        foreach (var n in Numeric) Value(w, n.Key, n.Value);
         w.EndObject();
         return w.EndObject().ToString();
+    }
+
+    private static void Value(JsonWriter w, string key, object value)
+    {
+        if (value is string text) w.String(key, text);
+        else if (value is int i) w.Number(key, i);
+        else if (value is long l) w.Number(key, l);
+        else w.Number(key, (double)value);
     }
 }
 

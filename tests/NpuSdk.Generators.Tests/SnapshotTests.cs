@@ -273,6 +273,30 @@ public sealed class SnapshotTests
         Snapshot.Verify(run, nameof(SnapshotTests));
     }
 
+    [Fact]
+    public void RialltoLayoutWithAScratchBuffer()
+    {
+        // An older Riallto build: no opcode, instr, ninstr (64-bit), then in, tmp, out.
+        var h = new GeneratorHarness(nameof(RialltoLayoutWithAScratchBuffer))
+            .AddBinary("riallto.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.Riallto("invert", uuidSeed: "riallto")))
+            .AddText("riallto.insts.txt", "0x1\n")
+            .AddText("riallto.kernel.json", TestManifests.Manifest("riallto", "elementwise", """{ "elements": 4096 }""",
+                string.Join(", ", TestManifests.Buffer("in", "input", "uint8", "x:elements"), TestManifests.Buffer("tmp", "scratch", "uint8", "work:4096"),
+                    TestManifests.Buffer("out", "output", "uint8", "y:elements")),
+                """{ "accumulator": "int32" }""", operation: "invert").Replace("\"MLIR_AIE\"", "\"invert\""));
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class Images
+            {
+                [NpuKernel("riallto.xclbin")]
+                public static partial void Invert(ReadOnlySpan<byte> x, Span<byte> y);
+            }
+            """);
+        AssertCompilesClean(output);
+        Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
     /// <summary>Adds a 4-byte scalar argument after the buffers, as a design with a runtime parameter has.</summary>
     internal static NpuSdk.Xclbin.XclbinSpec WithScalar(NpuSdk.Xclbin.XclbinSpec spec, string name)
     {

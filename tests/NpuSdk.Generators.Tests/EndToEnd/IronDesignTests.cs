@@ -156,6 +156,26 @@ public sealed class IronDesignTests
     }
 
     [Fact]
+    public void A_scratch_buffer_is_allocated_once_bound_to_every_run_and_never_synced()
+    {
+        const int Length = 3000;   // 3 invocations
+        var x = Enumerable.Range(0, Length).ToArray();
+        var y = Enumerable.Range(0, Length).Select(i => 5 * i).ToArray();
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var z = new int[Length];
+            IronDesigns.AddWithScratch(session, x, y, z);
+            Assert.Equal(x.Zip(y, (p, q) => p + q), z);
+            Assert.Equal(3, device.Counters.Runs);
+            Assert.Equal(1 + 2, device.Counters.SyncsToDevice);    // instructions, x, y: the scratch buffer is never synced
+            Assert.Equal(1, device.Counters.SyncsFromDevice);
+            Assert.Equal(1 + 4, device.Counters.BuffersAllocated); // instructions, x, y, one scratch region, z
+        }
+    }
+
+    [Fact]
     public void A_manifest_that_packs_B_before_A_gets_the_right_product()
     {
         const int M = 40, K = 48, N = 24;

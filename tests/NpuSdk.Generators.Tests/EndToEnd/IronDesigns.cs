@@ -33,4 +33,8 @@ public static partial class IronDesigns
     /// <summary>A design of the user's own with a runtime scalar, run on the emulator by C# the test registers.</summary>
     [NpuKernel("scale_int32.xclbin")]
     public static partial void Scale(NpuSession session, ReadOnlySpan<int> x, Span<int> y, int factor);
+
+    /// <summary>A vector add whose design also takes a working buffer (bo2, scratch) the host allocates and never syncs.</summary>
+    [NpuKernel("scratch_add_int32.xclbin")]
+    public static partial void AddWithScratch(NpuSession session, ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> z);
 }

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature below changes, so the managed side can refuse a stale library. */
-#define NPUSDK_ABI_VERSION 1
+#define NPUSDK_ABI_VERSION 2
 
 typedef enum npusdk_status {
   NPUSDK_OK = 0,
@@ -96,6 +96,8 @@ NPUSDK_API int npusdk_run_start(npusdk_run* run);
 /* timeout_ms 0 waits without limit (XRT's convention); state receives the ert_cmd_state. */
 NPUSDK_API int npusdk_run_wait(npusdk_run* run, uint32_t timeout_ms, int32_t* state);
 NPUSDK_API int npusdk_run_state(npusdk_run* run, int32_t* state);
+/* Aborts a started run (xrt::run::abort, which waits for the abort to finish); state receives its state after. */
+NPUSDK_API int npusdk_run_abort(npusdk_run* run, int32_t* state);
 NPUSDK_API int npusdk_run_release(npusdk_run* run);
 
 /* ---- run lists (xrt::runlist, or start-all / wait-all with a bounded in-flight window) ---- */
@@ -107,6 +109,12 @@ NPUSDK_API int npusdk_runlist_execute(npusdk_runlist* list);
    continue), or the state of the first run that failed. timeout_ms 0 waits without limit. */
 NPUSDK_API int npusdk_runlist_wait(npusdk_runlist* list, uint32_t timeout_ms, int32_t* state);
 NPUSDK_API int npusdk_runlist_reset(npusdk_runlist* list);
+/* Stops an executing list: no further run is started, every run in flight is aborted (waiting for each abort to
+   finish), and the list is idle again, so it can be reset, executed or released. A list that is not executing is
+   left as it is. */
+NPUSDK_API int npusdk_runlist_abort(npusdk_runlist* list);
+/* The position in the list of the run that made the last wait report a failure, or -1 when none did. */
+NPUSDK_API int npusdk_runlist_failed_index(npusdk_runlist* list, int32_t* index);
 NPUSDK_API int npusdk_runlist_release(npusdk_runlist* list);
 
 #ifdef __cplusplus

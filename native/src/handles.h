@@ -5,6 +5,9 @@
 #include "xrt_features.h"
 #include "window_runlist.h"
 
+#include <cstdint>
+#include <vector>
+
 struct npusdk_device
 {
   xrt::device device;
@@ -39,8 +42,12 @@ struct npusdk_runlist
 #if NPUSDK_HAS_RUNLIST
   explicit npusdk_runlist(const xrt::hw_context& context) : list(context) {}
   xrt::runlist list;
+  // The runs in the order they were added: xrt::runlist has no abort of its own and reports a failure by its run.
+  std::vector<xrt::run> runs;
+  bool executing = false;
 #else
   explicit npusdk_runlist(uint32_t window) : list(window) {}
   npusdk::window_runlist list;
 #endif
+  int32_t failed_index = -1;
 };

@@ -97,6 +97,16 @@ npusdk_run_state(npusdk_run* run, int32_t* state)
 }
 
 int
+npusdk_run_abort(npusdk_run* run, int32_t* state)
+{
+  return npusdk::guarded([&] {
+    auto r = npusdk::require(run, "run");
+    auto out = npusdk::require(state, "state");
+    *out = r->run.abort();
+  });
+}
+
+int
 npusdk_run_release(npusdk_run* run)
 {
   return npusdk::guarded([&] { delete run; });

@@ -28,8 +28,9 @@ npusdk_runlist_add(npusdk_runlist* list, npusdk_run* run)
     auto r = npusdk::require(run, "run");
 #if NPUSDK_HAS_RUNLIST
     l->list.add(r->run);
+    l->runs.push_back(r->run);
 #else
-    l->list.add(r->run, r);
+    l->list.add(r->run);
 #endif
   });
 }
@@ -37,7 +38,14 @@ npusdk_runlist_add(npusdk_runlist* list, npusdk_run* run)
 int
 npusdk_runlist_execute(npusdk_runlist* list)
 {
-  return npusdk::guarded([&] { npusdk::require(list, "list")->list.execute(); });
+  return npusdk::guarded([&] {
+    auto l = npusdk::require(list, "list");
+    l->list.execute();
+    l->failed_index = -1;
+#if NPUSDK_HAS_RUNLIST
+    l->executing = true;
+#endif
+  });
 }
 
 int
@@ -51,13 +59,22 @@ npusdk_runlist_wait(npusdk_runlist* list, uint32_t timeout_ms, int32_t* state)
     try {
       auto status = l->list.wait(std::chrono::milliseconds(timeout_ms));
       *out = status == std::cv_status::timeout ? ERT_CMD_STATE_TIMEOUT : ERT_CMD_STATE_COMPLETED;
+      if (status != std::cv_status::timeout)
+        l->executing = false;
     }
     catch (const xrt::runlist::command_error& e) {
       npusdk::set_last_error(e.what());
       *out = e.get_command_state();
+      l->executing = false;
+      // The failed run object is one of ours: its position is the invocation that failed.
+      auto failed = e.get_run();
+      for (size_t i = 0; i < l->runs.size(); ++i)
+        if (l->runs[i].get_handle() == failed.get_handle())
+          l->failed_index = static_cast<int32_t>(i);
     }
 #else
     *out = l->list.wait(timeout_ms);
+    l->failed_index = l->list.failed_index();
 #endif
   });
 }
@@ -65,7 +82,47 @@ npusdk_runlist_wait(npusdk_runlist* list, uint32_t timeout_ms, int32_t* state)
 int
 npusdk_runlist_reset(npusdk_runlist* list)
 {
-  return npusdk::guarded([&] { npusdk::require(list, "list")->list.reset(); });
+  return npusdk::guarded([&] {
+    auto l = npusdk::require(list, "list");
+    l->list.reset();
+#if NPUSDK_HAS_RUNLIST
+    l->runs.clear();
+#endif
+    l->failed_index = -1;
+  });
+}
+
+int
+npusdk_runlist_abort(npusdk_runlist* list)
+{
+  return npusdk::guarded([&] {
+    auto l = npusdk::require(list, "list");
+#if NPUSDK_HAS_RUNLIST
+    // xrt::runlist has no abort; aborting each of its runs ends the chain, after which wait() reports the abort.
+    if (!l->executing)
+      return;
+    for (auto& run : l->runs)
+      run.abort();
+    try {
+      l->list.wait(std::chrono::milliseconds(0));
+    }
+    catch (const xrt::runlist::command_error&) {
+      // The aborted runs' own report.
+    }
+    l->executing = false;
+#else
+    l->list.abort();
+#endif
+  });
+}
+
+int
+npusdk_runlist_failed_index(npusdk_runlist* list, int32_t* index)
+{
+  return npusdk::guarded([&] {
+    auto l = npusdk::require(list, "list");
+    *npusdk::require(index, "index") = l->failed_index;
+  });
 }
 
 int

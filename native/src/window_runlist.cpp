@@ -38,10 +38,10 @@ window_runlist::ensure_idle(const char* operation) const
 }
 
 void
-window_runlist::add(const xrt::run& run, const void* identity)
+window_runlist::add(const xrt::run& run)
 {
   ensure_idle("add to");
-  if (!m_members.insert(identity).second)
+  if (!m_members.insert(run.get_handle().get()).second)
     throw status_error(NPUSDK_E_INVALID_ARGUMENT, "the run is already in this run list");
   m_runs.push_back(run);
 }
@@ -51,6 +51,7 @@ window_runlist::execute()
 {
   ensure_idle("execute");
   m_next_wait = 0;
+  m_failed = -1;
   m_next_start = std::min<size_t>(m_window, m_runs.size());
   m_executing = !m_runs.empty();
   for (size_t i = 0; i < m_next_start; ++i)
@@ -75,7 +76,11 @@ window_runlist::wait(uint32_t timeout_ms)
     if (state != ERT_CMD_STATE_COMPLETED) {
       if (still_pending(state))
         return ERT_CMD_STATE_TIMEOUT;
-      // A failed run ends this execution; runs still in flight are left to finish on their own.
+      // A failed run ends this execution: no further run is started, and the ones in flight are aborted so
+      // their buffers may be released.
+      m_failed = static_cast<int32_t>(m_next_wait);
+      for (size_t i = m_next_wait + 1; i < m_next_start; ++i)
+        m_runs[i].abort();
       m_executing = false;
       return state;
     }
@@ -85,6 +90,17 @@ window_runlist::wait(uint32_t timeout_ms)
   }
   m_executing = false;
   return ERT_CMD_STATE_COMPLETED;
+}
+
+void
+window_runlist::abort()
+{
+  if (!m_executing)
+    return;
+  for (size_t i = m_next_wait; i < m_next_start; ++i)
+    m_runs[i].abort();
+  m_executing = false;
+  m_next_start = m_next_wait = 0;
 }
 
 void

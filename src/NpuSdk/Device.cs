@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NpuSdk.Backends;
 using NpuSdk.Xclbin;
 
@@ -10,7 +11,10 @@ namespace NpuSdk;
 public sealed class Device : IDisposable
 {
     private readonly object _gate = new();
-    private readonly HashSet<IDisposable> _owned = new(ReferenceEqualityComparer.Instance);
+    // Held weakly, as ILGPU's accelerator holds its objects: a child nobody references is collected (its native handle
+    // released by its SafeHandle), and disposing the device still disposes every child alive then.
+    private readonly ConditionalWeakTable<IDisposable, object> _owned = new();
+    private static readonly object s_owned = new();
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
     private IDeviceHandle? _handle;
 
@@ -110,7 +114,7 @@ public sealed class Device : IDisposable
         lock (_gate)
         {
             if (_handle is null) { child.Dispose(); throw new ObjectDisposedException(nameof(Device)); }
-            _owned.Add(child);
+            _owned.AddOrUpdate(child, s_owned);
         }
         return child;
     }
@@ -129,7 +133,7 @@ public sealed class Device : IDisposable
         {
             handle = _handle;
             if (handle is null) return;
-            children = _owned.ToArray();
+            children = _owned.Select(pair => pair.Key).ToArray();
         }
         // Runs and run lists before kernels and buffers, those before contexts: the reverse of creation.
         foreach (var c in children.OrderBy(DisposalRank)) c.Dispose();

@@ -11,20 +11,45 @@ public class NpuException : Exception
 public sealed class NpuCommandFailedException : NpuException
 {
     /// <summary>Creates the exception.</summary>
-    public NpuCommandFailedException(string message, CommandState state) : base(message) => State = state;
+    public NpuCommandFailedException(string message, CommandState state) : this(message, state, null, null, null) { }
+
+    /// <summary>Creates the exception for a run of <paramref name="kernel"/>, naming which invocation failed and why.</summary>
+    public NpuCommandFailedException(string message, CommandState state, string? kernel, int? invocation, Exception? inner)
+        : base(message, inner)
+    {
+        State = state;
+        Kernel = kernel;
+        Invocation = invocation;
+    }
 
     /// <summary>The state the command ended in.</summary>
     public CommandState State { get; }
+
+    /// <summary>The kernel whose run failed, when known.</summary>
+    public string? Kernel { get; }
+
+    /// <summary>The failed run's position in its run list (the invocation of a generated call), when the backend says.</summary>
+    public int? Invocation { get; }
 }
 
 /// <summary>A wait ran out of time before the command completed.</summary>
 public sealed class NpuTimeoutException : NpuException
 {
     /// <summary>Creates the exception.</summary>
-    public NpuTimeoutException(string message, CommandState state) : base(message) => State = state;
+    public NpuTimeoutException(string message, CommandState state) : this(message, state, null) { }
+
+    /// <summary>Creates the exception for a run of <paramref name="kernel"/>.</summary>
+    public NpuTimeoutException(string message, CommandState state, string? kernel) : base(message)
+    {
+        State = state;
+        Kernel = kernel;
+    }
 
     /// <summary>The state when the wait gave up.</summary>
     public CommandState State { get; }
+
+    /// <summary>The kernel whose runs did not complete, when known.</summary>
+    public string? Kernel { get; }
 }
 
 /// <summary>A backend cannot be used on this machine; the message says what to install.</summary>

@@ -112,6 +112,12 @@ public sealed class Run : IDisposable
     /// <summary>The current state.</summary>
     public CommandState State => Handle.State;
 
+    /// <summary>Aborts the run if it was started and has not finished (<c>run.abort()</c>); returns its state once the device is done with it.</summary>
+    public CommandState Abort() => Handle.Abort();
+
+    /// <summary>Why the run last failed, when the backend says more than its state (the emulator gives the reference kernel's exception), or null.</summary>
+    public RunFailure? LastFailure => Handle.LastFailure;
+
     /// <summary>Releases the run. Safe to call twice.</summary>
     public void Dispose()
     {

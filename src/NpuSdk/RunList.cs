@@ -55,6 +55,15 @@ public sealed class RunList : IDisposable
         return state;
     }
 
+    /// <summary>
+    /// Stops an executing list: no further run starts, the runs in flight are aborted, and the call returns once the
+    /// device is done with all of them, so their buffers may be released. A list that is not executing is left as it is.
+    /// </summary>
+    public void Abort() => Handle.Abort();
+
+    /// <summary>The run that made the last wait report a failure (its position in the list, state and message), or null.</summary>
+    public RunFailure? LastFailure => Handle.LastFailure;
+
     /// <summary>Empties the list so it can be filled again.</summary>
     public void Reset()
     {

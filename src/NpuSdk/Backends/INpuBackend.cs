@@ -86,6 +86,12 @@ public interface IRunHandle : IDisposable
 
     /// <summary>The current state.</summary>
     CommandState State { get; }
+
+    /// <summary>Aborts the run if it was started and has not finished (<c>run.abort()</c>); returns once the device is done with it.</summary>
+    CommandState Abort();
+
+    /// <summary>Why the run last failed, in the backend's words (the emulator gives the reference kernel's exception), or null.</summary>
+    RunFailure? LastFailure { get; }
 }
 
 /// <summary>A list of runs executed as one submission (<c>xrt::runlist</c>).</summary>
@@ -102,7 +108,23 @@ public interface IRunListHandle : IDisposable
 
     /// <summary>Empties the list.</summary>
     void Reset();
+
+    /// <summary>
+    /// Stops an executing list: no further run starts, the runs in flight are aborted, and the call returns once the
+    /// device is done with every run, so their buffers may be released. A list that is not executing is left as it is.
+    /// </summary>
+    void Abort();
+
+    /// <summary>The run that made the last wait report a failure: its position in the list, state and message, or null.</summary>
+    RunFailure? LastFailure { get; }
 }
+
+/// <summary>A run that failed: its position in its run list (0 for a run started alone), its state, and why.</summary>
+/// <param name="Index">The run's position in its list.</param>
+/// <param name="State">The state it ended in.</param>
+/// <param name="Message">The backend's message (XRT's, or the emulator's reference kernel's), or empty.</param>
+/// <param name="Exception">The exception the emulator's reference kernel threw, or null.</param>
+public sealed record RunFailure(int Index, CommandState State, string Message, Exception? Exception);
 
 /// <summary>
 /// Implemented by a backend device that runs kernels from their manifests (the emulator): the manifest says what a

@@ -15,6 +15,15 @@ public sealed record EmulatorOptions
 
     /// <summary>How many devices the emulator offers (indices 0..n-1).</summary>
     public int DeviceCount { get; init; } = 1;
+
+    /// <summary>
+    /// How long each run takes on the device's worker before it computes (default none): waits block, timeouts
+    /// expire and outputs read before completion are stale, as on hardware.
+    /// </summary>
+    public TimeSpan RunLatency { get; init; }
+
+    /// <summary>Faults injected into the runs the emulator executes, or null for none.</summary>
+    public EmulatorFaults? Faults { get; init; }
 }
 
 /// <summary>
@@ -53,12 +62,20 @@ public sealed class EmulatorBackend : INpuBackend
 internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcceptsKernelManifests
 {
     private readonly object _gate = new();
+    private readonly Lazy<EmulatorQueue> _queue;
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
     private readonly Dictionary<(XclbinUuid, string), KernelManifest> _manifests = new();
     private double _projectedSeconds;
     private ulong _nextAddress = 0x1_0000_0000;
 
-    public EmulatorDevice(EmulatorOptions options) => Options = options;
+    public EmulatorDevice(EmulatorOptions options)
+    {
+        Options = options;
+        _queue = new Lazy<EmulatorQueue>(() => new EmulatorQueue(options), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The device's command queue and its worker.</summary>
+    internal EmulatorQueue Queue => _queue.Value;
 
     public EmulatorOptions Options { get; }
 
@@ -119,7 +136,10 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
         return new EmulatorBo(new BoStorage(this, (int)size, flags, group), 0, (int)size);
     }
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        if (_queue.IsValueCreated) _queue.Value.Dispose();
+    }
 }
 
 internal sealed class EmulatorContext(EmulatorDevice device, XclbinFile xclbin) : IContextHandle

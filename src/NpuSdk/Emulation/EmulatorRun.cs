@@ -6,8 +6,8 @@ using NpuSdk.Xclbin;
 namespace NpuSdk.Emulation;
 
 /// <summary>
-/// A run on the emulator. It executes synchronously at start, after checking the bound arguments against the
-/// kernel's signature the way the hardware would fail on them.
+/// A run on the emulator. A start checks the bound arguments against the kernel's signature the way the hardware would
+/// fail on them, then queues the run for the device's worker, which executes it after everything submitted before it.
 /// </summary>
 /// <remarks>
 /// Buffer arguments follow XRT: one may be left unbound or given a scalar 0 (IRON's host code passes <c>0</c> for the
@@ -15,16 +15,16 @@ namespace NpuSdk.Emulation;
 /// address. The emulator accepts all of these and fails the run only if the kernel touches such a buffer. Unbound
 /// scalars are 0, as in XRT's zero-filled command.
 /// </remarks>
-internal sealed class EmulatorRun : IRunHandle
+internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
 {
     private readonly EmulatorKernel _kernel;
     private readonly EmulatorBo?[] _buffers;
     private readonly ulong[] _scalars;
-    private CommandState _state = CommandState.New;
+    private volatile CommandState _state = CommandState.New;
     // Bindings only change through SetScalar/SetBuffer, so a run re-executed from a cached plan is checked once, not per call.
     private bool _validated;
 
-    public EmulatorRun(EmulatorKernel kernel)
+    public EmulatorRun(EmulatorKernel kernel) : base(kernel.Context.Device)
     {
         _kernel = kernel;
         int n = kernel.Signature.Arguments.Count;
@@ -37,11 +37,22 @@ internal sealed class EmulatorRun : IRunHandle
     public KernelManifest? Manifest => _kernel.Manifest;
     public CommandState State => _state;
     public string? FailureMessage { get; private set; }
-    public Exception? Failure { get; private set; }
+    public Exception? FailureException { get; private set; }
+
+    /// <summary>The run list the run belongs to; a listed run is never started alone (XRT's rule).</summary>
+    internal EmulatorRunList? List { get; set; }
+
+    protected override int RunCount => 1;
+    protected override EmulatorRun RunAt(int index) => this;
+
+    internal void SetState(CommandState state) => _state = state;
+
+    public RunFailure? LastFailure => Failure;
 
     public void SetScalar(int argIndex, ReadOnlySpan<byte> value)
     {
         var arg = _kernel.Argument(argIndex);
+        RefuseWhileInFlight(arg);
         if (value.Length is not (1 or 2 or 4 or 8))
             throw Binding(arg, $"a scalar has 1, 2, 4 or 8 bytes, not {value.Length}.");
         if (!arg.IsBuffer && arg.Size != 0 && (ulong)value.Length > arg.Size)
@@ -57,6 +68,7 @@ internal sealed class EmulatorRun : IRunHandle
     public void SetBuffer(int argIndex, IBoHandle bo)
     {
         var arg = _kernel.Argument(argIndex);
+        RefuseWhileInFlight(arg);
         if (!arg.IsBuffer)
             throw Binding(arg, $"it is a scalar ({arg.HostType}); bind a value, not a buffer object.");
         if (bo is not EmulatorBo ebo || ebo.Storage.Device != Context.Device)
@@ -128,38 +140,76 @@ internal sealed class EmulatorRun : IRunHandle
         return total >= 16 ? total : null;
     }
 
-    /// <summary>Runs the reference implementation on the device views; any failure becomes the Error state with its message.</summary>
-    internal void Execute()
+    // The device reads a run's arguments when it executes it, so they are fixed from start to completion.
+    private void RefuseWhileInFlight(XclbinKernelArg arg)
+    {
+        if (InFlight || List?.InFlight == true)
+            throw Binding(arg, "the run has been started and has not completed; wait for it before binding its arguments again.");
+    }
+
+    /// <summary>
+    /// Executes the invocation on the device's worker: waits out the modelled latency, applies an injected fault, runs the
+    /// reference on the device views. Any exception of the reference becomes the Error state with the exception kept.
+    /// </summary>
+    internal CommandState ExecuteOnWorker(int invocation, EmulatorOptions options, ManualResetEventSlim abort)
     {
         _state = CommandState.Running;
+        FailureMessage = null;
+        FailureException = null;
+        if (options.RunLatency > TimeSpan.Zero && abort.Wait(options.RunLatency)) return _state = CommandState.Abort;
+        switch (options.Faults?.Take(Signature.Name, invocation))
+        {
+            case EmulatorFaultKind.Error:
+                FailureMessage = $"an injected fault failed invocation {invocation} of kernel '{Signature.Name}'";
+                return _state = CommandState.Error;
+            case EmulatorFaultKind.Abort:
+                FailureMessage = $"an injected fault aborted invocation {invocation} of kernel '{Signature.Name}'";
+                return _state = CommandState.Abort;
+            case EmulatorFaultKind.NeverComplete:
+                abort.Wait();
+                FailureMessage = $"invocation {invocation} of kernel '{Signature.Name}' hung (an injected fault) and was aborted";
+                return _state = CommandState.Abort;
+            case EmulatorFaultKind.Throw:
+                return Fail(new EmulatorInjectedFaultException($"an injected fault threw in invocation {invocation} of kernel '{Signature.Name}'"));
+        }
         try
         {
             _kernel.Reference!.Execute(new ReferenceInvocation(this));
-            _state = CommandState.Completed;
+            return _state = CommandState.Completed;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            FailureMessage = e.Message;
-            Failure = e;
-            _state = CommandState.Error;
+            return Fail(e);
         }
+    }
+
+    private CommandState Fail(Exception e)
+    {
+        FailureMessage = $"kernel '{Signature.Name}' failed: {e.Message}";
+        FailureException = e;
+        return _state = CommandState.Error;
     }
 
     public void Start()
     {
+        if (List is not null)
+            throw new NpuException($"A run of kernel '{Signature.Name}' that is in a run list cannot be started on its own (XRT's rule); execute the list.");
+        if (InFlight)
+            throw new NpuException($"The run of kernel '{Signature.Name}' is already started; wait for it before starting it again.");
         Validate();
-        Execute();
         if (Context.Device.Latency is { } m) Context.Device.Charge(m.PerRunAlone.TotalSeconds + m.ComputeSeconds(_kernel.Reference!, 1));
-    }
-
-    internal void StartInChain()
-    {
-        Execute();
+        Submit();
     }
 
     internal IReferenceKernel Reference => _kernel.Reference!;
 
-    public CommandState Wait(TimeSpan timeout) => _state;
+    public CommandState Wait(TimeSpan timeout) => WaitForCompletion(timeout);
+
+    public CommandState Abort()
+    {
+        AbortAndWait();
+        return _state;
+    }
 
     public Span<byte> DeviceView(int argIndex)
     {
@@ -190,46 +240,69 @@ internal sealed class EmulatorRun : IRunHandle
 
     private NpuArgumentBindingException Binding(XclbinKernelArg arg, string reason) => new(Signature.Name, arg.Index, arg.Name, reason);
 
-    public void Dispose() { }
+    // A disposed run may still be queued or running: the device finishes with it before its handle goes.
+    public void Dispose() => AbortAndWait();
 }
 
-/// <summary>A run list on the emulator: validates every run, then executes them in order as one submission.</summary>
-internal sealed class EmulatorRunList(EmulatorContext context) : IRunListHandle
+/// <summary>
+/// A run list on the emulator: validates every run, then queues them as one submission the worker executes in order.
+/// XRT's rules hold: a run joins one list, a listed run is not started alone, and a list that is executing is not
+/// changed, executed again or reset.
+/// </summary>
+internal sealed class EmulatorRunList(EmulatorContext context) : EmulatorSubmission(context.Device), IRunListHandle
 {
     private readonly List<EmulatorRun> _runs = new();
-    private CommandState _state = CommandState.New;
+
+    protected override int RunCount => _runs.Count;
+    protected override EmulatorRun RunAt(int index) => _runs[index];
+
+    public RunFailure? LastFailure => Failure;
 
     public void Add(IRunHandle run)
     {
         if (run is not EmulatorRun er || er.Context != context)
             throw new NpuException("A run list only takes runs of kernels in its own hardware context.");
+        RefuseWhileExecuting("add a run to");
+        if (er.List is not null) throw new NpuException($"The run of kernel '{er.Signature.Name}' is already in a run list; a run joins one list (XRT's rule).");
+        if (er.InFlight) throw new NpuException($"The run of kernel '{er.Signature.Name}' is started on its own and has not completed; it cannot join a run list.");
+        er.List = this;
         _runs.Add(er);
     }
 
     public void Execute()
     {
+        RefuseWhileExecuting("execute");
         foreach (var run in _runs) run.Validate();
-        _state = CommandState.Completed;
-        foreach (var run in _runs)
-        {
-            run.StartInChain();
-            if (run.State != CommandState.Completed && _state == CommandState.Completed) _state = run.State;
-        }
         if (context.Device.Latency is { } m)
         {
             double seconds = _runs.Count * m.PerRunInChain.TotalSeconds;
             foreach (var run in _runs) seconds += m.ComputeSeconds(run.Reference, 1);
             context.Device.Charge(seconds);
         }
+        if (_runs.Count == 0) return;
+        Submit();
     }
 
-    public CommandState Wait(TimeSpan timeout) => _state;
+    public CommandState Wait(TimeSpan timeout) => _runs.Count == 0 ? CommandState.Completed : WaitForCompletion(timeout);
 
     public void Reset()
     {
+        RefuseWhileExecuting("reset");
+        foreach (var run in _runs) run.List = null;
         _runs.Clear();
-        _state = CommandState.New;
     }
 
-    public void Dispose() => _runs.Clear();
+    public void Abort() => AbortAndWait();
+
+    private void RefuseWhileExecuting(string what)
+    {
+        if (InFlight) throw new NpuException($"Cannot {what} a run list that is executing; wait for it (or abort it) first.");
+    }
+
+    public void Dispose()
+    {
+        AbortAndWait();
+        foreach (var run in _runs) run.List = null;
+        _runs.Clear();
+    }
 }

@@ -123,8 +123,22 @@ internal sealed class BlockPlan : IDisposable
 
     /// <summary>Waits once for the whole run list.</summary>
     /// <exception cref="NpuTimeoutException">It did not complete in time.</exception>
-    /// <exception cref="NpuCommandFailedException">A run failed.</exception>
-    internal void Wait() => _runList.Wait(_binding.Descriptor.Timeout).ThrowIfNotCompleted(_what);
+    /// <exception cref="NpuCommandFailedException">A run failed; names the invocation and, where the backend says, why.</exception>
+    internal void Wait()
+    {
+        var timeout = _binding.Descriptor.Timeout;
+        var state = _runList.Wait(timeout);
+        if (state == CommandState.Completed) return;
+        string kernel = _binding.Descriptor.KernelName;
+        if (state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued)
+            throw new NpuTimeoutException($"The {_what} did not complete within {timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, kernel);
+        var f = _runList.LastFailure;
+        string detail = f is null ? $"it ended in state {state}" : $"invocation {f.Index} ended in state {f.State}{(f.Message.Length > 0 ? ": " + f.Message : "")}";
+        throw new NpuCommandFailedException($"The {_what} failed: {detail}.", f?.State ?? state, kernel, f?.Index, f?.Exception);
+    }
+
+    /// <summary>Stops the plan's runs and returns once the device is done with its buffers.</summary>
+    internal void Abort() => _runList.Abort();
 
     /// <summary>Syncs each output parent buffer from the device, once.</summary>
     internal void SyncOutputs()

@@ -170,16 +170,30 @@ public sealed class NpuSession : IDisposable
         foreach (var p in plans) p.Dispose();
     }
 
-    /// <summary>Releases a plan whose runs may not have finished: it never goes back to the pool.</summary>
+    /// <summary>
+    /// Releases a plan whose runs may not have finished: its runs are aborted first (the device is done with its
+    /// buffers when that returns), and it never goes back to the pool. The next call with its shapes builds a new one.
+    /// </summary>
     internal void Discard(BlockPlan plan)
     {
-        lock (_gate)
+        try
         {
-            _rented.Remove(plan);
-            _plansDiscarded++;
-            Monitor.PulseAll(_gate);
+            plan.Abort();
         }
-        plan.Dispose();
+        catch (Exception e) when (e is NpuException or ObjectDisposedException)
+        {
+            // The call already fails with the error that made it discard the plan; a failed abort cannot be mended here.
+        }
+        finally
+        {
+            plan.Dispose();
+            lock (_gate)
+            {
+                _rented.Remove(plan);
+                _plansDiscarded++;
+                Monitor.PulseAll(_gate);
+            }
+        }
     }
 
     /// <summary>Takes the least recently used idle plans out of the pool until it is within the cap; null when none (no allocation).</summary>

@@ -41,5 +41,14 @@ internal sealed class XrtRun(XrtKernel kernel, XrtRunSafeHandle handle) : IRunHa
         }
     }
 
+    public CommandState Abort()
+    {
+        XrtErrors.Check(XrtShim.RunAbort(Handle, out int state), "abort a run of kernel '{0}'", Kernel.Name);
+        return (CommandState)state;
+    }
+
+    /// <summary>XRT reports a run's failure only as its state.</summary>
+    public RunFailure? LastFailure => null;
+
     public void Dispose() => Handle.Dispose();
 }

@@ -18,10 +18,23 @@ internal sealed class XrtRunList(XrtContext context, XrtRunListSafeHandle handle
     {
         uint ms = XrtShim.TimeoutMilliseconds(timeout);
         XrtErrors.Check(XrtShim.RunListWait(Handle, ms, out int state), "wait on a run list");
-        return (CommandState)state;
+        var result = (CommandState)state;
+        LastFailure = null;
+        if (result is not (CommandState.Completed or CommandState.Timeout))
+        {
+            // The shim leaves XRT's message of the failed run (xrt::runlist::command_error) and its position.
+            string message = XrtShim.LastErrorMessage();
+            XrtErrors.Check(XrtShim.RunListFailedIndex(Handle, out int index), "read which run of a run list failed");
+            LastFailure = new RunFailure(index, result, message, null);
+        }
+        return result;
     }
 
+    public RunFailure? LastFailure { get; private set; }
+
     public void Reset() => XrtErrors.Check(XrtShim.RunListReset(Handle), "reset a run list");
+
+    public void Abort() => XrtErrors.Check(XrtShim.RunListAbort(Handle), "abort a run list");
 
     public void Dispose() => Handle.Dispose();
 }

@@ -9,7 +9,7 @@ internal static partial class XrtShim
     internal const string Library = "npusdk_xrt";
 
     /// <summary>The ABI version these declarations match (NPUSDK_ABI_VERSION).</summary>
-    internal const uint AbiVersion = 1;
+    internal const uint AbiVersion = 2;
 
     [LibraryImport(Library, EntryPoint = "npusdk_abi_version")]
     internal static partial uint GetAbiVersion();
@@ -86,6 +86,9 @@ internal static partial class XrtShim
     [LibraryImport(Library, EntryPoint = "npusdk_run_state")]
     internal static partial XrtStatus RunState(XrtRunSafeHandle run, out int state);
 
+    [LibraryImport(Library, EntryPoint = "npusdk_run_abort")]
+    internal static partial XrtStatus RunAbort(XrtRunSafeHandle run, out int state);
+
     [LibraryImport(Library, EntryPoint = "npusdk_run_release")]
     internal static partial XrtStatus RunRelease(nint run);
 
@@ -103,6 +106,12 @@ internal static partial class XrtShim
 
     [LibraryImport(Library, EntryPoint = "npusdk_runlist_reset")]
     internal static partial XrtStatus RunListReset(XrtRunListSafeHandle list);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_abort")]
+    internal static partial XrtStatus RunListAbort(XrtRunListSafeHandle list);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_failed_index")]
+    internal static partial XrtStatus RunListFailedIndex(XrtRunListSafeHandle list, out int index);
 
     [LibraryImport(Library, EntryPoint = "npusdk_runlist_release")]
     internal static partial XrtStatus RunListRelease(nint list);

@@ -1,3 +1,4 @@
+using System.Text;
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -205,6 +206,15 @@ public sealed partial class NpuKernelGenerator
         /// partials of a matmul are of its input type, and the host adds them over K. The emulator needs C# registered
         /// for such a kernel, since no manifest says its rule.
         /// </summary>
+        /// <summary>A manifest name for a synthesized manifest: the method's name without '@', other characters than ASCII letters and digits as '_'.</summary>
+        private static string ManifestName(string identifier)
+        {
+            var sb = new StringBuilder(identifier.Length);
+            foreach (char c in identifier.TrimStart('@'))
+                sb.Append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
+            return sb.ToString();
+        }
+
         private static KernelManifest? Synthesize(MethodModel method, KernelSignature kernel, List<ParameterModel> buffers, DiagnosticLocation at, ImmutableArray<DiagnosticInfo>.Builder errors)
         {
             var options = method.Options;
@@ -225,7 +235,7 @@ public sealed partial class NpuKernelGenerator
             }
             var data = kernel.Arguments.Where(a => a.IsBuffer && a.Name != "instr").ToList();
             string argList = data.Count == 0 ? "none" : string.Join(", ", data.Select(a => a.Name));
-            var draft = new ManifestDraft { Name = method.Name, Summary = "Synthesized from [NpuKernel] on " + name, Kernel = kernel.Name, Operation = "custom", Pattern = pattern.Value };
+            var draft = new ManifestDraft { Name = ManifestName(method.Name), Summary = "Synthesized from [NpuKernel] on " + name, Kernel = kernel.Name, Operation = "custom", Pattern = pattern.Value };
             bool matmul = pattern != KernelPattern.Elementwise;
             string t = options.Tile.ToString();
             if (matmul)

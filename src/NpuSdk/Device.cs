@@ -17,6 +17,8 @@ public sealed class Device : IDisposable
     private static readonly object s_owned = new();
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
     private IDeviceHandle? _handle;
+    private int _activeCalls;
+    private bool _disposing;
 
     private Device(INpuBackend backend, IDeviceHandle handle, string backendReason)
     {
@@ -113,7 +115,7 @@ public sealed class Device : IDisposable
     {
         lock (_gate)
         {
-            if (_handle is null) { child.Dispose(); throw new ObjectDisposedException(nameof(Device)); }
+            if (_handle is null || _disposing) { child.Dispose(); throw new ObjectDisposedException(nameof(Device)); }
             _owned.AddOrUpdate(child, s_owned);
         }
         return child;
@@ -124,7 +126,36 @@ public sealed class Device : IDisposable
         lock (_gate) _owned.Remove(child);
     }
 
-    /// <summary>Disposes everything created from this device, then the device. Safe to call twice.</summary>
+    /// <summary>
+    /// Marks the start of a generated call on this device, so <see cref="Dispose"/> waits for it to leave before it
+    /// releases the buffers the call writes through mapped memory.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The device is disposed or being disposed.</exception>
+    internal void EnterCall()
+    {
+        lock (_gate)
+        {
+            if (_handle is null || _disposing) throw new ObjectDisposedException(nameof(Device));
+            _activeCalls++;
+        }
+    }
+
+    /// <summary>Marks the end of a call <see cref="EnterCall"/> started.</summary>
+    internal void ExitCall()
+    {
+        lock (_gate)
+        {
+            _activeCalls--;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>
+    /// Disposes everything created from this device, then the device. Safe to call twice. Generated calls running on
+    /// other threads are made to fail and this returns once every one of them has left the device (they throw
+    /// <see cref="ObjectDisposedException"/> or an <see cref="NpuException"/>): on the emulator their run lists are
+    /// aborted at once; on XRT each call ends when its runs complete or its timeout aborts them.
+    /// </summary>
     public void Dispose()
     {
         IDisposable[] children;
@@ -132,9 +163,29 @@ public sealed class Device : IDisposable
         lock (_gate)
         {
             handle = _handle;
-            if (handle is null) return;
-            children = _owned.Select(pair => pair.Key).ToArray();
+            if (handle is null || _disposing) return;
+            _disposing = true;
         }
+        // Calls in flight: abort their run lists (again, for a call that submits after a pass) until none is left.
+        while (true)
+        {
+            RunList[] lists;
+            lock (_gate)
+            {
+                if (_activeCalls == 0) break;
+                lists = _owned.Select(pair => pair.Key).OfType<RunList>().Where(l => l.AbortsFromAnyThread).ToArray();
+            }
+            foreach (var list in lists)
+            {
+                try { list.Abort(); }
+                catch (Exception e) when (e is NpuException or ObjectDisposedException) { }
+            }
+            lock (_gate)
+            {
+                if (_activeCalls > 0) Monitor.Wait(_gate, TimeSpan.FromMilliseconds(20));
+            }
+        }
+        lock (_gate) children = _owned.Select(pair => pair.Key).ToArray();
         // Runs and run lists before kernels and buffers, those before contexts: the reverse of creation.
         foreach (var c in children.OrderBy(DisposalRank)) c.Dispose();
         lock (_gate) { _handle = null; _owned.Clear(); }

@@ -31,6 +31,9 @@ public sealed class RunList : IDisposable
 
     internal IRunListHandle Handle => _handle ?? throw new ObjectDisposedException(nameof(RunList));
 
+    /// <summary>True when another thread may abort the list while its owner waits on it.</summary>
+    internal bool AbortsFromAnyThread => _handle is IAbortsFromAnyThread;
+
     /// <summary>Appends a run whose arguments are bound.</summary>
     public void Add(Run run)
     {

@@ -86,9 +86,27 @@ internal sealed class GeneratorHarness
 
     public ImmutableArray<AdditionalText> AdditionalTexts => _files.ToImmutableArray();
 
-    public static CSharpCompilation Compile(params string[] sources) =>
+    /// <summary>The AdditionalFile the harness tracks for <paramref name="fileName"/>.</summary>
+    public AdditionalText Text(string fileName) => _files.Single(f => f.Path == Path.Combine(Directory, fileName));
+
+    /// <summary>
+    /// Rewrites a tracked file as an editor saving it would: the driver sees a new AdditionalText for the same path (pass
+    /// both to <see cref="GeneratorDriver.ReplaceAdditionalText"/>).
+    /// </summary>
+    public (AdditionalText Old, AdditionalText New) Rewrite(string fileName, string text)
+    {
+        var old = Text(fileName);
+        File.WriteAllText(old.Path, text);
+        var edited = new DiskText(old.Path);
+        _files[_files.IndexOf(old)] = edited;
+        return (old, edited);
+    }
+
+    public static CSharpCompilation Compile(params string[] sources) => Compile(ParseOptions, sources);
+
+    public static CSharpCompilation Compile(CSharpParseOptions parseOptions, params string[] sources) =>
         CSharpCompilation.Create("GeneratorTest",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Test{i}.cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: $"Test{i}.cs")),
             s_references, CompilationOptions);
 
     public GeneratorDriver CreateDriver(bool trackSteps = false, CSharpParseOptions? parseOptions = null) =>
@@ -97,10 +115,52 @@ internal sealed class GeneratorHarness
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator once and returns the run plus the compilation with generated sources added.</summary>
-    public (GeneratorDriverRunResult Run, Compilation Output) Run(params string[] sources)
+    public (GeneratorDriverRunResult Run, Compilation Output) Run(params string[] sources) => Run(ParseOptions, sources);
+
+    /// <summary>Runs the generator once on sources parsed with <paramref name="parseOptions"/> (a project's language version).</summary>
+    public (GeneratorDriverRunResult Run, Compilation Output) Run(CSharpParseOptions parseOptions, params string[] sources)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(Compile(sources), out var output, out _);
+        var driver = CreateDriver(parseOptions: parseOptions).RunGeneratorsAndUpdateCompilation(Compile(parseOptions, sources), out var output, out _);
         return (driver.GetRunResult(), output);
+    }
+
+    /// <summary>
+    /// The errors of the compilation the generator produced that the generator is answerable for: any error in a
+    /// generated file, and an unimplemented partial method (CS8795) when the generator reported no error of its own
+    /// for it. An error in the user's own code that exists without the generator is not counted.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> GeneratorErrors(GeneratorDriverRunResult run, Compilation output)
+    {
+        var reported = run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var generated = run.GeneratedTrees.ToHashSet();
+        return output.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Where(d => (d.Location.SourceTree is { } tree && generated.Contains(tree))
+                        || (d.Id == "CS8795" && !reported.Any(r => Excuses(r, d))))
+            .ToList();
+
+        // An error the generator reported on the method (or a type around it), or one in a file it reads that names it.
+        static bool Excuses(Diagnostic reported, Diagnostic unimplemented)
+        {
+            if (reported.Location.GetLineSpan().Path == unimplemented.Location.SourceTree?.FilePath)
+                return Answerable(unimplemented).Any(span => span.IntersectsWith(reported.Location.SourceSpan));
+            var node = unimplemented.Location.SourceTree!.GetRoot().FindNode(unimplemented.Location.SourceSpan);
+            var method = node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>();
+            var type = method?.Parent as Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax;
+            return method is not null && type is not null
+                && reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains($"'{type.Identifier.ValueText}.{method.Identifier.ValueText}'", StringComparison.Ordinal);
+        }
+
+        // The method with its attributes, and the head of each type around it (a diagnostic about a containing type).
+        static IEnumerable<TextSpan> Answerable(Diagnostic d)
+        {
+            var node = d.Location.SourceTree!.GetRoot().FindNode(d.Location.SourceSpan);
+            var method = node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>();
+            if (method is null) { yield return d.Location.SourceSpan; yield break; }
+            yield return method.FullSpan;
+            foreach (var type in method.Ancestors().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>())
+                yield return TextSpan.FromBounds(type.FullSpan.Start, type.OpenBraceToken.Span.End);
+        }
     }
 
     private static ImmutableArray<MetadataReference> LoadReferences()

@@ -56,6 +56,60 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void EditingAnotherMemberOfTheSameFileLeavesTheOutputCached()
+    {
+        const string WithHelper = Kernel + "\npublic static class Helper { public static int Answer => 41; }\n";
+        var h = new GeneratorHarness(nameof(EditingAnotherMemberOfTheSameFileLeavesTheOutputCached)).AddMlirAieKernel("k.xclbin", 2);
+        var compilation = GeneratorHarness.Compile(WithHelper);
+        var driver = h.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        var before = driver.GetRunResult().GeneratedTrees.Single().ToString();
+
+        var tree = compilation.SyntaxTrees.Single();
+        // The kernel's own file changes (a member beside it, and the method moves down a line): nothing it emits does.
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(
+            "// a comment that moves everything down\n" + WithHelper.Replace("41", "42"), GeneratorHarness.ParseOptions, path: tree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllOutputs(result, TrackingNames.Execute, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(result, TrackingNames.Output, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.Equal(before, result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void EditingTheManifestRegeneratesAndEditingAnUnrelatedAdditionalFileDoesNot()
+    {
+        var h = new GeneratorHarness(nameof(EditingTheManifestRegeneratesAndEditingAnUnrelatedAdditionalFileDoesNot))
+            .AddMlirAieKernel("k.xclbin", 2)
+            .AddText("k.kernel.json", TestManifests.TileMatMulInt8(tile: 16))
+            .AddText("notes.txt", "first");
+        const string ManifestBound = """
+            using NpuSdk;
+
+            public static partial class Ops
+            {
+                [NpuKernel("k.xclbin")]
+                public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(ManifestBound);
+        GeneratorDriver driver = h.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        Assert.Contains("\"\"m\"\": 16", driver.GetRunResult().GeneratedTrees.Single().ToString());
+
+        // An AdditionalFile the generator does not read: nothing runs again.
+        var (oldNotes, newNotes) = h.Rewrite("notes.txt", "second");
+        driver = driver.ReplaceAdditionalText(oldNotes, newNotes).RunGenerators(compilation);
+        var unrelated = driver.GetRunResult().Results.Single();
+        AssertAllOutputs(unrelated, TrackingNames.Output, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+
+        // The manifest the method is bound to: its output is regenerated with the new tile.
+        var (oldManifest, newManifest) = h.Rewrite("k.kernel.json", TestManifests.TileMatMulInt8(tile: 32));
+        driver = driver.ReplaceAdditionalText(oldManifest, newManifest).RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+        AssertAllOutputs(result, TrackingNames.Output, IncrementalStepRunReason.Modified);
+        Assert.Contains("\"\"m\"\": 32", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
     public void GeneratorKeepsNoOldCompilationAlive()
     {
         var h = new GeneratorHarness(nameof(GeneratorKeepsNoOldCompilationAlive)).AddMlirAieKernel("k.xclbin", 2);

@@ -27,7 +27,9 @@ internal static class KernelMethodWriter
         var scopes = new IndentedWriter.Block[model.Types.Count];
         for (int i = 0; i < model.Types.Count; i++)
         {
-            w.WriteLine($"partial {model.Types[i].Keyword} {model.Types[i].Name}");
+            // "ref" must come before "partial" (ref partial struct); every other keyword follows it.
+            string keyword = model.Types[i].Keyword;
+            w.WriteLine(keyword == "ref struct" ? $"ref partial struct {model.Types[i].Name}" : $"partial {keyword} {model.Types[i].Name}");
             scopes[i] = w.WriteBlock();
         }
 

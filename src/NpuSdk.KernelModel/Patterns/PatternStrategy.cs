@@ -134,9 +134,10 @@ internal sealed class LaunchGeometry
         {
             _strides[a] = (int)invocations;
             invocations *= _extents[a];
+            // Checked as it grows: three extents of up to 2^31 each would overflow the product itself.
+            if (invocations > MaxInvocations)
+                throw new ArgumentException($"The call needs {(a == 0 ? invocations.ToString() : "more than " + MaxInvocations)} kernel invocations (grid {key}); one call is limited to LaunchGeometry.MaxInvocations = {MaxInvocations}. Split the call.");
         }
-        if (invocations > MaxInvocations)
-            throw new ArgumentException($"the call needs {invocations} kernel invocations; one call is limited to {MaxInvocations}");
         Invocations = (int)invocations;
     }
 

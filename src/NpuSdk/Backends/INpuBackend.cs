@@ -127,6 +127,13 @@ public interface IRunListHandle : IDisposable
 public sealed record RunFailure(int Index, CommandState State, string Message, Exception? Exception);
 
 /// <summary>
+/// Implemented by a run list that may be aborted from another thread while its owner waits on it (the emulator's, whose
+/// state is locked). XRT's windowed fallback is driven by the waiting thread alone, so a device does not abort it from
+/// outside; its owner's wait ends by completion or by the call's own timeout, which aborts it.
+/// </summary>
+internal interface IAbortsFromAnyThread { }
+
+/// <summary>
 /// Implemented by a backend device that runs kernels from their manifests (the emulator): the manifest says what a
 /// kernel of a registered xclbin computes. Hardware needs none, so the XRT backend does not implement it.
 /// </summary>

@@ -249,7 +249,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
 /// XRT's rules hold: a run joins one list, a listed run is not started alone, and a list that is executing is not
 /// changed, executed again or reset.
 /// </summary>
-internal sealed class EmulatorRunList(EmulatorContext context) : EmulatorSubmission(context.Device), IRunListHandle
+internal sealed class EmulatorRunList(EmulatorContext context) : EmulatorSubmission(context.Device), IRunListHandle, IAbortsFromAnyThread
 {
     private readonly List<EmulatorRun> _runs = new();
 

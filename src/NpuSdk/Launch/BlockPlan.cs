@@ -190,7 +190,15 @@ internal sealed class BlockPlan : IDisposable
             ExclusiveGeometry = Exclusive ? geometries[0] : null;
             Parent = new Bo(kernel.Device, checked((ulong)SlotBytes * (ulong)SlotCount), BoFlags.HostOnly, kernel.Kernel.GroupId(argument.Argument.Index));
             _regions = new Bo?[SlotCount == 1 ? 0 : SlotCount];
-            for (int s = 0; s < _regions.Length; s++) _regions[s] = new Bo(Parent, (ulong)SlotBytes, (ulong)SlotBytes * (ulong)s);
+            try
+            {
+                for (int s = 0; s < _regions.Length; s++) _regions[s] = new Bo(Parent, (ulong)SlotBytes, (ulong)SlotBytes * (ulong)s);
+            }
+            catch
+            {
+                Dispose();   // the plan never sees a buffer it could not finish, so it would not release this one
+                throw;
+            }
         }
 
         public ManifestBuffer Manifest { get; }

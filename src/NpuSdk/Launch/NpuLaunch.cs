@@ -24,6 +24,20 @@ public static class NpuLaunch
         ArgumentNullException.ThrowIfNull(descriptor);
         var binding = descriptor.Binding;
         var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
+        var device = session.Device;
+        device.EnterCall();
+        try
+        {
+            Run(session, binding, key, operands);
+        }
+        finally
+        {
+            device.ExitCall();
+        }
+    }
+
+    private static void Run(NpuSession session, KernelBinding binding, GridKey key, in NpuOperands operands)
+    {
         var plan = session.Rent(binding, key);
         bool submitted = false, completed = false;
         try

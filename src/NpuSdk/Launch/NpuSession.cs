@@ -29,6 +29,7 @@ public sealed class NpuSession : IDisposable
     private readonly HashSet<BlockPlan> _rented = new(ReferenceEqualityComparer.Instance);
     private readonly bool _ownsDevice;
     private int _maxIdlePlans = 16;
+    private int _building;
     private long _plansBuilt, _planHits, _plansEvicted, _plansDiscarded;
     private bool _disposed;
 
@@ -125,18 +126,33 @@ public sealed class NpuSession : IDisposable
                 _planHits++;
                 return idle;
             }
+            // Counted from here, so Dispose waits for a plan being built as for one rented.
+            _building++;
         }
-        var kernel = GetKernel(binding);
-        var plan = new BlockPlan(kernel, binding, key);
-        lock (_gate)
+        BlockPlan? plan = null;
+        try
         {
-            if (_disposed)
+            plan = new BlockPlan(GetKernel(binding), binding, key);
+        }
+        finally
+        {
+            bool disposed;
+            lock (_gate)
+            {
+                _building--;
+                disposed = _disposed;
+                if (plan is not null && !disposed)
+                {
+                    _rented.Add(plan);
+                    _plansBuilt++;
+                }
+                Monitor.PulseAll(_gate);
+            }
+            if (plan is not null && disposed)
             {
                 plan.Dispose();
                 throw new ObjectDisposedException(nameof(NpuSession));
             }
-            _rented.Add(plan);
-            _plansBuilt++;
         }
         return plan;
     }
@@ -222,6 +238,7 @@ public sealed class NpuSession : IDisposable
         var key = (d.XclbinPath, d.KernelName, d.InstructionsPath, d.ManifestText);
         lock (_gate)
         {
+            // Disposed while this call built its plan: Dispose is waiting for it and is about to release the kernels.
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_kernels.TryGetValue(key, out var kernel))
                 _kernels[key] = kernel = new LoadedKernel(Device, binding, BaseDirectory);
@@ -241,7 +258,7 @@ public sealed class NpuSession : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            while (_rented.Count > 0) Monitor.Wait(_gate);
+            while (_rented.Count > 0 || _building > 0) Monitor.Wait(_gate);
             plans = _idleByAge.ToArray();
             kernels = _kernels.Values.ToArray();
             _idle.Clear(); _idleByAge.Clear(); _kernels.Clear();

@@ -22,4 +22,16 @@ public static partial class GeneratedKernels
     /// <summary>The kernel library's attention block: 64 query rows per invocation; K and V in one slot every run reads.</summary>
     [NpuKernel("attention_bf16.xclbin")]
     public static partial void Attention(NpuSession session, ReadOnlySpan2D<BFloat16> q, ReadOnlySpan2D<BFloat16> k, ReadOnlySpan2D<BFloat16> v, Span2D<BFloat16> o);
+
+    /// <summary>The same add with a short timeout, for the tests of a call whose runs never complete.</summary>
+    [NpuKernel("add_int32.xclbin", Tile = AddInt32Reference.Tile, Pattern = NpuPattern.Elementwise, TimeoutMilliseconds = 300)]
+    public static partial void AddWithShortTimeout(NpuSession session, ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> sum);
+
+    /// <summary>The library's 64x64 int8 tile with A and B in separate buffers: each distinct block is packed once.</summary>
+    [NpuKernel("matmul_64x64_int8.xclbin")]
+    public static partial void MatMul64(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+
+    /// <summary>The library's layer norm: gamma and beta are the same for every block of rows, so they have one slot.</summary>
+    [NpuKernel("layernorm_bf16.xclbin")]
+    public static partial void LayerNorm(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> gamma, ReadOnlySpan<BFloat16> beta, Span2D<BFloat16> y);
 }

@@ -137,9 +137,12 @@ public sealed partial class NpuKernelGenerator
 
             if (!OperandsAgree(method, manifest, kernel, buffers, at, errors) || !ScalarsAgree(method, manifest, scalars, at, errors)) return null;
 
+            // Tensors stand for operands that have a kernel buffer to themselves, in the kernel's own element type.
+            var operandList = PatternStrategy.For(manifest.Pattern).Operands(manifest);
+            bool tensors = operandList.Select((o, i) => manifest.BufferOf(o.Name)!.Parts.Count == 1 && buffers[i].ElementType == ElementTypes.ManifestName(o.KernelType)).All(x => x);
             return new KernelSourceModel(method.SortKey, method.HintName, method.Namespace, method.Types, method.Name, name, method.Modifiers, method.Parameters,
                 method.DescriptorField, xclbin.OutputPath, kernel.Name, instructionsPath, manifest.Text, options.TimeoutMilliseconds,
-                $"{KernelManifestParser.PatternName(manifest.Pattern)} on kernel {kernel.Name} of {xclbin.OutputPath}");
+                $"{KernelManifestParser.PatternName(manifest.Pattern)} on kernel {kernel.Name} of {xclbin.OutputPath}", method.AsyncName, tensors);
         }
 
         /// <summary>A file named by the attribute: by its path in the output folder, else by a unique path suffix.</summary>

@@ -96,8 +96,17 @@ public sealed partial class NpuKernelGenerator
 
             var options = ReadOptions(attribute);
             string ns = Namespace(method.ContainingNamespace);
+            if (options.TimeoutMilliseconds <= 0)
+            {
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.TimeoutNotPositive, attributeLocation, display, options.TimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                canEmit = false;
+            }
+            // The asynchronous overloads are named {Name}Async, unless the type already has a member of that name.
+            string asyncName = method.Name + "Async";
+            string? asyncIdentifier = method.ContainingType.GetMembers(asyncName).IsEmpty && method.ContainingType.GetTypeMembers(asyncName).IsEmpty
+                ? Identifier(asyncName) : null;
             var model2 = new MethodModel(method.GetDocumentationCommentId() ?? display, HintName(method), ns, types.ToEquatableArray(), Identifier(method.Name), display,
-                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), canEmit);
+                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), asyncIdentifier, canEmit);
             return new Result<MethodModel>(model2, errors.ToImmutable().ToEquatableArray());
         }
 

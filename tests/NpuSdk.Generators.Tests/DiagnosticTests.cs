@@ -26,6 +26,15 @@ public sealed class DiagnosticTests
         """, "NPU1001", nameof(NPU1001_MethodNotPartial));
 
     [Fact]
+    public void NPU1016_TimeoutNotPositive() => Check(Kernel(nameof(NPU1016_TimeoutNotPositive)), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul, TimeoutMilliseconds = 0)]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1016", nameof(NPU1016_TimeoutNotPositive));
+
+    [Fact]
     public void NPU1011_LocalFunction() => Check(Kernel(nameof(NPU1011_LocalFunction)), $$"""
         public static partial class Ops
         {

@@ -68,11 +68,15 @@ internal static class NpuDiagnostics
         "The NpuSdk generator failed on a method",
         "Method '{0}': the NpuSdk generator failed ({1}); the method has no body. Please report this with the declaration.");
 
+    public static readonly DiagnosticDescriptor TimeoutNotPositive = Create("NPU1016",
+        "TimeoutMilliseconds is not positive",
+        "Method '{0}': TimeoutMilliseconds = {1} is not usable; a call waits a positive number of milliseconds for its runs (the default is 10000)");
+
     private static readonly DiagnosticDescriptor[] All =
     {
         MethodNotPartial, TypeNotPartial, XclbinNotInAdditionalFiles, XclbinUnreadable, KernelNotFound,
         BufferMismatch, UnsupportedType, TileNotUsable, NoPattern, InstructionsNotFound, NotAMethod,
-        LanguageVersionTooOld, ManifestInvalid, AmbiguousKernelFile, GeneratorFailed,
+        LanguageVersionTooOld, ManifestInvalid, AmbiguousKernelFile, GeneratorFailed, TimeoutNotPositive,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -49,24 +49,93 @@ internal static class KernelMethodWriter
         string parameters = string.Join(", ", model.Parameters.Select(p => p.Modifiers + p.TypeText + " " + p.Name));
         w.WriteLine($"{model.Modifiers} void {model.Name}({parameters})");
         using (w.WriteBlock())
+            w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: false)}, {model.DescriptorField}, {Operands(model, "NpuOperands")});");
+
+        // The other forms of the method: over tensors (operands that stay on the device), and asynchronous over
+        // memory and over tensors. Same access and receiver as the declared method; no partial, new or virtual.
+        string modifiers = string.Join(" ", model.Modifiers.Split(' ').Where(m => m.Length > 0 && !s_notOnOverloads.Contains(m)));
+        string prefix = modifiers.Length > 0 ? modifiers + " " : "";
+        string cancellation = "cancellationToken";
+        while (model.Parameters.Any(p => p.PlainName == cancellation)) cancellation += "_";
+        if (model.TensorOverloads)
         {
-            var first = model.Parameters.Count > 0 ? model.Parameters[0] : null;
-            string session = first?.Kind switch
+            w.WriteLine();
+            w.WriteLine($"/// <summary>{Doc(model.Name)} over tensors: the operands stay on the device, nothing is copied or synced.</summary>");
+            w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+            w.WriteLine($"{prefix}void {model.Name}({Signature(model, Tensor)})");
+            using (w.WriteBlock())
+                w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands")});");
+        }
+        if (model.AsyncName is { } asyncName)
+        {
+            w.WriteLine();
+            w.WriteLine($"/// <summary>{Doc(model.Name)}, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>");
+            w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+            w.WriteLine($"{prefix}global::System.Threading.Tasks.ValueTask {asyncName}({Signature(model, Memory)}, global::System.Threading.CancellationToken {cancellation} = default)");
+            using (w.WriteBlock())
+                w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: false)}, {model.DescriptorField}, {Operands(model, "NpuMemoryOperands")}, {cancellation});");
+            if (model.TensorOverloads)
             {
-                ParameterKind.Session => first.Name,
-                ParameterKind.Device => $"global::NpuSdk.NpuSession.For({first.Name})",
-                _ => "global::NpuSdk.NpuSession.Default",
-            };
-            var operands = new StringBuilder("global::NpuSdk.Launch.NpuOperands.Create()");
-            foreach (var p in buffers) operands.Append(p.IsInput ? ".In(" : ".Out(").Append(p.Name).Append(')');
-            foreach (var p in scalars) operands.Append(".Scalar(").Append(p.Name).Append(')');
-            w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({session}, {model.DescriptorField}, {operands});");
+                w.WriteLine();
+                w.WriteLine($"/// <summary>{Doc(model.Name)} over tensors, asynchronously; cancelling aborts the runs.</summary>");
+                w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+                w.WriteLine($"{prefix}global::System.Threading.Tasks.ValueTask {asyncName}({Signature(model, Tensor)}, global::System.Threading.CancellationToken {cancellation} = default)");
+                using (w.WriteBlock())
+                    w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands")}, {cancellation});");
+            }
         }
 
         for (int i = scopes.Length - 1; i >= 0; i--) scopes[i].Dispose();
         ns?.Dispose();
         return w.ToString();
     }
+
+    private static readonly string[] s_notOnOverloads = { "partial", "new", "virtual", "override", "sealed", "abstract", "extern", "async" };
+
+    private static string Doc(string name) => "The [NpuKernel] method " + name.TrimStart('@');
+
+    /// <summary>The session a form of the method runs on: its leading parameter's, or the default one (a tensor's own for the tensor forms).</summary>
+    private static string Session(KernelSourceModel model, bool tensors)
+    {
+        var first = model.Parameters.Count > 0 ? model.Parameters[0] : null;
+        return first?.Kind switch
+        {
+            ParameterKind.Session => first.Name,
+            ParameterKind.Device => $"global::NpuSdk.NpuSession.For({first.Name})",
+            _ when tensors => $"global::NpuSdk.Launch.NpuLaunch.SessionOf({model.Parameters.First(p => p.IsBuffer).Name})",
+            _ => "global::NpuSdk.NpuSession.Default",
+        };
+    }
+
+    private static string Operands(KernelSourceModel model, string type)
+    {
+        var operands = new StringBuilder("global::NpuSdk.Launch.").Append(type).Append(".Create()");
+        foreach (var p in model.Parameters.Where(p => p.IsBuffer)) operands.Append(p.IsInput ? ".In(" : ".Out(").Append(p.Name).Append(')');
+        foreach (var p in model.Parameters.Where(p => p.Kind == ParameterKind.Scalar)) operands.Append(".Scalar(").Append(p.Name).Append(')');
+        return operands.ToString();
+    }
+
+    /// <summary>The parameter list of another form of the method: each buffer's type mapped, the receiver's <c>this</c> kept.</summary>
+    private static string Signature(KernelSourceModel model, System.Func<ParameterModel, string, string> bufferType) =>
+        string.Join(", ", model.Parameters.Select(p => p.IsBuffer
+            ? bufferType(p, ElementText(p.TypeText)) + " " + p.Name
+            : (p.Modifiers.Contains("this ") ? "this " : "") + p.TypeText + " " + p.Name));
+
+    private static string ElementText(string typeText)
+    {
+        int open = typeText.IndexOf('<');
+        return typeText.Substring(open + 1, typeText.LastIndexOf('>') - open - 1);
+    }
+
+    private static string Tensor(ParameterModel p, string element) => $"global::NpuSdk.NpuTensor<{element}>";
+
+    private static string Memory(ParameterModel p, string element) => p.Kind switch
+    {
+        ParameterKind.Input2D => $"global::NpuSdk.ReadOnlyMemory2D<{element}>",
+        ParameterKind.Output2D => $"global::NpuSdk.Memory2D<{element}>",
+        ParameterKind.Input1D => $"global::System.ReadOnlyMemory<{element}>",
+        _ => $"global::System.Memory<{element}>",
+    };
 
     /// <summary>
     /// A multi-line text (the manifest) as a verbatim literal, so it reads as the JSON it is; text holding other control

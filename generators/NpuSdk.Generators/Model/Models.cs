@@ -58,6 +58,7 @@ internal sealed record MethodModel(
     AttributeOptions Options,
     DiagnosticLocation AttributeLocation,
     string DescriptorField,
+    string? AsyncName,
     bool CanEmit);
 
 /// <summary>A kernel argument as the xclbin declares it.</summary>
@@ -93,4 +94,6 @@ internal sealed record KernelSourceModel(
     string InstructionsPath,
     string ManifestText,
     int TimeoutMilliseconds,
-    string Summary);
+    string Summary,
+    string? AsyncName,
+    bool TensorOverloads);

@@ -18,31 +18,15 @@ namespace NpuSdk.Launch;
 /// per invocation. A scratch buffer is one region every run uses. Unused buffers are not bound at all.
 /// A plan serves one call at a time; <see cref="NpuSession"/> pools plans by their grid.
 /// </remarks>
-internal sealed class BlockPlan : IDisposable
+internal sealed class BlockPlan : LaunchPlan
 {
-    private readonly KernelBinding _binding;
     private readonly PlanBuffer[] _buffers;
     private readonly OperandPlacement[] _operands;
-    private readonly Run[] _runs;
-    private readonly RunList _runList = null!;
     private readonly byte[] _accumulator;
-    private readonly ulong[] _scalarBits;
-    private readonly ArgumentBinding[] _scalarArgs;
-    private readonly string _what;
-    private bool _scalarsBound;
 
-    internal BlockPlan(LoadedKernel kernel, KernelBinding binding, GridKey key)
+    internal BlockPlan(LoadedKernel kernel, KernelBinding binding, GridKey key) : base(kernel, binding, key, ownsRunList: true)
     {
-        _binding = binding;
-        var manifest = _binding.Manifest;
-        Grid = _binding.Strategy.Geometry(manifest, key);
-        Key = key;
-        IdleNode = new LinkedListNode<BlockPlan>(this);
-        int invocations = Grid.Invocations;
-        _what = $"run list of {invocations} runs of {binding.Method}";
-        _runs = new Run[invocations];
-        _scalarArgs = _binding.ScalarTargets.Select(t => kernel.Arguments.First(a => a.Use == ArgumentUse.Scalar && a.Target == t)).ToArray();
-        _scalarBits = new ulong[_scalarArgs.Length];
+        var manifest = binding.Manifest;
         var buffers = new List<PlanBuffer>();
         try
         {
@@ -58,16 +42,10 @@ internal sealed class BlockPlan : IDisposable
             }
             int accumulatorBytes = _operands.Where(o => !o.Geometry.Operand.IsInput).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
             _accumulator = new byte[accumulatorBytes];
-
-            _runList = new RunList(kernel.Context);
-            for (int i = 0; i < invocations; i++)
+            BuildRuns(kernel, (run, i) =>
             {
-                var run = new Run(kernel.Kernel);
-                _runs[i] = run;
-                kernel.BindFixed(run);
                 foreach (var buffer in _buffers) run.SetArg(buffer.Argument.Argument.Index, buffer.BoFor(i));
-                _runList.Add(run);
-            }
+            });
         }
         catch
         {
@@ -79,31 +57,10 @@ internal sealed class BlockPlan : IDisposable
         }
     }
 
-    internal LaunchGeometry Grid { get; }
-    internal GridKey Key { get; }
-    internal KernelBinding Binding => _binding;
-
-    /// <summary>The plan's place in its session's least-recently-used list of idle plans (one node, reused).</summary>
-    internal LinkedListNode<BlockPlan> IdleNode { get; }
-
-    /// <summary>Kernel invocations per call.</summary>
-    internal int Invocations => Grid.Invocations;
+    internal override bool UsesTensors => false;
 
     /// <summary>Bytes of device memory the plan holds.</summary>
     internal ulong Bytes => _buffers.Aggregate(0UL, (sum, b) => sum + b.Parent.Size);
-
-    /// <summary>Binds the call's scalars, rebinding every run only when a value changed since the last call.</summary>
-    internal void BindScalars(in NpuOperands operands)
-    {
-        for (int s = 0; s < _scalarArgs.Length; s++)
-        {
-            ulong bits = operands.ScalarBits(s);
-            if (_scalarsBound && bits == _scalarBits[s]) continue;
-            foreach (var run in _runs) LoadedKernel.BindScalar(run, _scalarArgs[s].Argument, bits);
-            _scalarBits[s] = bits;
-        }
-        _scalarsBound = true;
-    }
 
     /// <summary>Packs every input operand into mapped memory: each distinct block once, zero-padded past the operand's edge.</summary>
     internal void Pack(in NpuOperands operands)
@@ -118,28 +75,6 @@ internal sealed class BlockPlan : IDisposable
         foreach (var b in _buffers) if (b.Manifest.Role == BufferRole.Input) b.Parent.Sync(SyncDirection.ToDevice);
     }
 
-    /// <summary>Submits every invocation as one run list.</summary>
-    internal void Execute() => _runList.Execute();
-
-    /// <summary>Waits once for the whole run list.</summary>
-    /// <exception cref="NpuTimeoutException">It did not complete in time.</exception>
-    /// <exception cref="NpuCommandFailedException">A run failed; names the invocation and, where the backend says, why.</exception>
-    internal void Wait()
-    {
-        var timeout = _binding.Descriptor.Timeout;
-        var state = _runList.Wait(timeout);
-        if (state == CommandState.Completed) return;
-        string kernel = _binding.Descriptor.KernelName;
-        if (state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued)
-            throw new NpuTimeoutException($"The {_what} did not complete within {timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, kernel);
-        var f = _runList.LastFailure;
-        string detail = f is null ? $"it ended in state {state}" : $"invocation {f.Index} ended in state {f.State}{(f.Message.Length > 0 ? ": " + f.Message : "")}";
-        throw new NpuCommandFailedException($"The {_what} failed: {detail}.", f?.State ?? state, kernel, f?.Index, f?.Exception);
-    }
-
-    /// <summary>Stops the plan's runs and returns once the device is done with its buffers.</summary>
-    internal void Abort() => _runList.Abort();
-
     /// <summary>Syncs each output parent buffer from the device, once.</summary>
     internal void SyncOutputs()
     {
@@ -150,14 +85,13 @@ internal sealed class BlockPlan : IDisposable
     internal void Unpack(in NpuOperands operands)
     {
         for (int i = 0; i < _operands.Length; i++)
-            if (!_operands[i].Geometry.Operand.IsInput) _operands[i].Unpack(operands, i, _binding.MethodTypes[i], _accumulator);
+            if (!_operands[i].Geometry.Operand.IsInput) _operands[i].Unpack(operands, i, Binding.MethodTypes[i], _accumulator);
     }
 
     /// <summary>Releases the run list, runs and buffers.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
-        _runList?.Dispose();
-        foreach (var run in _runs) run?.Dispose();
+        base.Dispose();
         if (_buffers is not null) foreach (var b in _buffers) b?.Dispose();
     }
 

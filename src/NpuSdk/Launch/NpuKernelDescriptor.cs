@@ -8,7 +8,7 @@ namespace NpuSdk.Launch;
 /// What the generator learned about one <see cref="NpuKernelAttribute"/> method at compile time: the files to load
 /// (paths relative to the application's directory, as the build copies them), the kernel, the manifest that says
 /// what one invocation computes, and the method's parameters. Generated code holds one in a static field and passes
-/// it to <see cref="NpuLaunch.Invoke"/>; the runtime plans every call from it.
+/// it to <see cref="NpuLaunch"/>; the runtime plans every call from it.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class NpuKernelDescriptor

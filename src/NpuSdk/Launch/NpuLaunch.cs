@@ -38,11 +38,13 @@ public static class NpuLaunch
 
     private static void Run(NpuSession session, KernelBinding binding, GridKey key, in NpuOperands operands)
     {
-        var plan = session.Rent(binding, key);
+        if (NpuSequence.Recording is { } recorder && recorder.Session == session)
+            throw new InvalidOperationException($"{binding.Method} was called with spans while a sequence is being recorded; only calls over tensors can be recorded.");
+        var plan = (BlockPlan)session.Rent(binding, key, tensors: false);
         bool submitted = false, completed = false;
         try
         {
-            plan.BindScalars(operands);
+            BindScalars(plan, operands);
             plan.Pack(operands);
             plan.SyncInputs();
             submitted = true;
@@ -60,18 +62,208 @@ public static class NpuLaunch
         }
     }
 
+    private static void BindScalars(LaunchPlan plan, in NpuOperands operands)
+    {
+        Span<ulong> bits = stackalloc ulong[NpuOperands.MaxScalars];
+        for (int i = 0; i < operands.ScalarCount; i++) bits[i] = operands.ScalarBits(i);
+        plan.BindScalars(bits);
+    }
+
+    private static void BindScalars(LaunchPlan plan, in NpuTensorOperands operands)
+    {
+        Span<ulong> bits = stackalloc ulong[NpuOperands.MaxScalars];
+        for (int i = 0; i < operands.ScalarCount; i++) bits[i] = operands.ScalarBits(i);
+        plan.BindScalars(bits);
+    }
+
+    /// <summary>
+    /// Runs one call over tensors: the runs are bound to the tensors' buffers, so nothing is packed or synced; the
+    /// outputs stay on the device until read with <see cref="NpuTensor{T}.CopyTo(Span{T})"/>. Inside
+    /// <see cref="NpuSession.Record"/> the call is recorded instead.
+    /// </summary>
+    /// <exception cref="ArgumentException">A tensor's shape does not fit the kernel, or its blocks are not whole rows of it.</exception>
+    /// <exception cref="NpuTimeoutException">The runs did not complete within the method's timeout.</exception>
+    /// <exception cref="NpuCommandFailedException">A run failed.</exception>
+    public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuTensorOperands operands)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var binding = descriptor.Binding;
+        var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
+        if (NpuSequence.Recording is { } recorder && recorder.Session == session)
+        {
+            recorder.Add(binding, key, operands);
+            return;
+        }
+        var device = session.Device;
+        device.EnterCall();
+        try
+        {
+            var plan = (TensorPlan)session.Rent(binding, key, tensors: true);
+            bool submitted = false, completed = false;
+            try
+            {
+                BindScalars(plan, operands);
+                plan.Bind(operands);
+                submitted = true;
+                plan.Execute();
+                plan.Wait();
+                completed = true;
+            }
+            finally
+            {
+                if (completed || !submitted) session.Return(plan);
+                else session.Discard(plan);
+            }
+        }
+        finally
+        {
+            device.ExitCall();
+        }
+    }
+
+    /// <summary>
+    /// Starts one call over memory and returns when the runs are submitted: the inputs are packed and synced before
+    /// this returns (so the caller may reuse them), the outputs are written when the returned task completes. Calls
+    /// started before earlier ones complete get plans of their own, so packing overlaps the device's work.
+    /// Cancelling aborts the call's runs; the task then ends in <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <remarks>Takes ownership of the pins <paramref name="operands"/> holds: they are released on every path.</remarks>
+    public static ValueTask InvokeAsync(NpuSession session, NpuKernelDescriptor descriptor, NpuMemoryOperands operands, CancellationToken cancellationToken)
+    {
+        bool handedOver = false;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(session);
+            ArgumentNullException.ThrowIfNull(descriptor);
+            if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
+            var binding = descriptor.Binding;
+            var ops = operands.View();
+            var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, ops), binding.ParameterNames);
+            if (NpuSequence.Recording is { } recorder && recorder.Session == session)
+                throw new InvalidOperationException($"{binding.Method} was called asynchronously while a sequence is being recorded; record the synchronous tensor calls.");
+            var device = session.Device;
+            device.EnterCall();
+            LaunchPlan? plan = null;
+            bool submitted = false;
+            try
+            {
+                var blocks = (BlockPlan)(plan = session.Rent(binding, key, tensors: false));
+                BindScalars(blocks, ops);
+                blocks.Pack(ops);
+                blocks.SyncInputs();
+                submitted = true;
+                blocks.Execute();
+                var completion = session.Completions.Enqueue(plan, operands, cancellationToken);
+                handedOver = true;
+                return new ValueTask(completion, completion.Version);
+            }
+            finally
+            {
+                if (!handedOver)
+                {
+                    if (plan is not null)
+                    {
+                        if (submitted) session.Discard(plan);
+                        else session.Return(plan);
+                    }
+                    device.ExitCall();
+                }
+            }
+        }
+        finally
+        {
+            if (!handedOver) operands.Release();
+        }
+    }
+
+    /// <summary>
+    /// Starts one call over tensors and returns when its runs are submitted; the task completes when they have. The
+    /// outputs stay on the device. Cancelling aborts the call's runs.
+    /// </summary>
+    public static ValueTask InvokeAsync(NpuSession session, NpuKernelDescriptor descriptor, NpuTensorOperands operands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
+        var binding = descriptor.Binding;
+        var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
+        if (NpuSequence.Recording is { } recorder && recorder.Session == session)
+            throw new InvalidOperationException($"{binding.Method} was called asynchronously while a sequence is being recorded; record the synchronous tensor calls.");
+        var device = session.Device;
+        device.EnterCall();
+        LaunchPlan? plan = null;
+        bool submitted = false, handedOver = false;
+        try
+        {
+            var tensors = (TensorPlan)(plan = session.Rent(binding, key, tensors: true));
+            BindScalars(tensors, operands);
+            tensors.Bind(operands);
+            submitted = true;
+            tensors.Execute();
+            var completion = session.Completions.Enqueue(plan, default, cancellationToken);
+            handedOver = true;
+            return new ValueTask(completion, completion.Version);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                if (plan is not null)
+                {
+                    if (submitted) session.Discard(plan);
+                    else session.Return(plan);
+                }
+                device.ExitCall();
+            }
+        }
+    }
+
+    /// <summary>The session of a tensor call's first tensor (for methods that take no session of their own).</summary>
+    /// <exception cref="ArgumentNullException">The tensor is null.</exception>
+    public static NpuSession SessionOf(NpuTensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.Session;
+    }
+
     private static CallShapes Shapes(KernelBinding binding, in NpuOperands operands)
     {
-        if (operands.Count != binding.Operands.Count || operands.ScalarCount != binding.ScalarTargets.Length)
-            throw new ArgumentException($"{binding.Method} passes {operands.Count} buffers and {operands.ScalarCount} scalars; its kernel takes {binding.Operands.Count} and {binding.ScalarTargets.Length}. Rebuild the project.");
+        CheckCounts(binding, operands.Count, operands.ScalarCount);
         var shapes = new CallShapes();
         for (int i = 0; i < operands.Count; i++)
         {
             var s = operands.Shape(i);
-            if (s.ElementSize != ElementTypes.Size(binding.MethodTypes[i]) || s.Writable == binding.Operands[i].IsInput)
-                throw new ArgumentException($"{binding.Method}: operand {i} ('{binding.ParameterNames[i]}') is not the {(binding.Operands[i].IsInput ? "input" : "output")} of {ElementTypes.ManifestName(binding.MethodTypes[i])} the method was generated for. Rebuild the project.");
+            CheckOperand(binding, i, s.ElementSize, s.Writable);
             shapes.Add(s.Rows, s.Cols);
         }
         return shapes;
+    }
+
+    private static CallShapes Shapes(KernelBinding binding, in NpuTensorOperands operands)
+    {
+        CheckCounts(binding, operands.Count, operands.ScalarCount);
+        var shapes = new CallShapes();
+        for (int i = 0; i < operands.Count; i++)
+        {
+            var t = operands.Tensor(i);
+            CheckOperand(binding, i, t.ElementSize, operands.IsOutput(i));
+            if (t.IsVector != (binding.Operands[i].Kind == KernelModel.Patterns.OperandShapeKind.Vector))
+                throw new ArgumentException($"{binding.Method}: tensor '{binding.ParameterNames[i]}' is {(t.IsVector ? "a vector" : "a matrix")}, but the kernel's operand is {(t.IsVector ? "a matrix" : "a vector")}.", binding.ParameterNames[i]);
+            shapes.Add(t.Rows, t.Cols);
+        }
+        return shapes;
+    }
+
+    private static void CheckCounts(KernelBinding binding, int buffers, int scalars)
+    {
+        if (buffers != binding.Operands.Count || scalars != binding.ScalarTargets.Length)
+            throw new ArgumentException($"{binding.Method} passes {buffers} buffers and {scalars} scalars; its kernel takes {binding.Operands.Count} and {binding.ScalarTargets.Length}. Rebuild the project.");
+    }
+
+    private static void CheckOperand(KernelBinding binding, int i, int elementSize, bool writable)
+    {
+        if (elementSize != ElementTypes.Size(binding.MethodTypes[i]) || writable == binding.Operands[i].IsInput)
+            throw new ArgumentException($"{binding.Method}: operand {i} ('{binding.ParameterNames[i]}') is not the {(binding.Operands[i].IsInput ? "input" : "output")} of {ElementTypes.ManifestName(binding.MethodTypes[i])} the method was generated for. Rebuild the project.");
     }
 }

@@ -80,6 +80,12 @@ public ref struct NpuOperands
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 
+    /// <summary>Adds an operand from raw bytes (the pinned memory of an asynchronous call).</summary>
+    internal readonly NpuOperands WithRaw(Span<byte> data, OperandShape shape) => With(data, shape);
+
+    /// <summary>Adds a scalar from its bits.</summary>
+    internal readonly NpuOperands WithScalarBits(ulong bits) => WithScalar(bits);
+
     // One field type for inputs and outputs; the launch only ever reads an operand its shape marks as an input.
     private static Span<byte> Writable(ReadOnlySpan<byte> input) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(input), input.Length);
 

@@ -24,12 +24,14 @@ public sealed class NpuSession : IDisposable
     private readonly object _gate = new();
     // Methods bound to the same files and manifest share one loaded kernel.
     private readonly Dictionary<(string Xclbin, string Kernel, string Instructions, string Manifest), LoadedKernel> _kernels = new();
-    private readonly Dictionary<(KernelBinding, GridKey), Stack<BlockPlan>> _idle = new();
-    private readonly LinkedList<BlockPlan> _idleByAge = new();
-    private readonly HashSet<BlockPlan> _rented = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(KernelBinding, GridKey, bool Tensors), Stack<LaunchPlan>> _idle = new();
+    private readonly LinkedList<LaunchPlan> _idleByAge = new();
+    private readonly HashSet<LaunchPlan> _rented = new(ReferenceEqualityComparer.Instance);
     private readonly bool _ownsDevice;
     private int _maxIdlePlans = 16;
     private int _building;
+    private CompletionQueue? _completions;
+    private readonly List<NpuSequence> _sequences = new();
     private long _plansBuilt, _planHits, _plansEvicted, _plansDiscarded;
     private bool _disposed;
 
@@ -86,13 +88,84 @@ public sealed class NpuSession : IDisposable
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
-            List<BlockPlan>? evicted;
+            List<LaunchPlan>? evicted;
             lock (_gate)
             {
                 _maxIdlePlans = value;
                 evicted = EvictOverCap();
             }
             Release(evicted);
+        }
+    }
+
+    /// <summary>
+    /// A 2-D tensor on this session's device: <paramref name="rows"/> x <paramref name="cols"/> elements, zero at first.
+    /// Kernel methods take it where their operand's blocks are whole rows of it; see <see cref="NpuTensor{T}"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive, or the tensor is over 2 GiB.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public NpuTensor<T> CreateTensor<T>(int rows, int cols) where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new NpuTensor<T>(this, rows, cols, isVector: false, DataMemoryGroup);
+    }
+
+    /// <summary>A 1-D tensor of <paramref name="length"/> elements on this session's device, zero at first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The length is not positive, or the tensor is over 2 GiB.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public NpuTensor<T> CreateTensor<T>(int length) where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new NpuTensor<T>(this, 1, length, isVector: true, DataMemoryGroup);
+    }
+
+    /// <summary>
+    /// The memory group tensors are allocated in: bank 0, which mlir-aie's and Riallto's builds connect every data
+    /// argument to (HOST); a kernel whose connectivity says otherwise refuses the binding with the group it wants.
+    /// </summary>
+    private const int DataMemoryGroup = 0;
+
+    /// <summary>
+    /// Records the tensor calls <paramref name="calls"/> makes on this session, without running them, into a sequence
+    /// that replays them all with one submission per hardware context (one per xclbin) and one wait per submission.
+    /// Calls over spans, and asynchronous calls, cannot be recorded and throw inside <paramref name="calls"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A recorded call's tensors do not fit its kernel.</exception>
+    /// <exception cref="InvalidOperationException">A span or asynchronous call was made while recording, or no call was.</exception>
+    public NpuSequence Record(Action calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var sequence = NpuSequence.Record(this, calls);
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                sequence.Dispose();
+                throw new ObjectDisposedException(nameof(NpuSession));
+            }
+            _sequences.Add(sequence);
+        }
+        return sequence;
+    }
+
+    internal void Forget(NpuSequence sequence)
+    {
+        lock (_gate) _sequences.Remove(sequence);
+    }
+
+    /// <summary>The thread that finishes asynchronous calls, started with the first.</summary>
+    internal CompletionQueue Completions
+    {
+        get
+        {
+            var queue = Volatile.Read(ref _completions);
+            if (queue is not null) return queue;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _completions ??= new CompletionQueue(this);
+            }
         }
     }
 
@@ -114,12 +187,12 @@ public sealed class NpuSession : IDisposable
         get { lock (_gate) return _idleByAge.Count; }
     }
 
-    internal BlockPlan Rent(KernelBinding binding, GridKey key)
+    internal LaunchPlan Rent(KernelBinding binding, GridKey key, bool tensors)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_idle.TryGetValue((binding, key), out var stack) && stack.TryPop(out var idle))
+            if (_idle.TryGetValue((binding, key, tensors), out var stack) && stack.TryPop(out var idle))
             {
                 _idleByAge.Remove(idle.IdleNode);
                 _rented.Add(idle);
@@ -129,10 +202,11 @@ public sealed class NpuSession : IDisposable
             // Counted from here, so Dispose waits for a plan being built as for one rented.
             _building++;
         }
-        BlockPlan? plan = null;
+        LaunchPlan? plan = null;
         try
         {
-            plan = new BlockPlan(GetKernel(binding), binding, key);
+            var kernel = GetKernel(binding);
+            plan = tensors ? new TensorPlan(kernel, binding, key, ownsRunList: true) : new BlockPlan(kernel, binding, key);
         }
         finally
         {
@@ -158,9 +232,9 @@ public sealed class NpuSession : IDisposable
     }
 
     /// <summary>Gives a plan back after a call that completed (or never reached the device).</summary>
-    internal void Return(BlockPlan plan)
+    internal void Return(LaunchPlan plan)
     {
-        List<BlockPlan>? evicted = null;
+        List<LaunchPlan>? evicted = null;
         bool disposed;
         lock (_gate)
         {
@@ -168,8 +242,8 @@ public sealed class NpuSession : IDisposable
             disposed = _disposed;
             if (!disposed)
             {
-                var key = (plan.Binding, plan.Key);
-                if (!_idle.TryGetValue(key, out var stack)) _idle[key] = stack = new Stack<BlockPlan>();
+                var key = (plan.Binding, plan.Key, plan.UsesTensors);
+                if (!_idle.TryGetValue(key, out var stack)) _idle[key] = stack = new Stack<LaunchPlan>();
                 stack.Push(plan);
                 _idleByAge.AddFirst(plan.IdleNode);
                 evicted = EvictOverCap();
@@ -180,7 +254,7 @@ public sealed class NpuSession : IDisposable
         Release(evicted);
     }
 
-    private static void Release(List<BlockPlan>? plans)
+    private static void Release(List<LaunchPlan>? plans)
     {
         if (plans is null) return;
         foreach (var p in plans) p.Dispose();
@@ -190,7 +264,7 @@ public sealed class NpuSession : IDisposable
     /// Releases a plan whose runs may not have finished: its runs are aborted first (the device is done with its
     /// buffers when that returns), and it never goes back to the pool. The next call with its shapes builds a new one.
     /// </summary>
-    internal void Discard(BlockPlan plan)
+    internal void Discard(LaunchPlan plan)
     {
         try
         {
@@ -213,26 +287,26 @@ public sealed class NpuSession : IDisposable
     }
 
     /// <summary>Takes the least recently used idle plans out of the pool until it is within the cap; null when none (no allocation).</summary>
-    private List<BlockPlan>? EvictOverCap()
+    private List<LaunchPlan>? EvictOverCap()
     {
-        List<BlockPlan>? evicted = null;
+        List<LaunchPlan>? evicted = null;
         while (_idleByAge.Count > _maxIdlePlans)
         {
             var oldest = _idleByAge.Last!.Value;
             _idleByAge.RemoveLast();
-            var stack = _idle[(oldest.Binding, oldest.Key)];
+            var stack = _idle[(oldest.Binding, oldest.Key, oldest.UsesTensors)];
             // The oldest idle plan of a key is at the bottom of its stack.
             var kept = stack.Reverse().Where(p => p != oldest).ToArray();
             stack.Clear();
             foreach (var p in kept) stack.Push(p);
-            if (stack.Count == 0) _idle.Remove((oldest.Binding, oldest.Key));
-            (evicted ??= new List<BlockPlan>()).Add(oldest);
+            if (stack.Count == 0) _idle.Remove((oldest.Binding, oldest.Key, oldest.UsesTensors));
+            (evicted ??= new List<LaunchPlan>()).Add(oldest);
             _plansEvicted++;
         }
         return evicted;
     }
 
-    private LoadedKernel GetKernel(KernelBinding binding)
+    internal LoadedKernel GetKernel(KernelBinding binding)
     {
         var d = binding.Descriptor;
         var key = (d.XclbinPath, d.KernelName, d.InstructionsPath, d.ManifestText);
@@ -252,17 +326,24 @@ public sealed class NpuSession : IDisposable
     /// </summary>
     public void Dispose()
     {
-        BlockPlan[] plans;
+        LaunchPlan[] plans;
         LoadedKernel[] kernels;
+        NpuSequence[] sequences;
+        CompletionQueue? completions;
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
             while (_rented.Count > 0 || _building > 0) Monitor.Wait(_gate);
             plans = _idleByAge.ToArray();
+            sequences = _sequences.ToArray();
+            _sequences.Clear();
+            completions = _completions;
             kernels = _kernels.Values.ToArray();
             _idle.Clear(); _idleByAge.Clear(); _kernels.Clear();
         }
+        completions?.Stop();
+        foreach (var sequence in sequences) sequence.Dispose();
         foreach (var plan in plans) plan.Dispose();
         foreach (var kernel in kernels) kernel.Dispose();
         if (_ownsDevice) Device.Dispose();

@@ -1,0 +1,207 @@
+using NpuSdk.KernelModel;
+using NpuSdk.KernelModel.Patterns;
+
+namespace NpuSdk.Launch;
+
+/// <summary>
+/// A plan whose data buffers are the call's tensors: each run is bound to the region of each tensor that holds its
+/// block, so nothing is packed, copied or synced; only scratch buffers are the plan's own. Bindings are redone only for
+/// an operand whose tensor changed since the last call, so a call repeated over the same tensors binds nothing.
+/// </summary>
+internal sealed class TensorPlan : LaunchPlan
+{
+    private readonly ArgumentBinding?[] _operandArgs;
+    private readonly int[] _blockBytes;
+    private readonly NpuTensor?[] _bound;
+    private readonly List<Bo> _scratch = new();
+
+    internal TensorPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, bool ownsRunList) : base(kernel, binding, key, ownsRunList)
+    {
+        var manifest = binding.Manifest;
+        _operandArgs = new ArgumentBinding?[Grid.Operands.Length];
+        _blockBytes = new int[Grid.Operands.Length];
+        _bound = new NpuTensor?[Grid.Operands.Length];
+        try
+        {
+            for (int i = 0; i < Grid.Operands.Length; i++)
+            {
+                var g = Grid.Operands[i];
+                var layout = OperandLayout.Of(manifest, g.Operand.Name, key.StripLength);
+                // A tensor is one operand's whole row-major data: it can only stand for a buffer that holds that operand alone.
+                if (layout.Buffer.Parts.Count != 1 || layout.Offset != 0)
+                    throw new ArgumentException($"{binding.Method}: operand '{binding.ParameterNames[i]}' shares kernel buffer {layout.Arg} with other operands, so it cannot be a tensor; pass spans.");
+                _operandArgs[i] = kernel.Arguments.First(a => a.Use == ArgumentUse.Buffer && manifest.Buffers[a.Target] == layout.Buffer);
+                _blockBytes[i] = checked(g.BlockElements * layout.ElementSize);
+            }
+            var scratch = kernel.Arguments.Where(a => a.Use == ArgumentUse.Buffer && manifest.Buffers[a.Target].Role == BufferRole.Scratch)
+                .Select(a =>
+                {
+                    var buffer = manifest.Buffers[a.Target];
+                    long bytes = OperandLayout.SlotElements(buffer, key.StripLength) * ElementTypes.Size(buffer.ElementType!.Value);
+                    var bo = new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, kernel.Kernel.GroupId(a.Argument.Index));
+                    _scratch.Add(bo);
+                    return (a.Argument.Index, bo);
+                }).ToList();
+            BuildRuns(kernel, (run, _) =>
+            {
+                foreach (var (index, bo) in scratch) run.SetArg(index, bo);
+            });
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    internal override bool UsesTensors => true;
+
+    /// <summary>
+    /// Binds the call's tensors: checks that each can stand for its operand at this call's shapes (every block a run of
+    /// whole rows inside the tensor's buffer; an output written by one invocation per block, in the kernel's own type),
+    /// then rebinds the runs of any operand whose tensor changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A tensor cannot serve its operand; the message names the parameter and why.</exception>
+    internal void Bind(in NpuTensorOperands operands)
+    {
+        for (int i = 0; i < _operandArgs.Length; i++)
+        {
+            var tensor = operands.Tensor(i);
+            var buffer = tensor.Buffer;   // throws ObjectDisposedException for a disposed tensor
+            if (ReferenceEquals(_bound[i], tensor)) continue;
+            Check(i, tensor);
+            var g = Grid.Operands[i];
+            int index = _operandArgs[i]!.Argument.Index;
+            if (g.DistinctBlocks == 1)
+            {
+                foreach (var run in Runs) run.SetArg(index, buffer);
+            }
+            else
+            {
+                var regions = tensor.Regions(_blockBytes[i], g.DistinctBlocks);
+                for (int r = 0; r < Runs.Length; r++) Runs[r].SetArg(index, regions[Grid.BlockOf(g, r)]);
+            }
+            _bound[i] = tensor;
+        }
+    }
+
+    private void Check(int i, NpuTensor tensor)
+    {
+        var g = Grid.Operands[i];
+        string name = Binding.ParameterNames[i];
+        string method = Binding.Method;
+        if (!ReferenceEquals(tensor.Session.Device, Kernel.Device))
+            throw new ArgumentException($"{method}: tensor '{name}' belongs to another device's session.", name);
+        var kernelType = Binding.Manifest.BufferOf(g.Operand.Name)!.ElementType!.Value;
+        if (Binding.MethodTypes[i] != kernelType)
+            throw new ArgumentException($"{method}: operand '{name}' is {ElementTypes.ManifestName(Binding.MethodTypes[i])} in the method but {ElementTypes.ManifestName(kernelType)} in the kernel's buffer; a tensor holds the kernel's own type, so it cannot be converted on the way. Pass spans.", name);
+        // Block (row, col) starts at row·BlockRows·Cols + col·BlockCols: a run of whole rows when the blocks span the
+        // width exactly, or part of one row when a block is one row tall.
+        // A single row (a vector) is cut into consecutive pieces whatever the padding of the last one.
+        bool exactWidth = (long)g.ColBlocks * g.BlockCols == tensor.Cols;
+        if (tensor.Rows > 1 && (!exactWidth || (g.ColBlocks > 1 && g.BlockRows > 1)))
+            throw new ArgumentException($"{method}: tensor '{name}' ({tensor.Shape}) is cut by the kernel into {g.BlockRows}x{g.BlockCols} blocks, {g.ColBlocks} across its {tensor.Cols} columns; only blocks of whole rows lie in one piece of its buffer. Use a design as wide as the operand, or pass spans.", name);
+        long needed = (long)g.DistinctBlocks * _blockBytes[i];
+        if (needed > tensor.CapacityBytes)
+            throw new ArgumentException($"{method}: tensor '{name}' ({tensor.Shape}) is read in {g.DistinctBlocks} blocks of {g.BlockRows} rows, {needed} bytes with the padded last block, but its buffer holds {tensor.CapacityBytes}; blocks over {NpuTensor.RowAlignment} rows do not fit a tensor's padding.", name);
+        if (!g.Operand.IsInput && Grid.Invocations != g.DistinctBlocks)
+            throw new ArgumentException($"{method}: output '{name}' gets {Grid.Invocations / g.DistinctBlocks} partial blocks per block at this call's shapes (the reduction is longer than one invocation's), which the host would have to add; a tensor output needs one invocation per block. Use a design whose reduction covers the whole operand, or pass spans.", name);
+    }
+
+    /// <summary>Releases the runs and the scratch buffers; the tensors stay with their owner.</summary>
+    public override void Dispose()
+    {
+        base.Dispose();
+        foreach (var bo in _scratch) bo.Dispose();
+        Array.Clear(_bound);
+    }
+}
+
+/// <summary>
+/// The operands of one tensor call of a generated method, in parameter order: up to eight tensors and four scalars.
+/// Generated code builds it with <c>NpuTensorOperands.Create().In(a).In(b).Out(c)</c>.
+/// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public struct NpuTensorOperands
+{
+    private NpuTensor? _t0, _t1, _t2, _t3, _t4, _t5, _t6, _t7;
+    private bool _w0, _w1, _w2, _w3, _w4, _w5, _w6, _w7;
+    private ulong _x0, _x1, _x2, _x3;
+    private int _count, _scalars;
+
+    /// <summary>No operands yet.</summary>
+    public static NpuTensorOperands Create() => default;
+
+    /// <summary>Adds an input tensor.</summary>
+    public readonly NpuTensorOperands In<T>(NpuTensor<T> tensor) where T : unmanaged => With(tensor, writable: false);
+
+    /// <summary>Adds an output tensor.</summary>
+    public readonly NpuTensorOperands Out<T>(NpuTensor<T> tensor) where T : unmanaged => With(tensor, writable: true);
+
+    /// <summary>Adds an <c>int32</c> scalar.</summary>
+    public readonly NpuTensorOperands Scalar(int value) => WithScalar(unchecked((uint)value));
+    /// <summary>Adds a <c>uint32</c> scalar.</summary>
+    public readonly NpuTensorOperands Scalar(uint value) => WithScalar(value);
+    /// <summary>Adds an <c>int64</c> scalar.</summary>
+    public readonly NpuTensorOperands Scalar(long value) => WithScalar(unchecked((ulong)value));
+    /// <summary>Adds a <c>uint64</c> scalar.</summary>
+    public readonly NpuTensorOperands Scalar(ulong value) => WithScalar(value);
+    /// <summary>Adds a <c>float32</c> scalar.</summary>
+    public readonly NpuTensorOperands Scalar(float value) => WithScalar(BitConverter.SingleToUInt32Bits(value));
+
+    internal readonly int Count => _count;
+    internal readonly int ScalarCount => _scalars;
+
+    internal readonly NpuTensor Tensor(int i) => (i switch
+    {
+        0 => _t0, 1 => _t1, 2 => _t2, 3 => _t3, 4 => _t4, 5 => _t5, 6 => _t6, 7 => _t7,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    })!;
+
+    internal readonly bool IsOutput(int i) => i switch
+    {
+        0 => _w0, 1 => _w1, 2 => _w2, 3 => _w3, 4 => _w4, 5 => _w5, 6 => _w6, 7 => _w7,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    };
+
+    internal readonly ulong ScalarBits(int i) => i switch
+    {
+        0 => _x0, 1 => _x1, 2 => _x2, 3 => _x3,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    };
+
+    private readonly NpuTensorOperands With(NpuTensor tensor, bool writable)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (_count == NpuOperands.MaxOperands) throw new ArgumentException($"A kernel call takes at most {NpuOperands.MaxOperands} buffer operands.");
+        var next = this;
+        switch (_count)
+        {
+            case 0: next._t0 = tensor; next._w0 = writable; break;
+            case 1: next._t1 = tensor; next._w1 = writable; break;
+            case 2: next._t2 = tensor; next._w2 = writable; break;
+            case 3: next._t3 = tensor; next._w3 = writable; break;
+            case 4: next._t4 = tensor; next._w4 = writable; break;
+            case 5: next._t5 = tensor; next._w5 = writable; break;
+            case 6: next._t6 = tensor; next._w6 = writable; break;
+            default: next._t7 = tensor; next._w7 = writable; break;
+        }
+        next._count++;
+        return next;
+    }
+
+    private readonly NpuTensorOperands WithScalar(ulong bits)
+    {
+        if (_scalars == NpuOperands.MaxScalars) throw new ArgumentException($"A kernel call takes at most {NpuOperands.MaxScalars} scalar operands.");
+        var next = this;
+        switch (_scalars)
+        {
+            case 0: next._x0 = bits; break;
+            case 1: next._x1 = bits; break;
+            case 2: next._x2 = bits; break;
+            default: next._x3 = bits; break;
+        }
+        next._scalars++;
+        return next;
+    }
+}

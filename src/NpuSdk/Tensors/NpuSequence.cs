@@ -1,0 +1,212 @@
+using NpuSdk.KernelModel.Patterns;
+using NpuSdk.Launch;
+
+namespace NpuSdk;
+
+/// <summary>
+/// A series of tensor calls recorded once (<see cref="NpuSession.Record"/>) and replayed as a whole: the runs of
+/// consecutive calls on one hardware context go into one run list, submitted once; a call on another context (another
+/// xclbin) starts a new submission, after the previous one completed, since XRT orders runs only within a list. So a
+/// sequence over one xclbin is one submission and one wait, and each crossing to another context adds one of each
+/// (<see cref="ContextCrossings"/>). Nothing is packed or synced: the calls read and write their tensors in place.
+/// </summary>
+public sealed class NpuSequence : IDisposable
+{
+    [ThreadStatic] private static Recorder? t_recording;
+
+    private readonly object _gate = new();
+    private readonly NpuSession _session;
+    private readonly TensorPlan[] _plans;
+    private readonly Group[] _groups;
+    private bool _disposed;
+
+    private NpuSequence(NpuSession session, TensorPlan[] plans, Group[] groups)
+    {
+        _session = session;
+        _plans = plans;
+        _groups = groups;
+    }
+
+    /// <summary>The recorder of the calling thread, while <see cref="NpuSession.Record"/> runs there.</summary>
+    internal static Recorder? Recording => t_recording;
+
+    /// <summary>Calls recorded.</summary>
+    public int Calls => _plans.Length;
+
+    /// <summary>Kernel invocations (runs) one replay makes.</summary>
+    public int Runs => _plans.Sum(p => p.Invocations);
+
+    /// <summary>Run-list submissions one replay makes: one per stretch of consecutive calls on the same hardware context.</summary>
+    public int Submissions => _groups.Length;
+
+    /// <summary>Waits one replay makes: one per submission, since the next context must see the previous one's results.</summary>
+    public int Waits => _groups.Length;
+
+    /// <summary>How often a replay moves from one hardware context to another (<see cref="Submissions"/> - 1).</summary>
+    public int ContextCrossings => _groups.Length - 1;
+
+    /// <summary>
+    /// Runs every recorded call in order and returns when the last has completed.
+    /// </summary>
+    /// <exception cref="NpuTimeoutException">A submission did not complete within the time its calls allow; its runs were aborted.</exception>
+    /// <exception cref="NpuCommandFailedException">A run failed: the message names the call and its invocation; the rest were not run.</exception>
+    /// <exception cref="ObjectDisposedException">The sequence, its session or its device was disposed.</exception>
+    public void Replay()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var device = _session.Device;
+            device.EnterCall();
+            try
+            {
+                foreach (var group in _groups) group.Run();
+            }
+            finally
+            {
+                device.ExitCall();
+            }
+        }
+    }
+
+    /// <summary>Releases the sequence's runs and scratch buffers; the tensors stay with their owner.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var g in _groups) g.Dispose();
+            foreach (var p in _plans) p.Dispose();
+        }
+        _session.Forget(this);
+    }
+
+    internal static NpuSequence Record(NpuSession session, Action calls)
+    {
+        if (t_recording is not null) throw new InvalidOperationException("A sequence is already being recorded on this thread; recordings do not nest.");
+        var recorder = new Recorder(session);
+        t_recording = recorder;
+        try
+        {
+            calls();
+        }
+        catch
+        {
+            recorder.DisposeAll();
+            throw;
+        }
+        finally
+        {
+            t_recording = null;
+        }
+        if (recorder.Plans.Count == 0)
+            throw new InvalidOperationException("Nothing was recorded: the action made no tensor call on this session.");
+        try
+        {
+            return new NpuSequence(session, recorder.Plans.ToArray(), Group.Split(recorder.Plans));
+        }
+        catch
+        {
+            recorder.DisposeAll();
+            throw;
+        }
+    }
+
+    /// <summary>Collects the calls of one recording as plans of their own, bound to the calls' tensors and scalars.</summary>
+    internal sealed class Recorder(NpuSession session)
+    {
+        public NpuSession Session { get; } = session;
+        public List<TensorPlan> Plans { get; } = new();
+
+        public void Add(KernelBinding binding, GridKey key, in NpuTensorOperands operands)
+        {
+            var plan = new TensorPlan(Session.GetKernel(binding), binding, key, ownsRunList: false);
+            try
+            {
+                Span<ulong> bits = stackalloc ulong[4];
+                for (int i = 0; i < operands.ScalarCount; i++) bits[i] = operands.ScalarBits(i);
+                plan.BindScalars(bits);
+                plan.Bind(operands);
+            }
+            catch
+            {
+                plan.Dispose();
+                throw;
+            }
+            Plans.Add(plan);
+        }
+
+        public void DisposeAll()
+        {
+            foreach (var p in Plans) p.Dispose();
+            Plans.Clear();
+        }
+    }
+
+    /// <summary>Consecutive calls on one hardware context: one run list holding all their runs.</summary>
+    private sealed class Group : IDisposable
+    {
+        private readonly RunList _list;
+        private readonly TensorPlan[] _plans;
+        private readonly TimeSpan _timeout;
+
+        private Group(TensorPlan[] plans)
+        {
+            _plans = plans;
+            _list = new RunList(plans[0].Kernel.Context);
+            try
+            {
+                foreach (var plan in plans)
+                    foreach (var run in plan.Runs) _list.Add(run);
+            }
+            catch
+            {
+                _list.Dispose();
+                throw;
+            }
+            _timeout = TimeSpan.FromTicks(plans.Sum(p => p.Binding.Descriptor.Timeout.Ticks));
+        }
+
+        public static Group[] Split(List<TensorPlan> plans)
+        {
+            var groups = new List<Group>();
+            try
+            {
+                int start = 0;
+                for (int i = 1; i <= plans.Count; i++)
+                {
+                    if (i < plans.Count && ReferenceEquals(plans[i].Kernel.Context, plans[start].Kernel.Context)) continue;
+                    groups.Add(new Group(plans.GetRange(start, i - start).ToArray()));
+                    start = i;
+                }
+                return groups.ToArray();
+            }
+            catch
+            {
+                foreach (var g in groups) g.Dispose();
+                throw;
+            }
+        }
+
+        public void Run()
+        {
+            _list.Execute();
+            var state = _list.Wait(_timeout);
+            if (state == CommandState.Completed) return;
+            bool pending = state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued;
+            try { _list.Abort(); }
+            catch (NpuException) { }
+            if (pending)
+                throw new NpuTimeoutException($"A recorded submission of {_plans.Length} calls ({string.Join(", ", _plans.Select(p => p.Binding.Method).Distinct())}) did not complete within {_timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, _plans[0].Binding.Descriptor.KernelName);
+            var f = _list.LastFailure;
+            int index = f?.Index ?? 0, call = 0;
+            while (call < _plans.Length - 1 && index >= _plans[call].Invocations) index -= _plans[call++].Invocations;
+            var plan = _plans[call];
+            string detail = f is null ? $"it ended in state {state}" : $"invocation {index} of {plan.Binding.Method} ended in state {f.State}{(f.Message.Length > 0 ? ": " + f.Message : "")}";
+            throw new NpuCommandFailedException($"A recorded submission failed: {detail}.", f?.State ?? state, plan.Binding.Descriptor.KernelName, f is null ? null : index, f?.Exception);
+        }
+
+        public void Dispose() => _list.Dispose();
+    }
+}

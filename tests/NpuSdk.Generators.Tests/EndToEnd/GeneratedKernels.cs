@@ -34,4 +34,8 @@ public static partial class GeneratedKernels
     /// <summary>The library's layer norm: gamma and beta are the same for every block of rows, so they have one slot.</summary>
     [NpuKernel("layernorm_bf16.xclbin")]
     public static partial void LayerNorm(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> gamma, ReadOnlySpan<BFloat16> beta, Span2D<BFloat16> y);
+
+    /// <summary>The 16x16 int8 kernel again with an int32 result, on an explicit session: same kernel and shapes as <see cref="MatMul"/>, another plan.</summary>
+    [NpuKernel("matmul_16x16_int8.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+    public static partial void MatMulWideOn(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
 }

@@ -311,6 +311,53 @@ public sealed class LaunchFailureTests
         }
     }
 
+    [Fact]
+    public void Methods_over_the_same_kernel_and_shapes_with_other_element_types_get_plans_of_their_own()
+    {
+        const int M = 40, K = 24, N = 56;
+        var a = MatMulReference.Random(M * K, seed: 21);
+        var b = MatMulReference.Random(K * N, seed: 22);
+        var sums = MatMulReference.HostSums(a, b, M, K, N);
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            session.MaxIdlePlans = 4;
+            for (int round = 0; round < 2; round++)
+            {
+                var narrow = new sbyte[M * N];
+                var wide = new int[M * N];
+                GeneratedKernels.MatMul(session, new ReadOnlySpan2D<sbyte>(a, M, K), new ReadOnlySpan2D<sbyte>(b, K, N), new Span2D<sbyte>(narrow, M, N));
+                GeneratedKernels.MatMulWideOn(session, new ReadOnlySpan2D<sbyte>(a, M, K), new ReadOnlySpan2D<sbyte>(b, K, N), new Span2D<int>(wide, M, N));
+                Assert.Equal(MatMulReference.Saturated(sums), narrow);
+                Assert.Equal(sums, wide);
+            }
+            Assert.Equal(2, session.PlansBuilt);
+            Assert.Equal(2, session.PlanHits);
+        }
+    }
+
+    [Fact]
+    public void A_kernel_whose_instructions_cannot_be_loaded_leaves_nothing_open()
+    {
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var manifest = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vector_add_int32.kernel.json"));
+            var descriptor = new NpuSdk.Launch.NpuKernelDescriptor("Test.Broken", "vector_add_int32.xclbin", "MLIR_AIE", "no_such.insts.txt", manifest,
+                new[] { "x:int32", "y:int32", "z:int32" }, 1000);
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                var e = Assert.ThrowsAny<Exception>(() => NpuSdk.Launch.NpuLaunch.Invoke(session, descriptor,
+                    NpuSdk.Launch.NpuOperands.Create().In<int>(new int[8]).In<int>(new int[8]).Out<int>(new int[8])));
+                Assert.True(e is FileNotFoundException or NpuException, e.ToString());
+                Assert.Contains("no_such.insts.txt", e.Message);
+                Assert.Equal(0, device.Counters.LiveBuffers);
+            }
+        }
+    }
+
     /// <summary>The add, throwing <paramref name="error"/> at one invocation of its first call only.</summary>
     private sealed class FailingOnce(Exception error, int failAt) : IReferenceKernel
     {

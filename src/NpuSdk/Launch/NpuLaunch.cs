@@ -248,9 +248,9 @@ public static class NpuLaunch
         {
             var t = operands.Tensor(i);
             CheckOperand(binding, i, t.ElementSize, operands.IsOutput(i));
-            if (t.IsVector != (binding.Operands[i].Kind == KernelModel.Patterns.OperandShapeKind.Vector))
-                throw new ArgumentException($"{binding.Method}: tensor '{binding.ParameterNames[i]}' is {(t.IsVector ? "a vector" : "a matrix")}, but the kernel's operand is {(t.IsVector ? "a matrix" : "a vector")}.", binding.ParameterNames[i]);
-            shapes.Add(t.Rows, t.Cols);
+            // A vector operand takes any tensor whole, row-major (a matrix's elements one row after another).
+            if (binding.Operands[i].Kind == KernelModel.Patterns.OperandShapeKind.Vector) shapes.Add(1, t.Length);
+            else shapes.Add(t.Rows, t.Cols);
         }
         return shapes;
     }

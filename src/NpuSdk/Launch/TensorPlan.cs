@@ -13,6 +13,7 @@ internal sealed class TensorPlan : LaunchPlan
     private readonly ArgumentBinding?[] _operandArgs;
     private readonly int[] _blockBytes;
     private readonly NpuTensor?[] _bound;
+    private readonly int[] _boundGeneration;
     private readonly List<Bo> _scratch = new();
 
     internal TensorPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, bool ownsRunList) : base(kernel, binding, key, ownsRunList)
@@ -21,6 +22,7 @@ internal sealed class TensorPlan : LaunchPlan
         _operandArgs = new ArgumentBinding?[Grid.Operands.Length];
         _blockBytes = new int[Grid.Operands.Length];
         _bound = new NpuTensor?[Grid.Operands.Length];
+        _boundGeneration = new int[Grid.Operands.Length];
         try
         {
             for (int i = 0; i < Grid.Operands.Length; i++)
@@ -67,10 +69,12 @@ internal sealed class TensorPlan : LaunchPlan
         for (int i = 0; i < _operandArgs.Length; i++)
         {
             var tensor = operands.Tensor(i);
-            var buffer = tensor.Buffer;   // throws ObjectDisposedException for a disposed tensor
-            if (ReferenceEquals(_bound[i], tensor)) continue;
+            _ = tensor.Buffer;   // throws ObjectDisposedException for a disposed tensor
+            if (ReferenceEquals(_bound[i], tensor) && _boundGeneration[i] == tensor.Generation) continue;
             Check(i, tensor);
             var g = Grid.Operands[i];
+            tensor.EnsureCapacity((long)g.DistinctBlocks * _blockBytes[i]);
+            var buffer = tensor.Buffer;
             int index = _operandArgs[i]!.Argument.Index;
             if (g.DistinctBlocks == 1)
             {
@@ -82,6 +86,7 @@ internal sealed class TensorPlan : LaunchPlan
                 for (int r = 0; r < Runs.Length; r++) Runs[r].SetArg(index, regions[Grid.BlockOf(g, r)]);
             }
             _bound[i] = tensor;
+            _boundGeneration[i] = tensor.Generation;
         }
     }
 
@@ -96,14 +101,13 @@ internal sealed class TensorPlan : LaunchPlan
         if (Binding.MethodTypes[i] != kernelType)
             throw new ArgumentException($"{method}: operand '{name}' is {ElementTypes.ManifestName(Binding.MethodTypes[i])} in the method but {ElementTypes.ManifestName(kernelType)} in the kernel's buffer; a tensor holds the kernel's own type, so it cannot be converted on the way. Pass spans.", name);
         // Block (row, col) starts at row·BlockRows·Cols + col·BlockCols: a run of whole rows when the blocks span the
-        // width exactly, or part of one row when a block is one row tall.
-        // A single row (a vector) is cut into consecutive pieces whatever the padding of the last one.
-        bool exactWidth = (long)g.ColBlocks * g.BlockCols == tensor.Cols;
-        if (tensor.Rows > 1 && (!exactWidth || (g.ColBlocks > 1 && g.BlockRows > 1)))
-            throw new ArgumentException($"{method}: tensor '{name}' ({tensor.Shape}) is cut by the kernel into {g.BlockRows}x{g.BlockCols} blocks, {g.ColBlocks} across its {tensor.Cols} columns; only blocks of whole rows lie in one piece of its buffer. Use a design as wide as the operand, or pass spans.", name);
-        long needed = (long)g.DistinctBlocks * _blockBytes[i];
-        if (needed > tensor.CapacityBytes)
-            throw new ArgumentException($"{method}: tensor '{name}' ({tensor.Shape}) is read in {g.DistinctBlocks} blocks of {g.BlockRows} rows, {needed} bytes with the padded last block, but its buffer holds {tensor.CapacityBytes}; blocks over {NpuTensor.RowAlignment} rows do not fit a tensor's padding.", name);
+        // width exactly, or part of one row when a block is one row tall. A vector operand reads the tensor whole,
+        // row-major, and is cut into consecutive pieces whatever the padding of the last one.
+        bool vector = Binding.Operands[i].Kind == OperandShapeKind.Vector;
+        int rows = vector ? 1 : tensor.Rows, cols = vector ? tensor.Length : tensor.Cols;
+        bool exactWidth = (long)g.ColBlocks * g.BlockCols == cols;
+        if (rows > 1 && (!exactWidth || (g.ColBlocks > 1 && g.BlockRows > 1)))
+            throw new ArgumentException($"{method}: tensor '{name}' ({tensor.Shape}) is cut by the kernel into {g.BlockRows}x{g.BlockCols} blocks, {g.ColBlocks} across its {cols} columns; only blocks of whole rows lie in one piece of its buffer. Use a design as wide as the operand, or pass spans.", name);
         if (!g.Operand.IsInput && Grid.Invocations != g.DistinctBlocks)
             throw new ArgumentException($"{method}: output '{name}' gets {Grid.Invocations / g.DistinctBlocks} partial blocks per block at this call's shapes (the reduction is longer than one invocation's), which the host would have to add; a tensor output needs one invocation per block. Use a design whose reduction covers the whole operand, or pass spans.", name);
     }

@@ -9,13 +9,16 @@ namespace NpuSdk;
 /// </summary>
 public abstract class NpuTensor : IDisposable
 {
-    /// <summary>Rows a 2-D tensor's buffer has room for beyond its own, rounded up to this multiple, so that the
-    /// zero-padded last block of any design up to 512 rows per block lies inside it.</summary>
+    /// <summary>Rows a 2-D tensor's buffer has room for, rounded up to this multiple, so that the zero-padded last
+    /// block of a design of up to 512 rows per block lies inside it without growing it.</summary>
     internal const int RowAlignment = 512;
     /// <summary>The same for a 1-D tensor, in elements.</summary>
     internal const int LengthAlignment = 4096;
 
     private readonly List<(int BlockBytes, Bo[] Regions)> _regions = new(1);
+    // Buffers replaced by a bigger one, kept until the tensor is disposed: a call in flight may still be bound to them.
+    private readonly List<Bo> _retired = new();
+    private readonly int _memoryGroup;
     private Bo? _buffer;
 
     private protected NpuTensor(NpuSession session, int rows, int cols, bool isVector, int elementSize, int memoryGroup)
@@ -35,6 +38,7 @@ public abstract class NpuTensor : IDisposable
         if (bytes > int.MaxValue)
             throw new ArgumentOutOfRangeException(isVector ? nameof(cols) : nameof(rows), $"A {Shape} tensor of {elementSize}-byte elements needs {bytes} bytes with its padding; one tensor is limited to {int.MaxValue}.");
         CapacityBytes = (int)bytes;
+        _memoryGroup = memoryGroup;
         _buffer = new Bo(session.Device, (ulong)bytes, BoFlags.HostOnly, memoryGroup);
     }
 
@@ -66,8 +70,36 @@ public abstract class NpuTensor : IDisposable
     public string Shape => IsVector ? $"[{Cols}]" : $"{Rows}x{Cols}";
 
     internal int ElementSize { get; }
-    internal int CapacityBytes { get; }
+    internal int CapacityBytes { get; private set; }
     internal int Bytes => Length * ElementSize;
+
+    /// <summary>Changes each time the buffer is replaced by a bigger one, so plans bound to the old one rebind.</summary>
+    internal int Generation { get; private set; }
+
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> (a design whose padded blocks reach past the buffer): a bigger buffer
+    /// takes the data, once, and the old one is kept until the tensor is disposed.
+    /// </summary>
+    internal void EnsureCapacity(long bytes)
+    {
+        lock (_regions)
+        {
+            if (bytes <= CapacityBytes) return;
+            if (bytes > int.MaxValue)
+                throw new ArgumentException($"A kernel needs {bytes} bytes of tensor {Shape} with its padded blocks; one tensor is limited to {int.MaxValue}.");
+            var old = Buffer;
+            var grown = new Bo(Session.Device, (ulong)bytes, BoFlags.HostOnly, _memoryGroup);
+            old.Sync(SyncDirection.FromDevice, (ulong)Bytes, 0);
+            old.Map().Slice(0, Bytes).CopyTo(grown.Map());
+            grown.Sync(SyncDirection.ToDevice, (ulong)Bytes, 0);
+            _retired.Add(old);
+            foreach (var (_, regions) in _regions) _retired.AddRange(regions);
+            _regions.Clear();
+            _buffer = grown;
+            CapacityBytes = (int)bytes;
+            Generation++;
+        }
+    }
 
     /// <summary>
     /// The buffer cut into <paramref name="count"/> consecutive regions of <paramref name="blockBytes"/> (the blocks
@@ -104,6 +136,8 @@ public abstract class NpuTensor : IDisposable
             foreach (var (_, regions) in _regions)
                 foreach (var r in regions) r.Dispose();
             _regions.Clear();
+            foreach (var bo in _retired) bo.Dispose();
+            _retired.Clear();
             _buffer?.Dispose();
             _buffer = null;
         }
@@ -123,8 +157,9 @@ public abstract class NpuTensor : IDisposable
 /// <remarks>
 /// A kernel method accepts a tensor where every block of the operand is a run of whole rows of it (a design that takes
 /// the operand's full width, such as IRON's whole-array GEMM on a matrix as wide as the design, a row-wise kernel or an
-/// elementwise one). The buffer has room for the zero-padded last block of a design of up to 512 rows (4,096 elements
-/// for a vector); the padding holds whatever the last kernel wrote there and is never read back.
+/// elementwise one, which takes any tensor whole, row-major). The buffer has room for the zero-padded last block of
+/// a design of up to 512 rows (4,096 elements for a vector) and grows once, copying its data, for a design whose
+/// padded blocks reach further; the padding holds whatever the last kernel wrote there and is never read back.
 /// </remarks>
 /// <typeparam name="T">The element type: the kernel's buffer type (sbyte, short, int, float, BFloat16, ...).</typeparam>
 public sealed class NpuTensor<T> : NpuTensor where T : unmanaged

@@ -38,4 +38,8 @@ public static partial class GeneratedKernels
     /// <summary>The 16x16 int8 kernel again with an int32 result, on an explicit session: same kernel and shapes as <see cref="MatMul"/>, another plan.</summary>
     [NpuKernel("matmul_16x16_int8.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
     public static partial void MatMulWideOn(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+
+    /// <summary>The library's GELU: 32,768 elements per invocation, a vector operand.</summary>
+    [NpuKernel("gelu_bf16.xclbin")]
+    public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
 }

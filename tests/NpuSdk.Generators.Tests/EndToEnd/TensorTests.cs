@@ -203,6 +203,38 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void A_tensor_grows_once_for_a_design_whose_padded_blocks_reach_past_it_and_a_matrix_serves_a_vector_operand()
+    {
+        var rng = new Random(8);
+        var x = Enumerable.Range(0, 1000).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() * 6 - 3)).ToArray();
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            var expected = new BFloat16[x.Length];
+            GeneratedKernels.Gelu(session, x, expected);
+
+            // 1,000 elements, room for 4,096: the design's one 32,768-element block needs more, so the buffer grows once.
+            using var tx = session.CreateTensor<BFloat16>(1000);
+            using var ty = session.CreateTensor<BFloat16>(1000);
+            tx.CopyFrom(x);
+            GeneratedKernels.Gelu(session, tx, ty);
+            GeneratedKernels.Gelu(session, tx, ty);
+            var result = new BFloat16[x.Length];
+            ty.CopyTo(result);
+            Assert.Equal(expected, result);
+
+            // A 2-D tensor passed where the kernel takes a vector: its elements row-major.
+            using var m = session.CreateTensor<BFloat16>(10, 100);
+            using var my = session.CreateTensor<BFloat16>(10, 100);
+            m.CopyFrom(x);
+            GeneratedKernels.Gelu(session, m, my);
+            my.CopyTo(result);
+            Assert.Equal(expected, result);
+        }
+    }
+
+    [Fact]
     public void Mapped_views_make_their_syncs()
     {
         var (device, session) = Open();

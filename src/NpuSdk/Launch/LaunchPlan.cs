@@ -61,7 +61,7 @@ internal abstract class LaunchPlan : IDisposable
     }
 
     /// <summary>Binds the call's scalars, rebinding every run only when a value changed since the last call.</summary>
-    internal void BindScalars(ReadOnlySpan<ulong> bits)
+    internal void BindScalars(in ScalarSlots bits)
     {
         for (int s = 0; s < _scalarArgs.Length; s++)
         {

@@ -20,60 +20,26 @@ public static class NpuLaunch
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuOperands operands)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(descriptor);
-        var binding = descriptor.Binding;
+        var binding = Resolve(session, descriptor, "with spans");
         var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
-        var device = session.Device;
-        device.EnterCall();
+        var launch = Scope.Begin(session, binding, key, tensors: false);
         try
         {
-            Run(session, binding, key, operands);
-        }
-        finally
-        {
-            device.ExitCall();
-        }
-    }
-
-    private static void Run(NpuSession session, KernelBinding binding, GridKey key, in NpuOperands operands)
-    {
-        if (NpuSequence.Recording is { } recorder && recorder.Session == session)
-            throw new InvalidOperationException($"{binding.Method} was called with spans while a sequence is being recorded; only calls over tensors can be recorded.");
-        var plan = (BlockPlan)session.Rent(binding, key, tensors: false);
-        bool submitted = false, completed = false;
-        try
-        {
-            BindScalars(plan, operands);
+            var plan = (BlockPlan)launch.Plan;
+            plan.BindScalars(operands.Scalars);
             plan.Pack(operands);
             plan.SyncInputs();
-            submitted = true;
+            launch.Submitted();
             plan.Execute();
             plan.Wait();
             plan.SyncOutputs();
             plan.Unpack(operands);
-            completed = true;
+            launch.Completed();
         }
         finally
         {
-            // Once runs were submitted, only a completed call proves the device is done with the plan's buffers.
-            if (completed || !submitted) session.Return(plan);
-            else session.Discard(plan);
+            launch.End();
         }
-    }
-
-    private static void BindScalars(LaunchPlan plan, in NpuOperands operands)
-    {
-        Span<ulong> bits = stackalloc ulong[NpuOperands.MaxScalars];
-        for (int i = 0; i < operands.ScalarCount; i++) bits[i] = operands.ScalarBits(i);
-        plan.BindScalars(bits);
-    }
-
-    private static void BindScalars(LaunchPlan plan, in NpuTensorOperands operands)
-    {
-        Span<ulong> bits = stackalloc ulong[NpuOperands.MaxScalars];
-        for (int i = 0; i < operands.ScalarCount; i++) bits[i] = operands.ScalarBits(i);
-        plan.BindScalars(bits);
     }
 
     /// <summary>
@@ -86,39 +52,27 @@ public static class NpuLaunch
     /// <exception cref="NpuCommandFailedException">A run failed.</exception>
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuTensorOperands operands)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(descriptor);
-        var binding = descriptor.Binding;
+        var binding = Resolve(session, descriptor, recordable: true);
         var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
         if (NpuSequence.Recording is { } recorder && recorder.Session == session)
         {
             recorder.Add(binding, key, operands);
             return;
         }
-        var device = session.Device;
-        device.EnterCall();
+        var launch = Scope.Begin(session, binding, key, tensors: true);
         try
         {
-            var plan = (TensorPlan)session.Rent(binding, key, tensors: true);
-            bool submitted = false, completed = false;
-            try
-            {
-                BindScalars(plan, operands);
-                plan.Bind(operands);
-                submitted = true;
-                plan.Execute();
-                plan.Wait();
-                completed = true;
-            }
-            finally
-            {
-                if (completed || !submitted) session.Return(plan);
-                else session.Discard(plan);
-            }
+            var plan = (TensorPlan)launch.Plan;
+            plan.BindScalars(operands.Scalars);
+            plan.Bind(operands);
+            launch.Submitted();
+            plan.Execute();
+            plan.Wait();
+            launch.Completed();
         }
         finally
         {
-            device.ExitCall();
+            launch.End();
         }
     }
 
@@ -134,41 +88,26 @@ public static class NpuLaunch
         bool handedOver = false;
         try
         {
-            ArgumentNullException.ThrowIfNull(session);
-            ArgumentNullException.ThrowIfNull(descriptor);
+            var binding = Resolve(session, descriptor, "asynchronously");
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-            var binding = descriptor.Binding;
             var ops = operands.View();
             var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, ops), binding.ParameterNames);
-            if (NpuSequence.Recording is { } recorder && recorder.Session == session)
-                throw new InvalidOperationException($"{binding.Method} was called asynchronously while a sequence is being recorded; record the synchronous tensor calls.");
-            var device = session.Device;
-            device.EnterCall();
-            LaunchPlan? plan = null;
-            bool submitted = false;
+            var launch = Scope.Begin(session, binding, key, tensors: false);
             try
             {
-                var blocks = (BlockPlan)(plan = session.Rent(binding, key, tensors: false));
-                BindScalars(blocks, ops);
-                blocks.Pack(ops);
-                blocks.SyncInputs();
-                submitted = true;
-                blocks.Execute();
+                var plan = (BlockPlan)launch.Plan;
+                plan.BindScalars(ops.Scalars);
+                plan.Pack(ops);
+                plan.SyncInputs();
+                launch.Submitted();
+                plan.Execute();
                 var completion = session.Completions.Enqueue(plan, operands, cancellationToken);
-                handedOver = true;
+                handedOver = launch.HandOver();
                 return new ValueTask(completion, completion.Version);
             }
             finally
             {
-                if (!handedOver)
-                {
-                    if (plan is not null)
-                    {
-                        if (submitted) session.Discard(plan);
-                        else session.Return(plan);
-                    }
-                    device.ExitCall();
-                }
+                launch.End();
             }
         }
         finally
@@ -183,38 +122,81 @@ public static class NpuLaunch
     /// </summary>
     public static ValueTask InvokeAsync(NpuSession session, NpuKernelDescriptor descriptor, NpuTensorOperands operands, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(descriptor);
+        var binding = Resolve(session, descriptor, "asynchronously");
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-        var binding = descriptor.Binding;
         var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
-        if (NpuSequence.Recording is { } recorder && recorder.Session == session)
-            throw new InvalidOperationException($"{binding.Method} was called asynchronously while a sequence is being recorded; record the synchronous tensor calls.");
-        var device = session.Device;
-        device.EnterCall();
-        LaunchPlan? plan = null;
-        bool submitted = false, handedOver = false;
+        var launch = Scope.Begin(session, binding, key, tensors: true);
         try
         {
-            var tensors = (TensorPlan)(plan = session.Rent(binding, key, tensors: true));
-            BindScalars(tensors, operands);
-            tensors.Bind(operands);
-            submitted = true;
-            tensors.Execute();
+            var plan = (TensorPlan)launch.Plan;
+            plan.BindScalars(operands.Scalars);
+            plan.Bind(operands);
+            launch.Submitted();
+            plan.Execute();
             var completion = session.Completions.Enqueue(plan, default, cancellationToken);
-            handedOver = true;
+            launch.HandOver();
             return new ValueTask(completion, completion.Version);
         }
         finally
         {
-            if (!handedOver)
+            launch.End();
+        }
+    }
+
+    /// <summary>The descriptor's binding; refuses a call that cannot be recorded while this thread records on the session.</summary>
+    private static KernelBinding Resolve(NpuSession session, NpuKernelDescriptor descriptor, string how = "", bool recordable = false)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var binding = descriptor.Binding;
+        if (!recordable && NpuSequence.Recording is { } recorder && recorder.Session == session)
+            throw new InvalidOperationException($"{binding.Method} was called {how} while a sequence is being recorded; only synchronous calls over tensors can be recorded.");
+        return binding;
+    }
+
+    /// <summary>
+    /// One call's hold on the device and its plan: entered before the plan is rented, ended on every path. Once runs
+    /// were submitted, only a completed call proves the device is done with the plan's buffers, so any other end
+    /// discards the plan; an asynchronous call hands both over to the session's completion thread.
+    /// </summary>
+    private struct Scope
+    {
+        private NpuSession _session;
+        private bool _submitted, _completed, _handedOver;
+
+        public LaunchPlan Plan { get; private set; }
+
+        public static Scope Begin(NpuSession session, KernelBinding binding, GridKey key, bool tensors)
+        {
+            var device = session.Device;
+            device.EnterCall();
+            try
             {
-                if (plan is not null)
-                {
-                    if (submitted) session.Discard(plan);
-                    else session.Return(plan);
-                }
+                return new Scope { _session = session, Plan = session.Rent(binding, key, tensors) };
+            }
+            catch
+            {
                 device.ExitCall();
+                throw;
+            }
+        }
+
+        public void Submitted() => _submitted = true;
+        public void Completed() => _completed = true;
+
+        public bool HandOver() => _handedOver = true;
+
+        public readonly void End()
+        {
+            if (_handedOver) return;
+            try
+            {
+                if (_completed || !_submitted) _session.Return(Plan);
+                else _session.Discard(Plan);
+            }
+            finally
+            {
+                _session.Device.ExitCall();
             }
         }
     }

@@ -16,8 +16,8 @@ public struct NpuMemoryOperands
     private MemoryHandle _h0, _h1, _h2, _h3, _h4, _h5, _h6, _h7;
     private OperandShape _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7;
     private int _b0, _b1, _b2, _b3, _b4, _b5, _b6, _b7;
-    private ulong _x0, _x1, _x2, _x3;
-    private int _count, _scalars;
+    private ScalarSlots _scalars;
+    private int _count;
 
     /// <summary>No operands yet.</summary>
     public static NpuMemoryOperands Create() => default;
@@ -60,7 +60,7 @@ public struct NpuMemoryOperands
             var (handle, shape, bytes) = Slot(i);
             ops = ops.WithRaw(new Span<byte>(handle.Pointer, bytes), shape);
         }
-        for (int i = 0; i < _scalars; i++) ops = ops.WithScalarBits(ScalarBits(i));
+        for (int i = 0; i < _scalars.Count; i++) ops = ops.WithScalarBits(_scalars[i]);
         return ops;
     }
 
@@ -71,12 +71,6 @@ public struct NpuMemoryOperands
         _h4.Dispose(); _h5.Dispose(); _h6.Dispose(); _h7.Dispose();
         _count = 0;
     }
-
-    private readonly ulong ScalarBits(int i) => i switch
-    {
-        0 => _x0, 1 => _x1, 2 => _x2, 3 => _x3,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
 
     private readonly (MemoryHandle, OperandShape, int) Slot(int i) => i switch
     {
@@ -110,16 +104,8 @@ public struct NpuMemoryOperands
 
     private readonly NpuMemoryOperands WithScalar(ulong bits)
     {
-        if (_scalars == NpuOperands.MaxScalars) throw new ArgumentException($"A kernel call takes at most {NpuOperands.MaxScalars} scalar operands.");
         var next = this;
-        switch (_scalars)
-        {
-            case 0: next._x0 = bits; break;
-            case 1: next._x1 = bits; break;
-            case 2: next._x2 = bits; break;
-            default: next._x3 = bits; break;
-        }
-        next._scalars++;
+        next._scalars = _scalars.With(bits);
         return next;
     }
 }

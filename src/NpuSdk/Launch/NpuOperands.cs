@@ -14,12 +14,11 @@ namespace NpuSdk.Launch;
 public ref struct NpuOperands
 {
     internal const int MaxOperands = CallShapes.Capacity;
-    internal const int MaxScalars = 4;
 
     private Span<byte> _d0, _d1, _d2, _d3, _d4, _d5, _d6, _d7;
     private OperandShape _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7;
-    private ulong _x0, _x1, _x2, _x3;
-    private int _count, _scalars;
+    private ScalarSlots _scalars;
+    private int _count;
 
     /// <summary>No operands yet.</summary>
     public static NpuOperands Create() => default;
@@ -52,7 +51,8 @@ public ref struct NpuOperands
     public readonly NpuOperands Scalar(float value) => WithScalar(BitConverter.SingleToUInt32Bits(value));
 
     internal readonly int Count => _count;
-    internal readonly int ScalarCount => _scalars;
+    internal readonly int ScalarCount => _scalars.Count;
+    internal readonly ScalarSlots Scalars => _scalars;
 
     internal readonly OperandShape Shape(int i) => i switch
     {
@@ -73,12 +73,6 @@ public ref struct NpuOperands
         var s = Shape(i);
         return Data(i).Slice(row * s.Stride * s.ElementSize, s.Cols * s.ElementSize);
     }
-
-    internal readonly ulong ScalarBits(int i) => i switch
-    {
-        0 => _x0, 1 => _x1, 2 => _x2, 3 => _x3,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
 
     /// <summary>Adds an operand from raw bytes (the pinned memory of an asynchronous call).</summary>
     internal readonly NpuOperands WithRaw(Span<byte> data, OperandShape shape) => With(data, shape);
@@ -110,16 +104,8 @@ public ref struct NpuOperands
 
     private readonly NpuOperands WithScalar(ulong bits)
     {
-        if (_scalars == MaxScalars) throw new ArgumentException($"A kernel call takes at most {MaxScalars} scalar operands.");
         var next = this;
-        switch (_scalars)
-        {
-            case 0: next._x0 = bits; break;
-            case 1: next._x1 = bits; break;
-            case 2: next._x2 = bits; break;
-            default: next._x3 = bits; break;
-        }
-        next._scalars++;
+        next._scalars = _scalars.With(bits);
         return next;
     }
 }

@@ -130,8 +130,8 @@ public struct NpuTensorOperands
 {
     private NpuTensor? _t0, _t1, _t2, _t3, _t4, _t5, _t6, _t7;
     private bool _w0, _w1, _w2, _w3, _w4, _w5, _w6, _w7;
-    private ulong _x0, _x1, _x2, _x3;
-    private int _count, _scalars;
+    private ScalarSlots _scalars;
+    private int _count;
 
     /// <summary>No operands yet.</summary>
     public static NpuTensorOperands Create() => default;
@@ -154,7 +154,8 @@ public struct NpuTensorOperands
     public readonly NpuTensorOperands Scalar(float value) => WithScalar(BitConverter.SingleToUInt32Bits(value));
 
     internal readonly int Count => _count;
-    internal readonly int ScalarCount => _scalars;
+    internal readonly int ScalarCount => _scalars.Count;
+    internal readonly ScalarSlots Scalars => _scalars;
 
     internal readonly NpuTensor Tensor(int i) => (i switch
     {
@@ -165,12 +166,6 @@ public struct NpuTensorOperands
     internal readonly bool IsOutput(int i) => i switch
     {
         0 => _w0, 1 => _w1, 2 => _w2, 3 => _w3, 4 => _w4, 5 => _w5, 6 => _w6, 7 => _w7,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
-
-    internal readonly ulong ScalarBits(int i) => i switch
-    {
-        0 => _x0, 1 => _x1, 2 => _x2, 3 => _x3,
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 
@@ -196,16 +191,8 @@ public struct NpuTensorOperands
 
     private readonly NpuTensorOperands WithScalar(ulong bits)
     {
-        if (_scalars == NpuOperands.MaxScalars) throw new ArgumentException($"A kernel call takes at most {NpuOperands.MaxScalars} scalar operands.");
         var next = this;
-        switch (_scalars)
-        {
-            case 0: next._x0 = bits; break;
-            case 1: next._x1 = bits; break;
-            case 2: next._x2 = bits; break;
-            default: next._x3 = bits; break;
-        }
-        next._scalars++;
+        next._scalars = _scalars.With(bits);
         return next;
     }
 }

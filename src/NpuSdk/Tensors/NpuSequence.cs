@@ -124,9 +124,7 @@ public sealed class NpuSequence : IDisposable
             var plan = new TensorPlan(Session.GetKernel(binding), binding, key, ownsRunList: false);
             try
             {
-                Span<ulong> bits = stackalloc ulong[4];
-                for (int i = 0; i < operands.ScalarCount; i++) bits[i] = operands.ScalarBits(i);
-                plan.BindScalars(bits);
+                plan.BindScalars(operands.Scalars);
                 plan.Bind(operands);
             }
             catch

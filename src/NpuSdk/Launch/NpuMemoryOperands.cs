@@ -13,9 +13,7 @@ namespace NpuSdk.Launch;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct NpuMemoryOperands
 {
-    private MemoryHandle _h0, _h1, _h2, _h3, _h4, _h5, _h6, _h7;
-    private OperandShape _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7;
-    private int _b0, _b1, _b2, _b3, _b4, _b5, _b6, _b7;
+    private Slots _slots;
     private ScalarSlots _scalars;
     private int _count;
 
@@ -67,17 +65,11 @@ public struct NpuMemoryOperands
     /// <summary>Releases every pin. Safe to call twice.</summary>
     internal void Release()
     {
-        _h0.Dispose(); _h1.Dispose(); _h2.Dispose(); _h3.Dispose();
-        _h4.Dispose(); _h5.Dispose(); _h6.Dispose(); _h7.Dispose();
+        for (int i = 0; i < _count; i++) _slots[i].Handle.Dispose();
         _count = 0;
     }
 
-    private readonly (MemoryHandle, OperandShape, int) Slot(int i) => i switch
-    {
-        0 => (_h0, _s0, _b0), 1 => (_h1, _s1, _b1), 2 => (_h2, _s2, _b2), 3 => (_h3, _s3, _b3),
-        4 => (_h4, _s4, _b4), 5 => (_h5, _s5, _b5), 6 => (_h6, _s6, _b6), 7 => (_h7, _s7, _b7),
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
+    private readonly (MemoryHandle Handle, OperandShape Shape, int Bytes) Slot(int i) => _slots[i];
 
     private readonly NpuMemoryOperands With(MemoryHandle handle, OperandShape shape, int bytes)
     {
@@ -87,17 +79,7 @@ public struct NpuMemoryOperands
             throw new ArgumentException($"A kernel call takes at most {NpuOperands.MaxOperands} buffer operands.");
         }
         var next = this;
-        switch (_count)
-        {
-            case 0: next._h0 = handle; next._s0 = shape; next._b0 = bytes; break;
-            case 1: next._h1 = handle; next._s1 = shape; next._b1 = bytes; break;
-            case 2: next._h2 = handle; next._s2 = shape; next._b2 = bytes; break;
-            case 3: next._h3 = handle; next._s3 = shape; next._b3 = bytes; break;
-            case 4: next._h4 = handle; next._s4 = shape; next._b4 = bytes; break;
-            case 5: next._h5 = handle; next._s5 = shape; next._b5 = bytes; break;
-            case 6: next._h6 = handle; next._s6 = shape; next._b6 = bytes; break;
-            default: next._h7 = handle; next._s7 = shape; next._b7 = bytes; break;
-        }
+        next._slots[_count] = (handle, shape, bytes);
         next._count++;
         return next;
     }
@@ -107,5 +89,11 @@ public struct NpuMemoryOperands
         var next = this;
         next._scalars = _scalars.With(bits);
         return next;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(NpuOperands.MaxOperands)]
+    private struct Slots
+    {
+        private (MemoryHandle Handle, OperandShape Shape, int Bytes) _first;
     }
 }

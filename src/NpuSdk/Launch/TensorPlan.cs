@@ -128,8 +128,7 @@ internal sealed class TensorPlan : LaunchPlan
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public struct NpuTensorOperands
 {
-    private NpuTensor? _t0, _t1, _t2, _t3, _t4, _t5, _t6, _t7;
-    private bool _w0, _w1, _w2, _w3, _w4, _w5, _w6, _w7;
+    private Slots _slots;
     private ScalarSlots _scalars;
     private int _count;
 
@@ -157,34 +156,16 @@ public struct NpuTensorOperands
     internal readonly int ScalarCount => _scalars.Count;
     internal readonly ScalarSlots Scalars => _scalars;
 
-    internal readonly NpuTensor Tensor(int i) => (i switch
-    {
-        0 => _t0, 1 => _t1, 2 => _t2, 3 => _t3, 4 => _t4, 5 => _t5, 6 => _t6, 7 => _t7,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    })!;
+    internal readonly NpuTensor Tensor(int i) => (uint)i < (uint)_count ? _slots[i].Tensor : throw new ArgumentOutOfRangeException(nameof(i));
 
-    internal readonly bool IsOutput(int i) => i switch
-    {
-        0 => _w0, 1 => _w1, 2 => _w2, 3 => _w3, 4 => _w4, 5 => _w5, 6 => _w6, 7 => _w7,
-        _ => throw new ArgumentOutOfRangeException(nameof(i)),
-    };
+    internal readonly bool IsOutput(int i) => (uint)i < (uint)_count ? _slots[i].Writable : throw new ArgumentOutOfRangeException(nameof(i));
 
     private readonly NpuTensorOperands With(NpuTensor tensor, bool writable)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (_count == NpuOperands.MaxOperands) throw new ArgumentException($"A kernel call takes at most {NpuOperands.MaxOperands} buffer operands.");
         var next = this;
-        switch (_count)
-        {
-            case 0: next._t0 = tensor; next._w0 = writable; break;
-            case 1: next._t1 = tensor; next._w1 = writable; break;
-            case 2: next._t2 = tensor; next._w2 = writable; break;
-            case 3: next._t3 = tensor; next._w3 = writable; break;
-            case 4: next._t4 = tensor; next._w4 = writable; break;
-            case 5: next._t5 = tensor; next._w5 = writable; break;
-            case 6: next._t6 = tensor; next._w6 = writable; break;
-            default: next._t7 = tensor; next._w7 = writable; break;
-        }
+        next._slots[_count] = (tensor, writable);
         next._count++;
         return next;
     }
@@ -194,5 +175,11 @@ public struct NpuTensorOperands
         var next = this;
         next._scalars = _scalars.With(bits);
         return next;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(NpuOperands.MaxOperands)]
+    private struct Slots
+    {
+        private (NpuTensor Tensor, bool Writable) _first;
     }
 }

@@ -6,8 +6,11 @@ namespace NpuSdk.Generators.Tests.EndToEnd;
 /// </summary>
 public static partial class IronDesigns
 {
-    /// <summary>The whole-array int16 GEMM, 512x512x512 on 4x4 cores; its instructions are binary transaction data in a .txt.</summary>
-    [NpuKernel("whole_array_int16.xclbin")]
+    /// <summary>
+    /// The whole-array int16 GEMM, 512x512x512 on 4x4 cores; its instructions are binary transaction data in a .txt.
+    /// A generous timeout: the emulator computes each 512³ invocation in C#, seconds on a loaded 2-core machine.
+    /// </summary>
+    [NpuKernel("whole_array_int16.xclbin", TimeoutMilliseconds = 120_000)]
     public static partial void Gemm(NpuSession session, ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
 
     /// <summary>A whole-array GEMM compiled for 256 rows of A (K = N = 512).</summary>

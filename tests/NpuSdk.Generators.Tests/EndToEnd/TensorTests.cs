@@ -234,6 +234,29 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void A_steady_state_tensor_call_and_a_replay_allocate_nothing()
+    {
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            using var x = session.CreateTensor<int>(1000);
+            using var y = session.CreateTensor<int>(1000);
+            using var sum = session.CreateTensor<int>(1000);
+            using var sequence = session.Record(() => GeneratedKernels.Add(session, x, y, sum));
+            for (int warm = 0; warm < 3; warm++)
+            {
+                GeneratedKernels.Add(session, x, y, sum);
+                sequence.Replay();
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            GeneratedKernels.Add(session, x, y, sum);
+            sequence.Replay();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
     public void Mapped_views_make_their_syncs()
     {
         var (device, session) = Open();

@@ -58,7 +58,7 @@ public sealed class KernelLibrary : IReferenceKernelLibrary
     }
 
     /// <summary>The operations this library implements, as a manifest's <c>operation</c> names them.</summary>
-    public static IReadOnlyList<string> Operations { get; } = ["add", "attention", "gelu", "gemv", "layernorm", "matmul", "multiply", "softmax"];
+    public static IReadOnlyList<string> Operations { get; } = ["add", "attention", "bias-add", "gelu", "gemv", "layernorm", "matmul", "multiply", "softmax"];
 
     /// <inheritdoc />
     public void Register(ReferenceKernelRegistry registry)
@@ -76,6 +76,7 @@ public sealed class KernelLibrary : IReferenceKernelLibrary
         registry.RegisterOperation("gelu", m => m.Pattern == KernelPattern.Elementwise ? new GeluReference(m) : throw Pattern(m, "elementwise"));
         registry.RegisterOperation("layernorm", m => m.Pattern == KernelPattern.Rowwise ? new LayerNormReference(m) : throw Pattern(m, "rowwise"));
         registry.RegisterOperation("softmax", m => m.Pattern == KernelPattern.Rowwise ? new SoftmaxReference(m) : throw Pattern(m, "rowwise"));
+        registry.RegisterOperation("bias-add", m => m.Pattern == KernelPattern.Rowwise ? new BiasAddReference(m) : throw Pattern(m, "rowwise"));
         registry.RegisterOperation("attention", m => m.Pattern == KernelPattern.Attention ? new AttentionReference(m) : throw Pattern(m, "attention"));
     }
 

@@ -106,3 +106,42 @@ internal sealed class AttentionReference : IReferenceKernel
         Attention.Compute(invocation.Operand<ushort>(_q), invocation.Operand<ushort>(_k), invocation.Operand<ushort>(_v), invocation.Operand<ushort>(_o),
                           _queries, _keys, _heads, _headDim, _scale);
 }
+
+/// <summary>
+/// <c>bias-add</c> (pattern <c>rowwise</c>, bf16): y[r, c] = x[r, c] + b[c] for a block of rows, the sum in float32
+/// rounded to bf16 (nearest-even); the bias vector is read whole by every invocation. NaN and infinities propagate as
+/// float32 addition carries them.
+/// </summary>
+internal sealed class BiasAddReference : IReferenceKernel
+{
+    private readonly OperandLayout _x, _b, _y;
+    private readonly int _rows, _cols;
+
+    public BiasAddReference(KernelManifest manifest)
+    {
+        var inputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Input).ToList();
+        var output = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Output).ToList();
+        var matrix = inputs.Where(o => o.Part.Shape.Count == 2).ToList();
+        var vector = inputs.Where(o => o.Part.Shape.Count == 1).ToList();
+        if (matrix.Count != 1 || vector.Count != 1 || output.Count != 1)
+            throw LayerNormReference.Unsupported(manifest, "the emulator's bias-add takes one [rows, cols] matrix and one [cols] bias in, one matrix out");
+        (_x, _b, _y) = (LayerNormReference.Bf16(manifest, matrix[0].Part.Operand), LayerNormReference.Bf16(manifest, vector[0].Part.Operand), LayerNormReference.Bf16(manifest, output[0].Part.Operand));
+        (_rows, _cols) = (manifest.Dimension("rows"), manifest.Dimension("cols"));
+    }
+
+    public long MacsPerInvocation => (long)_rows * _cols;
+    public ComputePrecision Precision => ComputePrecision.BFloat16;
+
+    public void Execute(in ReferenceInvocation invocation)
+    {
+        var x = invocation.Operand<ushort>(_x);
+        var b = invocation.Operand<ushort>(_b);
+        var y = invocation.Operand<ushort>(_y);
+        for (int r = 0; r < _rows; r++)
+            for (int c = 0; c < _cols; c++)
+            {
+                float sum = BitConverter.UInt32BitsToSingle((uint)x[r * _cols + c] << 16) + BitConverter.UInt32BitsToSingle((uint)b[c] << 16);
+                y[r * _cols + c] = BFloat16.RoundToBits(BitConverter.SingleToUInt32Bits(sum));
+            }
+    }
+}

@@ -184,6 +184,60 @@ public class LibraryBindingTests
         ToleranceAssert.Within(tolerance, Inputs.Doubles(x).Select(Scalar.GeluExact).ToArray(), MemoryMarshal.Cast<BFloat16, ushort>(y));
     }
 
+    [Fact]
+    public void Bf16_linear_layer_rounds_the_float_sum_to_bf16_once_per_output()
+    {
+        const int M = 520, K = 512, N = 512;   // two runs, the second padded
+        var rng = new Random(11);
+        var a = Inputs.BFloat16(rng, M * K, minExponent: -3, maxExponent: 1);
+        var b = Inputs.BFloat16(rng, K * N, minExponent: -3, maxExponent: 1);
+        var c = new BFloat16[M * N];
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            LibraryKernels.Linear512(session, new ReadOnlySpan2D<BFloat16>(MemoryMarshal.Cast<ushort, BFloat16>(a), M, K),
+                new ReadOnlySpan2D<BFloat16>(MemoryMarshal.Cast<ushort, BFloat16>(b), K, N), new Span2D<BFloat16>(c, M, N));
+            Assert.Equal(2, device.Counters.Runs);
+        }
+        // The rule, from scratch for a sample of outputs: float32 from +0, one fused multiply-add per k ascending, then bf16.
+        for (int i = 0; i < M; i += 37)
+            for (int j = 0; j < N; j += 29)
+            {
+                float sum = 0;
+                for (int t = 0; t < K; t++) sum = MathF.FusedMultiplyAdd(Bf(a[i * K + t]), Bf(b[t * N + j]), sum);
+                Assert.Equal(BFloat16.FromSingle(sum), c[i * N + j]);
+            }
+    }
+
+    [Fact]
+    public void Bf16_add_and_bias_add_round_each_float_sum_to_bf16()
+    {
+        const int Rows = 70, Cols = 2048;   // bias-add: two runs of 64 rows; add: five chunks of 32768, the last padded
+        var rng = new Random(12);
+        var x = Inputs.BFloat16(rng, Rows * Cols, minExponent: -6, maxExponent: 6);
+        var y = Inputs.BFloat16(rng, Rows * Cols, minExponent: -6, maxExponent: 6);
+        var bias = Inputs.BFloat16(rng, Cols, minExponent: -6, maxExponent: 2);
+        var sum = new BFloat16[Rows * Cols];
+        var biased = new BFloat16[Rows * Cols];
+        var (device, session) = Open();
+        using (device)
+        using (session)
+        {
+            LibraryKernels.Add(session, MemoryMarshal.Cast<ushort, BFloat16>(x), MemoryMarshal.Cast<ushort, BFloat16>(y), sum);
+            LibraryKernels.BiasAdd2048(session, new ReadOnlySpan2D<BFloat16>(MemoryMarshal.Cast<ushort, BFloat16>(x), Rows, Cols),
+                MemoryMarshal.Cast<ushort, BFloat16>(bias), new Span2D<BFloat16>(biased, Rows, Cols));
+            Assert.Equal(5 + 2, device.Counters.Runs);
+        }
+        for (int i = 0; i < Rows * Cols; i++)
+        {
+            Assert.Equal(BFloat16.FromSingle(Bf(x[i]) + Bf(y[i])), sum[i]);
+            Assert.Equal(BFloat16.FromSingle(Bf(x[i]) + Bf(bias[i % Cols])), biased[i]);
+        }
+    }
+
+    private static float Bf(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
+
     /// <summary>The original port's host loop: int8 tile partials (kernel rule) added over K in int32, clamped once.</summary>
     private static sbyte[] HostAccumulatedInt8(sbyte[] a, sbyte[] b, int m, int k, int n, int tile)
     {

@@ -43,4 +43,16 @@ public static partial class LibraryKernels
     /// <summary>GELU over chunks of 32768 bf16 values.</summary>
     [NpuKernel("gelu_bf16.xclbin")]
     public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
+
+    /// <summary>A bf16-out whole-array linear layer, 512 wide: one run per 512 rows of A.</summary>
+    [NpuKernel("linear_bf16_512x512.xclbin")]
+    public static partial void Linear512(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
+
+    /// <summary>The bf16 residual add over chunks of 32768 values.</summary>
+    [NpuKernel("add_bf16.xclbin")]
+    public static partial void Add(NpuSession session, ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> y, Span<BFloat16> z);
+
+    /// <summary>A per-column bias added to blocks of 64 rows of 2048 values.</summary>
+    [NpuKernel("bias_add_bf16_2048.xclbin")]
+    public static partial void BiasAdd2048(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> b, Span2D<BFloat16> y);
 }

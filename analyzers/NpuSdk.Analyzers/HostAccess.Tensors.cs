@@ -125,7 +125,8 @@ namespace NpuSdk.Analyzers
             foreach (var argument in call.Arguments)
             {
                 if (argument.Parameter is not { } parameter || !_tensors!.IsTensor(parameter.Type)) continue;
-                if (Variable(Unwrap(argument.Value)) is { } tensor) launched.Add(tensor, roles[parameter.Ordinal]);
+                if (Variable(Unwrap(argument.Value)) is { } tensor)
+                    launched.Add(tensor, parameter.Ordinal < roles.Length ? roles[parameter.Ordinal] : OperandRole.Unknown);
             }
             return launched;
         }

@@ -300,6 +300,54 @@ public class MissingSyncTensorTests
     }
 
     [Fact]
+    public async Task MatrixViewsAndTensorsOfOtherObjectsAreNotFollowed()
+    {
+        await NpuVerifier.VerifyAsync(Snippet.WithTensors("""
+                Ops.Add(a, b, c);
+                using (var view = c.MapForWrite()) Console.WriteLine(view.Matrix[0, 0]);
+                Ops.Add(a, b, _layer.Output);
+                Console.WriteLine(_layer.Output.Buffer.Map<int>()[0]);
+        """, """
+            private readonly Layer _layer = new();
+            private sealed class Layer { public NpuTensor<int> Output { get; set; } = null!; }
+        """));
+    }
+
+    [Fact]
+    public async Task AnAsynchronousCallIsTakenToHaveCompletedWhenItReturns()
+    {
+        // CopyTo before the await reads too early, but the task's completion is not followed: not reported.
+        await NpuVerifier.VerifyAsync(Snippet.WithTensors("", """
+            public async System.Threading.Tasks.Task Later(NpuTensor<int> a, NpuTensor<int> b, NpuTensor<int> c, int[] host)
+            {
+                var pending = Ops.AddAsync(a, b, c);
+                c.CopyTo(host);
+                await pending;
+            }
+        """));
+    }
+
+    [Fact]
+    public async Task TensorCodeBeingTypedDoesNotCrashTheAnalyzer()
+    {
+        var source = Snippet.WithTensors("""
+                Ops.Add(a, b, );
+                Console.WriteLine(c.Buffer.Map<int>()[);
+                using var view = c.MapForWrite(
+                view.Span[0] = ;
+                var sequence = session.Record(() => Ops.Add(a, b c));
+                sequence.Replay(;
+                NpuSdk.Launch.NpuLaunch.Invoke(session, null, NpuSdk.Launch.NpuTensorOperands.Create().In().Out(c, c));
+                Ops.Scale(a, b);
+                c.CopyTo();
+                a = session.CreateTensor<int>(;
+        """);
+        var compilation = NpuVerifier.Compile(source);
+        Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        await NpuVerifier.AnalyzeAsync(compilation); // asserts that no analyzer threw (AD0001)
+    }
+
+    [Fact]
     public async Task TwoRawReadsWithACallBetweenGetASyncEachInAFixAllPass()
     {
         await NpuVerifier.VerifyFixAsync(Snippet.WithTensors("""

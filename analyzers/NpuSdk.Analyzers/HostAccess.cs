@@ -11,6 +11,8 @@ namespace NpuSdk.Analyzers
         None,
         HostRead,
         HostWrite,
+        /// <summary>A compound assignment or increment: the host reads the element, then writes it.</summary>
+        HostReadWrite,
         /// <summary>The buffer may be synced, replaced or touched in a way this analysis cannot follow.</summary>
         Unknown,
         SyncToDevice,
@@ -20,14 +22,34 @@ namespace NpuSdk.Analyzers
         Opaque,
         /// <summary>Run.Wait or RunList.Wait: the runs started so far may have finished.</summary>
         Wait,
+        /// <summary>NpuTensor.CopyFrom: the host writes the whole tensor and syncs it to the device.</summary>
+        Upload,
+        /// <summary>NpuTensor.CopyTo: a sync from the device, then a host read.</summary>
+        Download,
+        /// <summary>NpuTensor.MapForWrite: the host will write the tensor through the view (no sync yet).</summary>
+        WriteView,
+    }
+
+    /// <summary>The buffers one launch is known to bind (possibly not all of them), each with what the kernel does to it.</summary>
+    internal sealed class LaunchedBuffers
+    {
+        public LaunchedBuffers(bool completes) => Completes = completes;
+
+        public List<(ISymbol Buffer, OperandRole Role)> Operands { get; } = new List<(ISymbol, OperandRole)>();
+
+        /// <summary>The call returns once its runs have completed (a tensor call, a replay): nothing is left pending.</summary>
+        public bool Completes { get; }
+
+        public void Add(ISymbol buffer, OperandRole role) => Operands.Add((buffer, role));
     }
 
     /// <summary>
     /// The facts about a method body that do not depend on the path: which span locals map which buffer,
     /// which buffers are sub-buffers of which, which buffers each run (and run list) is bound to, and which
-    /// buffers the host ever writes. Only locals, parameters and fields of this instance are tracked.
+    /// buffers the host ever writes. Only locals, parameters and fields of this instance are tracked. A tensor
+    /// stands for its device buffer (<c>t.Buffer</c> is <c>t</c>); its own calls are in HostAccess.Tensors.cs.
     /// </summary>
-    internal sealed class BufferFacts
+    internal sealed partial class BufferFacts
     {
         private readonly NpuTypes _types;
         private readonly Dictionary<ILocalSymbol, ISymbol> _mappedSpans = new Dictionary<ILocalSymbol, ISymbol>(SymbolEqualityComparer.Default);
@@ -40,16 +62,19 @@ namespace NpuSdk.Analyzers
         private readonly HashSet<ISymbol> _knownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
-        public BufferFacts(NpuTypes types, IOperation body)
+        public BufferFacts(NpuTypes types, TensorTypes? tensors, IOperation body)
         {
             _types = types;
+            _tensors = tensors;
             foreach (var op in body.Descendants()) Gather(op);
             foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
+            FinishTensorFacts();
             foreach (var op in body.Descendants())
             {
                 var (kind, buffer) = Classify(op, out _);
                 // Zero-filling an output before the launch writes no input: the buffer still holds results after it.
-                if (kind == AccessKind.HostWrite && buffer is not null && !IsInitialization(op)) HostWritten.Add(buffer);
+                bool writes = kind == AccessKind.HostWrite || kind == AccessKind.HostReadWrite || kind == AccessKind.Upload || kind == AccessKind.WriteView;
+                if (writes && buffer is not null && !IsInitialization(op)) HostWritten.Add(buffer);
             }
         }
 
@@ -73,7 +98,7 @@ namespace NpuSdk.Analyzers
         /// What the operation does. For a launch, <paramref name="launched"/> holds the buffers it is known to
         /// be bound to (possibly not all of them).
         /// </summary>
-        public (AccessKind Kind, ISymbol? Buffer) Classify(IOperation op, out List<ISymbol>? launched)
+        public (AccessKind Kind, ISymbol? Buffer) Classify(IOperation op, out LaunchedBuffers? launched)
         {
             launched = null;
             switch (op)
@@ -86,18 +111,20 @@ namespace NpuSdk.Analyzers
                     return ElementAccess(element, SpanBuffer(element.Instance));
                 case IImplicitIndexerReferenceOperation implicitElement when !IsSpan(implicitElement.Type):
                     return ElementAccess(implicitElement, SpanBuffer(implicitElement.Instance));
-                case ISimpleAssignmentOperation assignment when _types.IsBo(assignment.Target.Type):
-                    return (AccessKind.Unknown, LoopFixes.VariableSymbol(assignment.Target));
+                case ISimpleAssignmentOperation assignment when IsTracked(assignment.Target.Type):
+                    return (AccessKind.Unknown, Variable(assignment.Target));
+                case IPropertyReferenceOperation matrix when IsViewMatrix(matrix):
+                    return (AccessKind.Unknown, ViewTensor(matrix.Instance));
                 default:
                     return (AccessKind.None, null);
             }
         }
 
-        private (AccessKind, ISymbol?) ClassifyCall(IInvocationOperation call, out List<ISymbol>? launched)
+        private (AccessKind, ISymbol?) ClassifyCall(IInvocationOperation call, out LaunchedBuffers? launched)
         {
             launched = null;
             var kind = _types.Classify(call);
-            var receiver = LoopFixes.VariableSymbol(call.Instance);
+            var receiver = Variable(call.Instance);
             switch (kind)
             {
                 case NpuCallKind.Sync:
@@ -109,7 +136,7 @@ namespace NpuSdk.Analyzers
                 case NpuCallKind.HostRead:
                     return (AccessKind.HostRead, receiver);
                 case NpuCallKind.Launch:
-                    launched = LaunchedBuffers(call);
+                    launched = RunBuffers(call);
                     return (AccessKind.Launch, null);
                 case NpuCallKind.RunWait:
                 case NpuCallKind.RunListWait:
@@ -119,6 +146,8 @@ namespace NpuSdk.Analyzers
                 default:
                     return (AccessKind.None, null);
             }
+            // Before the user-code rule: a generated tensor overload is compiled with the user's code.
+            if (ClassifyTensorCall(call, out launched) is { } tensorAccess) return tensorAccess;
             if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
             // A library call running a lambda (List.ForEach, Parallel.For, ...) runs user code too.
             if (call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate)) return (AccessKind.Opaque, null);
@@ -138,6 +167,7 @@ namespace NpuSdk.Analyzers
                         return (AccessKind.Unknown, instanceBuffer);
                 }
             }
+            ISymbol? escaped = null;
             foreach (var argument in call.Arguments)
             {
                 var buffer = SpanBuffer(argument.Value);
@@ -148,10 +178,13 @@ namespace NpuSdk.Analyzers
                     // A ReadOnlySpan parameter can only be read; a Span parameter may be written too.
                     return (IsReadOnlySpan(argument.Parameter?.Type) ? AccessKind.HostRead : AccessKind.Unknown, buffer);
                 }
-                var escaping = LoopFixes.VariableSymbol(Unwrap(argument.Value));
-                if (escaping is not null && _types.IsBo(Unwrap(argument.Value).Type)) return (AccessKind.Unknown, escaping);
+                var escaping = Variable(Unwrap(argument.Value));
+                if (escaping is null || !IsTracked(Unwrap(argument.Value).Type)) continue;
+                // A library call handed two buffers or tensors may sync either: only one can be forgotten.
+                if (escaped is not null) return (AccessKind.Opaque, null);
+                escaped = escaping;
             }
-            return (AccessKind.None, null);
+            return escaped is null ? (AccessKind.None, null) : (AccessKind.Unknown, escaped);
         }
 
         private static (AccessKind, ISymbol?) ElementAccess(IOperation element, ISymbol? buffer)
@@ -161,9 +194,9 @@ namespace NpuSdk.Analyzers
             {
                 case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, element):
                     return (AccessKind.HostWrite, buffer);
-                case ICompoundAssignmentOperation _:
+                case ICompoundAssignmentOperation compound when ReferenceEquals(compound.Target, element):
                 case IIncrementOrDecrementOperation _:
-                    return (AccessKind.HostWrite, buffer);
+                    return (AccessKind.HostReadWrite, buffer);
                 default:
                     return (AccessKind.HostRead, buffer);
             }
@@ -175,10 +208,10 @@ namespace NpuSdk.Analyzers
 
         private void NoteOrigin(ILocalSymbol target, IOperation value)
         {
-            if (!_types.IsBo(target.Type)) return;
+            if (!IsTracked(target.Type)) return;
             var origin = Unwrap(value);
             bool known = (origin is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation)
-                || LoopFixes.VariableSymbol(origin) is not null;
+                || IsTensorCreation(origin) || Variable(origin) is not null;
             (known ? _knownOrigin : _unknownOrigin).Add(target);
         }
 
@@ -206,7 +239,7 @@ namespace NpuSdk.Analyzers
                         if (buffer is not null) _mappedSpans[declarator.Symbol] = buffer;
                         else _reassignedSpans.Add(declarator.Symbol);
                     }
-                    else if (_types.IsBo(declarator.Symbol.Type) && LoopFixes.VariableSymbol(value) is { } aliased)
+                    else if (IsTracked(declarator.Symbol.Type) && Variable(value) is { } aliased)
                     {
                         // "var results = output": a sync through either name is a sync of both.
                         Relate(declarator.Symbol, aliased);
@@ -214,7 +247,7 @@ namespace NpuSdk.Analyzers
                     }
                     else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                         && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
-                        && LoopFixes.VariableSymbol(Unwrap(creation.Arguments[0].Value)) is { } parent)
+                        && Variable(Unwrap(creation.Arguments[0].Value)) is { } parent)
                     {
                         Relate(declarator.Symbol, parent);
                         Relate(parent, declarator.Symbol);
@@ -223,8 +256,8 @@ namespace NpuSdk.Analyzers
                 case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation spanLocal && IsSpan(spanLocal.Type):
                     _reassignedSpans.Add(spanLocal.Local);
                     break;
-                case ISimpleAssignmentOperation alias when _types.IsBo(alias.Target.Type)
-                    && LoopFixes.VariableSymbol(alias.Target) is { } target && LoopFixes.VariableSymbol(Unwrap(alias.Value)) is { } source:
+                case ISimpleAssignmentOperation alias when IsTracked(alias.Target.Type)
+                    && Variable(alias.Target) is { } target && Variable(Unwrap(alias.Value)) is { } source:
                     Relate(target, source);
                     Relate(source, target);
                     break;
@@ -233,17 +266,18 @@ namespace NpuSdk.Analyzers
                     var owner = LoopFixes.VariableSymbol(call.Instance);
                     if (owner is null) break;
                     if (kind == NpuCallKind.SetArg && call.Arguments.Length == 2 && _types.IsBo(call.Arguments[1].Value.Type)
-                        && LoopFixes.VariableSymbol(Unwrap(call.Arguments[1].Value)) is { } bound)
+                        && Variable(Unwrap(call.Arguments[1].Value)) is { } bound)
                         Set(_runBuffers, owner).Add(bound);
                     else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(Unwrap(call.Arguments[0].Value)) is { } run)
                         Set(_runListRuns, owner).Add(run);
                     break;
             }
+            GatherTensorFacts(op);
         }
 
-        private List<ISymbol> LaunchedBuffers(IInvocationOperation launch)
+        private LaunchedBuffers RunBuffers(IInvocationOperation launch)
         {
-            var buffers = new List<ISymbol>();
+            var buffers = new LaunchedBuffers(completes: false);
             var owner = LoopFixes.VariableSymbol(launch.Instance);
             switch (launch.TargetMethod.ContainingType.Name)
             {
@@ -255,23 +289,28 @@ namespace NpuSdk.Analyzers
                         foreach (var value in values)
                         {
                             var inner = Unwrap(value);
-                            if (_types.IsBo(inner.Type) && LoopFixes.VariableSymbol(inner) is { } buffer) buffers.Add(buffer);
+                            if (_types.IsBo(inner.Type) && Variable(inner) is { } buffer) buffers.Add(buffer, OperandRole.Unknown);
                         }
                     }
                     break;
                 case "Run":
-                    if (owner is not null && _runBuffers.TryGetValue(owner, out var bound)) buffers.AddRange(bound);
+                    if (owner is not null && _runBuffers.TryGetValue(owner, out var bound))
+                        foreach (var buffer in bound) buffers.Add(buffer, OperandRole.Unknown);
                     break;
                 case "RunList":
                     if (owner is not null && _runListRuns.TryGetValue(owner, out var runs))
                         foreach (var run in runs)
-                            if (_runBuffers.TryGetValue(run, out var runBound)) buffers.AddRange(runBound);
+                            if (_runBuffers.TryGetValue(run, out var runBound))
+                                foreach (var buffer in runBound) buffers.Add(buffer, OperandRole.Unknown);
                     break;
             }
             return buffers;
         }
 
-        /// <summary>The buffer whose mapped memory a span expression is: a mapped span local, Map() itself, or a slice of either.</summary>
+        /// <summary>
+        /// The buffer whose mapped memory a span expression is: a mapped span local, Map() itself, a tensor view's Span,
+        /// or a slice of any of them.
+        /// </summary>
         private ISymbol? SpanBuffer(IOperation? expression)
         {
             var value = expression is null ? null : Unwrap(expression);
@@ -280,7 +319,9 @@ namespace NpuSdk.Analyzers
                 case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
                     return mapped;
                 case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
-                    return LoopFixes.VariableSymbol(call.Instance);
+                    return Variable(call.Instance);
+                case IPropertyReferenceOperation viewSpan when IsViewSpan(viewSpan):
+                    return ViewTensor(viewSpan.Instance);
                 case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
                     return SpanBuffer(slice.Instance);
                 case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):

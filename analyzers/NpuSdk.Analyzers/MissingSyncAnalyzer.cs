@@ -12,7 +12,8 @@ namespace NpuSdk.Analyzers
     /// NPU2006: the host reads a buffer after a launch with no sync from the device in between, or a launch
     /// uses a buffer the host wrote with no sync to the device in between. A must-analysis over the method's
     /// control-flow graph: a fact holds at a point only when it holds on every path there, so a sync on any
-    /// path (or anything the analysis cannot follow, such as a call into user code) means no report.
+    /// path (or anything the analysis cannot follow, such as a call into user code) means no report. Tensors are
+    /// followed as the buffers they hold (see BufferFacts).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class MissingSyncAnalyzer : DiagnosticAnalyzer
@@ -29,18 +30,22 @@ namespace NpuSdk.Analyzers
             {
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
-                start.RegisterOperationAction(op => Analyze(types, op), OperationKind.MethodBody, OperationKind.ConstructorBody);
+                var tensors = TensorTypes.Resolve(start.Compilation);
+                start.RegisterOperationAction(op => Analyze(types, tensors, op), OperationKind.MethodBody, OperationKind.ConstructorBody);
             });
         }
 
-        private static void Analyze(NpuTypes types, OperationAnalysisContext context)
+        private static void Analyze(NpuTypes types, TensorTypes? tensors, OperationAnalysisContext context)
         {
             var body = context.Operation;
-            if (!body.Descendants().Any(op => op is IInvocationOperation call && types.Classify(call) == NpuCallKind.Launch)) return;
+            if (!body.Descendants().Any(op => op is IInvocationOperation call && IsLaunch(types, tensors, call))) return;
             var graph = context.GetControlFlowGraph();
-            var facts = new BufferFacts(types, body);
+            var facts = new BufferFacts(types, tensors, body);
             AnalyzeGraph(graph, facts, context);
         }
+
+        private static bool IsLaunch(NpuTypes types, TensorTypes? tensors, IInvocationOperation call) =>
+            types.Classify(call) == NpuCallKind.Launch || (tensors is not null && TensorTypes.IsLaunch(tensors.Classify(call.TargetMethod)));
 
         /// <summary>The method's graph and, each on its own, the graphs of its local functions.</summary>
         private static void AnalyzeGraph(ControlFlowGraph graph, BufferFacts facts, OperationAnalysisContext context)

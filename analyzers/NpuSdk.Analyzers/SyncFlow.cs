@@ -179,10 +179,21 @@ namespace NpuSdk.Analyzers
             if (block.BranchValue is not null) Visit(block.BranchValue, state, report);
         }
 
-        /// <summary>Children first: arguments are evaluated before the call that uses them.</summary>
+        /// <summary>
+        /// Children first: arguments are evaluated before the call that uses them, and an assignment's value before
+        /// the store (in <c>s[i] = s[i] + 1</c> the read comes first).
+        /// </summary>
         private void Visit(IOperation operation, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
         {
-            foreach (var child in operation.ChildOperations) Visit(child, state, report);
+            if (operation is ISimpleAssignmentOperation assignment)
+            {
+                Visit(assignment.Value, state, report);
+                Visit(assignment.Target, state, report);
+            }
+            else
+            {
+                foreach (var child in operation.ChildOperations) Visit(child, state, report);
+            }
             var (kind, buffer) = _facts.Classify(operation, out var launched);
             switch (kind)
             {
@@ -193,47 +204,111 @@ namespace NpuSdk.Analyzers
                     // Any wait may be the one for these runs: only "on every path not waited" stays pending.
                     state.Pending.Clear();
                     break;
-                case AccessKind.SyncFromDevice when buffer is not null && state.Pending.Contains(buffer):
-                    // The run may still be writing: this sync copies results that are not there yet.
-                    state.Dirty.Remove(buffer);
-                    state.Early.Add(buffer);
+                case AccessKind.SyncFromDevice:
+                    SyncFromDevice(state, buffer);
+                    break;
+                case AccessKind.Download:
+                    // CopyTo: its sync, then its read (stale only when the sync came before the run's wait).
+                    SyncFromDevice(state, buffer);
+                    ReportStaleRead(operation, buffer, state, report, download: true);
                     break;
                 case AccessKind.Unknown:
-                case AccessKind.SyncFromDevice:
+                case AccessKind.Upload:
                     Forget(state, buffer);
                     break;
                 case AccessKind.SyncToDevice:
                     if (buffer is not null) foreach (var b in _facts.WithRelatives(buffer)) state.Dirty.Remove(b);
                     break;
                 case AccessKind.HostWrite:
-                    if (buffer is null) break;
-                    state.Stale.Remove(buffer);
-                    state.Dirty.Add(buffer);
+                    HostWrite(state, buffer);
                     break;
                 case AccessKind.HostRead:
-                    if (buffer is not null && state.Stale.Contains(buffer) && report is not null)
-                        report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(),
-                            Properties(buffer, "FromDevice"),
-                            "The host reads", buffer.Name, state.Early.Contains(buffer) ? "after a launch (its sync from the device came before the wait)" : "after a launch",
-                            "FromDevice", state.Early.Contains(buffer) ? "results are there only once the run's wait returns" : "the host sees a kernel's results only after that sync")));
+                    ReportStaleRead(operation, buffer, state, report, download: false);
+                    break;
+                case AccessKind.HostReadWrite:
+                    ReportStaleRead(operation, buffer, state, report, download: false);
+                    HostWrite(state, buffer);
                     break;
                 case AccessKind.Launch:
-                    foreach (var b in launched!)
+                    foreach (var (b, _) in launched!.Operands)
                     {
                         if (state.Dirty.Contains(b) && report is not null)
                             report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(),
                                 Properties(b, "ToDevice"),
-                                "A launch uses", b.Name, "after the host wrote it", "ToDevice", "the kernel sees host writes only after that sync")));
+                                "A launch uses", b.Name, "after the host wrote it", "ToDevice",
+                                _facts.IsTensor(b) ? "write a tensor with CopyFrom, or dispose its MapForWrite view before the launch: each syncs it"
+                                    : "the kernel sees host writes only after that sync")));
                     }
-                    // Inputs the host wrote keep their host view; only pure outputs go stale on the host.
-                    foreach (var b in launched)
+                    foreach (var (b, role) in launched.Operands)
                     {
-                        if (!_facts.HostWritten.Contains(b)) state.Stale.Add(b);
-                        state.Pending.Add(b);
+                        // Inputs the host wrote keep their host view; only outputs go stale on the host. A buffer the
+                        // kernel is not known to write is taken for an input when the method writes it from the host.
+                        if (role == OperandRole.Output || (role == OperandRole.Unknown && !_facts.HostWritten.Contains(b))) state.Stale.Add(b);
+                        if (!launched.Completes) state.Pending.Add(b);
                         state.Early.Remove(b);
                     }
                     break;
             }
+        }
+
+        private void SyncFromDevice(SyncState state, ISymbol? buffer)
+        {
+            if (buffer is not null && state.Pending.Contains(buffer))
+            {
+                // The run may still be writing: this sync copies results that are not there yet.
+                state.Dirty.Remove(buffer);
+                state.Early.Add(buffer);
+            }
+            else
+            {
+                Forget(state, buffer);
+            }
+        }
+
+        private static void HostWrite(SyncState state, ISymbol? buffer)
+        {
+            if (buffer is null) return;
+            state.Stale.Remove(buffer);
+            state.Dirty.Add(buffer);
+        }
+
+        /// <summary>
+        /// A read of a buffer a launch left stale. A CopyTo (<paramref name="download"/>) is stale only when its own sync
+        /// came before the run's wait; a sync added in front of it would be just as early, so it gets no fix.
+        /// </summary>
+        private void ReportStaleRead(IOperation operation, ISymbol? buffer, SyncState state, System.Action<(IOperation, Diagnostic)>? report, bool download)
+        {
+            if (buffer is null || !state.Stale.Contains(buffer) || report is null) return;
+            bool early = state.Early.Contains(buffer);
+            string how, why;
+            if (download)
+            {
+                how = "after a launch (CopyTo syncs it before the run's wait)";
+                why = "results are there only once the run's wait returns: call CopyTo after it";
+            }
+            else if (early)
+            {
+                how = "after a launch (its sync from the device came before the wait)";
+                why = "results are there only once the run's wait returns";
+            }
+            else if (!_facts.IsTensor(buffer))
+            {
+                how = "after a launch";
+                why = "the host sees a kernel's results only after that sync";
+            }
+            else if (_facts.ThroughWriteView(operation))
+            {
+                how = "through a write view after a launch that may write it";
+                why = "a write view shows what the host last saw; read a tensor with CopyTo or MapForRead, which sync it first";
+            }
+            else
+            {
+                how = "through its buffer after a launch that may write it";
+                why = "read a tensor with CopyTo or MapForRead, which sync it first";
+            }
+            var properties = download ? ImmutableDictionary<string, string?>.Empty : Properties(buffer, "FromDevice");
+            report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(), properties,
+                "The host reads", buffer.Name, how, "FromDevice", why)));
         }
 
         private void Forget(SyncState state, ISymbol? buffer)
@@ -242,9 +317,9 @@ namespace NpuSdk.Analyzers
             foreach (var b in _facts.WithRelatives(buffer)) state.Forget(b);
         }
 
-        private static ImmutableDictionary<string, string?> Properties(ISymbol buffer, string direction) =>
+        private ImmutableDictionary<string, string?> Properties(ISymbol buffer, string direction) =>
             ImmutableDictionary<string, string?>.Empty
                 .Add(LoopFixes.DirectionKey, direction)
-                .Add("NpuBuffer", buffer.Name);
+                .Add("NpuBuffer", _facts.SyncTarget(buffer));
     }
 }

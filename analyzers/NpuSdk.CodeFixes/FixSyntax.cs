@@ -77,8 +77,9 @@ namespace NpuSdk.CodeFixes
         /// <summary>
         /// True when a statement with this key was inserted (by an earlier fix of this pass) before the anchor in its
         /// block or an enclosing one, with no launch or host write between them that would need a sync of its own.
+        /// <paramref name="variable"/> is the buffer or tensor synced: a call it is passed to may be a launch over it.
         /// </summary>
-        public static bool InsertedBefore(SyntaxNode anchor, string key)
+        public static bool InsertedBefore(SyntaxNode anchor, string key, string variable)
         {
             foreach (var statement in anchor.AncestorsAndSelf().OfType<StatementSyntax>())
             {
@@ -87,17 +88,23 @@ namespace NpuSdk.CodeFixes
                 for (int i = index - 1; i >= 0; i--)
                 {
                     if (siblings[i].GetAnnotations(InsertedKind).Any(a => a.Data == key)) return true;
-                    if (MayNeedItsOwnSync(siblings[i])) return false;
+                    if (MayNeedItsOwnSync(siblings[i], variable)) return false;
                 }
             }
             return false;
         }
 
-        private static bool MayNeedItsOwnSync(SyntaxNode statement) =>
-            statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(call => call.Expression is MemberAccessExpressionSyntax
-            {
-                Name.Identifier.ValueText: "Start" or "Execute" or "Write" or "Map" or "Sync",
-            });
+        /// <summary>
+        /// A launch or host write, or what may be one: a call of those names (a replay and NpuLaunch.Invoke among them),
+        /// or any call the variable is passed to (a generated kernel method over tensors has the kernel's own name).
+        /// </summary>
+        private static bool MayNeedItsOwnSync(SyntaxNode statement, string variable) =>
+            statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(call =>
+                call.Expression is MemberAccessExpressionSyntax
+                {
+                    Name.Identifier.ValueText: "Start" or "Execute" or "Write" or "Map" or "Sync" or "Replay" or "Invoke" or "InvokeAsync",
+                }
+                || call.ArgumentList.Arguments.Any(a => a.Expression is IdentifierNameSyntax name && name.Identifier.ValueText == variable));
 
         /// <summary>The statements of the anchor's block (or the top-level statements), and the anchor's index there.</summary>
         private static IReadOnlyList<SyntaxNode> Siblings(StatementSyntax anchor, out int index)

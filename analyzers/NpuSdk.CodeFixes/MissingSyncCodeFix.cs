@@ -8,9 +8,15 @@ using NpuSdk.Analyzers;
 namespace NpuSdk.CodeFixes
 {
     /// <summary>
-    /// NPU2006: add the missing whole-buffer sync right before the statement that reads or launches. In a fix-all
-    /// pass, a read that an earlier inserted sync of the same buffer already precedes gets no second one.
+    /// NPU2006: add the missing whole-buffer sync right before the statement that reads or launches (for a tensor, a
+    /// sync of its raw buffer: <c>t.Buffer.Sync(...)</c>). In a fix-all pass, a read that an earlier inserted sync of
+    /// the same buffer already precedes gets no second one.
     /// </summary>
+    /// <remarks>
+    /// A raw read of a tensor is not rewritten to CopyTo: CopyTo takes exactly the tensor's elements in its own type,
+    /// while the raw buffer holds bytes and the padding past the last row, so the rewrite would change what is read
+    /// or throw. The sync keeps the read as written and makes it correct.
+    /// </remarks>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingSyncCodeFix)), Shared]
     public sealed class MissingSyncCodeFix : NpuCodeFixProvider
     {
@@ -28,7 +34,7 @@ namespace NpuSdk.CodeFixes
             return new NpuFix($"Sync '{buffer}' {(direction == "ToDevice" ? "to" : "from")} the device first", nameof(MissingSyncCodeFix),
                 ImmutableArray.Create<SyntaxNode>(statement), current =>
                 {
-                    if (!(current.GetCurrentNode(statement) is { } anchor) || FixSyntax.InsertedBefore(anchor, key)) return null;
+                    if (!(current.GetCurrentNode(statement) is { } anchor) || FixSyntax.InsertedBefore(anchor, key, buffer.Split('.')[0])) return null;
                     return FixSyntax.Insert(current, anchor, FixSyntax.Inserted(FixSyntax.Statement($"{buffer}.Sync(NpuSdk.SyncDirection.{direction});"), key), before: true);
                 });
         }

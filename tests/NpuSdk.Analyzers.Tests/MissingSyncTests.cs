@@ -165,6 +165,20 @@ public class MissingSyncTests
     }
 
     [Fact]
+    public async Task AddingUpAMappedOutputReadsItAndIsReported()
+    {
+        // "total += results[i]" writes total, not the buffer: the output is only read, so it is not taken for an input.
+        await NpuVerifier.VerifyAsync(Snippet.InMethod("""
+                var results = output.Map<int>();
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                int total = 0;
+                total += {|NPU2006:results[0]|};
+                Console.WriteLine(total);
+        """));
+    }
+
+    [Fact]
     public async Task LocalFunctionsAreAnalyzedOnTheirOwn()
     {
         await NpuVerifier.VerifyAsync(Snippet.InMethod("""

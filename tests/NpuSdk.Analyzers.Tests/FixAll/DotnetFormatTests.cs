@@ -6,7 +6,7 @@ namespace NpuSdk.Analyzers.Tests.FixAll;
 /// <summary>
 /// `dotnet format analyzers` applies NPU fixes through their fix-all providers (it refuses a fix without one).
 /// A small project in a temporary folder takes the built analyzer and code-fix assemblies as Analyzer items and
-/// the runtime as a reference; the command must rewrite its per-tile syncs.
+/// the runtime as a reference; the command must rewrite its per-tile syncs, and sync each raw tensor access.
 /// </summary>
 public class DotnetFormatTests
 {
@@ -57,11 +57,93 @@ public class DotnetFormatTests
     [Fact]
     public void DotnetFormatAnalyzersAppliesTheSyncFixToEveryLoop()
     {
+        Assert.Equal(After.ReplaceLineEndings(), Format("Upload", Before, NpuDiagnostics.SyncInLoopId).ReplaceLineEndings());
+    }
+
+    /// <summary>Raw reads and writes of a tensor around generated kernel calls (a stand-in for the generator's output).</summary>
+    private const string TensorsBefore = """
+        using System;
+        using NpuSdk;
+        using NpuSdk.Launch;
+
+        public static class Ops
+        {
+            private static readonly NpuKernelDescriptor Descriptor = null!;
+
+            [System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+            public static void Add(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> sum) =>
+                NpuLaunch.Invoke(NpuSession.Default, Descriptor, NpuOperands.Create().In(x).In(y).Out(sum));
+
+            [System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+            public static void Add(NpuTensor<int> x, NpuTensor<int> y, NpuTensor<int> sum) =>
+                NpuLaunch.Invoke(NpuLaunch.SessionOf(x), Descriptor, NpuTensorOperands.Create().In(x).In(y).Out(sum));
+        }
+
+        public static class Chain
+        {
+            public static int Run(NpuTensor<int> a, NpuTensor<int> b, NpuTensor<int> c, byte[] bytes)
+            {
+                Ops.Add(a, b, c);
+                c.Buffer.Read(bytes);
+                var first = c.Buffer.Map<int>()[0];
+                a.Buffer.Map<int>()[0] = first;
+                Ops.Add(a, c, c);
+                return c.Buffer.Map<int>()[1];
+            }
+        }
+
+        """;
+
+    private const string TensorsAfter = """
+        using System;
+        using NpuSdk;
+        using NpuSdk.Launch;
+
+        public static class Ops
+        {
+            private static readonly NpuKernelDescriptor Descriptor = null!;
+
+            [System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+            public static void Add(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> sum) =>
+                NpuLaunch.Invoke(NpuSession.Default, Descriptor, NpuOperands.Create().In(x).In(y).Out(sum));
+
+            [System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+            public static void Add(NpuTensor<int> x, NpuTensor<int> y, NpuTensor<int> sum) =>
+                NpuLaunch.Invoke(NpuLaunch.SessionOf(x), Descriptor, NpuTensorOperands.Create().In(x).In(y).Out(sum));
+        }
+
+        public static class Chain
+        {
+            public static int Run(NpuTensor<int> a, NpuTensor<int> b, NpuTensor<int> c, byte[] bytes)
+            {
+                Ops.Add(a, b, c);
+                c.Buffer.Sync(SyncDirection.FromDevice);
+                c.Buffer.Read(bytes);
+                var first = c.Buffer.Map<int>()[0];
+                a.Buffer.Map<int>()[0] = first;
+                a.Buffer.Sync(SyncDirection.ToDevice);
+                Ops.Add(a, c, c);
+                c.Buffer.Sync(SyncDirection.FromDevice);
+                return c.Buffer.Map<int>()[1];
+            }
+        }
+
+        """;
+
+    [Fact]
+    public void DotnetFormatAnalyzersAppliesTheMissingSyncFixToEveryRawTensorAccess()
+    {
+        Assert.Equal(TensorsAfter.ReplaceLineEndings(), Format("Chain", TensorsBefore, NpuDiagnostics.MissingSyncId).ReplaceLineEndings());
+    }
+
+    /// <summary>Runs `dotnet format analyzers` for one rule over a one-file project and returns the file as it left it.</summary>
+    private static string Format(string name, string source, string diagnosticId)
+    {
         var folder = Directory.CreateTempSubdirectory("npusdk-format-");
         try
         {
-            File.WriteAllText(Path.Combine(folder.FullName, "Upload.cs"), Before);
-            File.WriteAllText(Path.Combine(folder.FullName, "Upload.csproj"), $"""
+            File.WriteAllText(Path.Combine(folder.FullName, name + ".cs"), source);
+            File.WriteAllText(Path.Combine(folder.FullName, name + ".csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
                     <TargetFramework>net10.0</TargetFramework>
@@ -75,9 +157,9 @@ public class DotnetFormatTests
                   </ItemGroup>
                 </Project>
                 """);
-            var (exitCode, output) = Run(folder.FullName, "format", "analyzers", "Upload.csproj", "--diagnostics", NpuDiagnostics.SyncInLoopId, "--severity", "info", "--verbosity", "detailed");
+            var (exitCode, output) = Run(folder.FullName, "format", "analyzers", name + ".csproj", "--diagnostics", diagnosticId, "--severity", "info", "--verbosity", "detailed");
             Assert.True(exitCode == 0, $"dotnet format exited with {exitCode}:\n{output}");
-            Assert.Equal(After.ReplaceLineEndings(), File.ReadAllText(Path.Combine(folder.FullName, "Upload.cs")).ReplaceLineEndings());
+            return File.ReadAllText(Path.Combine(folder.FullName, name + ".cs"));
         }
         finally
         {

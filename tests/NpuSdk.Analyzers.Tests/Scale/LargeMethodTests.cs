@@ -29,6 +29,40 @@ public class LargeMethodTests
     }
 
     [Fact]
+    public async Task ThousandTensorMethodReportsEachRawReadAndNoSyncedOne()
+    {
+        // 1,000 tensors, each a "using var" (its own try region, so its own blocks), each written by a kernel call and
+        // then read back one of three ways: raw (NPU2006), raw after a CopyTo on one path only, or with CopyTo. About
+        // 4,300 statements; the raw reads are reported exactly once each.
+        const int tensors = 1000;
+        var body = new StringBuilder();
+        for (int i = 0; i < tensors; i++)
+        {
+            string input = i == 0 ? "a" : $"t{i - 1}";
+            body.Append($"        using var t{i} = session.CreateTensor<int>(64);\n");
+            body.Append($"        Ops.Add({input}, b, t{i});\n");
+            switch (i % 3)
+            {
+                case 0:
+                    body.Append($"        Console.WriteLine(t{i}.Buffer.Map<int>()[0]);\n");
+                    break;
+                case 1:
+                    body.Append($"        if (flag) t{i}.CopyTo(host);\n");
+                    body.Append($"        t{i}.Buffer.Read(bytes);\n");
+                    break;
+                default:
+                    body.Append($"        t{i}.CopyTo(host);\n");
+                    break;
+            }
+        }
+        var diagnostics = await NpuVerifier.AnalyzeAsync(NpuVerifier.Compile(Snippet.WithTensors(body.ToString())));
+        Assert.Equal((tensors + 2) / 3, diagnostics.Length);
+        Assert.All(diagnostics, d => Assert.Equal(NpuDiagnostics.MissingSyncId, d.Id));
+        Assert.Equal(Enumerable.Range(0, tensors).Where(i => i % 3 == 0).Select(i => $"t{i}"),
+            diagnostics.Select(d => d.Properties["NpuBuffer"]!.Split('.')[0]));
+    }
+
+    [Fact]
     public async Task TwoThousandAllocationLoopReportsEachDroppedBufferAndNoKeptOne()
     {
         // 2,000 buffers allocated per iteration: half dropped (NPU2003 each), half kept in a field plan (none).

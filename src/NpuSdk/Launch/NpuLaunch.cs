@@ -26,19 +26,27 @@ public static class NpuLaunch
         var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
         var device = session.Device;
         device.EnterCall();
+        NpuCallTelemetry telemetry = default;
         try
         {
-            Run(session, binding, key, operands);
+            telemetry = NpuTelemetry.StartCall(binding, operands, device);
+            Run(session, binding, key, operands, telemetry);
+        }
+        catch (Exception e) when (telemetry.Failed(e))
+        {
+            // Never entered: the filter records the failure on the call's span and lets the exception go on.
         }
         finally
         {
             device.ExitCall();
+            telemetry.Stop();
         }
     }
 
-    private static void Run(NpuSession session, KernelBinding binding, GridKey key, in NpuOperands operands)
+    private static void Run(NpuSession session, KernelBinding binding, GridKey key, in NpuOperands operands, in NpuCallTelemetry telemetry)
     {
         var plan = session.Rent(binding, key);
+        telemetry.Planned(plan.Invocations);
         bool submitted = false, completed = false;
         try
         {

@@ -124,6 +124,7 @@ public sealed class NpuSession : IDisposable
                 _idleByAge.Remove(idle.IdleNode);
                 _rented.Add(idle);
                 _planHits++;
+                NpuTelemetry.PlanHit();
                 return idle;
             }
             // Counted from here, so Dispose waits for a plan being built as for one rented.
@@ -145,6 +146,7 @@ public sealed class NpuSession : IDisposable
                 {
                     _rented.Add(plan);
                     _plansBuilt++;
+                    NpuTelemetry.PlanBuilt();
                 }
                 Monitor.PulseAll(_gate);
             }
@@ -207,6 +209,7 @@ public sealed class NpuSession : IDisposable
             {
                 _rented.Remove(plan);
                 _plansDiscarded++;
+                NpuTelemetry.PlanDiscarded();
                 Monitor.PulseAll(_gate);
             }
         }
@@ -228,6 +231,7 @@ public sealed class NpuSession : IDisposable
             if (stack.Count == 0) _idle.Remove((oldest.Binding, oldest.Key));
             (evicted ??= new List<BlockPlan>()).Add(oldest);
             _plansEvicted++;
+            NpuTelemetry.PlanEvicted();
         }
         return evicted;
     }

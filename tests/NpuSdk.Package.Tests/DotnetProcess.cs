@@ -21,6 +21,8 @@ internal static class DotnetProcess
 {
     private static readonly string[] Dropped = ["XILINX_XRT", "XCL_EMULATION_MODE", "XRT_ROOT", "NPUSDK_BACKEND", "XRT_INI_PATH"];
 
+    private const string Nice = "/usr/bin/nice";
+
     /// <summary>The dotnet executable running these tests (it runs testhost.dll), else the one on PATH.</summary>
     public static string Dotnet { get; } =
         Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
@@ -30,7 +32,10 @@ internal static class DotnetProcess
 
     public static ProcessResult Start(string program, string workingDirectory, TimeSpan limit, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program)
+        // At the lowest CPU priority where the system has nice: these builds run beside the other test assemblies on a
+        // small machine, and must not starve the ones that wait on the emulator with a timeout.
+        bool nice = !OperatingSystem.IsWindows() && File.Exists(Nice);
+        var start = new ProcessStartInfo(nice ? Nice : program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -38,6 +43,7 @@ internal static class DotnetProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (nice) foreach (string argument in new[] { "-n", "19", program }) start.ArgumentList.Add(argument);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (string name in start.Environment.Keys.ToList())
             if (Dropped.Contains(name) || name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)) start.Environment.Remove(name);

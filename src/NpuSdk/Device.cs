@@ -24,6 +24,7 @@ public sealed class Device : IDisposable
     {
         Backend = backend;
         BackendReason = backendReason;
+        Counters = new DeviceCounters { Backend = backend.Name };
         _handle = handle;
     }
 
@@ -58,7 +59,7 @@ public sealed class Device : IDisposable
     public string BackendName => Backend.Name;
 
     /// <summary>Exact operation counts since the device was opened.</summary>
-    public DeviceCounters Counters { get; } = new();
+    public DeviceCounters Counters { get; }
 
     /// <summary>Time the work so far would take on the modelled NPU (emulator with a latency model), or null.</summary>
     public TimeSpan? ProjectedTime => (Handle as IProjectsDeviceTime)?.ProjectedTime;

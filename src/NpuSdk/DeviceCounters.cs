@@ -34,14 +34,28 @@ public sealed class DeviceCounters
     /// <summary>Hardware contexts created.</summary>
     public long ContextsCreated => Volatile.Read(ref _contextsCreated);
 
-    internal void AddRuns(long n) => Interlocked.Add(ref _runs, n);
-    internal void AddSubmission() => Interlocked.Increment(ref _submissions);
+    /// <summary>The backend's name, the tag these counts carry on <see cref="NpuTelemetry"/>'s meter.</summary>
+    internal string Backend { get; init; } = "";
+
+    internal void AddRuns(long n)
+    {
+        Interlocked.Add(ref _runs, n);
+        NpuTelemetry.AddRuns(n, Backend);
+    }
+
+    internal void AddSubmission()
+    {
+        Interlocked.Increment(ref _submissions);
+        NpuTelemetry.AddSubmission(Backend);
+    }
+
     internal void AddWait() => Interlocked.Increment(ref _waits);
     internal void AddXclbin() => Interlocked.Increment(ref _xclbinRegistrations);
     internal void AddContext() => Interlocked.Increment(ref _contextsCreated);
 
     internal void AddSync(SyncDirection direction, ulong bytes)
     {
+        NpuTelemetry.AddSync(direction, bytes, Backend);
         if (direction == SyncDirection.ToDevice)
         {
             Interlocked.Increment(ref _syncsToDevice);

@@ -66,12 +66,18 @@ internal sealed class DoctorReport(DoctorMachine machine)
     {
         string file = XrtLibraries.FileName(XrtLibraries.Shim);
         Section($"Native shim ({file} beside NpuSdk.dll in {machine.ShimFolder})");
+        var record = ShimBuildRecord.Read(machine.ShimFolder);
         if (!File.Exists(Path.Combine(machine.ShimFolder, file)))
         {
-            Row("file", "missing: the build skipped it (CMake, a C++ compiler or XRT's headers were not found)");
+            Row("file", record switch
+            {
+                { Built: false } => $"missing: the build did not make it, because {record.Reason ?? "of a cause it did not record"} (from {ShimBuildRecord.FileName})",
+                { Built: true } => $"missing, though the build made it ({ShimBuildRecord.FileName}): deleted, or the program was copied without it",
+                null => $"missing, and no build record ({ShimBuildRecord.FileName}) says why",
+            });
             return;
         }
-        Row("file", "built");
+        Row("file", record?.Xrt is { } xrt ? $"built against the XRT in {xrt} (from {ShimBuildRecord.FileName})" : "built");
         try
         {
             Row("capabilities", machine.Host.LoadXrt().Capabilities.Describe());

@@ -21,8 +21,9 @@ public static class NpuLaunch
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuOperands operands)
     {
         var binding = Resolve(session, descriptor, "with spans");
-        var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
-        var launch = Scope.Begin(session, binding, key, tensors: false);
+        var shapes = Shapes(binding, operands);
+        var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
+        var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
         try
         {
             var plan = (BlockPlan)launch.Plan;
@@ -35,6 +36,10 @@ public static class NpuLaunch
             plan.SyncOutputs();
             plan.Unpack(operands);
             launch.Completed();
+        }
+        catch (Exception e) when (launch.Failed(e))
+        {
+            // Never entered: the filter records the failure on the call's span and lets the exception go on.
         }
         finally
         {
@@ -53,13 +58,14 @@ public static class NpuLaunch
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuTensorOperands operands)
     {
         var binding = Resolve(session, descriptor, recordable: true);
-        var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
+        var shapes = Shapes(binding, operands);
+        var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
         if (NpuSequence.Recording is { } recorder && recorder.Session == session)
         {
             recorder.Add(binding, key, operands);
             return;
         }
-        var launch = Scope.Begin(session, binding, key, tensors: true);
+        var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
         try
         {
             var plan = (TensorPlan)launch.Plan;
@@ -69,6 +75,10 @@ public static class NpuLaunch
             plan.Execute();
             plan.Wait();
             launch.Completed();
+        }
+        catch (Exception e) when (launch.Failed(e))
+        {
+            // Never entered: the filter records the failure on the call's span and lets the exception go on.
         }
         finally
         {
@@ -91,8 +101,9 @@ public static class NpuLaunch
             var binding = Resolve(session, descriptor, "asynchronously");
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
             var ops = operands.View();
-            var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, ops), binding.ParameterNames);
-            var launch = Scope.Begin(session, binding, key, tensors: false);
+            var shapes = Shapes(binding, ops);
+            var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
+            var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
             try
             {
                 var plan = (BlockPlan)launch.Plan;
@@ -104,6 +115,10 @@ public static class NpuLaunch
                 var completion = session.Completions.Enqueue(plan, operands, cancellationToken);
                 handedOver = launch.HandOver();
                 return new ValueTask(completion, completion.Version);
+            }
+            catch (Exception e) when (launch.Failed(e))
+            {
+                throw; // never reached: the filter records the failure and declines
             }
             finally
             {
@@ -124,8 +139,9 @@ public static class NpuLaunch
     {
         var binding = Resolve(session, descriptor, "asynchronously");
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-        var key = binding.Strategy.Measure(binding.Manifest, Shapes(binding, operands), binding.ParameterNames);
-        var launch = Scope.Begin(session, binding, key, tensors: true);
+        var shapes = Shapes(binding, operands);
+        var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
+        var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
         try
         {
             var plan = (TensorPlan)launch.Plan;
@@ -136,6 +152,10 @@ public static class NpuLaunch
             var completion = session.Completions.Enqueue(plan, default, cancellationToken);
             launch.HandOver();
             return new ValueTask(completion, completion.Version);
+        }
+        catch (Exception e) when (launch.Failed(e))
+        {
+            throw; // never reached: the filter records the failure and declines
         }
         finally
         {
@@ -155,27 +175,34 @@ public static class NpuLaunch
     }
 
     /// <summary>
-    /// One call's hold on the device and its plan: entered before the plan is rented, ended on every path. Once runs
-    /// were submitted, only a completed call proves the device is done with the plan's buffers, so any other end
-    /// discards the plan; an asynchronous call hands both over to the session's completion thread.
+    /// One call's hold on the device, its plan and its telemetry: entered before the plan is rented, ended on every
+    /// path. Once runs were submitted, only a completed call proves the device is done with the plan's buffers, so any
+    /// other end discards the plan; an asynchronous call hands the plan over to the session's completion thread (its
+    /// span and duration cover the call until its runs are submitted).
     /// </summary>
     private struct Scope
     {
         private NpuSession _session;
+        private NpuCallTelemetry _telemetry;
         private bool _submitted, _completed, _handedOver;
 
         public LaunchPlan Plan { get; private set; }
 
-        public static Scope Begin(NpuSession session, KernelBinding binding, GridKey key, bool tensors)
+        public static Scope Begin(NpuSession session, KernelBinding binding, in CallShapes shapes, GridKey key, bool tensors)
         {
             var device = session.Device;
             device.EnterCall();
+            var telemetry = NpuTelemetry.StartCall(binding, shapes, device);
             try
             {
-                return new Scope { _session = session, Plan = session.Rent(binding, key, tensors) };
+                var plan = session.Rent(binding, key, tensors);
+                telemetry.Planned(plan.Invocations);
+                return new Scope { _session = session, _telemetry = telemetry, Plan = plan };
             }
-            catch
+            catch (Exception e)
             {
+                telemetry.Failed(e);
+                telemetry.Stop();
                 device.ExitCall();
                 throw;
             }
@@ -186,17 +213,21 @@ public static class NpuLaunch
 
         public bool HandOver() => _handedOver = true;
 
+        /// <summary>Records the exception the call is about to throw; always false, for use as an exception filter.</summary>
+        public bool Failed(Exception e) => _telemetry.Failed(e);
+
         public readonly void End()
         {
-            if (_handedOver) return;
             try
             {
+                if (_handedOver) return;
                 if (_completed || !_submitted) _session.Return(Plan);
                 else _session.Discard(Plan);
             }
             finally
             {
-                _session.Device.ExitCall();
+                _telemetry.Stop();
+                if (!_handedOver) _session.Device.ExitCall();
             }
         }
     }

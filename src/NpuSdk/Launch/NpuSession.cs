@@ -197,6 +197,7 @@ public sealed class NpuSession : IDisposable
                 _idleByAge.Remove(idle.IdleNode);
                 _rented.Add(idle);
                 _planHits++;
+                NpuTelemetry.PlanHit();
                 return idle;
             }
             // Counted from here, so Dispose waits for a plan being built as for one rented.
@@ -219,6 +220,7 @@ public sealed class NpuSession : IDisposable
                 {
                     _rented.Add(plan);
                     _plansBuilt++;
+                    NpuTelemetry.PlanBuilt();
                 }
                 Monitor.PulseAll(_gate);
             }
@@ -281,6 +283,7 @@ public sealed class NpuSession : IDisposable
             {
                 _rented.Remove(plan);
                 _plansDiscarded++;
+                NpuTelemetry.PlanDiscarded();
                 Monitor.PulseAll(_gate);
             }
         }
@@ -302,6 +305,7 @@ public sealed class NpuSession : IDisposable
             if (stack.Count == 0) _idle.Remove((oldest.Binding, oldest.Key, oldest.UsesTensors));
             (evicted ??= new List<LaunchPlan>()).Add(oldest);
             _plansEvicted++;
+            NpuTelemetry.PlanEvicted();
         }
         return evicted;
     }

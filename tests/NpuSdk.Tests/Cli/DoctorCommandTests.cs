@@ -87,7 +87,7 @@ public sealed class DoctorCommandTests : IDisposable
         Write("", "opt", "xilinx", "xrt", "lib", "libxrt_coreutil.so.2.19.0");
         File.CreateSymbolicLink(At("opt", "xilinx", "xrt", "lib", "libxrt_coreutil.so.2"), "libxrt_coreutil.so.2.19.0");
 
-        var (exit, stdout, _) = Doctor(() => throw XrtUnavailable.ShimAbiMismatch("libnpusdk_xrt.so", 0));
+        var (exit, stdout, _) = Doctor(() => throw XrtUnavailable.ShimAbiMismatch("libnpusdk_xrt.so", 0, At("shim")));
         Assert.Equal(0, exit);
         string accel0 = Row(stdout, "accel0");
         Assert.Contains(At("dev", "accel", "accel0"), accel0);
@@ -102,7 +102,7 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Equal("none: Device.Open() throws NpuBackendUnavailableException", Row(stdout, "backend"));
         Assert.Contains("ABI version 0", Row(stdout, "why"));
         string todo = stdout[stdout.IndexOf("\nTo do\n", StringComparison.Ordinal)..];
-        Assert.Contains("Rebuild the SDK (dotnet build)", todo);
+        Assert.Contains($"Delete the stale libnpusdk_xrt.so in {At("shim")} and build again", todo);
         Assert.Contains("Raise the memlock limit", todo);
     }
 
@@ -113,11 +113,27 @@ public sealed class DoctorCommandTests : IDisposable
         Limits("unlimited");
         var (_, stdout, _) = Doctor(() => throw new InvalidOperationException("not loaded in this test"), shim: false, ("XCL_EMULATION_MODE", "noop"));
         Assert.Equal("noop: XRT opens its emulated device, not an NPU", Row(stdout, "XCL_EMULATION_MODE"));
-        Assert.StartsWith("missing: the build skipped it", Row(stdout, "file"));
+        Assert.Equal("missing, and no build record (npusdk_xrt.build.txt) says why", Row(stdout, "file"));
         Assert.Equal("unlimited soft, unlimited hard (from " + At("proc", "self", "limits") + ", what `ulimit -l` shows)", Row(stdout, "memlock limit"));
         Assert.Contains("XCL_EMULATION_MODE=noop is set", Row(stdout, "why"));
         Assert.DoesNotContain("Raise the memlock limit", stdout);
         Assert.Contains("Unset XCL_EMULATION_MODE", stdout);
+    }
+
+    [Fact]
+    public void AShimTheBuildDidNotMakeIsReportedWithTheBuildsReason()
+    {
+        Write("built: no\nreason: CMake (cmake on PATH) not found\nfix: Install them\n", "shim", "npusdk_xrt.build.txt");
+        var (_, stdout, _) = Doctor(() => throw new InvalidOperationException("not loaded in this test"), shim: false);
+        Assert.Equal("missing: the build did not make it, because CMake (cmake on PATH) not found (from npusdk_xrt.build.txt)", Row(stdout, "file"));
+    }
+
+    [Fact]
+    public void AShimTheBuildMadeSaysWhichXrtItWasBuiltAgainst()
+    {
+        Write("built: yes\nxrt: /opt/xilinx/xrt\n", "shim", "npusdk_xrt.build.txt");
+        var (_, stdout, _) = Doctor(() => throw XrtUnavailable.ShimAbiMismatch("libnpusdk_xrt.so", 0, At("shim")));
+        Assert.Equal("built against the XRT in /opt/xilinx/xrt (from npusdk_xrt.build.txt)", Row(stdout, "file"));
     }
 
     [Fact]

@@ -82,12 +82,15 @@ public sealed class XrtBackend : INpuBackend
     /// shim's ABI. XRT goes first, by itself, so "XRT is not installed" is told apart from "the shim was not built",
     /// and a coreutil loaded from a path is the one the shim's own dependency then resolves to.
     /// </summary>
-    internal static XrtShimLoad LoadShim(IReadOnlyList<XrtLibraryCandidate> xrtCandidates, string shimLibrary)
+    /// <param name="xrtCandidates">Where XRT's coreutil is tried, in order.</param>
+    /// <param name="shimLibrary">The shim's base name.</param>
+    /// <param name="shimFolder">Where the shim and its build record are: NpuSdk.dll's folder unless a test lays out another.</param>
+    internal static XrtShimLoad LoadShim(IReadOnlyList<XrtLibraryCandidate> xrtCandidates, string shimLibrary, string? shimFolder = null)
     {
         var xrt = xrtCandidates.FirstOrDefault(c => NativeLibrary.TryLoad(c.Path, out _))
             ?? throw XrtUnavailable.XrtLibraryMissing(xrtCandidates);
 
-        string file = XrtLibraries.FileName(shimLibrary), folder = XrtLibraries.ShimFolder, path = Path.Combine(folder, file);
+        string file = XrtLibraries.FileName(shimLibrary), folder = shimFolder ?? XrtLibraries.ShimFolder, path = Path.Combine(folder, file);
         if (!File.Exists(path)) throw XrtUnavailable.ShimMissing(file, folder);
         try
         {
@@ -99,7 +102,7 @@ public sealed class XrtBackend : INpuBackend
         }
 
         uint abi = XrtShim.GetAbiVersion();
-        if (abi != XrtShim.AbiVersion) throw XrtUnavailable.ShimAbiMismatch(file, abi);
+        if (abi != XrtShim.AbiVersion) throw XrtUnavailable.ShimAbiMismatch(file, abi, folder);
 
         XrtErrors.Check(XrtShim.Capabilities(out uint caps, out uint code), "report the shim's capabilities");
         var version = code == 0 ? null : new Version((int)(code >> 16), (int)(code & 0xFFFF));

@@ -1,0 +1,20 @@
+using System.Reflection;
+
+namespace NpuSdk.Package.Tests;
+
+/// <summary>The repository this test project was built in, and the configuration it was built with.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Debug or Release: what the tests pack, so that they pack the outputs this build made.</summary>
+    public static string Configuration { get; } = typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "Configuration").Value!;
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NpuSdk.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new DirectoryNotFoundException($"No NpuSdk.sln above {AppContext.BaseDirectory}.");
+    }
+}

@@ -18,14 +18,14 @@ internal static class NpuCommandLine
 
     /// <summary>The commands, in the order help lists them. A new command is a file under Commands/ and a line here.</summary>
     private static INpuCommand[] Commands(DoctorMachine machine) =>
-        [new InspectCommand(), new ManifestCommand(), new EmulationXclbinCommand(), new DoctorCommand(machine)];
+        [new InspectCommand(), new ManifestCommand(), new EmulationXclbinCommand(), new DoctorCommand(machine), new PlanCommand()];
 
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, DoctorMachine.Current);
 
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, DoctorMachine machine)
     {
         var commands = Commands(machine).ToDictionary(c => c.Create());
-        var root = new RootCommand("Inspect xclbins and NPU instruction streams, write emulation xclbins, and check what the xrt backend needs.");
+        var root = new RootCommand("Inspect xclbins and NPU instruction streams, write emulation xclbins, check what the xrt backend needs, and plan kernel calls.");
         foreach (var command in commands.Keys) root.Add(command);
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new PrintVersion();
 

@@ -259,7 +259,7 @@ public sealed class NumericRule
 public sealed class KernelManifest
 {
     internal KernelManifest(string name, string summary, string kernelName, string operation, KernelPattern pattern,
-        IReadOnlyDictionary<string, int> tile, int? cores, IReadOnlyList<ManifestBuffer> buffers, IReadOnlyList<ManifestScalar> scalars,
+        IReadOnlyDictionary<string, int> tile, int cores, IReadOnlyList<ManifestBuffer> buffers, IReadOnlyList<ManifestScalar> scalars,
         NumericRule numeric, string sourcePath, string text)
     {
         Name = name;
@@ -288,8 +288,11 @@ public sealed class KernelManifest
     public KernelPattern Pattern { get; }
     /// <summary>The pattern's named dimensions.</summary>
     public IReadOnlyDictionary<string, int> Tile { get; }
-    /// <summary>How many AIE compute cores the design uses, when the manifest says.</summary>
-    public int? Cores { get; }
+    /// <summary>
+    /// How many AIE compute cores the design uses: the manifest's <c>cores</c>, 1 when it says nothing (a single-core
+    /// design). The latency model computes an invocation at the throughput of this many cores.
+    /// </summary>
+    public int Cores { get; }
     /// <summary>The buffer arguments the manifest describes, in ABI order.</summary>
     public IReadOnlyList<ManifestBuffer> Buffers { get; }
     /// <summary>Scalar arguments.</summary>

@@ -135,7 +135,8 @@ public static class KernelManifestParser
                 tile[m.Key] = PositiveInt(m.Value, $"tile.{m.Key}");
             }
 
-            int? cores = root.Member("cores") is { } c ? PositiveInt(c.Value, "cores", max: 64) : null;
+            // Absent: a single-core design, the common case for a tile kernel.
+            int cores = root.Member("cores") is { } c ? PositiveInt(c.Value, "cores", max: 64) : 1;
 
             var buffersValue = root.Member("buffers")!.Value;
             if (buffersValue.Kind != JsonKind.Array) throw At(buffersValue.Position, $"\"buffers\" must be an array, not {buffersValue.KindName}");

@@ -7,19 +7,25 @@ namespace NpuSdk.Analyzers.Tests;
 public class RepositoryCodeTests
 {
     [Fact]
-    public async Task QuickstartInTheRecommendedStyleHasNoDiagnostics()
+    public async Task QuickstartInTheRecommendedStyleHasNoDiagnosticsAndItsPerTileLoopHasThePorts()
     {
-        // One launch, syncs outside loops, the state checked: nothing to report.
-        string program = File.ReadAllText(Path.Combine(Repository.Root, "samples", "Quickstart", "Program.cs"));
+        // Program.cs: one launch, syncs outside loops, the state checked: nothing to report. PerTileLoop.cs is the port's
+        // loop kept beside it for comparison: a blocking wait and a sync per tile, which the rules must still see.
+        string folder = Path.Combine(Repository.Root, "samples", "Quickstart");
+        string program = File.ReadAllText(Path.Combine(folder, "Program.cs"));
         var files = new Dictionary<string, string>
         {
             ["Program.cs"] = program,
+            ["PerTileLoop.cs"] = File.ReadAllText(Path.Combine(folder, "PerTileLoop.cs")),
             ["GlobalUsings.cs"] = "global using System; global using System.IO; global using System.Linq;",
             ["NpuKernelBodies.cs"] = NpuKernelBodyStandIns(program),
         };
         var compilation = NpuVerifier.CompileProject(files, OutputKind.ConsoleApplication);
         NpuVerifier.AssertCompiles(compilation);
-        Assert.Empty(await NpuVerifier.AnalyzeAsync(compilation));
+        var diagnostics = await NpuVerifier.AnalyzeAsync(compilation);
+        Assert.Empty(diagnostics.Where(d => !d.Location.SourceTree!.FilePath.EndsWith("PerTileLoop.cs", StringComparison.Ordinal)));
+        Assert.Contains(diagnostics, d => d.Id == "NPU2001");
+        Assert.Contains(diagnostics, d => d.Id == "NPU2002");
     }
 
     /// <summary>

@@ -12,14 +12,15 @@ internal sealed class LayerNormReference : IReferenceKernel
 
     public LayerNormReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         (_x, _gamma, _beta, _y) = (Bf16(manifest, "x"), Bf16(manifest, "gamma"), Bf16(manifest, "beta"), Bf16(manifest, "y"));
         (_rows, _cols) = (manifest.Dimension("rows"), manifest.Dimension("cols"));
         _epsilon = (float)(manifest.Numeric.Epsilon ?? throw Unsupported(manifest, "a layer norm needs numeric.epsilon"));
         if (manifest.Numeric.Variance is not (null or "biased")) throw Unsupported(manifest, "the emulator's layer norm uses the biased variance");
     }
 
-    // Per element: a subtract, a square-add, a multiply and a multiply-add, counted as two MACs.
-    public long MacsPerInvocation => 2L * _rows * _cols;
+    // Per element: a subtract, a square-add, a multiply and a multiply-add, counted as two MACs (KernelWork).
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => ComputePrecision.BFloat16;
 
     public void Execute(in ReferenceInvocation invocation) =>
@@ -40,20 +41,19 @@ internal sealed class LayerNormReference : IReferenceKernel
 internal sealed class GeluReference : IReferenceKernel
 {
     private readonly OperandLayout _x, _y;
-    private readonly int _elements;
 
     public GeluReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         if (manifest.Numeric.Formula is not "tanh-approximation")
             throw LayerNormReference.Unsupported(manifest, $"the emulator's GELU implements numeric.formula 'tanh-approximation', not '{manifest.Numeric.Formula ?? "(missing)"}'");
         var inputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Input).ToList();
         var outputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Output).ToList();
         if (inputs.Count != 1 || outputs.Count != 1) throw LayerNormReference.Unsupported(manifest, "the emulator's GELU takes one input and one output");
         (_x, _y) = (LayerNormReference.Bf16(manifest, inputs[0].Part.Operand), LayerNormReference.Bf16(manifest, outputs[0].Part.Operand));
-        _elements = manifest.Dimension("elements");
     }
 
-    public long MacsPerInvocation => 4L * _elements;
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => ComputePrecision.BFloat16;
 
     public void Execute(in ReferenceInvocation invocation) => Gelu.Compute(invocation.Operand<ushort>(_x), invocation.Operand<ushort>(_y));
@@ -67,6 +67,7 @@ internal sealed class SoftmaxReference : IReferenceKernel
 
     public SoftmaxReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         var inputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Input).ToList();
         var outputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Output).ToList();
         if (inputs.Count != 1 || outputs.Count != 1) throw LayerNormReference.Unsupported(manifest, "the emulator's softmax takes one input and one output");
@@ -74,7 +75,7 @@ internal sealed class SoftmaxReference : IReferenceKernel
         (_rows, _cols) = (manifest.Dimension("rows"), manifest.Dimension("cols"));
     }
 
-    public long MacsPerInvocation => 2L * _rows * _cols;
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => ComputePrecision.BFloat16;
 
     public void Execute(in ReferenceInvocation invocation) => Softmax.Compute(invocation.Operand<ushort>(_x), invocation.Operand<ushort>(_y), _rows, _cols);
@@ -89,6 +90,7 @@ internal sealed class AttentionReference : IReferenceKernel
 
     public AttentionReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         (_q, _k, _v, _o) = (LayerNormReference.Bf16(manifest, "q"), LayerNormReference.Bf16(manifest, "k"), LayerNormReference.Bf16(manifest, "v"), LayerNormReference.Bf16(manifest, "o"));
         (_queries, _keys, _heads, _headDim) = (manifest.Dimension("queries"), manifest.Dimension("keys"), manifest.Dimension("heads"), manifest.Dimension("headDim"));
         if (_headDim != FloatPanel.Width)
@@ -98,8 +100,8 @@ internal sealed class AttentionReference : IReferenceKernel
         _scale = (float)(manifest.Numeric.Scale ?? throw LayerNormReference.Unsupported(manifest, "attention needs numeric.scale"));
     }
 
-    // Scores and the weighted sum: two products per query, key and model column.
-    public long MacsPerInvocation => 2L * _queries * _keys * _heads * _headDim;
+    // Scores and the weighted sum: two products per query, key and model column (KernelWork).
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => ComputePrecision.BFloat16;
 
     public void Execute(in ReferenceInvocation invocation) =>

@@ -18,6 +18,7 @@ internal sealed class ElementwiseReference : IReferenceKernel
 
     public ElementwiseReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         var inputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Input).ToList();
         var outputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Output).ToList();
         if (inputs.Count != 2 || outputs.Count != 1)
@@ -31,7 +32,7 @@ internal sealed class ElementwiseReference : IReferenceKernel
         _rule = new IntegerRule(manifest.Numeric);
     }
 
-    public long MacsPerInvocation => _elements;
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => MatMulCore.PrecisionOf(_x.ElementType);
 
     public void Execute(in ReferenceInvocation invocation)

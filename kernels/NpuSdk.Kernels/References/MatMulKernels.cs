@@ -15,12 +15,13 @@ internal sealed class MatMulReference : IReferenceKernel
 
     public MatMulReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         (_m, _k, _n) = (manifest.Dimension("m"), manifest.Dimension("k"), manifest.Dimension("n"));
         (_a, _b, _c) = (OperandLayout.Of(manifest, "a"), OperandLayout.Of(manifest, "b"), OperandLayout.Of(manifest, "c"));
         _core = new MatMulCore(_a.ElementType, _b.ElementType, _c.ElementType, manifest.Numeric);
     }
 
-    public long MacsPerInvocation => (long)_m * _k * _n;
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => MatMulCore.PrecisionOf(_a.ElementType);
 
     public void Execute(in ReferenceInvocation invocation) =>
@@ -36,12 +37,13 @@ internal sealed class GemvReference : IReferenceKernel
 
     public GemvReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         (_m, _k) = (manifest.Dimension("m"), manifest.Dimension("k"));
         (_a, _b, _c) = (OperandLayout.Of(manifest, "a"), OperandLayout.Of(manifest, "b"), OperandLayout.Of(manifest, "c"));
         _core = new MatMulCore(_a.ElementType, _b.ElementType, _c.ElementType, manifest.Numeric);
     }
 
-    public long MacsPerInvocation => (long)_m * _k;
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => MatMulCore.PrecisionOf(_a.ElementType);
 
     // b is a k x 1 matrix and c an m x 1 one.
@@ -74,9 +76,13 @@ internal sealed class KStripMatMulReference : IReferenceKernel
         _core = new MatMulCore(a.ElementType, b.ElementType, _c.ElementType, manifest.Numeric);
     }
 
-    /// <summary>For the latency model: an invocation at the largest K.</summary>
-    public long MacsPerInvocation => (long)_m * _kMax * _n;
+    /// <summary>An invocation at the largest K; <see cref="MacsOf"/> counts the K a run is bound for.</summary>
+    public long MacsPerInvocation => KernelWork.MacsPerInvocation(_manifest, _kMax);
     public ComputePrecision Precision => MatMulCore.PrecisionOf(_manifest.BufferOf("a")!.ElementType!.Value);
+
+    /// <summary>For the latency model: m·K·n at the K the bound strip of A holds.</summary>
+    public long MacsOf(in ReferenceInvocation invocation) =>
+        KernelWork.MacsPerInvocation(_manifest, invocation.Buffer(_aArg).Length / (_m * _aSize));
 
     public void Execute(in ReferenceInvocation invocation)
     {

@@ -65,12 +65,12 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
     private readonly Lazy<EmulatorQueue> _queue;
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
     private readonly Dictionary<(XclbinUuid, string), KernelManifest> _manifests = new();
-    private double _projectedSeconds;
     private ulong _nextAddress = 0x1_0000_0000;
 
     public EmulatorDevice(EmulatorOptions options)
     {
         Options = options;
+        Timeline = options.Latency is { } model ? new ProjectedTimeline(model) : null;
         _queue = new Lazy<EmulatorQueue>(() => new EmulatorQueue(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -79,21 +79,16 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
 
     public EmulatorOptions Options { get; }
 
-    public TimeSpan? ProjectedTime
-    {
-        get
-        {
-            if (Options.Latency is null) return null;
-            lock (_gate) return TimeSpan.FromSeconds(_projectedSeconds);
-        }
-    }
+    public TimeSpan? ProjectedTime => Timeline is { } t ? TimeSpan.FromSeconds(t.Seconds) : null;
 
-    /// <summary>The latency model, or null; callers compute a charge only when there is one, so nothing allocates without it.</summary>
-    internal LatencyModel? Latency => Options.Latency;
+    /// <summary>The projection's clocks when a latency model is set, else null (and nothing is charged).</summary>
+    internal ProjectedTimeline? Timeline { get; }
 
-    internal void Charge(double seconds)
+    /// <summary>How long <paramref name="run"/> computes, on the cores its manifest says its design uses (1 without one).</summary>
+    internal static double ComputeSeconds(LatencyModel model, EmulatorRun run)
     {
-        lock (_gate) _projectedSeconds += seconds;
+        var reference = run.Reference;
+        return model.ComputeSeconds(reference.Precision, reference.MacsOf(new ReferenceInvocation(run)), run.Manifest?.Cores ?? 1);
     }
 
     internal ulong ReserveAddress(ulong size)
@@ -126,13 +121,14 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
         XclbinFile? xclbin;
         lock (_gate) _xclbins.TryGetValue(uuid, out xclbin);
         if (xclbin is null) throw new NpuException($"No xclbin with uuid {uuid} is registered on the emulated device.");
-        if (Latency is { } m) Charge(m.PerContextOpen.TotalSeconds);
+        Timeline?.OpenContext();
         return new EmulatorContext(this, xclbin);
     }
 
     public IBoHandle AllocateBo(ulong size, BoFlags flags, int group)
     {
         if (size > int.MaxValue) throw new NpuException($"The emulator cannot allocate a buffer of {size} bytes (at most {int.MaxValue}).");
+        Timeline?.Allocate(size);
         return new EmulatorBo(new BoStorage(this, (int)size, flags, group), 0, (int)size);
     }
 

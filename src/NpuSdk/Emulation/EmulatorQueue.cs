@@ -160,6 +160,17 @@ internal abstract class EmulatorSubmission
     /// <summary>Waits for the submission to finish; <see cref="CommandState.Timeout"/> when it did not in time.</summary>
     internal CommandState WaitForCompletion(TimeSpan timeout) => _done.Wait(timeout) ? _state : CommandState.Timeout;
 
+    /// <summary>When the latency model's device completes the last submission (its projection's clock, in seconds).</summary>
+    internal double ProjectedCompletion { get; set; }
+
+    /// <summary><see cref="WaitForCompletion"/>, charging the projection for a wait that ended with the submission.</summary>
+    protected CommandState WaitProjected(TimeSpan timeout)
+    {
+        var state = WaitForCompletion(timeout);
+        if (state != CommandState.Timeout) Device.Timeline?.Wait(ProjectedCompletion);
+        return state;
+    }
+
     /// <summary>Aborts the submission if it is in flight and returns once the worker is done with its runs.</summary>
     internal void AbortAndWait()
     {

@@ -197,13 +197,14 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
         if (InFlight)
             throw new NpuException($"The run of kernel '{Signature.Name}' is already started; wait for it before starting it again.");
         Validate();
-        if (Context.Device.Latency is { } m) Context.Device.Charge(m.PerRunAlone.TotalSeconds + m.ComputeSeconds(_kernel.Reference!, 1));
+        if (Context.Device.Timeline is { } timeline)
+            ProjectedCompletion = timeline.Submit(1, EmulatorDevice.ComputeSeconds(timeline.Model, this), chained: false);
         Submit();
     }
 
     internal IReferenceKernel Reference => _kernel.Reference!;
 
-    public CommandState Wait(TimeSpan timeout) => WaitForCompletion(timeout);
+    public CommandState Wait(TimeSpan timeout) => WaitProjected(timeout);
 
     public CommandState Abort()
     {
@@ -273,17 +274,17 @@ internal sealed class EmulatorRunList(EmulatorContext context) : EmulatorSubmiss
     {
         RefuseWhileExecuting("execute");
         foreach (var run in _runs) run.Validate();
-        if (context.Device.Latency is { } m)
-        {
-            double seconds = _runs.Count * m.PerRunInChain.TotalSeconds;
-            foreach (var run in _runs) seconds += m.ComputeSeconds(run.Reference, 1);
-            context.Device.Charge(seconds);
-        }
         if (_runs.Count == 0) return;
+        if (context.Device.Timeline is { } timeline)
+        {
+            double compute = 0;
+            foreach (var run in _runs) compute += EmulatorDevice.ComputeSeconds(timeline.Model, run);
+            ProjectedCompletion = timeline.Submit(_runs.Count, compute, chained: true);
+        }
         Submit();
     }
 
-    public CommandState Wait(TimeSpan timeout) => _runs.Count == 0 ? CommandState.Completed : WaitForCompletion(timeout);
+    public CommandState Wait(TimeSpan timeout) => _runs.Count == 0 ? CommandState.Completed : WaitProjected(timeout);
 
     public void Reset()
     {

@@ -34,6 +34,12 @@ public interface IReferenceKernel
     /// <summary>The precision of those multiply-accumulates.</summary>
     ComputePrecision Precision { get; }
 
+    /// <summary>
+    /// Multiply-accumulates of this invocation, for a kernel whose work depends on what is bound (a K-strip's K is its
+    /// buffer's size); by default <see cref="MacsPerInvocation"/>. Reads only sizes, never data.
+    /// </summary>
+    long MacsOf(in ReferenceInvocation invocation) => MacsPerInvocation;
+
     /// <summary>Computes one invocation.</summary>
     void Execute(in ReferenceInvocation invocation);
 }

@@ -95,7 +95,7 @@ internal sealed class BlockPlan : LaunchPlan
         if (_buffers is not null) foreach (var b in _buffers) b?.Dispose();
     }
 
-    /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to.</summary>
+    /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>
     private sealed class PlanBuffer : IDisposable
     {
         private readonly BlockPlan _plan;
@@ -106,23 +106,11 @@ internal sealed class BlockPlan : LaunchPlan
             _plan = plan;
             Manifest = manifest;
             Argument = argument;
-            var grid = plan.Grid;
-            int elementSize = ElementTypes.Size(manifest.ElementType!.Value);
-            SlotBytes = checked((int)(OperandLayout.SlotElements(manifest, stripLength) * elementSize));
-            // One operand alone in an input buffer: a region per distinct block. Several operands, or an output: a slot
-            // per invocation, unless nothing in it changes from one invocation to the next. Scratch: one region.
-            var geometries = manifest.Role == BufferRole.Scratch ? Array.Empty<OperandGeometry>()
-                : manifest.Parts.Select(p => grid.Operands.First(o => o.Operand.Name == p.Operand)).ToArray();
-            Exclusive = manifest.Role == BufferRole.Input && geometries.Length == 1;
-            SlotCount = manifest.Role switch
-            {
-                BufferRole.Scratch => 1,
-                BufferRole.Output => grid.Invocations,
-                _ when Exclusive => geometries[0].DistinctBlocks,
-                _ => geometries.All(g => g.DistinctBlocks == 1) ? 1 : grid.Invocations,
-            };
-            ExclusiveGeometry = Exclusive ? geometries[0] : null;
-            Parent = new Bo(kernel.Device, checked((ulong)SlotBytes * (ulong)SlotCount), BoFlags.HostOnly, kernel.Kernel.GroupId(argument.Argument.Index));
+            var layout = PlanBufferLayout.For(manifest, plan.Grid, stripLength);
+            SlotBytes = layout.SlotBytes;
+            SlotCount = layout.SlotCount;
+            ExclusiveGeometry = layout.ExclusiveGeometry;
+            Parent = new Bo(kernel.Device, checked((ulong)layout.Bytes), BoFlags.HostOnly, kernel.Kernel.GroupId(argument.Argument.Index));
             _regions = new Bo?[SlotCount == 1 ? 0 : SlotCount];
             try
             {
@@ -140,7 +128,7 @@ internal sealed class BlockPlan : LaunchPlan
         public Bo Parent { get; }
         public int SlotBytes { get; }
         public int SlotCount { get; }
-        public bool Exclusive { get; }
+        public bool Exclusive => ExclusiveGeometry is not null;
         private OperandGeometry? ExclusiveGeometry { get; }
 
         /// <summary>The slot invocation <paramref name="invocation"/> reads or writes.</summary>

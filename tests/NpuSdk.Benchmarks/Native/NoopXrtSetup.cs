@@ -55,7 +55,7 @@ internal sealed partial class NoopXrtSetup : IDisposable
         File.Delete(XclbinPath);
     }
 
-    private static void PrepareEnvironment()
+    internal static void PrepareEnvironment()
     {
         string libs = NoopXrtRoot.FindLibraries()
             ?? throw new InvalidOperationException("XRT's no-op device library (libxrt_noop) is not installed; apt-get install libxrt-dev.");

@@ -32,6 +32,18 @@ public static partial class LibraryKernels
     [NpuKernel("matmul_64x512_bf16.xclbin")]
     public static partial void MatMulWide(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
 
+    /// <summary>IRON's int8 whole-array GEMM: 512x512x512 on 4x4 cores in one invocation, int32 out.</summary>
+    [NpuKernel("matmul_whole_array_int8.xclbin")]
+    public static partial void WholeArrayInt8(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
+
+    /// <summary>IRON's int16 whole-array GEMM: 512x512x512 on 4x4 cores, acc64 saturated to int32.</summary>
+    [NpuKernel("matmul_whole_array_int16.xclbin")]
+    public static partial void WholeArrayInt16(NpuSession session, ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
+
+    /// <summary>The bf16 whole-array GEMM: 512x512x512 on 4x4 cores, float32 out.</summary>
+    [NpuKernel("matmul_whole_array_bf16.xclbin")]
+    public static partial void WholeArrayBf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
+
     /// <summary>Layer norm over blocks of 64 rows of 512 bf16 values; gamma and beta go to every invocation.</summary>
     [NpuKernel("layernorm_bf16.xclbin")]
     public static partial void LayerNorm(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> gamma, ReadOnlySpan<BFloat16> beta, Span2D<BFloat16> y);

@@ -60,27 +60,55 @@ public class CounterTests
         Assert.Equal(0, rig.Device.Counters.LiveBuffers);
     }
 
-    [Fact]
-    public void Phoenix_latency_model_projects_from_the_published_figures()
-    {
-        using var rig = new TileKernelRig(new EmulatorOptions { Latency = LatencyModel.Phoenix });
-        var m = LatencyModel.Phoenix;
-        double afterSetup = rig.Device.ProjectedTime!.Value.TotalSeconds;
-        // TimeSpan resolves 100 ns, so compare within a tick.
-        Assert.Equal(m.PerContextOpen.TotalSeconds + 300 / m.SyncBytesPerSecond, afterSetup, 1e-7);
+    // ProjectedTime is a TimeSpan: it resolves 100 ns.
+    private const double Tick = 1e-7;
 
+    [Fact]
+    public void The_emulator_charges_what_the_Phoenix_model_charges_for_each_operation()
+    {
+        var m = LatencyModel.Phoenix;
+        using var rig = new TileKernelRig(new EmulatorOptions { Latency = m });
+        double afterSetup = rig.Device.ProjectedTime!.Value.TotalSeconds;
+        // The rig opened a context, allocated three buffers (300 + 512 + 256 bytes) and synced the instructions once.
+        Assert.Equal(m.PerContextOpen.TotalSeconds + m.AllocationSeconds(300) + m.AllocationSeconds(512) + m.AllocationSeconds(256) + m.SyncSeconds(300),
+            afterSetup, Tick);
+
+        // A run started alone and waited on: submission, the device's command and run, the compute, the wake-up.
         using var run = rig.BoundRun();
         run.Start();
         run.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted();
+        double tile = m.ComputeSeconds(ComputePrecision.Int8, 16 * 16 * 16, cores: 1);
+        double lone = m.PerRunAlone.TotalSeconds + tile;
+        Assert.Equal(afterSetup + lone, rig.Device.ProjectedTime!.Value.TotalSeconds, Tick);
+        // A second wait on the completed run costs nothing.
+        run.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted();
+        Assert.Equal(afterSetup + lone, rig.Device.ProjectedTime!.Value.TotalSeconds, Tick);
+
+        // Eight runs in one run list: one chain command, eight runs on the device, one wake-up.
         using var list = new RunList(rig.Context);
         for (int i = 0; i < 8; i++) list.Add(rig.BoundRun());
         list.Execute();
-
-        double macSeconds = 16 * 16 * 16 / m.Int8MacsPerSecond;
-        double expected = afterSetup + (m.PerRunAlone.TotalSeconds + macSeconds) + 8 * (m.PerRunInChain.TotalSeconds + macSeconds);
-        Assert.Equal(expected, rig.Device.ProjectedTime!.Value.TotalSeconds, 1e-7);
+        list.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted();
+        double chain = m.PerRunAlone.TotalSeconds + 7 * m.PerRun.TotalSeconds + 8 * tile;
+        Assert.Equal(afterSetup + lone + chain, rig.Device.ProjectedTime!.Value.TotalSeconds, Tick);
         // The point of run lists, in the model's terms: a chained run is cheaper than a lone one.
-        Assert.True(m.PerRunInChain < m.PerRunAlone);
+        Assert.True(chain / 8 < lone);
+    }
+
+    [Fact]
+    public void A_run_list_longer_than_a_chain_command_is_several_commands_whose_submissions_overlap_the_device()
+    {
+        var m = LatencyModel.Phoenix;
+        using var rig = new TileKernelRig(new EmulatorOptions { Latency = m });
+        double before = rig.Device.ProjectedTime!.Value.TotalSeconds;
+        using var list = new RunList(rig.Context);
+        int runs = 2 * m.RunsPerChainCommand + 1;
+        for (int i = 0; i < runs; i++) list.Add(rig.BoundRun());
+        list.Execute();
+        list.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted();
+        double tile = m.ComputeSeconds(ComputePrecision.Int8, 16 * 16 * 16, cores: 1);
+        double expected = m.PerSubmission.TotalSeconds + 3 * m.PerCommandOnDevice.TotalSeconds + runs * (m.PerRun.TotalSeconds + tile) + m.PerBlockingWait.TotalSeconds;
+        Assert.Equal(before + expected, rig.Device.ProjectedTime!.Value.TotalSeconds, Tick);
     }
 
     [Fact]

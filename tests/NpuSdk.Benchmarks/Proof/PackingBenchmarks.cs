@@ -43,7 +43,7 @@ public class PackingBenchmarks
         var binding = descriptor.Binding;
         var shapes = new CallShapes();
         for (int i = 0; i < 3; i++) shapes.Add(ProofDesigns.Size, ProofDesigns.Size);
-        _plan = _session.Rent(binding, binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames));
+        _plan = (BlockPlan)_session.Rent(binding, binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames), tensors: false);
         long before = _device.Counters.BytesToDevice;
         _plan.SyncInputs();
         PackedBytes = _device.Counters.BytesToDevice - before;

@@ -36,6 +36,15 @@ internal sealed class EncoderLayer
         (_wqkv16, _wo16, _w116, _w216) = (Bf16(_wqkv, Model, 3 * Model), Bf16(_wo, Model, Model), Bf16(_w1, Model, Ffn), Bf16(_w2, Ffn, Model));
     }
 
+    /// <summary>The layer's weights as the NPU sees them, rounded to bf16 (biases too: on the device they are added in bf16).</summary>
+    public sealed record Bf16Weights(
+        BFloat16[] Ln1Gamma, BFloat16[] Ln1Beta, Matrix<BFloat16> Wqkv, BFloat16[] Bqkv, Matrix<BFloat16> Wo, BFloat16[] Bo,
+        BFloat16[] Ln2Gamma, BFloat16[] Ln2Beta, Matrix<BFloat16> W1, BFloat16[] B1, Matrix<BFloat16> W2, BFloat16[] B2);
+
+    /// <summary>This layer's weights in bf16, for a device-resident copy (<see cref="ResidentLayer"/>).</summary>
+    public Bf16Weights ToBf16() =>
+        new(_ln1Gamma16, _ln1Beta16, _wqkv16, Bf16(_bqkv), _wo16, Bf16(_bo), _ln2Gamma16, _ln2Beta16, _w116, Bf16(_b1), _w216, Bf16(_b2));
+
     /// <summary>The activations of one layer call at a sequence length, allocated once and reused by every layer.</summary>
     public sealed class Buffers(int frames)
     {

@@ -18,7 +18,8 @@ public sealed record EmulatorOptions
 
     /// <summary>
     /// How long each run takes on the device's worker before it computes (default none): waits block, timeouts
-    /// expire and outputs read before completion are stale, as on hardware.
+    /// expire and outputs read before completion are stale, as on hardware. Kept to the clock's resolution, below a
+    /// millisecond too (the worker yields its core while it waits the last part out).
     /// </summary>
     public TimeSpan RunLatency { get; init; }
 

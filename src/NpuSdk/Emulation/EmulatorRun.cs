@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using NpuSdk.Backends;
 using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
@@ -148,6 +149,26 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
     }
 
     /// <summary>
+    /// Waits <paramref name="latency"/> or until <paramref name="abort"/> is set (true). An event waits whole
+    /// milliseconds (0.3 ms would be no wait at all), so the part under a millisecond is slept with the system's
+    /// high-resolution sleep (<see cref="PreciseSleep"/>), which leaves the core to the host as a device would.
+    /// </summary>
+    private static bool WaitOut(TimeSpan latency, ManualResetEventSlim abort)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(latency.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            double remainingMs = (deadline - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
+            if (remainingMs <= 0 || abort.IsSet) return abort.IsSet;
+            if (remainingMs >= 2)
+            {
+                if (abort.Wait((int)remainingMs - 1)) return true;
+            }
+            else PreciseSleep.For(Math.Min(remainingMs, 0.5));
+        }
+    }
+
+    /// <summary>
     /// Executes the invocation on the device's worker: waits out the modelled latency, applies an injected fault, runs the
     /// reference on the device views. Any exception of the reference becomes the Error state with the exception kept.
     /// </summary>
@@ -156,7 +177,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
         _state = CommandState.Running;
         FailureMessage = null;
         FailureException = null;
-        if (options.RunLatency > TimeSpan.Zero && abort.Wait(options.RunLatency)) return _state = CommandState.Abort;
+        if (options.RunLatency > TimeSpan.Zero && WaitOut(options.RunLatency, abort)) return _state = CommandState.Abort;
         switch (options.Faults?.Take(Signature.Name, invocation))
         {
             case EmulatorFaultKind.Error:

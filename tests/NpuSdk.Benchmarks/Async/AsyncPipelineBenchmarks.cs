@@ -13,7 +13,7 @@ namespace NpuSdk.Benchmarks.Async;
 /// pack and sync one call (about 1 MiB in, 1 MiB out), as the target states: "packing and device time comparable".
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Proof.InProcessShortRun]
 public partial class AsyncPipelineBenchmarks
 {
     private const string Design = "matmul_whole_array_int16";
@@ -27,7 +27,7 @@ public partial class AsyncPipelineBenchmarks
     private NpuTensor<int> _tc0 = null!, _tc1 = null!;
 
     /// <summary>Modelled device time per run, in microseconds.</summary>
-    [Params(300, 1000)]
+    [Params(150, 300)]
     public int DeviceMicroseconds { get; set; }
 
     [GlobalSetup]

@@ -17,7 +17,7 @@ public sealed class SampleRunTests
     {
         var result = DotnetProcess.Start(DotnetProcess.Dotnet, Repository.Root, TimeSpan.FromMinutes(10), null, Program("WhisperEncoder"));
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("span-based matches, device-resident matches", result.Stdout);
+        Assert.Contains("result: span-based matches, device-resident matches", result.Stdout);
 
         // One layer: 1500 frames x 512 bf16 up once and down once, in two syncs; the span-based layer moves every
         // operator's operands both ways.

@@ -26,12 +26,7 @@ public static class NpuLaunch
         var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
         try
         {
-            var plan = (BlockPlan)launch.Plan;
-            plan.BindScalars(operands.Scalars);
-            plan.Pack(operands);
-            plan.SyncInputs();
-            launch.Submitted();
-            plan.Execute();
+            var plan = launch.Start(operands);
             plan.Wait();
             plan.SyncOutputs();
             plan.Unpack(operands);
@@ -68,11 +63,7 @@ public static class NpuLaunch
         var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
         try
         {
-            var plan = (TensorPlan)launch.Plan;
-            plan.BindScalars(operands.Scalars);
-            plan.Bind(operands);
-            launch.Submitted();
-            plan.Execute();
+            var plan = launch.Start(operands);
             plan.Wait();
             launch.Completed();
         }
@@ -106,12 +97,7 @@ public static class NpuLaunch
             var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
             try
             {
-                var plan = (BlockPlan)launch.Plan;
-                plan.BindScalars(ops.Scalars);
-                plan.Pack(ops);
-                plan.SyncInputs();
-                launch.Submitted();
-                plan.Execute();
+                var plan = launch.Start(ops);
                 var completion = session.Completions.Enqueue(plan, operands, cancellationToken);
                 handedOver = launch.HandOver();
                 return new ValueTask(completion, completion.Version);
@@ -144,11 +130,7 @@ public static class NpuLaunch
         var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
         try
         {
-            var plan = (TensorPlan)launch.Plan;
-            plan.BindScalars(operands.Scalars);
-            plan.Bind(operands);
-            launch.Submitted();
-            plan.Execute();
+            var plan = launch.Start(operands);
             var completion = session.Completions.Enqueue(plan, default, cancellationToken);
             launch.HandOver();
             return new ValueTask(completion, completion.Version);
@@ -208,7 +190,29 @@ public static class NpuLaunch
             }
         }
 
-        public void Submitted() => _submitted = true;
+        /// <summary>Packs and syncs the inputs of a call over memory, binds its scalars and submits its runs.</summary>
+        public BlockPlan Start(in NpuOperands operands)
+        {
+            var plan = (BlockPlan)Plan;
+            plan.BindScalars(operands.Scalars);
+            plan.Pack(operands);
+            plan.SyncInputs();
+            _submitted = true;
+            plan.Execute();
+            return plan;
+        }
+
+        /// <summary>Binds a call over tensors to its tensors' buffers and its scalars and submits its runs.</summary>
+        public TensorPlan Start(in NpuTensorOperands operands)
+        {
+            var plan = (TensorPlan)Plan;
+            plan.BindScalars(operands.Scalars);
+            plan.Bind(operands);
+            _submitted = true;
+            plan.Execute();
+            return plan;
+        }
+
         public void Completed() => _completed = true;
 
         public bool HandOver() => _handedOver = true;

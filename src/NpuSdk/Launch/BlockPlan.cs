@@ -221,6 +221,13 @@ internal sealed class BlockPlan : LaunchPlan
             int row0 = block / g.ColBlocks * g.BlockRows, col0 = block % g.ColBlocks * g.BlockCols;
             int rows = Math.Clamp(shape.Rows - row0, 0, g.BlockRows), cols = Math.Clamp(shape.Cols - col0, 0, g.BlockCols);
             int rowBytes = g.BlockCols * _elementSize, copied = cols * _elementSize;
+            if (IsWholeRows(shape))
+            {
+                // The block's rows are whole rows of a dense operand: one copy (a whole-array design's operand is one block).
+                operands.Data(operand).Slice(row0 * rowBytes, rows * rowBytes).CopyTo(destination);
+                destination[(rows * rowBytes)..].Clear();
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 var row = destination.Slice(r * rowBytes, rowBytes);
@@ -229,6 +236,9 @@ internal sealed class BlockPlan : LaunchPlan
             }
             destination[(rows * rowBytes)..].Clear();
         }
+
+        /// <summary>Whether every block's rows are whole, dense rows of the operand, so a block is one contiguous run of bytes.</summary>
+        private bool IsWholeRows(in OperandShape shape) => shape.Cols == Geometry.BlockCols && shape.Stride == shape.Cols;
 
         public void Unpack(in NpuOperands operands, int operand, ElementType methodType, byte[] accumulator)
         {
@@ -260,6 +270,12 @@ internal sealed class BlockPlan : LaunchPlan
                     (sourceType, sourceSize) = (accumulatorType, 4);
                 }
                 int rowBytes = g.BlockCols * sourceSize;
+                if (IsWholeRows(shape))
+                {
+                    ElementConversion.Convert(sourceType, source[..(rows * rowBytes)], methodType,
+                        operands.Data(operand).Slice(row0 * cols * methodSize, rows * cols * methodSize), rows * cols);
+                    continue;
+                }
                 for (int r = 0; r < rows; r++)
                     ElementConversion.Convert(sourceType, source.Slice(r * rowBytes, cols * sourceSize), methodType,
                         operands.Row(operand, row0 + r).Slice(col0 * methodSize, cols * methodSize), cols);

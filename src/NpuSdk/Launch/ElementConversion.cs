@@ -33,9 +33,9 @@ internal static class ElementConversion
         switch (partial)
         {
             case ElementType.Int32: TensorPrimitives.Add(sums, MemoryMarshal.Cast<byte, int>(source)[..count], sums); break;
-            case ElementType.Int8: AddWidened(MemoryMarshal.Cast<byte, sbyte>(source)[..count], sums); break;
+            case ElementType.Int8: AddWidenedInt8(MemoryMarshal.Cast<byte, sbyte>(source)[..count], sums); break;
             case ElementType.UInt8: for (int i = 0; i < count; i++) sums[i] += source[i]; break;
-            default: AddWidened(MemoryMarshal.Cast<byte, short>(source)[..count], sums); break;
+            default: AddWidenedInt16(MemoryMarshal.Cast<byte, short>(source)[..count], sums); break;
         }
     }
 
@@ -76,16 +76,43 @@ internal static class ElementConversion
         }
     }
 
-    private static void AddWidened<T>(ReadOnlySpan<T> partial, Span<int> accumulator) where T : unmanaged, IBinaryInteger<T>
+    // int8 and int16 partials widened to int32 in registers and added (int32 wraps, as the rule says); the tail in scalars.
+    private static void AddWidenedInt8(ReadOnlySpan<sbyte> partial, Span<int> accumulator)
     {
-        // Widen in chunks on the stack, then one vectorized add per chunk.
-        Span<int> wide = stackalloc int[256];
-        for (int i = 0; i < partial.Length; i += wide.Length)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            int n = Math.Min(wide.Length, partial.Length - i);
-            TensorPrimitives.ConvertChecked(partial.Slice(i, n), wide[..n]);
-            TensorPrimitives.Add(accumulator.Slice(i, n), wide[..n], accumulator.Slice(i, n));
+            var sums = MemoryMarshal.Cast<int, Vector<int>>(accumulator);
+            for (; i + Vector<sbyte>.Count <= partial.Length; i += Vector<sbyte>.Count)
+            {
+                Vector.Widen(new Vector<sbyte>(partial[i..]), out Vector<short> low, out Vector<short> high);
+                Vector.Widen(low, out Vector<int> a, out Vector<int> b);
+                Vector.Widen(high, out Vector<int> c, out Vector<int> d);
+                int v = i / Vector<int>.Count;
+                sums[v] += a;
+                sums[v + 1] += b;
+                sums[v + 2] += c;
+                sums[v + 3] += d;
+            }
         }
+        for (; i < partial.Length; i++) accumulator[i] += partial[i];
+    }
+
+    private static void AddWidenedInt16(ReadOnlySpan<short> partial, Span<int> accumulator)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var sums = MemoryMarshal.Cast<int, Vector<int>>(accumulator);
+            for (; i + Vector<short>.Count <= partial.Length; i += Vector<short>.Count)
+            {
+                Vector.Widen(new Vector<short>(partial[i..]), out Vector<int> a, out Vector<int> b);
+                int v = i / Vector<int>.Count;
+                sums[v] += a;
+                sums[v + 1] += b;
+            }
+        }
+        for (; i < partial.Length; i++) accumulator[i] += partial[i];
     }
 
     private static void AddWidened(ReadOnlySpan<ushort> bf16, Span<float> accumulator)

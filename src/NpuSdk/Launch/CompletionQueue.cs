@@ -23,17 +23,18 @@ internal sealed class CompletionQueue
     internal CompletionQueue(NpuSession session) => _session = session;
 
     /// <summary>Queues a submitted plan and returns the source of its call's task.</summary>
-    internal Completion Enqueue(LaunchPlan plan, NpuMemoryOperands operands, CancellationToken cancellationToken)
+    internal Completion Enqueue(LaunchPlan plan, NpuMemoryOperands operands, in NpuCallTelemetry telemetry, CancellationToken cancellationToken)
     {
         Completion completion;
         lock (_gate)
         {
             completion = _free.TryPop(out var c) ? c : new Completion(this);
-            _pending.Enqueue(new Pending(plan, operands, cancellationToken, completion));
+            _pending.Enqueue(new Pending(plan, operands, telemetry, cancellationToken, completion));
             if (_thread is null)
             {
                 _thread = new Thread(Work) { IsBackground = true, Name = "NpuSdk completions" };
-                _thread.Start();
+                // Not under the first caller's execution context: its async locals (the current span among them) are not the thread's.
+                using (ExecutionContext.SuppressFlow()) _thread.Start();
             }
             Monitor.Pulse(_gate);
         }
@@ -94,6 +95,10 @@ internal sealed class CompletionQueue
             else _session.Discard(p.Plan);
             _session.Device.ExitCall();
         }
+        // The call's span and duration end here, when its task does.
+        var telemetry = p.Telemetry;
+        if (error is not null) telemetry.Failed(error);
+        telemetry.Stop();
         p.Completion.Complete(error);
     }
 
@@ -133,7 +138,7 @@ internal sealed class CompletionQueue
         lock (_gate) _free.Push(completion);
     }
 
-    private readonly record struct Pending(LaunchPlan Plan, NpuMemoryOperands Operands, CancellationToken CancellationToken, Completion Completion);
+    private readonly record struct Pending(LaunchPlan Plan, NpuMemoryOperands Operands, NpuCallTelemetry Telemetry, CancellationToken CancellationToken, Completion Completion);
 
     /// <summary>The source of one call's <see cref="ValueTask"/>, back in the pool once the task's result was read.</summary>
     internal sealed class Completion(CompletionQueue owner) : IValueTaskSource

@@ -98,7 +98,7 @@ public static class NpuLaunch
             try
             {
                 var plan = launch.Start(ops);
-                var completion = session.Completions.Enqueue(plan, operands, cancellationToken);
+                var completion = session.Completions.Enqueue(plan, operands, launch.Telemetry, cancellationToken);
                 handedOver = launch.HandOver();
                 return new ValueTask(completion, completion.Version);
             }
@@ -131,7 +131,7 @@ public static class NpuLaunch
         try
         {
             var plan = launch.Start(operands);
-            var completion = session.Completions.Enqueue(plan, default, cancellationToken);
+            var completion = session.Completions.Enqueue(plan, default, launch.Telemetry, cancellationToken);
             launch.HandOver();
             return new ValueTask(completion, completion.Version);
         }
@@ -159,8 +159,8 @@ public static class NpuLaunch
     /// <summary>
     /// One call's hold on the device, its plan and its telemetry: entered before the plan is rented, ended on every
     /// path. Once runs were submitted, only a completed call proves the device is done with the plan's buffers, so any
-    /// other end discards the plan; an asynchronous call hands the plan over to the session's completion thread (its
-    /// span and duration cover the call until its runs are submitted).
+    /// other end discards the plan; an asynchronous call hands the plan, its hold and its span over to the session's
+    /// completion thread, which ends them when the call's task completes.
     /// </summary>
     private struct Scope
     {
@@ -215,6 +215,9 @@ public static class NpuLaunch
 
         public void Completed() => _completed = true;
 
+        /// <summary>The call's span and clock, for the completion thread to end when the call is handed over.</summary>
+        public readonly NpuCallTelemetry Telemetry => _telemetry;
+
         public bool HandOver() => _handedOver = true;
 
         /// <summary>Records the exception the call is about to throw; always false, for use as an exception filter.</summary>
@@ -222,16 +225,21 @@ public static class NpuLaunch
 
         public readonly void End()
         {
+            if (_handedOver)
+            {
+                // The completion thread ends the span; the caller goes on outside it.
+                _telemetry.Detach();
+                return;
+            }
             try
             {
-                if (_handedOver) return;
                 if (_completed || !_submitted) _session.Return(Plan);
                 else _session.Discard(Plan);
             }
             finally
             {
                 _telemetry.Stop();
-                if (!_handedOver) _session.Device.ExitCall();
+                _session.Device.ExitCall();
             }
         }
     }

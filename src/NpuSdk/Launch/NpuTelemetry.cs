@@ -128,6 +128,15 @@ internal struct NpuCallTelemetry(Activity? activity, long started, string method
         return false;
     }
 
+    /// <summary>
+    /// Leaves the span running (an asynchronous call's, which the completion thread ends) but no longer current on the
+    /// calling thread, so the caller's own work afterwards is not parented to it.
+    /// </summary>
+    internal readonly void Detach()
+    {
+        if (activity is not null && Activity.Current == activity) Activity.Current = activity.Parent;
+    }
+
     /// <summary>Ends the span and records the duration.</summary>
     internal readonly void Stop()
     {

@@ -155,6 +155,31 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task AnAsynchronousCallsSpanEndsWhenItsTaskDoesAndTheCallerIsNotLeftInsideIt()
+    {
+        using var spans = new Spans();
+        using var measurements = new Measurements();
+        var latency = TimeSpan.FromMilliseconds(100);
+        using var device = Device.Open(new EmulatorBackend(new EmulatorOptions { RunLatency = latency }));
+        using var session = new NpuSession(device);
+        var c = new sbyte[M * N];
+
+        var call = GeneratedKernels.MatMulAsync(session, new ReadOnlyMemory2D<sbyte>(s_a, M, K), new ReadOnlyMemory2D<sbyte>(s_b, K, N), new Memory2D<sbyte>(c, M, N));
+        Assert.Null(Activity.Current);   // submitted: the span runs on, but not as the caller's current activity
+        Assert.Empty(spans.Stopped);
+        await call;
+
+        var span = Assert.Single(spans.Stopped);
+        Assert.Equal("GeneratedKernels.MatMul", span.GetTagItem("npusdk.method"));
+        Assert.Equal(18, span.GetTagItem("npusdk.invocations"));
+        // 18 runs of at least 100 ms each, one after another on the emulator's worker: the span covers them.
+        Assert.True(span.Duration >= 18 * latency, $"the span lasted {span.Duration}");
+        var duration = Assert.Single(measurements.All, m => m.Instrument == "npusdk.call.duration");
+        Assert.True(duration.Value >= (18 * latency).TotalSeconds, $"the recorded duration is {duration.Value} s");
+        Assert.Equal(MatMulReference.Saturated(MatMulReference.HostSums(s_a, s_b, M, K, N, tile: 16)), c);
+    }
+
+    [Fact]
     public void WhenNobodyListensAnyMoreASteadyStateCallAllocatesNothing()
     {
         using var device = Device.Open(new EmulatorBackend());

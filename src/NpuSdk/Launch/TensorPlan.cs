@@ -12,41 +12,43 @@ internal sealed class TensorPlan : LaunchPlan
 {
     private readonly ArgumentBinding?[] _operandArgs;
     private readonly int[] _blockBytes;
-    private readonly NpuTensor?[] _bound;
-    private readonly int[] _boundGeneration;
-    private readonly List<Bo> _scratch = new();
+    // The tensor buffer each operand's runs are bound to: a tensor that grew has a new one, so its runs rebind.
+    private readonly Bo?[] _bound;
+    private readonly List<(int Index, Bo Buffer)> _scratch = new();
 
     internal TensorPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, bool ownsRunList) : base(kernel, binding, key, ownsRunList)
     {
         var manifest = binding.Manifest;
         _operandArgs = new ArgumentBinding?[Grid.Operands.Length];
         _blockBytes = new int[Grid.Operands.Length];
-        _bound = new NpuTensor?[Grid.Operands.Length];
-        _boundGeneration = new int[Grid.Operands.Length];
+        _bound = new Bo?[Grid.Operands.Length];
         try
         {
             for (int i = 0; i < Grid.Operands.Length; i++)
             {
                 var g = Grid.Operands[i];
+                string name = binding.ParameterNames[i];
                 var layout = OperandLayout.Of(manifest, g.Operand.Name, key.StripLength);
-                // A tensor is one operand's whole row-major data: it can only stand for a buffer that holds that operand alone.
+                // A tensor is one operand's whole row-major data: it can only stand for a buffer that holds that operand alone,
+                // in the kernel's own type, written by one invocation per block.
                 if (layout.Buffer.Parts.Count != 1 || layout.Offset != 0)
-                    throw new ArgumentException($"{binding.Method}: operand '{binding.ParameterNames[i]}' shares kernel buffer {layout.Arg} with other operands, so it cannot be a tensor; pass spans.");
+                    throw new ArgumentException($"{binding.Method}: operand '{name}' shares kernel buffer {layout.Arg} with other operands, so it cannot be a tensor; pass spans.");
+                if (binding.MethodTypes[i] != g.Operand.KernelType)
+                    throw new ArgumentException($"{binding.Method}: operand '{name}' is {ElementTypes.ManifestName(binding.MethodTypes[i])} in the method but {ElementTypes.ManifestName(g.Operand.KernelType)} in the kernel's buffer; a tensor holds the kernel's own type, so it cannot be converted on the way. Pass spans.", name);
+                if (!g.Operand.IsInput && Grid.Invocations != g.DistinctBlocks)
+                    throw new ArgumentException($"{binding.Method}: output '{name}' gets {Grid.Invocations / g.DistinctBlocks} partial blocks per block at this call's shapes (the reduction is longer than one invocation's), which the host would have to add; a tensor output needs one invocation per block. Use a design whose reduction covers the whole operand, or pass spans.", name);
                 _operandArgs[i] = kernel.Arguments.First(a => a.Use == ArgumentUse.Buffer && manifest.Buffers[a.Target] == layout.Buffer);
                 _blockBytes[i] = checked(g.BlockElements * layout.ElementSize);
             }
-            var scratch = kernel.Arguments.Where(a => a.Use == ArgumentUse.Buffer && manifest.Buffers[a.Target].Role == BufferRole.Scratch)
-                .Select(a =>
-                {
-                    var buffer = manifest.Buffers[a.Target];
-                    long bytes = OperandLayout.SlotElements(buffer, key.StripLength) * ElementTypes.Size(buffer.ElementType!.Value);
-                    var bo = new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, kernel.Kernel.GroupId(a.Argument.Index));
-                    _scratch.Add(bo);
-                    return (a.Argument.Index, bo);
-                }).ToList();
+            foreach (var a in kernel.Arguments)
+            {
+                if (a.Use != ArgumentUse.Buffer || manifest.Buffers[a.Target].Role != BufferRole.Scratch) continue;
+                long bytes = PlanBufferLayout.For(manifest.Buffers[a.Target], Grid, key.StripLength).Bytes;
+                _scratch.Add((a.Argument.Index, new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, kernel.Kernel.GroupId(a.Argument.Index))));
+            }
             BuildRuns(kernel, (run, _) =>
             {
-                foreach (var (index, bo) in scratch) run.SetArg(index, bo);
+                foreach (var (index, bo) in _scratch) run.SetArg(index, bo);
             });
         }
         catch
@@ -59,9 +61,8 @@ internal sealed class TensorPlan : LaunchPlan
     internal override bool UsesTensors => true;
 
     /// <summary>
-    /// Binds the call's tensors: checks that each can stand for its operand at this call's shapes (every block a run of
-    /// whole rows inside the tensor's buffer; an output written by one invocation per block, in the kernel's own type),
-    /// then rebinds the runs of any operand whose tensor changed.
+    /// Binds the call's tensors: checks that each can stand for its operand at this call's shapes (on this device, every
+    /// block a run of whole rows inside the tensor's buffer), then rebinds the runs of any operand whose tensor changed.
     /// </summary>
     /// <exception cref="ArgumentException">A tensor cannot serve its operand; the message names the parameter and why.</exception>
     internal void Bind(in NpuTensorOperands operands)
@@ -69,8 +70,7 @@ internal sealed class TensorPlan : LaunchPlan
         for (int i = 0; i < _operandArgs.Length; i++)
         {
             var tensor = operands.Tensor(i);
-            _ = tensor.Buffer;   // throws ObjectDisposedException for a disposed tensor
-            if (ReferenceEquals(_bound[i], tensor) && _boundGeneration[i] == tensor.Generation) continue;
+            if (ReferenceEquals(_bound[i], tensor.Buffer)) continue;   // Buffer throws ObjectDisposedException for a disposed tensor
             Check(i, tensor);
             var g = Grid.Operands[i];
             tensor.EnsureCapacity((long)g.DistinctBlocks * _blockBytes[i]);
@@ -82,11 +82,10 @@ internal sealed class TensorPlan : LaunchPlan
             }
             else
             {
-                var regions = tensor.Regions(_blockBytes[i], g.DistinctBlocks);
+                var regions = tensor.Regions(_blockBytes[i]);
                 for (int r = 0; r < Runs.Length; r++) Runs[r].SetArg(index, regions[Grid.BlockOf(g, r)]);
             }
-            _bound[i] = tensor;
-            _boundGeneration[i] = tensor.Generation;
+            _bound[i] = buffer;
         }
     }
 
@@ -97,9 +96,6 @@ internal sealed class TensorPlan : LaunchPlan
         string method = Binding.Method;
         if (!ReferenceEquals(tensor.Session.Device, Kernel.Device))
             throw new ArgumentException($"{method}: tensor '{name}' belongs to another device's session.", name);
-        var kernelType = Binding.Manifest.BufferOf(g.Operand.Name)!.ElementType!.Value;
-        if (Binding.MethodTypes[i] != kernelType)
-            throw new ArgumentException($"{method}: operand '{name}' is {ElementTypes.ManifestName(Binding.MethodTypes[i])} in the method but {ElementTypes.ManifestName(kernelType)} in the kernel's buffer; a tensor holds the kernel's own type, so it cannot be converted on the way. Pass spans.", name);
         // Block (row, col) starts at row·BlockRows·Cols + col·BlockCols: a run of whole rows when the blocks span the
         // width exactly, or part of one row when a block is one row tall. A vector operand reads the tensor whole,
         // row-major, and is cut into consecutive pieces whatever the padding of the last one.
@@ -108,15 +104,13 @@ internal sealed class TensorPlan : LaunchPlan
         bool exactWidth = (long)g.ColBlocks * g.BlockCols == cols;
         if (rows > 1 && (!exactWidth || (g.ColBlocks > 1 && g.BlockRows > 1)))
             throw new ArgumentException($"{method}: tensor '{name}' ({tensor.Shape}) is cut by the kernel into {g.BlockRows}x{g.BlockCols} blocks, {g.ColBlocks} across its {cols} columns; only blocks of whole rows lie in one piece of its buffer. Use a design as wide as the operand, or pass spans.", name);
-        if (!g.Operand.IsInput && Grid.Invocations != g.DistinctBlocks)
-            throw new ArgumentException($"{method}: output '{name}' gets {Grid.Invocations / g.DistinctBlocks} partial blocks per block at this call's shapes (the reduction is longer than one invocation's), which the host would have to add; a tensor output needs one invocation per block. Use a design whose reduction covers the whole operand, or pass spans.", name);
     }
 
     /// <summary>Releases the runs and the scratch buffers; the tensors stay with their owner.</summary>
     public override void Dispose()
     {
         base.Dispose();
-        foreach (var bo in _scratch) bo.Dispose();
+        foreach (var (_, bo) in _scratch) bo.Dispose();
         Array.Clear(_bound);
     }
 }

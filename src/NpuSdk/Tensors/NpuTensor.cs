@@ -73,9 +73,6 @@ public abstract class NpuTensor : IDisposable
     internal int CapacityBytes { get; private set; }
     internal int Bytes => Length * ElementSize;
 
-    /// <summary>Changes each time the buffer is replaced by a bigger one, so plans bound to the old one rebind.</summary>
-    internal int Generation { get; private set; }
-
     /// <summary>
     /// Makes room for <paramref name="bytes"/> (a design whose padded blocks reach past the buffer): a bigger buffer
     /// takes the data, once, and the old one is kept until the tensor is disposed.
@@ -97,20 +94,19 @@ public abstract class NpuTensor : IDisposable
             _regions.Clear();
             _buffer = grown;
             CapacityBytes = (int)bytes;
-            Generation++;
         }
     }
 
     /// <summary>
-    /// The buffer cut into <paramref name="count"/> consecutive regions of <paramref name="blockBytes"/> (the blocks
-    /// of one plan), made once per block size and kept for later calls.
+    /// The buffer cut into consecutive regions of <paramref name="blockBytes"/> (the blocks of one plan), as many as
+    /// fit, made once per block size and kept for later calls (until the buffer grows).
     /// </summary>
-    internal Bo[] Regions(int blockBytes, int count)
+    internal Bo[] Regions(int blockBytes)
     {
         lock (_regions)
         {
             foreach (var (size, regions) in _regions)
-                if (size == blockBytes && regions.Length >= count) return regions;
+                if (size == blockBytes) return regions;
             var buffer = Buffer;
             int fit = CapacityBytes / blockBytes;
             var made = new Bo[fit];

@@ -91,9 +91,7 @@ internal sealed class CompletionQueue
         finally
         {
             operands.Release();
-            if (completed) _session.Return(p.Plan);
-            else _session.Discard(p.Plan);
-            _session.Device.ExitCall();
+            _session.EndCall(p.Plan, deviceDone: completed);
         }
         // The call's span and duration end here, when its task does.
         var telemetry = p.Telemetry;

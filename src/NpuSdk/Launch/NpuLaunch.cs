@@ -233,13 +233,11 @@ public static class NpuLaunch
             }
             try
             {
-                if (_completed || !_submitted) _session.Return(Plan);
-                else _session.Discard(Plan);
+                _session.EndCall(Plan, deviceDone: _completed || !_submitted);
             }
             finally
             {
                 _telemetry.Stop();
-                _session.Device.ExitCall();
             }
         }
     }

@@ -26,10 +26,10 @@ public sealed class NpuSession : IDisposable
     private readonly Dictionary<(string Xclbin, string Kernel, string Instructions, string Manifest), LoadedKernel> _kernels = new();
     private readonly Dictionary<(KernelBinding, GridKey, bool Tensors), Stack<LaunchPlan>> _idle = new();
     private readonly LinkedList<LaunchPlan> _idleByAge = new();
-    private readonly HashSet<LaunchPlan> _rented = new(ReferenceEqualityComparer.Instance);
     private readonly bool _ownsDevice;
     private int _maxIdlePlans = 16;
-    private int _building;
+    // Plans rented or being built and not yet returned or discarded: Dispose waits for them.
+    private int _outstanding;
     private CompletionQueue? _completions;
     private readonly List<NpuSequence> _sequences = new();
     private long _plansBuilt, _planHits, _plansEvicted, _plansDiscarded;
@@ -195,13 +195,13 @@ public sealed class NpuSession : IDisposable
             if (_idle.TryGetValue((binding, key, tensors), out var stack) && stack.TryPop(out var idle))
             {
                 _idleByAge.Remove(idle.IdleNode);
-                _rented.Add(idle);
+                _outstanding++;
                 _planHits++;
                 NpuTelemetry.PlanHit();
                 return idle;
             }
             // Counted from here, so Dispose waits for a plan being built as for one rented.
-            _building++;
+            _outstanding++;
         }
         LaunchPlan? plan = null;
         try
@@ -214,11 +214,10 @@ public sealed class NpuSession : IDisposable
             bool disposed;
             lock (_gate)
             {
-                _building--;
                 disposed = _disposed;
-                if (plan is not null && !disposed)
+                if (plan is null || disposed) _outstanding--;
+                else
                 {
-                    _rented.Add(plan);
                     _plansBuilt++;
                     NpuTelemetry.PlanBuilt();
                 }
@@ -233,6 +232,23 @@ public sealed class NpuSession : IDisposable
         return plan;
     }
 
+    /// <summary>
+    /// Ends a call's hold on the device and its plan: the plan goes back to the pool when the device is done with its
+    /// buffers (the runs completed, or were never submitted), else it is discarded.
+    /// </summary>
+    internal void EndCall(LaunchPlan plan, bool deviceDone)
+    {
+        try
+        {
+            if (deviceDone) Return(plan);
+            else Discard(plan);
+        }
+        finally
+        {
+            Device.ExitCall();
+        }
+    }
+
     /// <summary>Gives a plan back after a call that completed (or never reached the device).</summary>
     internal void Return(LaunchPlan plan)
     {
@@ -240,7 +256,7 @@ public sealed class NpuSession : IDisposable
         bool disposed;
         lock (_gate)
         {
-            _rented.Remove(plan);
+            _outstanding--;
             disposed = _disposed;
             if (!disposed)
             {
@@ -281,7 +297,7 @@ public sealed class NpuSession : IDisposable
             plan.Dispose();
             lock (_gate)
             {
-                _rented.Remove(plan);
+                _outstanding--;
                 _plansDiscarded++;
                 NpuTelemetry.PlanDiscarded();
                 Monitor.PulseAll(_gate);
@@ -338,7 +354,7 @@ public sealed class NpuSession : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            while (_rented.Count > 0 || _building > 0) Monitor.Wait(_gate);
+            while (_outstanding > 0) Monitor.Wait(_gate);
             plans = _idleByAge.ToArray();
             sequences = _sequences.ToArray();
             _sequences.Clear();

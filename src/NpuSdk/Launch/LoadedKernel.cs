@@ -33,8 +33,7 @@ internal sealed class LoadedKernel : IDisposable
             throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's manifest: {e.Reason}.", e);
         }
 
-        var uuid = device.RegisterXclbin(xclbin);
-        (device.Handle as IAcceptsKernelManifests)?.AddManifest(uuid, binding.Manifest);
+        var uuid = device.RegisterXclbin(xclbin, binding.Manifest);
         try
         {
             Context = new HwContext(device, uuid);
@@ -55,7 +54,20 @@ internal sealed class LoadedKernel : IDisposable
             throw;
         }
         Binding = binding;
+        _fixedScalars = Arguments.Select(a => a.Use switch
+            {
+                ArgumentUse.Opcode => (a.Argument, KernelAbi.RunInstructionsOpcode),
+                ArgumentUse.InstructionCount => (a.Argument, _instructionWords),
+                ArgumentUse.Scalar when binding.Manifest.Scalars[a.Target].Value is double value => (a.Argument, ScalarBits(binding.Manifest.Scalars[a.Target].Type, value)),
+                _ => default((KernelArgumentInfo, ulong)?),
+            })
+            .Where(f => f is not null).Select(f => f!.Value).ToArray();
+        _instructionsArg = Arguments.FirstOrDefault(a => a.Use == ArgumentUse.Instructions)?.Argument.Index ?? -1;
     }
+
+    // What every run of the kernel binds the same way, worked out once rather than for each of a plan's runs.
+    private readonly (KernelArgumentInfo Arg, ulong Bits)[] _fixedScalars;
+    private readonly int _instructionsArg;
 
     internal KernelBinding Binding { get; }
     internal HwContext Context { get; } = null!;
@@ -66,18 +78,8 @@ internal sealed class LoadedKernel : IDisposable
     /// <summary>Binds every argument but the data buffers and the call's scalars: opcode 3, the instructions and their word count, and the manifest's fixed scalars.</summary>
     internal void BindFixed(Run run)
     {
-        foreach (var a in Arguments)
-        {
-            switch (a.Use)
-            {
-                case ArgumentUse.Opcode: BindScalar(run, a.Argument, KernelAbi.RunInstructionsOpcode); break;
-                case ArgumentUse.Instructions: run.SetArg(a.Argument.Index, _instructions!); break;
-                case ArgumentUse.InstructionCount: BindScalar(run, a.Argument, _instructionWords); break;
-                case ArgumentUse.Scalar when Binding.Manifest.Scalars[a.Target].Value is double value:
-                    BindScalar(run, a.Argument, ScalarBits(Binding.Manifest.Scalars[a.Target].Type, value));
-                    break;
-            }
-        }
+        foreach (var (arg, bits) in _fixedScalars) BindScalar(run, arg, bits);
+        if (_instructionsArg >= 0) run.SetArg(_instructionsArg, _instructions!);
     }
 
     internal static void BindScalar(Run run, KernelArgumentInfo arg, ulong value)

@@ -65,17 +65,12 @@ public static class CommandStateExtensions
     /// <param name="what">What was waited on, for the message (e.g. "run list of 32768 runs").</param>
     public static void ThrowIfNotCompleted(this CommandState state, string what = "run")
     {
-        switch (state)
-        {
-            case CommandState.Completed:
-                return;
-            case CommandState.Timeout:
-            case CommandState.Running:
-            case CommandState.Submitted:
-            case CommandState.Queued:
-                throw new NpuTimeoutException($"The {what} did not complete in time (state {state}).", state);
-            default:
-                throw new NpuCommandFailedException($"The {what} ended in state {state}.", state);
-        }
+        if (state == CommandState.Completed) return;
+        if (state.IsPending()) throw new NpuTimeoutException($"The {what} did not complete in time (state {state}).", state);
+        throw new NpuCommandFailedException($"The {what} ended in state {state}.", state);
     }
+
+    /// <summary>True for the states of a command that has not finished: a wait timed out on it.</summary>
+    internal static bool IsPending(this CommandState state) =>
+        state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued;
 }

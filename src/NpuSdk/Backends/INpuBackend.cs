@@ -124,7 +124,12 @@ public interface IRunListHandle : IDisposable
 /// <param name="State">The state it ended in.</param>
 /// <param name="Message">The backend's message (XRT's, or the emulator's reference kernel's), or empty.</param>
 /// <param name="Exception">The exception the emulator's reference kernel threw, or null.</param>
-public sealed record RunFailure(int Index, CommandState State, string Message, Exception? Exception);
+public sealed record RunFailure(int Index, CommandState State, string Message, Exception? Exception)
+{
+    /// <summary>"invocation <paramref name="index"/>[ of <paramref name="call"/>] ended in state S[: message]", for an error message.</summary>
+    internal string Describe(int index, string? call = null) =>
+        $"invocation {index}{(call is null ? "" : " of " + call)} ended in state {State}{(Message.Length > 0 ? ": " + Message : "")}";
+}
 
 /// <summary>
 /// Implemented by a run list that may be aborted from another thread while its owner waits on it (the emulator's, whose

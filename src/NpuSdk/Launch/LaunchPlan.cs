@@ -89,22 +89,19 @@ internal abstract class LaunchPlan : IDisposable
     internal bool TryWait(TimeSpan slice, TimeSpan elapsed)
     {
         var state = OwnRunList.Wait(slice);
-        if (IsPending(state) && elapsed + slice < Binding.Descriptor.Timeout) return false;
+        if (state.IsPending() && elapsed + slice < Binding.Descriptor.Timeout) return false;
         Check(state, Binding.Descriptor.Timeout);
         return true;
     }
-
-    private static bool IsPending(CommandState state) =>
-        state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued;
 
     private void Check(CommandState state, TimeSpan timeout)
     {
         if (state == CommandState.Completed) return;
         string kernel = Binding.Descriptor.KernelName;
-        if (IsPending(state))
+        if (state.IsPending())
             throw new NpuTimeoutException($"The {_what} did not complete within {timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, kernel);
         var f = OwnRunList.LastFailure;
-        string detail = f is null ? $"it ended in state {state}" : $"invocation {f.Index} ended in state {f.State}{(f.Message.Length > 0 ? ": " + f.Message : "")}";
+        string detail = f is null ? $"it ended in state {state}" : f.Describe(f.Index);
         throw new NpuCommandFailedException($"The {_what} failed: {detail}.", f?.State ?? state, kernel, f?.Index, f?.Exception);
     }
 

@@ -192,16 +192,15 @@ public sealed class NpuSequence : IDisposable
             _list.Execute();
             var state = _list.Wait(_timeout);
             if (state == CommandState.Completed) return;
-            bool pending = state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued;
             try { _list.Abort(); }
             catch (NpuException) { }
-            if (pending)
+            if (state.IsPending())
                 throw new NpuTimeoutException($"A recorded submission of {_plans.Length} calls ({string.Join(", ", _plans.Select(p => p.Binding.Method).Distinct())}) did not complete within {_timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, _plans[0].Binding.Descriptor.KernelName);
             var f = _list.LastFailure;
             int index = f?.Index ?? 0, call = 0;
             while (call < _plans.Length - 1 && index >= _plans[call].Invocations) index -= _plans[call++].Invocations;
             var plan = _plans[call];
-            string detail = f is null ? $"it ended in state {state}" : $"invocation {index} of {plan.Binding.Method} ended in state {f.State}{(f.Message.Length > 0 ? ": " + f.Message : "")}";
+            string detail = f is null ? $"it ended in state {state}" : f.Describe(index, plan.Binding.Method);
             throw new NpuCommandFailedException($"A recorded submission failed: {detail}.", f?.State ?? state, plan.Binding.Descriptor.KernelName, f is null ? null : index, f?.Exception);
         }
 

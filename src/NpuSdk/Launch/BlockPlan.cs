@@ -49,18 +49,13 @@ internal sealed class BlockPlan : LaunchPlan
         }
         catch
         {
-            _buffers ??= buffers.ToArray();
-            _operands ??= Array.Empty<OperandPlacement>();
-            _accumulator ??= Array.Empty<byte>();
+            _buffers ??= buffers.ToArray();   // the buffers made before the failure
             Dispose();
             throw;
         }
     }
 
     internal override bool UsesTensors => false;
-
-    /// <summary>Bytes of device memory the plan holds.</summary>
-    internal ulong Bytes => _buffers.Aggregate(0UL, (sum, b) => sum + b.Parent.Size);
 
     /// <summary>Packs every input operand into mapped memory: each distinct block once, zero-padded past the operand's edge.</summary>
     internal void Pack(in NpuOperands operands)
@@ -92,7 +87,7 @@ internal sealed class BlockPlan : LaunchPlan
     public override void Dispose()
     {
         base.Dispose();
-        if (_buffers is not null) foreach (var b in _buffers) b?.Dispose();
+        foreach (var b in _buffers) b.Dispose();
     }
 
     /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>
@@ -195,33 +190,32 @@ internal sealed class BlockPlan : LaunchPlan
         public void Pack(in NpuOperands operands, int operand)
         {
             var g = Geometry;
+            var shape = operands.Shape(operand);
+            bool wholeRows = IsWholeRows(shape);
             if (_buffer.Exclusive)
             {
                 for (int block = 0; block < g.DistinctBlocks; block++)
-                    PackBlock(operands, operand, block, _buffer.Slot(block).Slice(_byteOffset, BlockBytes));
+                    PackBlock(operands, operand, shape, wholeRows, block, _buffer.Slot(block).Slice(_byteOffset, BlockBytes));
                 return;
             }
             if (_copyFrom is null)
             {
-                PackBlock(operands, operand, 0, _buffer.Slot(0).Slice(_byteOffset, BlockBytes));
+                PackBlock(operands, operand, shape, wholeRows, 0, _buffer.Slot(0).Slice(_byteOffset, BlockBytes));
                 return;
             }
             for (int i = 0; i < _copyFrom.Length; i++)
             {
                 var destination = _buffer.Slot(i).Slice(_byteOffset, BlockBytes);
-                if (_copyFrom[i] < 0) PackBlock(operands, operand, _grid.BlockOf(g, i), destination);
+                if (_copyFrom[i] < 0) PackBlock(operands, operand, shape, wholeRows, _grid.BlockOf(g, i), destination);
                 else _buffer.Slot(_copyFrom[i]).Slice(_byteOffset, BlockBytes).CopyTo(destination);
             }
         }
 
-        private void PackBlock(in NpuOperands operands, int operand, int block, Span<byte> destination)
+        private void PackBlock(in NpuOperands operands, int operand, in OperandShape shape, bool wholeRows, int block, Span<byte> destination)
         {
-            var g = Geometry;
-            var shape = operands.Shape(operand);
-            int row0 = block / g.ColBlocks * g.BlockRows, col0 = block % g.ColBlocks * g.BlockCols;
-            int rows = Math.Clamp(shape.Rows - row0, 0, g.BlockRows), cols = Math.Clamp(shape.Cols - col0, 0, g.BlockCols);
-            int rowBytes = g.BlockCols * _elementSize, copied = cols * _elementSize;
-            if (IsWholeRows(shape))
+            var (row0, col0, rows, cols) = Extent(shape, block);
+            int rowBytes = Geometry.BlockCols * _elementSize, copied = cols * _elementSize;
+            if (wholeRows)
             {
                 // The block's rows are whole rows of a dense operand: one copy (a whole-array design's operand is one block).
                 operands.Data(operand).Slice(row0 * rowBytes, rows * rowBytes).CopyTo(destination);
@@ -240,16 +234,24 @@ internal sealed class BlockPlan : LaunchPlan
         /// <summary>Whether every block's rows are whole, dense rows of the operand, so a block is one contiguous run of bytes.</summary>
         private bool IsWholeRows(in OperandShape shape) => shape.Cols == Geometry.BlockCols && shape.Stride == shape.Cols;
 
+        /// <summary>Where <paramref name="block"/> starts in the operand and how much of it lies inside (the rest is padding).</summary>
+        private (int Row0, int Col0, int Rows, int Cols) Extent(in OperandShape shape, int block)
+        {
+            var g = Geometry;
+            int row0 = block / g.ColBlocks * g.BlockRows, col0 = block % g.ColBlocks * g.BlockCols;
+            return (row0, col0, Math.Clamp(shape.Rows - row0, 0, g.BlockRows), Math.Clamp(shape.Cols - col0, 0, g.BlockCols));
+        }
+
         public void Unpack(in NpuOperands operands, int operand, ElementType methodType, byte[] accumulator)
         {
             var g = Geometry;
             var shape = operands.Shape(operand);
             int methodSize = ElementTypes.Size(methodType);
             var accumulatorType = ElementConversion.AccumulatorFor(KernelType);
+            bool wholeRows = IsWholeRows(shape);
             for (int block = 0; block < g.DistinctBlocks; block++)
             {
-                int row0 = block / g.ColBlocks * g.BlockRows, col0 = block % g.ColBlocks * g.BlockCols;
-                int rows = Math.Clamp(shape.Rows - row0, 0, g.BlockRows), cols = Math.Clamp(shape.Cols - col0, 0, g.BlockCols);
+                var (row0, col0, rows, cols) = Extent(shape, block);
                 if (rows == 0 || cols == 0) continue;
                 int start = _contributorStart![block], count = _contributorStart[block + 1] - start;
                 ReadOnlySpan<byte> source;
@@ -270,7 +272,7 @@ internal sealed class BlockPlan : LaunchPlan
                     (sourceType, sourceSize) = (accumulatorType, 4);
                 }
                 int rowBytes = g.BlockCols * sourceSize;
-                if (IsWholeRows(shape))
+                if (wholeRows)
                 {
                     ElementConversion.Convert(sourceType, source[..(rows * rowBytes)], methodType,
                         operands.Data(operand).Slice(row0 * cols * methodSize, rows * cols * methodSize), rows * cols);

@@ -60,23 +60,27 @@ internal sealed class EncoderLayer
     }
 
     /// <summary>
-    /// The layer on the NPU, every operator in order: <paramref name="x"/> (frames x 512, float32) is updated in place.
-    /// The NPU's operators go through <paramref name="ops"/>; bias adds, residuals and bf16 conversions run on the host.
+    /// The layer on the NPU over host memory, every operator in order: <paramref name="x"/> (frames x 512, float32) is
+    /// updated in place. Each NPU operator is a generated method over spans (it packs its inputs into device buffers and
+    /// unpacks its outputs); bias adds, residuals and bf16 conversions run on the host. <see cref="ResidentLayer"/> is
+    /// the same layer with its data on the device.
     /// </summary>
-    public void Forward(Matrix<float> x, Buffers s, IEncoderOperators ops, OperatorLog log)
+    public void Forward(Matrix<float> x, Buffers s, NpuSession session, OperatorLog log)
     {
+        const int D = Model;
         log.Host("x to bf16", () => BFloat16Span.Narrow(x.Data, s.X16.Data));
-        log.Npu("layer norm 1", () => ops.LayerNorm(s.X16, _ln1Gamma16, _ln1Beta16, s.Normed));
-        log.Npu("Q/K/V projection", () => ops.MatMul(s.Normed, _wqkv16, s.Qkv32));
+        log.Npu("layer norm 1", () => WhisperKernels.LayerNorm(session, s.X16.Read, _ln1Gamma16, _ln1Beta16, s.Normed.Write));
+        log.Npu("Q/K/V projection", () => WhisperKernels.MatMul(session, s.Normed.Read, _wqkv16.Read, s.Qkv32.Write));
         log.Host("Q/K/V bias, to bf16", () => AddBiasNarrow(s.Qkv32, _bqkv, s.Qkv));
-        log.Npu("attention", () => ops.Attention(s.Qkv, s.Attended));
-        log.Npu("output projection", () => ops.MatMul(s.Attended, _wo16, s.Projected));
+        // Q, K and V are strided views of one matrix: the generated call packs them from there, with no copy on the host.
+        log.Npu("attention", () => WhisperKernels.Attention(session, s.Qkv.Columns(0, D), s.Qkv.Columns(D, D), s.Qkv.Columns(2 * D, D), s.Attended.Write));
+        log.Npu("output projection", () => WhisperKernels.MatMul(session, s.Attended.Read, _wo16.Read, s.Projected.Write));
         log.Host("bias, residual, to bf16", () => AddResidual(x, s.Projected, _bo, s.X16));
-        log.Npu("layer norm 2", () => ops.LayerNorm(s.X16, _ln2Gamma16, _ln2Beta16, s.Normed));
-        log.Npu("FFN up 512→2048", () => ops.MatMul(s.Normed, _w116, s.Hidden32));
+        log.Npu("layer norm 2", () => WhisperKernels.LayerNorm(session, s.X16.Read, _ln2Gamma16, _ln2Beta16, s.Normed.Write));
+        log.Npu("FFN up 512→2048", () => WhisperKernels.MatMul(session, s.Normed.Read, _w116.Read, s.Hidden32.Write));
         log.Host("FFN bias, to bf16", () => AddBiasNarrow(s.Hidden32, _b1, s.Hidden));
-        log.Npu("GELU", () => ops.Gelu(s.Hidden, s.Activated));
-        log.Npu("FFN down 2048→512", () => ops.MatMul(s.Activated, _w216, s.Projected));
+        log.Npu("GELU", () => WhisperKernels.Gelu(session, s.Hidden.Data, s.Activated.Data));
+        log.Npu("FFN down 2048→512", () => WhisperKernels.MatMul(session, s.Activated.Read, _w216.Read, s.Projected.Write));
         log.Host("bias, residual", () => AddResidual(x, s.Projected, _b2, null));
     }
 

@@ -31,19 +31,34 @@ internal sealed class OperatorLog(Device device)
 
     private void Record(string name, bool onNpu, Action call)
     {
-        var c = device.Counters;
-        long runs = c.Runs, syncs = c.SyncsToDevice + c.SyncsFromDevice, bytes = c.BytesToDevice + c.BytesFromDevice;
-        var projected = device.ProjectedTime;
-        var watch = Stopwatch.StartNew();
-        call();
-        double ms = watch.Elapsed.TotalMilliseconds;
+        var work = Work.Measure(device, call);
         var entry = _entries.FirstOrDefault(e => e.Name == name);
         if (entry is null) _entries.Add(entry = new Entry(name, onNpu));
         entry.Calls++;
-        entry.Runs += c.Runs - runs;
-        entry.Syncs += c.SyncsToDevice + c.SyncsFromDevice - syncs;
-        entry.Bytes += c.BytesToDevice + c.BytesFromDevice - bytes;
-        entry.HostMs += ms;
-        if (onNpu && device.ProjectedTime is { } after && projected is { } before) entry.ProjectedMs = (entry.ProjectedMs ?? 0) + (after - before).TotalMilliseconds;
+        entry.Runs += work.Runs;
+        entry.Syncs += work.Syncs;
+        entry.Bytes += work.Bytes;
+        entry.HostMs += work.HostMs;
+        if (onNpu && work.ProjectedMs is { } projected) entry.ProjectedMs = (entry.ProjectedMs ?? 0) + projected;
     }
+}
+
+/// <summary>What a piece of work did on the device, from its counters before and after: runs, submissions, syncs and
+/// bytes, the host's wall time, and the projected Phoenix time when the device projects one.</summary>
+internal sealed record Work(long Runs, long Submissions, long Syncs, long Bytes, double HostMs, double? ProjectedMs)
+{
+    public static Work Measure(Device device, Action work)
+    {
+        var c = device.Counters;
+        long runs = c.Runs, submissions = c.Submissions, syncs = SyncsOf(c), bytes = BytesOf(c);
+        var projected = device.ProjectedTime;
+        var watch = Stopwatch.StartNew();
+        work();
+        double ms = watch.Elapsed.TotalMilliseconds;
+        return new Work(c.Runs - runs, c.Submissions - submissions, SyncsOf(c) - syncs, BytesOf(c) - bytes, ms,
+            device.ProjectedTime - projected is { } p ? p.TotalMilliseconds : null);
+    }
+
+    private static long SyncsOf(DeviceCounters c) => c.SyncsToDevice + c.SyncsFromDevice;
+    private static long BytesOf(DeviceCounters c) => c.BytesToDevice + c.BytesFromDevice;
 }

@@ -31,7 +31,6 @@ using var device = selection.Backend is EmulatorBackend
     ? Device.Open(new EmulatorBackend(new EmulatorOptions { Latency = LatencyModel.Phoenix }))
     : Device.Open(selection.Backend);
 using var session = new NpuSession(device);
-var ops = new SpanOperators(session);
 AnsiConsole.MarkupLine($"[bold]Whisper-base encoder[/], {layerCount} layer{(layerCount == 1 ? "" : "s")} of {Frames} frames x {EncoderLayer.Model}, " +
     $"{EncoderLayer.Heads} heads, FFN {EncoderLayer.Ffn}; backend {Markup.Escape(device.BackendName)} ({Markup.Escape(selection.Reason)})" +
     (device.ProjectedTime is null ? "" : ", with the Phoenix latency model"));
@@ -47,7 +46,7 @@ var buffers = new EncoderLayer.Buffers(Frames);
 var warmup = new Matrix<float>(Frames, EncoderLayer.Model);
 input.Data.CopyTo(warmup.Data, 0);
 var before = device.ProjectedTime;
-layers[0].Forward(warmup, buffers, ops, new OperatorLog(device));
+layers[0].Forward(warmup, buffers, session, new OperatorLog(device));
 string setup = device.ProjectedTime is { } t1 && before is { } t0 ? $"; projected on Phoenix {(t1 - t0).TotalMilliseconds:N0} ms, contexts and plans included" : "";
 AnsiConsole.MarkupLine($"warm-up pass (one layer): kernels loaded, {session.PlansBuilt} plans built{setup}");
 
@@ -79,7 +78,7 @@ void RunAll(string what, Action<int> step)
 var x = new Matrix<float>(Frames, EncoderLayer.Model);
 input.Data.CopyTo(x.Data, 0);
 var log = new OperatorLog(device);
-var spanTotals = Mode.Measure(device, () => RunAll("span-based layers", l => layers[l].Forward(x, buffers, ops, log)));
+var spanTotals = Work.Measure(device, () => RunAll("span-based layers", l => layers[l].Forward(x, buffers, session, log)));
 Print(log, layerCount, "span-based");
 var spanCheck = Check.Against(reference, x.Data);
 
@@ -95,7 +94,7 @@ activations.X.CopyFrom(input16);
 resident[0].Forward(session, activations);
 var residentLog = new OperatorLog(device);
 var output16 = new BFloat16[input16.Length];
-var residentTotals = Mode.Measure(device, () =>
+var residentTotals = Work.Measure(device, () =>
 {
     residentLog.Host("input to the device", () => activations.X.CopyFrom(input16));
     RunAll("device-resident layers", l => resident[l].Forward(session, activations, residentLog));
@@ -112,7 +111,7 @@ using var sequence = session.Record(() => resident[0].Forward(session, activatio
 var sideBySide = new Table().Border(TableBorder.Rounded).Title($"both modes, per layer ({layerCount} layer{(layerCount == 1 ? "" : "s")}, after the warm-up)");
 foreach (var column in new[] { "mode", "runs", "submissions", "syncs", "bytes synced", "host ms", "Phoenix ms", "max |error|", "cosine" })
     sideBySide.AddColumn(new TableColumn(column) { Alignment = column == "mode" ? Justify.Left : Justify.Right });
-void Row(string mode, Mode.Totals t, Check c) => sideBySide.AddRow(mode, $"{t.Runs / layerCount:N0}",
+void Row(string mode, Work t, Check c) => sideBySide.AddRow(mode, $"{t.Runs / layerCount:N0}",
     $"{t.Submissions / layerCount:N0}", $"{t.Syncs / (double)layerCount:N1}", $"{t.Bytes / layerCount:N0}", $"{t.HostMs / layerCount:N0}",
     t.ProjectedMs is { } p ? $"{p / layerCount:N2}" : "—", $"{c.MaxAbs:G3}", $"{c.Cosine:F6}");
 Row("span-based", spanTotals, spanCheck);
@@ -164,24 +163,6 @@ static (int Layers, int Seed)? Parse(string[] args)
         return null;
     }
     return (layers, seed);
-}
-
-/// <summary>What one mode's pass did, from the device's counters.</summary>
-internal static class Mode
-{
-    public sealed record Totals(long Runs, long Submissions, long Syncs, long Bytes, double HostMs, double? ProjectedMs);
-
-    public static Totals Measure(Device device, Action pass)
-    {
-        var c = device.Counters;
-        long runs = c.Runs, submissions = c.Submissions, syncs = c.SyncsToDevice + c.SyncsFromDevice, bytes = c.BytesToDevice + c.BytesFromDevice;
-        var projected = device.ProjectedTime;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        pass();
-        double ms = watch.Elapsed.TotalMilliseconds;
-        return new Totals(c.Runs - runs, c.Submissions - submissions, c.SyncsToDevice + c.SyncsFromDevice - syncs,
-            c.BytesToDevice + c.BytesFromDevice - bytes, ms, device.ProjectedTime - projected is { } p ? p.TotalMilliseconds : null);
-    }
 }
 
 /// <summary>How far an NPU result is from the float32 reference.</summary>

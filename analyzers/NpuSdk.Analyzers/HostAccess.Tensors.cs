@@ -26,7 +26,6 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ILocalSymbol, LaunchedBuffers> _recordings = new Dictionary<ILocalSymbol, LaunchedBuffers>(SymbolEqualityComparer.Default);
         // Tensor variables assigned after their declaration: a recording holds the tensor they named when it was made.
         private readonly HashSet<ISymbol> _reassignedTensors = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, OperandRole[]> _roles = new Dictionary<IMethodSymbol, OperandRole[]>(SymbolEqualityComparer.Default);
 
         /// <summary>True when the buffer is a tensor (its raw buffer is <c>name.Buffer</c>).</summary>
         public bool IsTensor(ISymbol buffer) => _tensors is not null && _tensors.IsTensor(TypeOf(buffer));
@@ -121,7 +120,7 @@ namespace NpuSdk.Analyzers
                     if (_tensors!.IsOperandsType(argument.Parameter?.Type)) AddOperandChain(argument.Value, launched);
                 return launched;
             }
-            var roles = RolesOf(call.TargetMethod);
+            var roles = _tensors!.Roles(call.TargetMethod);
             foreach (var argument in call.Arguments)
             {
                 if (argument.Parameter is not { } parameter || !_tensors!.IsTensor(parameter.Type)) continue;
@@ -143,12 +142,6 @@ namespace NpuSdk.Analyzers
                 if (call.Instance is null) break;
                 link = Unwrap(call.Instance);
             }
-        }
-
-        private OperandRole[] RolesOf(IMethodSymbol method)
-        {
-            if (!_roles.TryGetValue(method, out var roles)) _roles[method] = roles = _tensors!.Roles(method);
-            return roles;
         }
 
         /// <summary>Views, sequences and reassigned tensors; called for each operation of the body, in order.</summary>

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -44,14 +47,17 @@ namespace NpuSdk.Analyzers
 
     /// <summary>
     /// The tensor types of the runtime, resolved once per compilation. Null when the runtime referenced has no
-    /// tensors (an older SDK), in which case NPU2006 follows buffers only.
+    /// tensors (an older SDK), in which case NPU2006 follows buffers only. What a method is (its call kind, a
+    /// generated overload's operand roles) depends on the method alone, so it is worked out once per method for the
+    /// whole compilation (method bodies are analyzed concurrently).
     /// </summary>
     internal sealed class TensorTypes
     {
         private const string GeneratorName = "NpuSdk.Generators";
 
-        private TensorTypes(INamedTypeSymbol tensor, INamedTypeSymbol typedTensor, INamedTypeSymbol? readView, INamedTypeSymbol? writeView,
-            INamedTypeSymbol? session, INamedTypeSymbol? sequence, INamedTypeSymbol? launch, INamedTypeSymbol? operands)
+        private TensorTypes(INamedTypeSymbol? tensor, INamedTypeSymbol? typedTensor, INamedTypeSymbol? readView, INamedTypeSymbol? writeView,
+            INamedTypeSymbol? session, INamedTypeSymbol? sequence, INamedTypeSymbol? launch, INamedTypeSymbol? operands,
+            INamedTypeSymbol? generatedCode)
         {
             _tensor = tensor;
             _typedTensor = typedTensor;
@@ -61,16 +67,27 @@ namespace NpuSdk.Analyzers
             _sequence = sequence;
             _launch = launch;
             _operands = operands;
+            _generatedCode = generatedCode;
+            _classify = ClassifyUncached;
+            _roles = RolesUncached;
         }
 
-        private readonly INamedTypeSymbol _tensor;
-        private readonly INamedTypeSymbol _typedTensor;
+        private readonly INamedTypeSymbol? _tensor;
+        private readonly INamedTypeSymbol? _typedTensor;
         private readonly INamedTypeSymbol? _readView;
         private readonly INamedTypeSymbol? _writeView;
         private readonly INamedTypeSymbol? _session;
         private readonly INamedTypeSymbol? _sequence;
         private readonly INamedTypeSymbol? _launch;
         private readonly INamedTypeSymbol? _operands;
+        private readonly INamedTypeSymbol? _generatedCode;
+        // Per compilation (this object lives as long as the compilation's analysis): no symbol outlives it here.
+        private readonly ConcurrentDictionary<IMethodSymbol, TensorCallKind> _kinds =
+            new ConcurrentDictionary<IMethodSymbol, TensorCallKind>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<OperandRole>> _rolesByOverload =
+            new ConcurrentDictionary<IMethodSymbol, ImmutableArray<OperandRole>>(SymbolEqualityComparer.Default);
+        private readonly Func<IMethodSymbol, TensorCallKind> _classify;
+        private readonly Func<IMethodSymbol, ImmutableArray<OperandRole>> _roles;
 
         public static TensorTypes? Resolve(Compilation compilation)
         {
@@ -83,7 +100,8 @@ namespace NpuSdk.Analyzers
                 compilation.GetTypeByMetadataName("NpuSdk.NpuSession"),
                 compilation.GetTypeByMetadataName("NpuSdk.NpuSequence"),
                 compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuLaunch"),
-                compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuTensorOperands"));
+                compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuTensorOperands"),
+                compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute"));
         }
 
         /// <summary>A call that runs kernels over tensors.</summary>
@@ -115,7 +133,10 @@ namespace NpuSdk.Analyzers
             return method.Name == "In" ? OperandRole.Input : method.Name == "Out" ? OperandRole.Output : (OperandRole?)null;
         }
 
-        public TensorCallKind Classify(IMethodSymbol method)
+        /// <summary>What a call of the method does to tensors; worked out once per method.</summary>
+        public TensorCallKind Classify(IMethodSymbol method) => _kinds.GetOrAdd(method, _classify);
+
+        private TensorCallKind ClassifyUncached(IMethodSymbol method)
         {
             var type = method.ContainingType;
             if (type is null) return TensorCallKind.None;
@@ -145,9 +166,10 @@ namespace NpuSdk.Analyzers
         /// and parameter count: the declared span method for the synchronous form, the memory form for the asynchronous
         /// one) takes a read-only span or memory for an input and a writable one for an output.
         /// </summary>
-        public OperandRole[] Roles(IMethodSymbol overload)
+        public ImmutableArray<OperandRole> Roles(IMethodSymbol overload) => _rolesByOverload.GetOrAdd(overload.OriginalDefinition, _roles);
+
+        private ImmutableArray<OperandRole> RolesUncached(IMethodSymbol method)
         {
-            var method = overload.OriginalDefinition;
             var roles = new OperandRole[method.Parameters.Length];
             bool found = false;
             foreach (var member in method.ContainingType.GetMembers(method.Name))
@@ -165,11 +187,11 @@ namespace NpuSdk.Analyzers
                 }
                 if (!fits) continue;
                 // Two mirrors that disagree (hand-written overloads): trust neither.
-                if (found && !roles.SequenceEqual(candidate)) return new OperandRole[roles.Length];
+                if (found && !roles.SequenceEqual(candidate)) return ImmutableArray.Create(new OperandRole[roles.Length]);
                 roles = candidate;
                 found = true;
             }
-            return roles;
+            return ImmutableArray.Create(roles);
         }
 
         private static OperandRole RoleOf(ITypeSymbol type)
@@ -193,10 +215,10 @@ namespace NpuSdk.Analyzers
             bool takesTensor = false;
             foreach (var parameter in method.Parameters) takesTensor |= IsTensor(parameter.Type);
             if (!takesTensor) return false;
+            if (_generatedCode is null) return false;
             foreach (var attribute in method.GetAttributes())
             {
-                var attributeType = attribute.AttributeClass;
-                if (attributeType?.Name == "GeneratedCodeAttribute" && attributeType.ContainingNamespace?.ToDisplayString() == "System.CodeDom.Compiler"
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _generatedCode)
                     && attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string tool && tool == GeneratorName)
                     return true;
             }

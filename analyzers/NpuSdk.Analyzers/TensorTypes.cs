@@ -109,27 +109,27 @@ namespace NpuSdk.Analyzers
             kind == TensorCallKind.KernelCall || kind == TensorCallKind.Invoke || kind == TensorCallKind.Replay;
 
         /// <summary>NpuTensor or NpuTensor&lt;T&gt;.</summary>
-        public bool IsTensor(ITypeSymbol? type) => type is not null && (Is(type, _typedTensor) || Is(type, _tensor));
+        public bool IsTensor(ITypeSymbol? type) => type is not null && (NpuTypes.Is(type, _typedTensor) || NpuTypes.Is(type, _tensor));
 
         /// <summary>NpuTensorWriteView&lt;T&gt;.</summary>
-        public bool IsWriteView(ITypeSymbol? type) => type is not null && Is(type, _writeView);
+        public bool IsWriteView(ITypeSymbol? type) => type is not null && NpuTypes.Is(type, _writeView);
 
         /// <summary>Either view a tensor maps.</summary>
-        public bool IsView(ITypeSymbol? type) => type is not null && (Is(type, _readView) || Is(type, _writeView));
+        public bool IsView(ITypeSymbol? type) => type is not null && (NpuTypes.Is(type, _readView) || NpuTypes.Is(type, _writeView));
 
         /// <summary>NpuTensor.Buffer: the tensor's raw device buffer.</summary>
         public bool IsBufferProperty(IPropertySymbol property) => property.Name == "Buffer" && IsTensor(property.ContainingType);
 
         /// <summary>NpuTensorOperands: the operands of a tensor call, built by a chain of Create, In, Out and Scalar.</summary>
-        public bool IsOperandsType(ITypeSymbol? type) => type is not null && Is(type, _operands);
+        public bool IsOperandsType(ITypeSymbol? type) => type is not null && NpuTypes.Is(type, _operands);
 
         /// <summary>NpuSequence.</summary>
-        public bool IsSequence(ITypeSymbol? type) => type is not null && Is(type, _sequence);
+        public bool IsSequence(ITypeSymbol? type) => type is not null && NpuTypes.Is(type, _sequence);
 
         /// <summary>A link of the operand chain: In adds an input, Out an output; null for any other call (Create and Scalar add no tensor).</summary>
         public OperandRole? OperandOf(IMethodSymbol method)
         {
-            if (method.ContainingType is null || !Is(method.ContainingType, _operands)) return null;
+            if (method.ContainingType is null || !NpuTypes.Is(method.ContainingType, _operands)) return null;
             return method.Name == "In" ? OperandRole.Input : method.Name == "Out" ? OperandRole.Output : (OperandRole?)null;
         }
 
@@ -142,22 +142,22 @@ namespace NpuSdk.Analyzers
             if (type is null) return TensorCallKind.None;
             switch (method.Name)
             {
-                case "CopyFrom" when Is(type, _typedTensor): return TensorCallKind.Upload;
-                case "CopyTo" when Is(type, _typedTensor): return TensorCallKind.Download;
-                case "MapForRead" when Is(type, _typedTensor): return TensorCallKind.MapForRead;
-                case "MapForWrite" when Is(type, _typedTensor): return TensorCallKind.MapForWrite;
-                case "Dispose" when Is(type, _writeView): return TensorCallKind.WriteViewDispose;
-                case "Replay" when Is(type, _sequence): return TensorCallKind.Replay;
-                case "CreateTensor" when Is(type, _session): return TensorCallKind.Create;
-                case "Record" when Is(type, _session): return TensorCallKind.Record;
-                case "SessionOf" when Is(type, _launch): return TensorCallKind.Reference;
-                case "Invoke" when Is(type, _launch):
-                case "InvokeAsync" when Is(type, _launch):
+                case "CopyFrom" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.Upload;
+                case "CopyTo" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.Download;
+                case "MapForRead" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.MapForRead;
+                case "MapForWrite" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.MapForWrite;
+                case "Dispose" when NpuTypes.Is(type, _writeView): return TensorCallKind.WriteViewDispose;
+                case "Replay" when NpuTypes.Is(type, _sequence): return TensorCallKind.Replay;
+                case "CreateTensor" when NpuTypes.Is(type, _session): return TensorCallKind.Create;
+                case "Record" when NpuTypes.Is(type, _session): return TensorCallKind.Record;
+                case "SessionOf" when NpuTypes.Is(type, _launch): return TensorCallKind.Reference;
+                case "Invoke" when NpuTypes.Is(type, _launch):
+                case "InvokeAsync" when NpuTypes.Is(type, _launch):
                     foreach (var parameter in method.Parameters)
                         if (IsOperandsType(parameter.Type)) return TensorCallKind.Invoke;
                     return TensorCallKind.None;
             }
-            if (Is(type, _operands)) return TensorCallKind.Reference;
+            if (NpuTypes.Is(type, _operands)) return TensorCallKind.Reference;
             return IsGeneratedTensorOverload(method) ? TensorCallKind.KernelCall : TensorCallKind.None;
         }
 
@@ -224,8 +224,5 @@ namespace NpuSdk.Analyzers
             }
             return false;
         }
-
-        private static bool Is(ITypeSymbol type, INamedTypeSymbol? expected) =>
-            expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
     }
 }

@@ -46,10 +46,10 @@ namespace NpuSdk.Analyzers
     }
 
     /// <summary>
-    /// The tensor types of the runtime, resolved once per compilation. Null when the runtime referenced has no
-    /// tensors (an older SDK), in which case NPU2006 follows buffers only. What a method is (its call kind, a
-    /// generated overload's operand roles) depends on the method alone, so it is worked out once per method for the
-    /// whole compilation (method bodies are analyzed concurrently).
+    /// The tensor types of the runtime, resolved once per compilation. When the runtime referenced has no tensors (an
+    /// older SDK) every check is false and every call classifies as None, so NPU2006 follows buffers only. What a
+    /// method is (its call kind, a generated overload's operand roles) depends on the method alone, so it is worked
+    /// out once per method for the whole compilation (method bodies are analyzed concurrently).
     /// </summary>
     internal sealed class TensorTypes
     {
@@ -89,11 +89,12 @@ namespace NpuSdk.Analyzers
         private readonly Func<IMethodSymbol, TensorCallKind> _classify;
         private readonly Func<IMethodSymbol, ImmutableArray<OperandRole>> _roles;
 
-        public static TensorTypes? Resolve(Compilation compilation)
+        /// <summary>The compilation's tensor types: a fresh instance each time (its caches die with the compilation).</summary>
+        public static TensorTypes Resolve(Compilation compilation)
         {
             var tensor = compilation.GetTypeByMetadataName("NpuSdk.NpuTensor");
             var typedTensor = compilation.GetTypeByMetadataName("NpuSdk.NpuTensor`1");
-            if (tensor is null || typedTensor is null) return null;
+            if (tensor is null || typedTensor is null) return new TensorTypes(null, null, null, null, null, null, null, null, null);
             return new TensorTypes(tensor, typedTensor,
                 compilation.GetTypeByMetadataName("NpuSdk.NpuTensorReadView`1"),
                 compilation.GetTypeByMetadataName("NpuSdk.NpuTensorWriteView`1"),
@@ -103,6 +104,9 @@ namespace NpuSdk.Analyzers
                 compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuTensorOperands"),
                 compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute"));
         }
+
+        /// <summary>False when the runtime has no tensor types: every check is then false and every call classifies as None.</summary>
+        public bool Exist => _tensor is not null;
 
         /// <summary>A call that runs kernels over tensors.</summary>
         public static bool IsLaunch(TensorCallKind kind) =>
@@ -134,7 +138,7 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>What a call of the method does to tensors; worked out once per method.</summary>
-        public TensorCallKind Classify(IMethodSymbol method) => _kinds.GetOrAdd(method, _classify);
+        public TensorCallKind Classify(IMethodSymbol method) => Exist ? _kinds.GetOrAdd(method, _classify) : TensorCallKind.None;
 
         private TensorCallKind ClassifyUncached(IMethodSymbol method)
         {

@@ -14,7 +14,7 @@ namespace NpuSdk.Analyzers
     /// </summary>
     internal sealed partial class BufferFacts
     {
-        private readonly TensorTypes? _tensors;
+        private readonly TensorTypes _tensors;
         // View locals ("var w = t.MapForWrite()") and the tensor each maps; a view assigned again is not followed.
         private readonly Dictionary<ILocalSymbol, ISymbol> _views = new Dictionary<ILocalSymbol, ISymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ILocalSymbol> _reassignedViews = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
@@ -26,37 +26,36 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ILocalSymbol, LaunchedBuffers> _recordings = new Dictionary<ILocalSymbol, LaunchedBuffers>(SymbolEqualityComparer.Default);
         // Tensor variables assigned after their declaration: a recording holds the tensor they named when it was made.
         private readonly HashSet<ISymbol> _reassignedTensors = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, OperandRole[]> _roles = new Dictionary<IMethodSymbol, OperandRole[]>(SymbolEqualityComparer.Default);
 
         /// <summary>True when the buffer is a tensor (its raw buffer is <c>name.Buffer</c>).</summary>
-        public bool IsTensor(ISymbol buffer) => _tensors is not null && _tensors.IsTensor(TypeOf(buffer));
+        public bool IsTensor(ISymbol buffer) => _tensors.IsTensor(TypeOf(buffer));
 
         /// <summary>What a whole-buffer sync of the buffer is called on: the raw buffer of a tensor, else the buffer itself.</summary>
         public string SyncTarget(ISymbol buffer) => IsTensor(buffer) ? buffer.Name + ".Buffer" : buffer.Name;
 
         /// <summary>True when the read goes through a tensor's write view (for the message; a report happens rarely, so it may look).</summary>
-        public bool ThroughWriteView(IOperation read) => _tensors is not null && read.DescendantsAndSelf().Any(op =>
+        public bool ThroughWriteView(IOperation read) => read.DescendantsAndSelf().Any(op =>
             (op is IPropertyReferenceOperation span && IsViewSpan(span) && _tensors.IsWriteView(span.Property.ContainingType))
             || (op is ILocalReferenceOperation local && _writeViewSpans.Contains(local.Local)));
 
-        private bool IsTracked(ITypeSymbol? type) => _types.IsBo(type) || (_tensors is not null && _tensors.IsTensor(type));
+        private bool IsTracked(ITypeSymbol? type) => _types.IsBo(type) || _tensors.IsTensor(type);
 
         /// <summary>The variable an expression names, a tensor standing for its own <c>Buffer</c>.</summary>
         private ISymbol? Variable(IOperation? expression)
         {
-            if (expression is IPropertyReferenceOperation buffer && _tensors is not null && _tensors.IsBufferProperty(buffer.Property))
+            if (expression is IPropertyReferenceOperation buffer && _tensors.IsBufferProperty(buffer.Property))
                 return buffer.Instance is null ? null : LoopFixes.VariableSymbol(Unwrap(buffer.Instance));
             return LoopFixes.VariableSymbol(expression);
         }
 
         private bool IsTensorCreation(IOperation origin) =>
-            origin is IInvocationOperation call && _tensors is not null && _tensors.Classify(call.TargetMethod) == TensorCallKind.Create;
+            origin is IInvocationOperation call && _tensors.Classify(call.TargetMethod) == TensorCallKind.Create;
 
         private bool IsViewSpan(IPropertyReferenceOperation property) =>
-            property.Property.Name == "Span" && _tensors is not null && _tensors.IsView(property.Property.ContainingType);
+            property.Property.Name == "Span" && _tensors.IsView(property.Property.ContainingType);
 
         private bool IsViewMatrix(IPropertyReferenceOperation property) =>
-            property.Property.Name == "Matrix" && _tensors is not null && _tensors.IsView(property.Property.ContainingType);
+            property.Property.Name == "Matrix" && _tensors.IsView(property.Property.ContainingType);
 
         /// <summary>The tensor a view expression maps: a view local, or MapForRead()/MapForWrite() itself.</summary>
         private ISymbol? ViewTensor(IOperation? expression)
@@ -77,7 +76,6 @@ namespace NpuSdk.Analyzers
         private (AccessKind, ISymbol?)? ClassifyTensorCall(IInvocationOperation call, out LaunchedBuffers? launched)
         {
             launched = null;
-            if (_tensors is null) return null;
             var kind = _tensors.Classify(call.TargetMethod);
             switch (kind)
             {
@@ -118,13 +116,13 @@ namespace NpuSdk.Analyzers
             if (kind == TensorCallKind.Invoke)
             {
                 foreach (var argument in call.Arguments)
-                    if (_tensors!.IsOperandsType(argument.Parameter?.Type)) AddOperandChain(argument.Value, launched);
+                    if (_tensors.IsOperandsType(argument.Parameter?.Type)) AddOperandChain(argument.Value, launched);
                 return launched;
             }
-            var roles = RolesOf(call.TargetMethod);
+            var roles = _tensors.Roles(call.TargetMethod);
             foreach (var argument in call.Arguments)
             {
-                if (argument.Parameter is not { } parameter || !_tensors!.IsTensor(parameter.Type)) continue;
+                if (argument.Parameter is not { } parameter || !_tensors.IsTensor(parameter.Type)) continue;
                 if (Variable(Unwrap(argument.Value)) is { } tensor)
                     launched.Add(tensor, parameter.Ordinal < roles.Length ? roles[parameter.Ordinal] : OperandRole.Unknown);
             }
@@ -135,7 +133,7 @@ namespace NpuSdk.Analyzers
         private void AddOperandChain(IOperation operands, LaunchedBuffers launched)
         {
             var link = Unwrap(operands);
-            while (link is IInvocationOperation call && _tensors!.IsOperandsType(call.TargetMethod.ContainingType))
+            while (link is IInvocationOperation call && _tensors.IsOperandsType(call.TargetMethod.ContainingType))
             {
                 if (_tensors.OperandOf(call.TargetMethod) is { } role && call.Arguments.Length == 1
                     && Variable(Unwrap(call.Arguments[0].Value)) is { } tensor)
@@ -145,16 +143,10 @@ namespace NpuSdk.Analyzers
             }
         }
 
-        private OperandRole[] RolesOf(IMethodSymbol method)
-        {
-            if (!_roles.TryGetValue(method, out var roles)) _roles[method] = roles = _tensors!.Roles(method);
-            return roles;
-        }
-
         /// <summary>Views, sequences and reassigned tensors; called for each operation of the body, in order.</summary>
         private void GatherTensorFacts(IOperation op)
         {
-            if (_tensors is null) return;
+            if (!_tensors.Exist) return;
             switch (op)
             {
                 case IVariableDeclaratorOperation { Initializer: { } view } declarator when _tensors.IsView(declarator.Symbol.Type):
@@ -195,7 +187,7 @@ namespace NpuSdk.Analyzers
                 foreach (var op in pair.Value.Descendants())
                 {
                     if (!(op is IInvocationOperation call)) continue;
-                    var kind = _tensors!.Classify(call.TargetMethod);
+                    var kind = _tensors.Classify(call.TargetMethod);
                     if (kind != TensorCallKind.KernelCall && kind != TensorCallKind.Invoke) continue;
                     foreach (var (tensor, role) in TensorLaunch(call, kind).Operands)
                         if (IsBoundForGood(tensor)) recording.Add(tensor, role);

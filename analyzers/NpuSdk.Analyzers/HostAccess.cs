@@ -62,7 +62,7 @@ namespace NpuSdk.Analyzers
         private readonly HashSet<ISymbol> _knownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
-        public BufferFacts(NpuTypes types, TensorTypes? tensors, IOperation body)
+        public BufferFacts(NpuTypes types, TensorTypes tensors, IOperation body)
         {
             _types = types;
             _tensors = tensors;

@@ -17,6 +17,10 @@ namespace NpuSdk.Analyzers
         public const string FixKey = "NpuFix";
         /// <summary>Property with the sync direction ("ToDevice" or "FromDevice").</summary>
         public const string DirectionKey = "NpuDirection";
+        /// <summary>NPU2006: property with what the sync is called on ("b", or "t.Buffer" for a tensor).</summary>
+        public const string BufferKey = "NpuBuffer";
+        /// <summary>NPU2006: property with the variable itself ("b" or "t"), whose uses may need their own sync.</summary>
+        public const string BufferVariableKey = "NpuBufferVariable";
         public const string Hoist = "Hoist";
         public const string WaitAfterLoop = "WaitAfterLoop";
 

@@ -35,7 +35,7 @@ namespace NpuSdk.Analyzers
             });
         }
 
-        private static void Analyze(NpuTypes types, TensorTypes? tensors, OperationAnalysisContext context)
+        private static void Analyze(NpuTypes types, TensorTypes tensors, OperationAnalysisContext context)
         {
             var body = context.Operation;
             if (!body.Descendants().Any(op => op is IInvocationOperation call && IsLaunch(types, tensors, call))) return;
@@ -44,8 +44,8 @@ namespace NpuSdk.Analyzers
             AnalyzeGraph(graph, facts, context);
         }
 
-        private static bool IsLaunch(NpuTypes types, TensorTypes? tensors, IInvocationOperation call) =>
-            types.Classify(call) == NpuCallKind.Launch || (tensors is not null && TensorTypes.IsLaunch(tensors.Classify(call.TargetMethod)));
+        private static bool IsLaunch(NpuTypes types, TensorTypes tensors, IInvocationOperation call) =>
+            types.Classify(call) == NpuCallKind.Launch || TensorTypes.IsLaunch(tensors.Classify(call.TargetMethod));
 
         /// <summary>The method's graph and, each on its own, the graphs of its local functions.</summary>
         private static void AnalyzeGraph(ControlFlowGraph graph, BufferFacts facts, OperationAnalysisContext context)

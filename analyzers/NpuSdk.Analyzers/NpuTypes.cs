@@ -137,7 +137,8 @@ namespace NpuSdk.Analyzers
         /// <summary>True when the type is the SDK's Bo.</summary>
         public bool IsBo(ITypeSymbol? type) => type is not null && Is(type, Bo);
 
-        private static bool Is(ITypeSymbol type, INamedTypeSymbol expected) =>
-            SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
+        /// <summary>True when the type is the expected one or constructed from it; false when the expected type is not there.</summary>
+        internal static bool Is(ITypeSymbol type, INamedTypeSymbol? expected) =>
+            expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
     }
 }

@@ -320,6 +320,7 @@ namespace NpuSdk.Analyzers
         private ImmutableDictionary<string, string?> Properties(ISymbol buffer, string direction) =>
             ImmutableDictionary<string, string?>.Empty
                 .Add(LoopFixes.DirectionKey, direction)
-                .Add("NpuBuffer", _facts.SyncTarget(buffer));
+                .Add(LoopFixes.BufferKey, _facts.SyncTarget(buffer))
+                .Add(LoopFixes.BufferVariableKey, buffer.Name);
     }
 }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -43,15 +46,18 @@ namespace NpuSdk.Analyzers
     }
 
     /// <summary>
-    /// The tensor types of the runtime, resolved once per compilation. Null when the runtime referenced has no
-    /// tensors (an older SDK), in which case NPU2006 follows buffers only.
+    /// The tensor types of the runtime, resolved once per compilation. When the runtime referenced has no tensors (an
+    /// older SDK) every check is false and every call classifies as None, so NPU2006 follows buffers only. What a
+    /// method is (its call kind, a generated overload's operand roles) depends on the method alone, so it is worked
+    /// out once per method for the whole compilation (method bodies are analyzed concurrently).
     /// </summary>
     internal sealed class TensorTypes
     {
         private const string GeneratorName = "NpuSdk.Generators";
 
-        private TensorTypes(INamedTypeSymbol tensor, INamedTypeSymbol typedTensor, INamedTypeSymbol? readView, INamedTypeSymbol? writeView,
-            INamedTypeSymbol? session, INamedTypeSymbol? sequence, INamedTypeSymbol? launch, INamedTypeSymbol? operands)
+        private TensorTypes(INamedTypeSymbol? tensor, INamedTypeSymbol? typedTensor, INamedTypeSymbol? readView, INamedTypeSymbol? writeView,
+            INamedTypeSymbol? session, INamedTypeSymbol? sequence, INamedTypeSymbol? launch, INamedTypeSymbol? operands,
+            INamedTypeSymbol? generatedCode)
         {
             _tensor = tensor;
             _typedTensor = typedTensor;
@@ -61,82 +67,101 @@ namespace NpuSdk.Analyzers
             _sequence = sequence;
             _launch = launch;
             _operands = operands;
+            _generatedCode = generatedCode;
+            _classify = ClassifyUncached;
+            _roles = RolesUncached;
         }
 
-        private readonly INamedTypeSymbol _tensor;
-        private readonly INamedTypeSymbol _typedTensor;
+        private readonly INamedTypeSymbol? _tensor;
+        private readonly INamedTypeSymbol? _typedTensor;
         private readonly INamedTypeSymbol? _readView;
         private readonly INamedTypeSymbol? _writeView;
         private readonly INamedTypeSymbol? _session;
         private readonly INamedTypeSymbol? _sequence;
         private readonly INamedTypeSymbol? _launch;
         private readonly INamedTypeSymbol? _operands;
+        private readonly INamedTypeSymbol? _generatedCode;
+        // Per compilation (this object lives as long as the compilation's analysis): no symbol outlives it here.
+        private readonly ConcurrentDictionary<IMethodSymbol, TensorCallKind> _kinds =
+            new ConcurrentDictionary<IMethodSymbol, TensorCallKind>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<OperandRole>> _rolesByOverload =
+            new ConcurrentDictionary<IMethodSymbol, ImmutableArray<OperandRole>>(SymbolEqualityComparer.Default);
+        private readonly Func<IMethodSymbol, TensorCallKind> _classify;
+        private readonly Func<IMethodSymbol, ImmutableArray<OperandRole>> _roles;
 
-        public static TensorTypes? Resolve(Compilation compilation)
+        /// <summary>The compilation's tensor types: a fresh instance each time (its caches die with the compilation).</summary>
+        public static TensorTypes Resolve(Compilation compilation)
         {
             var tensor = compilation.GetTypeByMetadataName("NpuSdk.NpuTensor");
             var typedTensor = compilation.GetTypeByMetadataName("NpuSdk.NpuTensor`1");
-            if (tensor is null || typedTensor is null) return null;
+            if (tensor is null || typedTensor is null) return new TensorTypes(null, null, null, null, null, null, null, null, null);
             return new TensorTypes(tensor, typedTensor,
                 compilation.GetTypeByMetadataName("NpuSdk.NpuTensorReadView`1"),
                 compilation.GetTypeByMetadataName("NpuSdk.NpuTensorWriteView`1"),
                 compilation.GetTypeByMetadataName("NpuSdk.NpuSession"),
                 compilation.GetTypeByMetadataName("NpuSdk.NpuSequence"),
                 compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuLaunch"),
-                compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuTensorOperands"));
+                compilation.GetTypeByMetadataName("NpuSdk.Launch.NpuTensorOperands"),
+                compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute"));
         }
+
+        /// <summary>False when the runtime has no tensor types: every check is then false and every call classifies as None.</summary>
+        public bool Exist => _tensor is not null;
 
         /// <summary>A call that runs kernels over tensors.</summary>
         public static bool IsLaunch(TensorCallKind kind) =>
             kind == TensorCallKind.KernelCall || kind == TensorCallKind.Invoke || kind == TensorCallKind.Replay;
 
         /// <summary>NpuTensor or NpuTensor&lt;T&gt;.</summary>
-        public bool IsTensor(ITypeSymbol? type) => type is not null && (Is(type, _typedTensor) || Is(type, _tensor));
+        public bool IsTensor(ITypeSymbol? type) => type is not null && (NpuTypes.Is(type, _typedTensor) || NpuTypes.Is(type, _tensor));
 
         /// <summary>NpuTensorWriteView&lt;T&gt;.</summary>
-        public bool IsWriteView(ITypeSymbol? type) => type is not null && Is(type, _writeView);
+        public bool IsWriteView(ITypeSymbol? type) => type is not null && NpuTypes.Is(type, _writeView);
 
         /// <summary>Either view a tensor maps.</summary>
-        public bool IsView(ITypeSymbol? type) => type is not null && (Is(type, _readView) || Is(type, _writeView));
+        public bool IsView(ITypeSymbol? type) => type is not null && (NpuTypes.Is(type, _readView) || NpuTypes.Is(type, _writeView));
 
         /// <summary>NpuTensor.Buffer: the tensor's raw device buffer.</summary>
         public bool IsBufferProperty(IPropertySymbol property) => property.Name == "Buffer" && IsTensor(property.ContainingType);
 
         /// <summary>NpuTensorOperands: the operands of a tensor call, built by a chain of Create, In, Out and Scalar.</summary>
-        public bool IsOperandsType(ITypeSymbol? type) => type is not null && Is(type, _operands);
+        public bool IsOperandsType(ITypeSymbol? type) => type is not null && NpuTypes.Is(type, _operands);
 
         /// <summary>NpuSequence.</summary>
-        public bool IsSequence(ITypeSymbol? type) => type is not null && Is(type, _sequence);
+        public bool IsSequence(ITypeSymbol? type) => type is not null && NpuTypes.Is(type, _sequence);
 
         /// <summary>A link of the operand chain: In adds an input, Out an output; null for any other call (Create and Scalar add no tensor).</summary>
         public OperandRole? OperandOf(IMethodSymbol method)
         {
-            if (method.ContainingType is null || !Is(method.ContainingType, _operands)) return null;
+            if (method.ContainingType is null || !NpuTypes.Is(method.ContainingType, _operands)) return null;
             return method.Name == "In" ? OperandRole.Input : method.Name == "Out" ? OperandRole.Output : (OperandRole?)null;
         }
 
-        public TensorCallKind Classify(IMethodSymbol method)
+        /// <summary>What a call of the method does to tensors; worked out once per method.</summary>
+        public TensorCallKind Classify(IMethodSymbol method) => Exist ? _kinds.GetOrAdd(method, _classify) : TensorCallKind.None;
+
+        private TensorCallKind ClassifyUncached(IMethodSymbol method)
         {
             var type = method.ContainingType;
             if (type is null) return TensorCallKind.None;
             switch (method.Name)
             {
-                case "CopyFrom" when Is(type, _typedTensor): return TensorCallKind.Upload;
-                case "CopyTo" when Is(type, _typedTensor): return TensorCallKind.Download;
-                case "MapForRead" when Is(type, _typedTensor): return TensorCallKind.MapForRead;
-                case "MapForWrite" when Is(type, _typedTensor): return TensorCallKind.MapForWrite;
-                case "Dispose" when Is(type, _writeView): return TensorCallKind.WriteViewDispose;
-                case "Replay" when Is(type, _sequence): return TensorCallKind.Replay;
-                case "CreateTensor" when Is(type, _session): return TensorCallKind.Create;
-                case "Record" when Is(type, _session): return TensorCallKind.Record;
-                case "SessionOf" when Is(type, _launch): return TensorCallKind.Reference;
-                case "Invoke" when Is(type, _launch):
-                case "InvokeAsync" when Is(type, _launch):
+                case "CopyFrom" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.Upload;
+                case "CopyTo" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.Download;
+                case "MapForRead" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.MapForRead;
+                case "MapForWrite" when NpuTypes.Is(type, _typedTensor): return TensorCallKind.MapForWrite;
+                case "Dispose" when NpuTypes.Is(type, _writeView): return TensorCallKind.WriteViewDispose;
+                case "Replay" when NpuTypes.Is(type, _sequence): return TensorCallKind.Replay;
+                case "CreateTensor" when NpuTypes.Is(type, _session): return TensorCallKind.Create;
+                case "Record" when NpuTypes.Is(type, _session): return TensorCallKind.Record;
+                case "SessionOf" when NpuTypes.Is(type, _launch): return TensorCallKind.Reference;
+                case "Invoke" when NpuTypes.Is(type, _launch):
+                case "InvokeAsync" when NpuTypes.Is(type, _launch):
                     foreach (var parameter in method.Parameters)
                         if (IsOperandsType(parameter.Type)) return TensorCallKind.Invoke;
                     return TensorCallKind.None;
             }
-            if (Is(type, _operands)) return TensorCallKind.Reference;
+            if (NpuTypes.Is(type, _operands)) return TensorCallKind.Reference;
             return IsGeneratedTensorOverload(method) ? TensorCallKind.KernelCall : TensorCallKind.None;
         }
 
@@ -145,9 +170,10 @@ namespace NpuSdk.Analyzers
         /// and parameter count: the declared span method for the synchronous form, the memory form for the asynchronous
         /// one) takes a read-only span or memory for an input and a writable one for an output.
         /// </summary>
-        public OperandRole[] Roles(IMethodSymbol overload)
+        public ImmutableArray<OperandRole> Roles(IMethodSymbol overload) => _rolesByOverload.GetOrAdd(overload.OriginalDefinition, _roles);
+
+        private ImmutableArray<OperandRole> RolesUncached(IMethodSymbol method)
         {
-            var method = overload.OriginalDefinition;
             var roles = new OperandRole[method.Parameters.Length];
             bool found = false;
             foreach (var member in method.ContainingType.GetMembers(method.Name))
@@ -165,11 +191,11 @@ namespace NpuSdk.Analyzers
                 }
                 if (!fits) continue;
                 // Two mirrors that disagree (hand-written overloads): trust neither.
-                if (found && !roles.SequenceEqual(candidate)) return new OperandRole[roles.Length];
+                if (found && !roles.SequenceEqual(candidate)) return ImmutableArray.Create(new OperandRole[roles.Length]);
                 roles = candidate;
                 found = true;
             }
-            return roles;
+            return ImmutableArray.Create(roles);
         }
 
         private static OperandRole RoleOf(ITypeSymbol type)
@@ -193,17 +219,14 @@ namespace NpuSdk.Analyzers
             bool takesTensor = false;
             foreach (var parameter in method.Parameters) takesTensor |= IsTensor(parameter.Type);
             if (!takesTensor) return false;
+            if (_generatedCode is null) return false;
             foreach (var attribute in method.GetAttributes())
             {
-                var attributeType = attribute.AttributeClass;
-                if (attributeType?.Name == "GeneratedCodeAttribute" && attributeType.ContainingNamespace?.ToDisplayString() == "System.CodeDom.Compiler"
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _generatedCode)
                     && attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string tool && tool == GeneratorName)
                     return true;
             }
             return false;
         }
-
-        private static bool Is(ITypeSymbol type, INamedTypeSymbol? expected) =>
-            expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
     }
 }

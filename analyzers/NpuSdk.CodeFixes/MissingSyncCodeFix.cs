@@ -25,7 +25,8 @@ namespace NpuSdk.CodeFixes
 
         internal override NpuFix? Prepare(SyntaxNode root, Diagnostic diagnostic)
         {
-            if (!diagnostic.Properties.TryGetValue("NpuBuffer", out var buffer) || buffer is null
+            if (!diagnostic.Properties.TryGetValue(LoopFixes.BufferKey, out var buffer) || buffer is null
+                || !diagnostic.Properties.TryGetValue(LoopFixes.BufferVariableKey, out var variable) || variable is null
                 || !diagnostic.Properties.TryGetValue(LoopFixes.DirectionKey, out var direction) || direction is null)
                 return null;
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
@@ -34,7 +35,7 @@ namespace NpuSdk.CodeFixes
             return new NpuFix($"Sync '{buffer}' {(direction == "ToDevice" ? "to" : "from")} the device first", nameof(MissingSyncCodeFix),
                 ImmutableArray.Create<SyntaxNode>(statement), current =>
                 {
-                    if (!(current.GetCurrentNode(statement) is { } anchor) || FixSyntax.InsertedBefore(anchor, key, buffer.Split('.')[0])) return null;
+                    if (!(current.GetCurrentNode(statement) is { } anchor) || FixSyntax.InsertedBefore(anchor, key, variable)) return null;
                     return FixSyntax.Insert(current, anchor, FixSyntax.Inserted(FixSyntax.Statement($"{buffer}.Sync(NpuSdk.SyncDirection.{direction});"), key), before: true);
                 });
         }

@@ -10,6 +10,31 @@ namespace NpuSdk.Analyzers.Tests;
 public class MissingSyncTensorTests
 {
     [Fact]
+    public async Task TheDiagnosticNamesTheSyncTargetAndTheVariableApart()
+    {
+        // The fix syncs "c.Buffer" and looks for earlier uses of "c": both come from the analyzer, not from splitting one.
+        var tensor = await NpuVerifier.AnalyzeAsync(NpuVerifier.Compile(Snippet.WithTensors("""
+                a.CopyFrom(host);
+                Ops.Add(a, b, c);
+                var first = c.Buffer.Map<int>()[0];
+                Console.WriteLine(first);
+        """)));
+        var buffer = await NpuVerifier.AnalyzeAsync(NpuVerifier.Compile(Snippet.InMethod("""
+                input.Write(data);
+                input.Sync(SyncDirection.ToDevice);
+                kernel.Start(3UL, instr, 7u, input, output).Wait().ThrowIfNotCompleted();
+                var result = new byte[64];
+                output.Read(result);
+        """)));
+        var onTensor = Assert.Single(tensor, d => d.Id == NpuDiagnostics.MissingSyncId);
+        Assert.Equal("c.Buffer", onTensor.Properties["NpuBuffer"]);
+        Assert.Equal("c", onTensor.Properties["NpuBufferVariable"]);
+        var onBuffer = Assert.Single(buffer, d => d.Id == NpuDiagnostics.MissingSyncId);
+        Assert.Equal("output", onBuffer.Properties["NpuBuffer"]);
+        Assert.Equal("output", onBuffer.Properties["NpuBufferVariable"]);
+    }
+
+    [Fact]
     public async Task RawReadAfterAKernelCallIsReportedAndFixedWithASyncOfTheBuffer()
     {
         var markup = Snippet.WithTensors("""

@@ -22,7 +22,7 @@ internal sealed class MatMulReference : IReferenceKernel
     }
 
     public long MacsPerInvocation { get; }
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_a.ElementType);
+    public ComputePrecision Precision => LatencyModel.PrecisionOf(_a.ElementType);
 
     public void Execute(in ReferenceInvocation invocation) =>
         _core.Multiply(invocation.Bytes(_a), invocation.Bytes(_b), invocation.Bytes(_c), _m, _k, _n);
@@ -44,7 +44,7 @@ internal sealed class GemvReference : IReferenceKernel
     }
 
     public long MacsPerInvocation { get; }
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_a.ElementType);
+    public ComputePrecision Precision => LatencyModel.PrecisionOf(_a.ElementType);
 
     // b is a k x 1 matrix and c an m x 1 one.
     public void Execute(in ReferenceInvocation invocation) =>
@@ -78,7 +78,7 @@ internal sealed class KStripMatMulReference : IReferenceKernel
 
     /// <summary>An invocation at the largest K; <see cref="MacsOf"/> counts the K a run is bound for.</summary>
     public long MacsPerInvocation => KernelWork.MacsPerInvocation(_manifest, _kMax);
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_manifest.BufferOf("a")!.ElementType!.Value);
+    public ComputePrecision Precision => LatencyModel.PrecisionOf(_manifest.BufferOf("a")!.ElementType!.Value);
 
     /// <summary>For the latency model: m·K·n at the K the bound strip of A holds.</summary>
     public long MacsOf(in ReferenceInvocation invocation) =>

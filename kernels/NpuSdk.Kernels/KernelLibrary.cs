@@ -39,9 +39,6 @@ public sealed class KernelLibrary : IReferenceKernelLibrary
         return XclbinFile.Read(XclbinWriter.Write(KernelModel.EmulationXclbin.Spec(manifest)!), name + ".xclbin");
     }
 
-    /// <summary>The operations this library implements, as a manifest's <c>operation</c> names them.</summary>
-    public static IReadOnlyList<string> Operations { get; } = ["add", "attention", "bias-add", "gelu", "gemv", "layernorm", "matmul", "multiply", "softmax"];
-
     /// <inheritdoc />
     public void Register(ReferenceKernelRegistry registry)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using NpuSdk.Emulation;
 using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
@@ -15,10 +14,10 @@ namespace NpuSdk.Kernels;
 /// </summary>
 public sealed class KernelLibrary : IReferenceKernelLibrary
 {
-    private static readonly Dictionary<string, KernelManifest> Manifests = LoadManifests();
+    private static readonly IReadOnlyDictionary<string, KernelManifest> Manifests = EmbeddedManifests.Load(typeof(KernelLibrary).Assembly, "NpuSdk.Kernels.");
 
     /// <summary>The names of the library's kernels (<c>kernels/&lt;name&gt;/manifest.json</c>), sorted.</summary>
-    public static IReadOnlyList<string> Names { get; } = Manifests.Keys.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> Names { get; } = Manifests.Keys.ToArray();
 
     /// <summary>The manifest of library kernel <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The library has no such kernel.</exception>
@@ -39,26 +38,6 @@ public sealed class KernelLibrary : IReferenceKernelLibrary
         var manifest = Manifest(name);
         return XclbinFile.Read(XclbinWriter.Write(KernelModel.EmulationXclbin.Spec(manifest)!), name + ".xclbin");
     }
-
-    private static Dictionary<string, KernelManifest> LoadManifests()
-    {
-        const string Prefix = "NpuSdk.Kernels.", Suffix = "manifest.json";
-        var assembly = typeof(KernelLibrary).Assembly;
-        var manifests = new Dictionary<string, KernelManifest>(StringComparer.Ordinal);
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(Prefix, StringComparison.Ordinal) || !resource.EndsWith(Suffix, StringComparison.Ordinal)) continue;
-            string folder = resource[Prefix.Length..^Suffix.Length].TrimEnd('/', '\\', '.');
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var manifest = KernelManifestParser.Parse(reader.ReadToEnd(), $"kernels/{folder}/manifest.json");
-            manifests.Add(manifest.Name, manifest);
-        }
-        return manifests;
-    }
-
-    /// <summary>The operations this library implements, as a manifest's <c>operation</c> names them.</summary>
-    public static IReadOnlyList<string> Operations { get; } = ["add", "attention", "bias-add", "gelu", "gemv", "layernorm", "matmul", "multiply", "softmax"];
 
     /// <inheritdoc />
     public void Register(ReferenceKernelRegistry registry)

@@ -12,7 +12,7 @@ internal static class KernelWork
     /// <summary>
     /// Multiply-accumulates of one invocation: m·k·n for a matmul (m·K·n for a K-strip, K being the call's padded strip
     /// length), m·k for a GEMV, and for the vector operations a count of their per-element work in multiply-accumulate
-    /// equivalents (1 for add and multiply, 2 for layer norm and softmax, 4 for GELU); attention counts its two products
+    /// equivalents (1 for add, multiply and bias-add, 2 for layer norm and softmax, 4 for GELU); attention counts its two products
     /// per query, key and model column. 0 for an operation the library does not know.
     /// </summary>
     public static long MacsPerInvocation(KernelManifest m, int stripLength = 0)
@@ -24,6 +24,7 @@ internal static class KernelWork
             "matmul" => Dim("m") * Dim("k") * Dim("n"),
             "gemv" => Dim("m") * Dim("k"),
             "add" or "multiply" => Dim("elements"),
+            "bias-add" => Dim("rows") * Dim("cols"),
             "gelu" => 4 * Dim("elements"),
             "layernorm" or "softmax" => 2 * Dim("rows") * Dim("cols"),
             "attention" => 2 * Dim("queries") * Dim("keys") * Dim("dim"),

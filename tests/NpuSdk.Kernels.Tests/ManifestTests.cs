@@ -50,6 +50,19 @@ public class ManifestTests
         Assert.True(reference.MacsPerInvocation > 0);
     }
 
+    // npu plan counts compute from the manifest alone (KernelWork); the emulator's reference must charge the same.
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_library_reference_counts_the_compute_npu_plan_projects(string name)
+    {
+        var manifest = KernelLibrary.Manifest(name);
+        Assert.True(ReferenceKernelRegistry.Default.TryCreate(manifest, out var reference, out string why), why);
+        int strip = manifest.Pattern == KernelPattern.KStripMatMul ? manifest.Dimension("kMax") : 0;
+        long planned = KernelWork.MacsPerInvocation(manifest, strip);
+        Assert.True(planned > 0, $"KernelWork counts no compute for {manifest.Operation}");
+        Assert.Equal(planned, reference.MacsPerInvocation);
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void The_built_files_are_the_manifest_and_an_xclbin_in_IRONs_shape(string name)

@@ -121,6 +121,7 @@ internal sealed class BiasAddReference : IReferenceKernel
 
     public BiasAddReference(KernelManifest manifest)
     {
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest);
         var inputs = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Input).ToList();
         var output = manifest.Operands.Where(o => o.Buffer.Role == BufferRole.Output).ToList();
         var matrix = inputs.Where(o => o.Part.Shape.Count == 2).ToList();
@@ -131,7 +132,8 @@ internal sealed class BiasAddReference : IReferenceKernel
         (_rows, _cols) = (manifest.Dimension("rows"), manifest.Dimension("cols"));
     }
 
-    public long MacsPerInvocation => (long)_rows * _cols;
+    // One add per element, counted as one MAC (KernelWork).
+    public long MacsPerInvocation { get; }
     public ComputePrecision Precision => ComputePrecision.BFloat16;
 
     public void Execute(in ReferenceInvocation invocation)

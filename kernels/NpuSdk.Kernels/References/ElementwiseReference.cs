@@ -33,7 +33,7 @@ internal sealed class ElementwiseReference : IReferenceKernel
     }
 
     public long MacsPerInvocation { get; }
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_x.ElementType);
+    public ComputePrecision Precision => LatencyModel.PrecisionOf(_x.ElementType);
 
     public void Execute(in ReferenceInvocation invocation)
     {

@@ -189,14 +189,4 @@ internal sealed class MatMulCore
         if (type == ElementType.BFloat16) BFloat16Span.Widen(MemoryMarshal.Cast<byte, ushort>(source)[..destination.Length], destination);
         else MemoryMarshal.Cast<byte, float>(source)[..destination.Length].CopyTo(destination);
     }
-
-    /// <summary>The latency model's class of these multiply-accumulates.</summary>
-    public static Emulation.ComputePrecision PrecisionOf(ElementType input) => input switch
-    {
-        ElementType.Int8 or ElementType.UInt8 => Emulation.ComputePrecision.Int8,
-        ElementType.Int16 => Emulation.ComputePrecision.Int16,
-        ElementType.Int32 => Emulation.ComputePrecision.Int32,
-        ElementType.BFloat16 => Emulation.ComputePrecision.BFloat16,
-        _ => Emulation.ComputePrecision.Float32,
-    };
 }

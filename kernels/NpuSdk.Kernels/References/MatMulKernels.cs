@@ -22,7 +22,7 @@ internal sealed class MatMulReference : IReferenceKernel
     }
 
     public long MacsPerInvocation { get; }
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_a.ElementType);
+    public ComputePrecision Precision => LatencyModel.PrecisionOf(_a.ElementType);
 
     public void Execute(in ReferenceInvocation invocation) =>
         _core.Multiply(invocation.Bytes(_a), invocation.Bytes(_b), invocation.Bytes(_c), _m, _k, _n);
@@ -44,7 +44,7 @@ internal sealed class GemvReference : IReferenceKernel
     }
 
     public long MacsPerInvocation { get; }
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_a.ElementType);
+    public ComputePrecision Precision => LatencyModel.PrecisionOf(_a.ElementType);
 
     // b is a k x 1 matrix and c an m x 1 one.
     public void Execute(in ReferenceInvocation invocation) =>
@@ -74,15 +74,17 @@ internal sealed class KStripMatMulReference : IReferenceKernel
         (_aArg, _bArg, _aSize, _bSize) = (a.Arg, b.Arg, a.ElementSize, b.ElementSize);
         _c = OperandLayout.Of(manifest, "c");
         _core = new MatMulCore(a.ElementType, b.ElementType, _c.ElementType, manifest.Numeric);
+        MacsPerInvocation = KernelWork.MacsPerInvocation(manifest, _kMax);
+        Precision = LatencyModel.PrecisionOf(a.ElementType);
     }
 
     /// <summary>An invocation at the largest K; <see cref="MacsOf"/> counts the K a run is bound for.</summary>
-    public long MacsPerInvocation => KernelWork.MacsPerInvocation(_manifest, _kMax);
-    public ComputePrecision Precision => MatMulCore.PrecisionOf(_manifest.BufferOf("a")!.ElementType!.Value);
+    public long MacsPerInvocation { get; }
+    public ComputePrecision Precision { get; }
 
-    /// <summary>For the latency model: m·K·n at the K the bound strip of A holds.</summary>
+    /// <summary>For the latency model: m·K·n (KernelWork's count) at the K the bound strip of A holds.</summary>
     public long MacsOf(in ReferenceInvocation invocation) =>
-        KernelWork.MacsPerInvocation(_manifest, invocation.Buffer(_aArg).Length / (_m * _aSize));
+        (long)_m * _n * (invocation.Buffer(_aArg).Length / (_m * _aSize));
 
     public void Execute(in ReferenceInvocation invocation)
     {

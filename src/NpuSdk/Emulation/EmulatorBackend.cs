@@ -72,7 +72,7 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
     {
         Options = options;
         Timeline = options.Latency is { } model ? new ProjectedTimeline(model) : null;
-        _queue = new Lazy<EmulatorQueue>(() => new EmulatorQueue(options), LazyThreadSafetyMode.ExecutionAndPublication);
+        _queue = new Lazy<EmulatorQueue>(() => new EmulatorQueue(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The device's command queue and its worker.</summary>

@@ -12,12 +12,9 @@ internal sealed class EmulatorQueue : IDisposable
 {
     private readonly object _gate = new();
     private readonly Queue<EmulatorSubmission> _pending = new();
-    private readonly EmulatorOptions _options;
     private Thread? _worker;
     private EmulatorSubmission? _current;
     private bool _stopping;
-
-    public EmulatorQueue(EmulatorOptions options) => _options = options;
 
     /// <exception cref="ObjectDisposedException">The device was disposed.</exception>
     public void Submit(EmulatorSubmission submission)
@@ -61,7 +58,7 @@ internal sealed class EmulatorQueue : IDisposable
                 next = _pending.Dequeue();
                 _current = next;
             }
-            next.ExecuteOnWorker(_options);
+            next.ExecuteOnWorker();
         }
     }
 
@@ -105,11 +102,11 @@ internal abstract class EmulatorSubmission
     /// <summary>True from submission until the worker has finished with every run of it.</summary>
     internal bool InFlight => !_done.IsSet;
 
-    /// <summary>New before the first submission; then queued, running, and the outcome of the last one.</summary>
-    internal CommandState SubmissionState => _state;
-
     /// <summary>The first run of the last submission that did not complete.</summary>
     internal RunFailure? Failure { get; private set; }
+
+    /// <summary><see cref="Failure"/>, as a run's and a run list's handle report it.</summary>
+    public RunFailure? LastFailure => Failure;
 
     protected abstract int RunCount { get; }
     protected abstract EmulatorRun RunAt(int index);
@@ -135,8 +132,9 @@ internal abstract class EmulatorSubmission
     }
 
     /// <summary>Executes the runs in order on the device's worker; after the first that fails, the rest are not run.</summary>
-    internal void ExecuteOnWorker(EmulatorOptions options)
+    internal void ExecuteOnWorker()
     {
+        var options = Device.Options;
         _state = CommandState.Running;
         var outcome = CommandState.Completed;
         for (int i = 0; i < RunCount; i++)

@@ -48,8 +48,6 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
 
     internal void SetState(CommandState state) => _state = state;
 
-    public RunFailure? LastFailure => Failure;
-
     public void SetScalar(int argIndex, ReadOnlySpan<byte> value)
     {
         var arg = _kernel.Argument(argIndex);
@@ -277,8 +275,6 @@ internal sealed class EmulatorRunList(EmulatorContext context) : EmulatorSubmiss
 
     protected override int RunCount => _runs.Count;
     protected override EmulatorRun RunAt(int index) => _runs[index];
-
-    public RunFailure? LastFailure => Failure;
 
     public void Add(IRunHandle run)
     {

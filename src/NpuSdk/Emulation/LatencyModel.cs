@@ -115,19 +115,15 @@ public sealed record LatencyModel
 
     private static LatencyModel CreatePhoenix()
     {
-        var alone = TimeSpan.FromMicroseconds(56);
-        var chained = TimeSpan.FromMicroseconds(33);
-        const int chain = 8;
-        // The command's fixed cost (26.3 us), a third each to the submitting host, the device and the waking host.
-        var third = (alone - (chain * chained - alone) / (chain - 1)) / 3;
-        return new LatencyModel
+        var measured = new LatencyModel
         {
-            PerRunAlone = alone,
-            PerRunInChain = chained,
-            ChainLengthMeasured = chain,
+            PerRunAlone = TimeSpan.FromMicroseconds(56),
+            PerRunInChain = TimeSpan.FromMicroseconds(33),
+            ChainLengthMeasured = 8,
             RunsPerChainCommand = 24,
-            PerSubmission = third,
-            PerBlockingWait = third,
+            // Split below, once the command's fixed cost is known.
+            PerSubmission = TimeSpan.Zero,
+            PerBlockingWait = TimeSpan.Zero,
             // PR #270's 60 ns, at TimeSpan's 100 ns resolution.
             PerSync = TimeSpan.FromTicks(1),
             SyncBytesPerSecond = 1_048_576 / 11_733e-9,
@@ -142,6 +138,9 @@ public sealed record LatencyModel
             Float32MacsPerCycle = 21,
             ComputeEfficiency = PhoenixEfficiency,
         };
+        // The command's fixed cost (26.3 us), a third each to the submitting host, the device and the waking host.
+        var third = measured.PerCommand / 3;
+        return measured with { PerSubmission = third, PerBlockingWait = third };
     }
 
     /// <summary>The Phoenix efficiency, fitted once (see <see cref="Phoenix"/>).</summary>

@@ -18,12 +18,6 @@ internal sealed class ProjectedTimeline(LatencyModel model)
         get { lock (_gate) return Math.Max(_host, _deviceFree); }
     }
 
-    /// <summary>The host's clock alone.</summary>
-    public double HostSeconds
-    {
-        get { lock (_gate) return _host; }
-    }
-
     /// <summary>Host work the model does not break down further (a context open, a language binding's overhead).</summary>
     public void Host(double seconds)
     {

@@ -106,12 +106,15 @@ public sealed class ReferenceKernelRegistry
     private readonly ConcurrentDictionary<(XclbinUuid, string), IReferenceKernel> _kernels = new();
     private readonly ConcurrentDictionary<string, ReferenceKernelFactory> _operations = new(StringComparer.Ordinal);
     private readonly bool _discoversKernelLibrary;
-    private int _discovered;
+    private readonly object _discovery = new();
+    private volatile bool _discovered;
+    private bool _discovering;
 
     /// <summary>An empty registry.</summary>
     public ReferenceKernelRegistry() { }
 
-    private ReferenceKernelRegistry(bool discoversKernelLibrary) => _discoversKernelLibrary = discoversKernelLibrary;
+    // Internal for the tests, which race fresh discovering registries.
+    internal ReferenceKernelRegistry(bool discoversKernelLibrary) => _discoversKernelLibrary = discoversKernelLibrary;
 
     /// <summary>The registry the default emulator uses; the kernel library registers its operations in it on first need.</summary>
     public static ReferenceKernelRegistry Default { get; } = new(discoversKernelLibrary: true);
@@ -187,9 +190,28 @@ public sealed class ReferenceKernelRegistry
         }
     }
 
+    // Every caller waits until the library has registered itself: a thread that found the discovery started and went on
+    // would see an empty registry. The library's own calls back into the registry (same thread) do not discover again.
     private void DiscoverKernelLibrary()
     {
-        if (!_discoversKernelLibrary || Interlocked.Exchange(ref _discovered, 1) != 0) return;
+        if (!_discoversKernelLibrary || _discovered) return;
+        lock (_discovery)
+        {
+            if (_discovered || _discovering) return;
+            _discovering = true;
+            try
+            {
+                RegisterKernelLibrary();
+            }
+            finally
+            {
+                _discovered = true;
+            }
+        }
+    }
+
+    private void RegisterKernelLibrary()
+    {
         Assembly library;
         try
         {

@@ -116,7 +116,7 @@ public sealed partial class NpuKernelGenerator
             IReadOnlyList<ArgumentBinding> arguments;
             try
             {
-                arguments = KernelAbi.Bind(kernel.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), manifest);
+                arguments = KernelAbi.Bind(kernel.Arguments.AsImmutableArray(), manifest);
             }
             catch (KernelManifestException e)
             {

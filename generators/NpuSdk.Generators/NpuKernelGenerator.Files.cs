@@ -59,11 +59,7 @@ public sealed partial class NpuKernelGenerator
                 var xclbin = XclbinFile.Read(ReadBytes(text.Path), Path.GetFileName(text.Path));
                 var kernels = ImmutableArray.CreateBuilder<KernelSignature>();
                 foreach (var k in xclbin.Kernels)
-                {
-                    var args = ImmutableArray.CreateBuilder<KernelArgument>();
-                    foreach (var a in k.Arguments) args.Add(new KernelArgument(a.Index, a.Name, a.IsBuffer, a.Size));
-                    kernels.Add(new KernelSignature(k.Name, args.ToImmutable().ToEquatableArray()));
-                }
+                    kernels.Add(new KernelSignature(k.Name, KernelAbi.Arguments(k).ToEquatableArray()));
                 return new ProjectFile(path, display, output, null, kernels.ToImmutable().ToEquatableArray(), null, null);
             }
             catch (OperationCanceledException)

@@ -64,11 +64,8 @@ internal sealed record MethodModel(
     string? AsyncName,
     bool CanEmit);
 
-/// <summary>A kernel argument as the xclbin declares it.</summary>
-internal sealed record KernelArgument(int Index, string Name, bool IsBuffer, ulong Size);
-
-/// <summary>A kernel and its arguments in index order.</summary>
-internal sealed record KernelSignature(string Name, EquatableArray<KernelArgument> Arguments);
+/// <summary>A kernel and its arguments in index order, as the kernel model projects them from the xclbin.</summary>
+internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumentInfo> Arguments);
 
 /// <summary>Where a manifest error is: 1-based line and column and 0-based character offset (0 and -1 when unknown).</summary>
 internal sealed record ManifestError(string Reason, int Line, int Column, int Offset);

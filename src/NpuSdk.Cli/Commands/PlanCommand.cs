@@ -154,7 +154,7 @@ internal sealed class PlanCommand : INpuCommand
                     return false;
                 }
                 // The arguments the manifest names must be the kernel's, as the generator and the runtime check.
-                KernelAbi.Bind(signature.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), manifest);
+                KernelAbi.Bind(signature, manifest);
                 string stem = kernel[..^".xclbin".Length];
                 foreach (string candidate in new[] { stem + ".insts.bin", stem + ".insts.txt" })
                 {

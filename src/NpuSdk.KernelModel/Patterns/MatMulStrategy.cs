@@ -14,8 +14,6 @@ internal sealed class MatMulStrategy : PatternStrategy
 
     private const int A = 0, B = 1, C = 2;
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "m", "k", "n");

@@ -179,9 +179,6 @@ internal abstract class PatternStrategy
         _ => AttentionStrategy.Instance,
     };
 
-    /// <summary>The method's buffer parameters in words, for diagnostics.</summary>
-    public abstract string MethodShape { get; }
-
     /// <summary>Checks that the manifest has what the pattern needs; called once, by the parser.</summary>
     public abstract void Validate(KernelManifest manifest, ManifestChecks checks);
 

@@ -13,8 +13,6 @@ internal sealed class RowwiseStrategy : PatternStrategy
 {
     public static readonly RowwiseStrategy Instance = new();
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> matrices and ReadOnlySpan<T> per-column vectors..., Span2D<T> outputs...)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "rows", "cols");

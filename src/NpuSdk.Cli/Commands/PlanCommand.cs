@@ -155,8 +155,7 @@ internal sealed class PlanCommand : INpuCommand
                 }
                 // The arguments the manifest names must be the kernel's, as the generator and the runtime check.
                 KernelAbi.Bind(signature, manifest);
-                string stem = kernel[..^".xclbin".Length];
-                foreach (string candidate in new[] { stem + ".insts.bin", stem + ".insts.txt" })
+                foreach (string candidate in InstructionFiles.Beside(kernel))
                 {
                     if (!File.Exists(candidate)) continue;
                     instructionWords = (uint)InstructionStream.LoadFile(candidate).WordCount;

@@ -61,14 +61,15 @@ public sealed partial class NpuKernelGenerator
             string stem = xclbin.Path.Substring(0, xclbin.Path.Length - ".xclbin".Length);
             var manifestFile = files.FirstOrDefault(f => string.Equals(f.Path, stem + ".kernel.json", StringComparison.OrdinalIgnoreCase));
             KernelManifest? manifest = null;
-            if (manifestFile?.ManifestText is { } text)
+            if (manifestFile?.Manifest is { } source)
             {
                 if (manifestFile.ManifestError is { } e)
                 {
                     errors.Add(DiagnosticInfo.Create(NpuDiagnostics.ManifestInvalid, ManifestLocation(manifestFile, e), manifestFile.DisplayPath, name, e.Reason));
                     return null;
                 }
-                manifest = KernelManifestParser.Parse(text, manifestFile.DisplayPath);
+                // Parsed once, when the file was read (no error means it parsed).
+                manifest = source.Manifest;
             }
 
             string names = xclbin.Kernels.Count == 0 ? "none" : string.Join(", ", xclbin.Kernels.Select(k => k.Name));
@@ -115,7 +116,7 @@ public sealed partial class NpuKernelGenerator
             IReadOnlyList<ArgumentBinding> arguments;
             try
             {
-                arguments = KernelAbi.Bind(kernel.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), manifest);
+                arguments = KernelAbi.Bind(kernel.Arguments.AsImmutableArray(), manifest);
             }
             catch (KernelManifestException e)
             {

@@ -39,16 +39,18 @@ public sealed partial class NpuKernelGenerator
             {
                 string? json = text.GetText(token)?.ToString();
                 if (json is null) return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, null, new ManifestError("the file cannot be read", 0, 0, -1));
+                // Parsed once here, named as messages name the file; every method bound to it uses this result.
+                KernelManifest? manifest = null;
                 ManifestError? error = null;
                 try
                 {
-                    KernelManifestParser.Parse(json, path);
+                    manifest = KernelManifestParser.Parse(json, display);
                 }
                 catch (KernelManifestException e)
                 {
                     error = new ManifestError(e.Reason, e.Line, e.Column, e.Offset);
                 }
-                return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, json, error);
+                return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, new ManifestSource(json, manifest), error);
             }
             if (!path.EndsWith(".xclbin", StringComparison.OrdinalIgnoreCase))
                 return new ProjectFile(path, display, output, null, EquatableArray<KernelSignature>.Empty, null, null);
@@ -57,11 +59,7 @@ public sealed partial class NpuKernelGenerator
                 var xclbin = XclbinFile.Read(ReadBytes(text.Path), Path.GetFileName(text.Path));
                 var kernels = ImmutableArray.CreateBuilder<KernelSignature>();
                 foreach (var k in xclbin.Kernels)
-                {
-                    var args = ImmutableArray.CreateBuilder<KernelArgument>();
-                    foreach (var a in k.Arguments) args.Add(new KernelArgument(a.Index, a.Name, a.IsBuffer, a.Size));
-                    kernels.Add(new KernelSignature(k.Name, args.ToImmutable().ToEquatableArray()));
-                }
+                    kernels.Add(new KernelSignature(k.Name, KernelAbi.Arguments(k).ToEquatableArray()));
                 return new ProjectFile(path, display, output, null, kernels.ToImmutable().ToEquatableArray(), null, null);
             }
             catch (OperationCanceledException)

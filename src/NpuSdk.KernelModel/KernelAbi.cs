@@ -1,11 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NpuSdk.Xclbin;
 
 namespace NpuSdk.KernelModel;
 
-/// <summary>One kernel argument as the xclbin declares it.</summary>
-public sealed class KernelArgumentInfo
+/// <summary>One kernel argument as the xclbin declares it. Equal when index, name, kind and size are.</summary>
+public sealed class KernelArgumentInfo : IEquatable<KernelArgumentInfo>
 {
     /// <summary>Creates the description.</summary>
     public KernelArgumentInfo(int index, string name, bool isBuffer, ulong size)
@@ -24,6 +25,16 @@ public sealed class KernelArgumentInfo
     public bool IsBuffer { get; }
     /// <summary>Its size in bytes as the metadata says (4 or 8 for scalars).</summary>
     public ulong Size { get; }
+
+    /// <inheritdoc />
+    public bool Equals(KernelArgumentInfo? other) =>
+        other is not null && Index == other.Index && Name == other.Name && IsBuffer == other.IsBuffer && Size == other.Size;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as KernelArgumentInfo);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => ((Index * 397 ^ Name.GetHashCode()) * 397 ^ (IsBuffer ? 1 : 0)) * 397 ^ Size.GetHashCode();
 }
 
 /// <summary>What the host binds to one kernel argument.</summary>
@@ -70,6 +81,26 @@ public static class KernelAbi
 {
     /// <summary>The opcode an NPU design is launched with: run the instruction stream.</summary>
     public const ulong RunInstructionsOpcode = 3;
+
+    /// <summary>The arguments of <paramref name="kernel"/> as the kernel model sees them, in index order.</summary>
+    /// <param name="kernel">A kernel the xclbin declares.</param>
+    public static IReadOnlyList<KernelArgumentInfo> Arguments(XclbinKernel kernel)
+    {
+        if (kernel is null) throw new ArgumentNullException(nameof(kernel));
+        var arguments = new KernelArgumentInfo[kernel.Arguments.Count];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            var a = kernel.Arguments[i];
+            arguments[i] = new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size);
+        }
+        return arguments;
+    }
+
+    /// <summary>Matches the arguments of the xclbin's <paramref name="kernel"/> with the manifest: <see cref="Bind(IReadOnlyList{KernelArgumentInfo}, KernelManifest)"/> of <see cref="Arguments(XclbinKernel)"/>.</summary>
+    /// <param name="kernel">A kernel the xclbin declares.</param>
+    /// <param name="manifest">What the design computes.</param>
+    /// <exception cref="KernelManifestException">The manifest names an argument the kernel lacks or of the wrong kind, or the kernel has a scalar nobody binds.</exception>
+    public static IReadOnlyList<ArgumentBinding> Bind(XclbinKernel kernel, KernelManifest manifest) => Bind(Arguments(kernel), manifest);
 
     /// <summary>Matches the xclbin kernel's arguments with the manifest.</summary>
     /// <param name="arguments">The kernel's arguments in index order.</param>

@@ -11,9 +11,9 @@ namespace NpuSdk.Xclbin;
 /// </summary>
 internal static class AiePartitionWriter
 {
-    private const int PartitionSize = 184;
-    private const int PdiSize = 96;
-    private const int CdoGroupSize = 96;
+    private const int PartitionSize = AxlfLayout.AiePartitionSize;
+    private const int PdiSize = AxlfLayout.AiePdiSize;
+    private const int CdoGroupSize = AxlfLayout.AieCdoGroupSize;
     private const byte CdoTypePrimary = 1;
 
     internal static byte[] Write(XclbinUuid pdiUuid, ushort columnWidth, ushort startColumn)
@@ -33,22 +33,22 @@ internal static class AiePartitionWriter
         var d = new byte[total];
         // aie_partition
         d[0] = 0; // schema_version
-        LittleEndian.Put(d, 4, (uint)partitionNameAt);       // mpo_name
-        LittleEndian.Put(d, 8, 2048u);                       // operations_per_cycle
-        LittleEndian.Put(d, 16, 23423UL);                    // inference_fingerprint
-        LittleEndian.Put(d, 24, 12345UL);                    // pre_post_fingerprint
-        LittleEndian.Put(d, 32, columnWidth);                // info.column_width
-        LittleEndian.Put(d, 40, 1u);                         // info.start_columns.size
-        LittleEndian.Put(d, 44, (uint)startColumnsAt);       // info.start_columns.offset
-        LittleEndian.Put(d, 120, 1u);                        // aie_pdis.size
-        LittleEndian.Put(d, 124, (uint)pdiAt);               // aie_pdis.offset
+        LittleEndian.Put(d, AxlfLayout.AiePartitionName, (uint)partitionNameAt);
+        LittleEndian.Put(d, AxlfLayout.AiePartitionOperations, 2048u);
+        LittleEndian.Put(d, AxlfLayout.AiePartitionInferenceFingerprint, 23423UL);
+        LittleEndian.Put(d, AxlfLayout.AiePartitionPrePostFingerprint, 12345UL);
+        LittleEndian.Put(d, AxlfLayout.AiePartitionColumnWidth, columnWidth);
+        LittleEndian.Put(d, AxlfLayout.AiePartitionStartColumns, 1u);             // .size
+        LittleEndian.Put(d, AxlfLayout.AiePartitionStartColumns + 4, (uint)startColumnsAt); // .offset
+        LittleEndian.Put(d, AxlfLayout.AiePartitionPdis, 1u);                     // .size
+        LittleEndian.Put(d, AxlfLayout.AiePartitionPdis + 4, (uint)pdiAt);        // .offset
 
         // aie_pdi
-        Write(d, pdiAt, pdiUuid.ToByteArray());
-        LittleEndian.Put(d, pdiAt + 16, (uint)image.Length); // pdi_image.size
-        LittleEndian.Put(d, pdiAt + 20, (uint)imageAt);      // pdi_image.offset
-        LittleEndian.Put(d, pdiAt + 24, 1u);                 // cdo_groups.size
-        LittleEndian.Put(d, pdiAt + 28, (uint)cdoAt);        // cdo_groups.offset
+        Write(d, pdiAt + AxlfLayout.AiePdiUuid, pdiUuid.ToByteArray());
+        LittleEndian.Put(d, pdiAt + AxlfLayout.AiePdiImage, (uint)image.Length);      // .size
+        LittleEndian.Put(d, pdiAt + AxlfLayout.AiePdiImage + 4, (uint)imageAt);     // .offset
+        LittleEndian.Put(d, pdiAt + AxlfLayout.AiePdiCdoGroups, 1u);                // .size
+        LittleEndian.Put(d, pdiAt + AxlfLayout.AiePdiCdoGroups + 4, (uint)cdoAt);   // .offset
 
         // cdo_group
         LittleEndian.Put(d, cdoAt, (uint)cdoNameAt);         // mpo_name

@@ -48,6 +48,22 @@ internal static class AxlfLayout
     internal const int ConnectionEntries = 4;
     internal const int ConnectionEntrySize = 12;
 
+    // AIE_PARTITION: the aie_partition record, then the arrays it references, each {u32 count, u32 offset from the
+    // section start}; strings are u32 offsets to NUL-terminated text.
+    internal const int AiePartitionSize = 184;
+    internal const int AiePartitionName = 4;               // mpo_name
+    internal const int AiePartitionOperations = 8;         // operations_per_cycle
+    internal const int AiePartitionInferenceFingerprint = 16;
+    internal const int AiePartitionPrePostFingerprint = 24;
+    internal const int AiePartitionColumnWidth = 32;       // info.column_width
+    internal const int AiePartitionStartColumns = 40;      // info.start_columns (u16 elements)
+    internal const int AiePartitionPdis = 120;             // aie_pdis
+    internal const int AiePdiSize = 96;
+    internal const int AiePdiUuid = 0;
+    internal const int AiePdiImage = 16;                   // pdi_image
+    internal const int AiePdiCdoGroups = 24;               // cdo_groups
+    internal const int AieCdoGroupSize = 96;
+
     /// <summary>Section data is placed on 8-byte boundaries, as xclbinutil does.</summary>
     internal const int SectionAlignment = 8;
 }

@@ -38,8 +38,7 @@ public sealed class XclbinAiePartition
 internal static class AiePartitionReader
 {
     private const string Section = "AIE_PARTITION";
-    private const int PartitionSize = 184, PdiSize = 96;
-    private const int NameAt = 4, OperationsAt = 8, ColumnWidthAt = 32, StartColumnsAt = 40, PdisAt = 120;
+    private const int PartitionSize = AxlfLayout.AiePartitionSize, PdiSize = AxlfLayout.AiePdiSize;
 
     internal static XclbinAiePartition Read(byte[] d, XclbinSection s, string? source)
     {
@@ -47,21 +46,21 @@ internal static class AiePartitionReader
         if (s.Size < PartitionSize)
             throw new XclbinFormatException(Section, start, $"the section is {s.Size} bytes, shorter than the {PartitionSize}-byte aie_partition record", source);
 
-        long columnsAt = Array(d, s, StartColumnsAt, 2, "start_columns", source, out uint columnCount);
+        long columnsAt = Array(d, s, AxlfLayout.AiePartitionStartColumns, 2, "start_columns", source, out uint columnCount);
         var columns = new ushort[columnCount];
         for (int i = 0; i < columns.Length; i++) columns[i] = LittleEndian.U16(d, columnsAt + 2L * i);
 
-        long pdisAt = Array(d, s, PdisAt, PdiSize, "aie_pdi", source, out uint pdiCount);
+        long pdisAt = Array(d, s, AxlfLayout.AiePartitionPdis, PdiSize, "aie_pdi", source, out uint pdiCount);
         var pdis = new List<XclbinUuid>((int)pdiCount);
         for (long i = 0; i < pdiCount; i++)
         {
             var uuid = new byte[16];
-            System.Buffer.BlockCopy(d, (int)(pdisAt + i * PdiSize), uuid, 0, 16);
+            System.Buffer.BlockCopy(d, (int)(pdisAt + i * PdiSize + AxlfLayout.AiePdiUuid), uuid, 0, 16);
             pdis.Add(new XclbinUuid(uuid));
         }
 
-        return new XclbinAiePartition(Name(d, s, source), LittleEndian.U32(d, start + OperationsAt),
-            LittleEndian.U16(d, start + ColumnWidthAt), columns, pdis);
+        return new XclbinAiePartition(Name(d, s, source), LittleEndian.U32(d, start + AxlfLayout.AiePartitionOperations),
+            LittleEndian.U16(d, start + AxlfLayout.AiePartitionColumnWidth), columns, pdis);
     }
 
     /// <summary>Follows the array reference at <paramref name="at"/>; returns where its elements start in the file.</summary>
@@ -79,7 +78,7 @@ internal static class AiePartitionReader
 
     private static string Name(byte[] d, XclbinSection s, string? source)
     {
-        long reference = (long)s.Offset + NameAt;
+        long reference = (long)s.Offset + AxlfLayout.AiePartitionName;
         uint offset = LittleEndian.U32(d, reference);
         long from = (long)s.Offset + offset, end = (long)s.Offset + (long)s.Size;
         long nul = from;

@@ -163,7 +163,7 @@ internal static class KernelMethodWriter
                 case '\t': sb.Append("\\t"); break;
                 case '\0': sb.Append("\\0"); break;
                 default:
-                    if (c < 0x20 || c is '\u0085' or '\u2028' or '\u2029' || char.IsSurrogate(c) && !char.IsHighSurrogate(c) && !char.IsLowSurrogate(c))
+                    if (c < 0x20 || c is '\u0085' or '\u2028' or '\u2029')
                         sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     else sb.Append(c);
                     break;

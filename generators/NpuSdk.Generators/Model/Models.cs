@@ -1,3 +1,6 @@
+using System;
+using NpuSdk.KernelModel;
+
 namespace NpuSdk.Generators.Model;
 
 /// <summary>What a parameter of a kernel method is to the launch.</summary>
@@ -61,22 +64,39 @@ internal sealed record MethodModel(
     string? AsyncName,
     bool CanEmit);
 
-/// <summary>A kernel argument as the xclbin declares it.</summary>
-internal sealed record KernelArgument(int Index, string Name, bool IsBuffer, ulong Size);
-
-/// <summary>A kernel and its arguments in index order.</summary>
-internal sealed record KernelSignature(string Name, EquatableArray<KernelArgument> Arguments);
+/// <summary>A kernel and its arguments in index order, as the kernel model projects them from the xclbin.</summary>
+internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumentInfo> Arguments);
 
 /// <summary>Where a manifest error is: 1-based line and column and 0-based character offset (0 and -1 when unknown).</summary>
 internal sealed record ManifestError(string Reason, int Line, int Column, int Offset);
 
 /// <summary>
+/// A manifest's text and what it parsed to (null when it does not parse). Equal by text alone, so a pipeline step
+/// whose input holds one stays cached while the file is unchanged; the manifest is parsed once, where the file is read.
+/// </summary>
+internal sealed class ManifestSource : IEquatable<ManifestSource>
+{
+    public ManifestSource(string text, KernelManifest? manifest)
+    {
+        Text = text;
+        Manifest = manifest;
+    }
+
+    public string Text { get; }
+    public KernelManifest? Manifest { get; }
+
+    public bool Equals(ManifestSource? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
+    public override bool Equals(object? obj) => Equals(obj as ManifestSource);
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
+}
+
+/// <summary>
 /// One AdditionalFiles item the generator cares about: an xclbin (its kernels, or the reader's error), an instruction
-/// stream or a manifest (its text and, when it does not parse, the error). <see cref="Path"/> uses forward slashes;
+/// stream or a manifest (its text, what it parsed to and, when it does not parse, the error). <see cref="Path"/> uses forward slashes;
 /// <see cref="OutputPath"/> is where the build copies it, relative to the application's directory; <see cref="DisplayPath"/>
 /// is how messages name it (relative to the project folder when it is inside it).
 /// </summary>
-internal sealed record ProjectFile(string Path, string DisplayPath, string OutputPath, string? Error, EquatableArray<KernelSignature> Kernels, string? ManifestText, ManifestError? ManifestError);
+internal sealed record ProjectFile(string Path, string DisplayPath, string OutputPath, string? Error, EquatableArray<KernelSignature> Kernels, ManifestSource? Manifest, ManifestError? ManifestError);
 
 /// <summary>What the emitter writes for one method: no symbols, syntax or locations, so unrelated edits leave it equal.</summary>
 internal sealed record KernelSourceModel(

@@ -43,6 +43,9 @@ internal sealed class ManifestCommand : INpuCommand
 
     private static int Run(string path, string? kernelName, string? patternName, string? output, TextWriter stdout, TextWriter stderr)
     {
+        // The generator reads only *.xclbin files and finds the manifest and instructions by that stem.
+        if (!path.EndsWith(".xclbin", StringComparison.OrdinalIgnoreCase))
+            return Cli.Fail(stderr, NpuCommandLine.BadFile, $"npu manifest: {path}: not an .xclbin (the generator reads a design from FILE.xclbin and finds FILE.kernel.json beside it)");
         XclbinFile xclbin;
         try
         {
@@ -133,8 +136,7 @@ internal sealed class ManifestCommand : INpuCommand
 
     private static string Instructions(string xclbinPath)
     {
-        string stem = xclbinPath[..^".xclbin".Length];
-        foreach (string candidate in new[] { stem + ".insts.bin", stem + ".insts.txt" })
+        foreach (string candidate in InstructionFiles.Beside(xclbinPath))
         {
             if (!File.Exists(candidate)) continue;
             try
@@ -147,6 +149,6 @@ internal sealed class ManifestCommand : INpuCommand
                 return $"{Path.GetFileName(candidate)} cannot be read: {ex.Message}";
             }
         }
-        return $"none beside it (looked for {Path.GetFileName(stem)}.insts.bin and .insts.txt); name it with [NpuKernel(..., Instructions = \"...\")]";
+        return $"none beside it (looked for {Path.GetFileNameWithoutExtension(xclbinPath)}.insts.bin and .insts.txt); name it with [NpuKernel(..., Instructions = \"...\")]";
     }
 }

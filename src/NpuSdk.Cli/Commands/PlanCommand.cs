@@ -154,9 +154,8 @@ internal sealed class PlanCommand : INpuCommand
                     return false;
                 }
                 // The arguments the manifest names must be the kernel's, as the generator and the runtime check.
-                KernelAbi.Bind(signature.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), manifest);
-                string stem = kernel[..^".xclbin".Length];
-                foreach (string candidate in new[] { stem + ".insts.bin", stem + ".insts.txt" })
+                KernelAbi.Bind(signature, manifest);
+                foreach (string candidate in InstructionFiles.Beside(kernel))
                 {
                     if (!File.Exists(candidate)) continue;
                     instructionWords = (uint)InstructionStream.LoadFile(candidate).WordCount;

@@ -19,7 +19,7 @@ internal sealed class CallPlan
         Dims = dims;
         Invocations = grid.Invocations;
         Buffers = buffers;
-        ChainCommands = (Invocations + model.RunsPerChainCommand - 1) / model.RunsPerChainCommand;
+        ChainCommands = model.ChainCommands(Invocations);
         var inputs = buffers.Where(b => b.Manifest.Role == BufferRole.Input).ToList();
         var outputs = buffers.Where(b => b.Manifest.Role == BufferRole.Output).ToList();
         (SyncsToDevice, BytesToDevice) = (inputs.Count, inputs.Sum(b => b.Bytes));
@@ -38,10 +38,8 @@ internal sealed class CallPlan
         timeline.Allocate(instructionWords * 4UL);
         timeline.Sync(instructionWords * 4UL);
         foreach (var b in buffers) timeline.Allocate((ulong)b.Bytes);
-        double setup = timeline.Seconds;
         Call(timeline);
         FirstCallSeconds = timeline.Seconds;
-        SetupSeconds = setup;
         double before = timeline.Seconds;
         Call(timeline);
         CallSeconds = timeline.Seconds - before;
@@ -71,9 +69,6 @@ internal sealed class CallPlan
 
     /// <summary>Projected seconds of the first call: the context, instruction buffer and plan are made first.</summary>
     public double FirstCallSeconds { get; }
-
-    /// <summary>Of <see cref="FirstCallSeconds"/>, what comes before the call itself.</summary>
-    public double SetupSeconds { get; }
 
     /// <summary>The device's share: its cost per run over every run.</summary>
     public double RunSeconds { get; }

@@ -13,8 +13,6 @@ internal sealed class AttentionStrategy : PatternStrategy
 
     private const int Q = 0, K = 1, V = 2, O = 3;
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> q, ReadOnlySpan2D<T> k, ReadOnlySpan2D<T> v, Span2D<T> o)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "queries", "keys", "dim");

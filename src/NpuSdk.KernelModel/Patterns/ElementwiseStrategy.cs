@@ -12,8 +12,6 @@ internal sealed class ElementwiseStrategy : PatternStrategy
 {
     public static readonly ElementwiseStrategy Instance = new();
 
-    public override string MethodShape => "(ReadOnlySpan<T> inputs..., Span<T> outputs...)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "elements");

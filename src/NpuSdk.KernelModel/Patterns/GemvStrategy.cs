@@ -12,8 +12,6 @@ internal sealed class GemvStrategy : PatternStrategy
 
     private const int A = 0, B = 1, C = 2;
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> a, ReadOnlySpan<T> b, Span<T> c)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "m", "k");

@@ -13,8 +13,6 @@ internal sealed class KStripStrategy : PatternStrategy
 
     private const int A = 0, B = 1, C = 2;
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "m", "n", "kMultiple", "kMax");
@@ -26,14 +24,11 @@ internal sealed class KStripStrategy : PatternStrategy
             throw checks.At(m.Tile, $"tile.kMax ({Dim(m, "kMax")}) must be a multiple of tile.kMultiple ({Dim(m, "kMultiple")})");
     }
 
-    public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => new[]
-    {
-        Operand(m, "a", OperandShapeKind.Matrix), Operand(m, "b", OperandShapeKind.Matrix), Operand(m, "c", OperandShapeKind.Matrix),
-    };
+    public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => MatMulOperands(m);
 
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
-        MatMulShapes.Check(s, names, A, B, C);
+        CheckMatMul(s, names, A, B, C);
         int multiple = Dim(m, "kMultiple"), kMax = Dim(m, "kMax");
         long padded = ((long)s.Cols(A) + multiple - 1) / multiple * multiple;
         if (padded > kMax)

@@ -14,8 +14,6 @@ internal sealed class MatMulStrategy : PatternStrategy
 
     private const int A = 0, B = 1, C = 2;
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> a, ReadOnlySpan2D<T> b, Span2D<T> c)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "m", "k", "n");
@@ -25,14 +23,11 @@ internal sealed class MatMulStrategy : PatternStrategy
         RequireConvertibleOutput(m, checks, "c");
     }
 
-    public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => new[]
-    {
-        Operand(m, "a", OperandShapeKind.Matrix), Operand(m, "b", OperandShapeKind.Matrix), Operand(m, "c", OperandShapeKind.Matrix),
-    };
+    public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => MatMulOperands(m);
 
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
-        MatMulShapes.Check(s, names, A, B, C);
+        CheckMatMul(s, names, A, B, C);
         int k = s.Cols(A), tileK = Dim(m, "k");
         if (k > tileK && m.Numeric.HostAccumulator is null) throw NoHostAccumulation(m, names, A, "K", k, tileK);
         return new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(s.Cols(B), Dim(m, "n")), Blocks(k, tileK));
@@ -51,23 +46,4 @@ internal sealed class MatMulStrategy : PatternStrategy
         };
         return grid;
     }
-}
-
-/// <summary>The shape rule of C = A·B, shared by the matmul patterns; messages name the parameter at fault.</summary>
-internal static class MatMulShapes
-{
-    public static void Check(in CallShapes s, IReadOnlyList<string> names, int a, int b, int c)
-    {
-        string an = Name(names, a), bn = Name(names, b), cn = Name(names, c);
-        if (s.Rows(a) == 0 || s.Cols(a) == 0)
-            throw new System.ArgumentException($"{an} is {s.Rows(a)}x{s.Cols(a)}; a matmul needs at least one row and one column.", an);
-        if (s.Cols(b) == 0)
-            throw new System.ArgumentException($"{bn} is {s.Rows(b)}x{s.Cols(b)}; a matmul needs at least one column.", bn);
-        if (s.Rows(b) != s.Cols(a))
-            throw new System.ArgumentException($"{bn} is {s.Rows(b)}x{s.Cols(b)} but {an} is {s.Rows(a)}x{s.Cols(a)}: C = A·B needs {bn}.Rows == {an}.Cols ({s.Cols(a)}).", bn);
-        if (s.Rows(c) != s.Rows(a) || s.Cols(c) != s.Cols(b))
-            throw new System.ArgumentException($"{cn} is {s.Rows(c)}x{s.Cols(c)} but {an} ({s.Rows(a)}x{s.Cols(a)}) times {bn} ({s.Rows(b)}x{s.Cols(b)}) is {s.Rows(a)}x{s.Cols(b)}: C = A·B needs {cn} to be {an}.Rows x {bn}.Cols.", cn);
-    }
-
-    private static string Name(IReadOnlyList<string> names, int i) => i < names.Count ? names[i] : $"operand {i}";
 }

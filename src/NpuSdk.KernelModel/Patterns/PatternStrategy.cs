@@ -179,9 +179,6 @@ internal abstract class PatternStrategy
         _ => AttentionStrategy.Instance,
     };
 
-    /// <summary>The method's buffer parameters in words, for diagnostics.</summary>
-    public abstract string MethodShape { get; }
-
     /// <summary>Checks that the manifest has what the pattern needs; called once, by the parser.</summary>
     public abstract void Validate(KernelManifest manifest, ManifestChecks checks);
 
@@ -236,6 +233,26 @@ internal abstract class PatternStrategy
     {
         var buffer = m.BufferOf(name)!;
         return new MethodOperand(name, buffer.Role == BufferRole.Input, kind, buffer.ElementType!.Value);
+    }
+
+    /// <summary>The operands of the matmul patterns (tile, whole-array, K-strip): matrices a, b and c.</summary>
+    protected static IReadOnlyList<MethodOperand> MatMulOperands(KernelManifest m) => new[]
+    {
+        Operand(m, "a", OperandShapeKind.Matrix), Operand(m, "b", OperandShapeKind.Matrix), Operand(m, "c", OperandShapeKind.Matrix),
+    };
+
+    /// <summary>The shape rule of C = A·B, shared by the matmul patterns; messages name the parameter at fault.</summary>
+    protected static void CheckMatMul(in CallShapes s, IReadOnlyList<string> names, int a, int b, int c)
+    {
+        string an = Name(names, a), bn = Name(names, b), cn = Name(names, c);
+        if (s.Rows(a) == 0 || s.Cols(a) == 0)
+            throw new ArgumentException($"{an} is {s.Rows(a)}x{s.Cols(a)}; a matmul needs at least one row and one column.", an);
+        if (s.Cols(b) == 0)
+            throw new ArgumentException($"{bn} is {s.Rows(b)}x{s.Cols(b)}; a matmul needs at least one column.", bn);
+        if (s.Rows(b) != s.Cols(a))
+            throw new ArgumentException($"{bn} is {s.Rows(b)}x{s.Cols(b)} but {an} is {s.Rows(a)}x{s.Cols(a)}: C = A·B needs {bn}.Rows == {an}.Cols ({s.Cols(a)}).", bn);
+        if (s.Rows(c) != s.Rows(a) || s.Cols(c) != s.Cols(b))
+            throw new ArgumentException($"{cn} is {s.Rows(c)}x{s.Cols(c)} but {an} ({s.Rows(a)}x{s.Cols(a)}) times {bn} ({s.Rows(b)}x{s.Cols(b)}) is {s.Rows(a)}x{s.Cols(b)}: C = A·B needs {cn} to be {an}.Rows x {bn}.Cols.", cn);
     }
 
     /// <summary>Checks that the method's output of <paramref name="output"/> can be made from the kernel's, with or without partial sums.</summary>

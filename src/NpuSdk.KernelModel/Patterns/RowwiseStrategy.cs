@@ -13,8 +13,6 @@ internal sealed class RowwiseStrategy : PatternStrategy
 {
     public static readonly RowwiseStrategy Instance = new();
 
-    public override string MethodShape => "(ReadOnlySpan2D<T> matrices and ReadOnlySpan<T> per-column vectors..., Span2D<T> outputs...)";
-
     public override void Validate(KernelManifest m, ManifestChecks checks)
     {
         RequireTile(m, checks, "rows", "cols");
@@ -34,15 +32,16 @@ internal sealed class RowwiseStrategy : PatternStrategy
 
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
-        var ops = Operands(m);
+        // Runs on every call: the operands' kinds are read off the manifest without building Operands(m).
+        int vectors = VectorOperands(m, out int count);
         int cols = Dim(m, "cols");
         int first = -1;
-        for (int i = 0; i < ops.Count && first < 0; i++) if (ops[i].Kind == OperandShapeKind.Matrix) first = i;
+        for (int i = 0; i < count && first < 0; i++) if ((vectors & (1 << i)) == 0) first = i;
         int rows = s.Rows(first);
         if (rows == 0) throw ShapeError($"{Name(names, first)} has no rows; a rowwise kernel needs at least one.", names, first);
-        for (int i = 0; i < ops.Count; i++)
+        for (int i = 0; i < count; i++)
         {
-            if (ops[i].Kind == OperandShapeKind.Vector)
+            if ((vectors & (1 << i)) != 0)
             {
                 if (s.Length(i) != cols)
                     throw ShapeError($"{Name(names, i)} has {s.Length(i)} values, but the rowwise kernel takes one per column ({cols}).", names, i);
@@ -54,6 +53,28 @@ internal sealed class RowwiseStrategy : PatternStrategy
                 throw ShapeError($"{Name(names, i)} has {s.Rows(i)} rows but {Name(names, first)} has {rows}: a rowwise kernel maps row r of every operand to row r.", names, i);
         }
         return new GridKey(Blocks(rows, Dim(m, "rows")));
+    }
+
+    /// <summary>
+    /// Bit i set when the method's operand i (in <see cref="Operands"/>' order: inputs, then outputs) is a vector;
+    /// <paramref name="count"/> is how many operands there are. Allocates nothing.
+    /// </summary>
+    private static int VectorOperands(KernelManifest m, out int count)
+    {
+        int vectors = 0;
+        count = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var role = pass == 0 ? BufferRole.Input : BufferRole.Output;
+            for (int b = 0; b < m.Buffers.Count; b++)
+            {
+                var buffer = m.Buffers[b];
+                if (buffer.Role != role) continue;
+                for (int p = 0; p < buffer.Parts.Count; p++, count++)
+                    if (buffer.Parts[p].Shape.Count != 2 && count < 32) vectors |= 1 << count;
+            }
+        }
+        return vectors;
     }
 
     public override LaunchGeometry Geometry(KernelManifest m, GridKey key)

@@ -38,6 +38,9 @@ public sealed record LatencyModel
     /// <summary>Runs per chain command: a run list of n runs is ⌈n / this⌉ commands.</summary>
     public required int RunsPerChainCommand { get; init; }
 
+    /// <summary>The chain commands a run list of <paramref name="runs"/> runs is submitted as: ⌈runs / <see cref="RunsPerChainCommand"/>⌉.</summary>
+    internal int ChainCommands(int runs) => (runs + RunsPerChainCommand - 1) / RunsPerChainCommand;
+
     /// <summary>The host's share of a command's fixed cost: what a submission costs the submitting thread.</summary>
     public required TimeSpan PerSubmission { get; init; }
 

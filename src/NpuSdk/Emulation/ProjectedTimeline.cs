@@ -39,7 +39,7 @@ internal sealed class ProjectedTimeline(LatencyModel model)
     public double Submit(int runs, double computeSeconds, bool chained)
     {
         if (runs <= 0) return 0;
-        int commands = chained ? (runs + Model.RunsPerChainCommand - 1) / Model.RunsPerChainCommand : 1;
+        int commands = chained ? Model.ChainCommands(runs) : 1;
         double submission = Model.PerSubmission.TotalSeconds;
         lock (_gate)
         {

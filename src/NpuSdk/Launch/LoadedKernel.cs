@@ -26,7 +26,7 @@ internal sealed class LoadedKernel : IDisposable
             ?? throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' has no kernel '{d.KernelName}'; it has {string.Join(", ", xclbin.Kernels.Select(k => k.Name))}.");
         try
         {
-            Arguments = KernelAbi.Bind(signature.Arguments.Select(a => new KernelArgumentInfo(a.Index, a.Name, a.IsBuffer, a.Size)).ToList(), binding.Manifest);
+            Arguments = KernelAbi.Bind(signature, binding.Manifest);
         }
         catch (KernelManifestException e)
         {

@@ -76,6 +76,19 @@ public sealed class ManifestCommandTests : IDisposable
         Assert.Contains("--pattern 'tiles' is not one of tile-matmul, whole-array", InspectCommandTests.SingleLine(stderr));
     }
 
+    [Fact]
+    public void A_file_not_named_xclbin_is_one_line_naming_it()
+    {
+        // A real xclbin under another name: the draft and the instruction lookup go by FILE.xclbin's stem.
+        string path = Xclbin("a.x", XclbinSpec.MlirAie(3));
+        var (exit, stdout, stderr) = Npu("manifest", path);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        string line = InspectCommandTests.SingleLine(stderr);
+        Assert.Contains(path, line);
+        Assert.Contains("not an .xclbin", line);
+    }
+
     private static (int Exit, string Stdout, string Stderr) Npu(params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };

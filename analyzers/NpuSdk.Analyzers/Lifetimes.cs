@@ -79,6 +79,10 @@ namespace NpuSdk.Analyzers
                     // A lambda's result goes to the library call that runs it (Select, ToDictionary): collected.
                     if (InLambda(returned)) return (Lifetime.Beyond, null);
                     return OfCalls(owner, depth);
+                case IInvalidOperation _:
+                    // Code that does not bind (an unknown member beside it, a half-typed line): where the value goes
+                    // cannot be followed, so it is not called a per-iteration allocation.
+                    return (Lifetime.Beyond, null);
                 default:
                     return (Lifetime.Iteration, null);
             }

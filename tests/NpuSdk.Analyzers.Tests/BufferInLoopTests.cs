@@ -114,4 +114,37 @@ public class BufferInLoopTests
                 for (int t = 0; t < tiles; t++) slices[t] = new Bo(all, 64, (ulong)(t * 64));
         """));
     }
+
+    [Fact]
+    public async Task BuffersKeptInAFieldListAsNamedTupleElementsAreAPlanNotAPerTileAllocation()
+    {
+        // A tuple literal stored into a list of named tuples is converted to the element type on the way: the buffer
+        // still lives in the field, as long as the object does.
+        var markup = Snippet.InMethod("""
+                for (int t = 0; t < tiles; t++)
+                {
+                    if (t % 2 == 0) continue;
+                    _scratch.Add((t, new Bo(device, 64, BoFlags.HostOnly, 0)));
+                }
+        """, members: """
+            private readonly List<(int Index, Bo Buffer)> _scratch = new();
+        """);
+        await NpuVerifier.VerifyAsync(markup);
+    }
+
+    [Fact]
+    public async Task ABufferWhoseStoreDoesNotBindIsNotCalledPerIteration()
+    {
+        // The tuple's other element names a member that does not exist (code being typed, or a project that does
+        // not compile yet): the store cannot be followed, so no report on a guess.
+        var markup = Snippet.InMethod("""
+                foreach (var x in data)
+                {
+                    _scratch.Add(({|CS0103:unknown|}.Index, new Bo(device, 64, BoFlags.HostOnly, 0)));
+                }
+        """, members: """
+            private readonly List<(int Index, Bo Buffer)> _scratch = new();
+        """);
+        await NpuVerifier.VerifyAsync(markup);
+    }
 }

@@ -13,12 +13,12 @@ public static partial class IronDesigns
     [NpuKernel("whole_array_int16.xclbin", TimeoutMilliseconds = 120_000)]
     public static partial void Gemm(NpuSession session, ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
 
-    /// <summary>A whole-array GEMM compiled for 256 rows of A (K = N = 512).</summary>
-    [NpuKernel("rows256_int16.xclbin")]
+    /// <summary>A whole-array GEMM compiled for 256 rows of A (K = N = 512); the same generous timeout (a call is up to 6 such runs).</summary>
+    [NpuKernel("rows256_int16.xclbin", TimeoutMilliseconds = 120_000)]
     public static partial void Gemm256Rows(NpuSession session, ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
 
-    /// <summary>The single-core int16 GEMM, 256x256x256.</summary>
-    [NpuKernel("single_core_int16.xclbin")]
+    /// <summary>The single-core int16 GEMM, 256x256x256; the same generous timeout.</summary>
+    [NpuKernel("single_core_int16.xclbin", TimeoutMilliseconds = 120_000)]
     public static partial void SingleCore(NpuSession session, ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
 
     /// <summary>The 288x288 int16 matrix-vector product.</summary>

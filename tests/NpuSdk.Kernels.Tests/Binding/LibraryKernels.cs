@@ -32,16 +32,22 @@ public static partial class LibraryKernels
     [NpuKernel("matmul_64x512_bf16.xclbin")]
     public static partial void MatMulWide(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
 
+    /// <summary>
+    /// The wait of the 512-cube GEMMs: the emulator computes each invocation's 134 M multiply-adds in C#, seconds in a
+    /// Debug build on a loaded 2-core machine. Nothing here measures time; the wait only has to outlast the computation.
+    /// </summary>
+    private const int EmulatedGemmTimeout = 120_000;
+
     /// <summary>IRON's int8 whole-array GEMM: 512x512x512 on 4x4 cores in one invocation, int32 out.</summary>
-    [NpuKernel("matmul_whole_array_int8.xclbin")]
+    [NpuKernel("matmul_whole_array_int8.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void WholeArrayInt8(NpuSession session, ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<int> c);
 
     /// <summary>IRON's int16 whole-array GEMM: 512x512x512 on 4x4 cores, acc64 saturated to int32.</summary>
-    [NpuKernel("matmul_whole_array_int16.xclbin")]
+    [NpuKernel("matmul_whole_array_int16.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void WholeArrayInt16(NpuSession session, ReadOnlySpan2D<short> a, ReadOnlySpan2D<short> b, Span2D<int> c);
 
     /// <summary>The bf16 whole-array GEMM: 512x512x512 on 4x4 cores, float32 out.</summary>
-    [NpuKernel("matmul_whole_array_bf16.xclbin")]
+    [NpuKernel("matmul_whole_array_bf16.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void WholeArrayBf16(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
 
     /// <summary>Layer norm over blocks of 64 rows of 512 bf16 values; gamma and beta go to every invocation.</summary>
@@ -57,7 +63,7 @@ public static partial class LibraryKernels
     public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
 
     /// <summary>A bf16-out whole-array linear layer, 512 wide: one run per 512 rows of A.</summary>
-    [NpuKernel("linear_bf16_512x512.xclbin")]
+    [NpuKernel("linear_bf16_512x512.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void Linear512(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
 
     /// <summary>The bf16 residual add over chunks of 32768 values.</summary>

@@ -20,12 +20,26 @@ public sealed class Device : IDisposable
     private int _activeCalls;
     private bool _disposing;
 
-    private Device(INpuBackend backend, IDeviceHandle handle, string backendReason)
+    private Device(INpuBackend backend, IDeviceHandle handle, string backendReason, Func<string, string?> environment)
     {
         Backend = backend;
         BackendReason = backendReason;
         Counters = new DeviceCounters { Backend = backend.Name };
         _handle = handle;
+        DeviceName = handle.DeviceName;
+        var named = NpuDeviceProfile.FromDeviceName(DeviceName);
+        Profile = named ?? NpuDeviceProfile.Npu1;
+        int budget = handle.ContextLimit is int live && live > 0 ? live : Profile.ContextBudget;
+        string source = handle.ContextLimit is int l && l > 0 ? $"the driver reports {l}" : $"{Profile.Name}'s budget";
+        if (NpuDeviceProfile.MaxContextsFromEnvironment(environment) is int max && max < budget)
+        {
+            budget = max;
+            source += $", lowered by {NpuDeviceProfile.MaxContextsVariable}={max}";
+        }
+        ContextBudgetSource = (named is null
+            ? $"the device's name ({(string.IsNullOrEmpty(DeviceName) ? "not reported" : DeviceName)}) is not a known NPU generation, so the tighter npu1 profile is assumed; "
+            : $"the device reports {DeviceName}; ") + source;
+        Contexts = new ContextCache(this, budget);
     }
 
     /// <summary>Opens device <paramref name="index"/> on the default backend (see <see cref="NpuBackends.Select()"/>).</summary>
@@ -46,7 +60,16 @@ public sealed class Device : IDisposable
     private static Device Open(INpuBackend backend, int index, string reason)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        return new Device(backend, backend.OpenDevice(index), reason);
+        var handle = backend.OpenDevice(index);
+        try
+        {
+            return new Device(backend, handle, reason, Environment.GetEnvironmentVariable);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The backend this device runs on.</summary>
@@ -60,6 +83,30 @@ public sealed class Device : IDisposable
 
     /// <summary>Exact operation counts since the device was opened.</summary>
     public DeviceCounters Counters { get; }
+
+    /// <summary>The device's name as its driver reports it (<c>RyzenAI-npu1</c>, <c>RyzenAI-npu4</c>, ...), or null when the backend does not say.</summary>
+    public string? DeviceName { get; }
+
+    /// <summary>The NPU generation: the context budget and the latency model. Taken from <see cref="DeviceName"/>; npu1, the tighter, when the name is not known.</summary>
+    public NpuDeviceProfile Profile { get; }
+
+    /// <summary>
+    /// How many hardware contexts may be alive at once on this device: the driver's live budget where the backend can read
+    /// it, else <see cref="Profile"/>'s, lowered by <c>NPUSDK_MAX_CONTEXTS</c> when that is set. Generated methods share one
+    /// context per xclbin and evict the least recently used idle one past this budget.
+    /// </summary>
+    public int ContextBudget => Contexts.Budget;
+
+    /// <summary>Where <see cref="ContextBudget"/> comes from, in words (the device's name, the driver, the environment).</summary>
+    public string ContextBudgetSource { get; }
+
+    /// <summary>Hardware contexts alive on this device now: those generated methods share and those the program opened.</summary>
+    public int LiveContexts => Contexts.Live;
+
+    /// <summary>This process's live contexts, each in words (xclbin, and whether calls are using it), for logs and diagnostics.</summary>
+    public IReadOnlyList<string> DescribeLiveContexts() => Contexts.Describe();
+
+    internal ContextCache Contexts { get; }
 
     /// <summary>Time the work so far would take on the modelled NPU (emulator with a latency model), or null.</summary>
     public TimeSpan? ProjectedTime => (Handle as IProjectsDeviceTime)?.ProjectedTime;
@@ -94,10 +141,16 @@ public sealed class Device : IDisposable
     /// Registers an xclbin and says what its kernel computes. The emulator runs the kernel from the manifest (the
     /// kernel library's reference for its operation); hardware needs no manifest and ignores it.
     /// </summary>
-    public XclbinUuid RegisterXclbin(XclbinFile xclbin, KernelModel.KernelManifest? manifest)
+    public XclbinUuid RegisterXclbin(XclbinFile xclbin, KernelModel.KernelManifest? manifest) => RegisterXclbin(xclbin, manifest, null);
+
+    /// <summary>
+    /// Registers an xclbin and says what its kernel computes when it runs <paramref name="instructions"/>: one xclbin may
+    /// serve several designs that differ only in their instruction streams (shapes), each with its own manifest.
+    /// </summary>
+    internal XclbinUuid RegisterXclbin(XclbinFile xclbin, KernelModel.KernelManifest? manifest, uint[]? instructions)
     {
         var uuid = RegisterXclbin(xclbin);
-        if (manifest is not null) (Handle as IAcceptsKernelManifests)?.AddManifest(uuid, manifest);
+        if (manifest is not null) (Handle as IAcceptsKernelManifests)?.AddManifest(uuid, manifest, instructions);
         return uuid;
     }
 
@@ -152,6 +205,27 @@ public sealed class Device : IDisposable
     }
 
     /// <summary>
+    /// Closes a context the cache evicts, and every kernel, run and run list built on it (their owners rebuild them on
+    /// their next use); buffers belong to the device and stay.
+    /// </summary>
+    internal void CloseContext(HwContext context)
+    {
+        IDisposable[] children;
+        lock (_gate)
+        {
+            children = _owned.Select(pair => pair.Key).Where(c => c switch
+            {
+                RunList l => l.Context == context,
+                Run r => r.Kernel.Context == context,
+                Kernel k => k.Context == context,
+                _ => false,
+            }).ToArray();
+        }
+        foreach (var c in children.OrderBy(DisposalRank)) c.Dispose();
+        context.Dispose();
+    }
+
+    /// <summary>
     /// Disposes everything created from this device, then the device. Safe to call twice. Generated calls running on
     /// other threads are made to fail and this returns once every one of them has left the device (they throw
     /// <see cref="ObjectDisposedException"/> or an <see cref="NpuException"/>): on the emulator their run lists are
@@ -167,6 +241,7 @@ public sealed class Device : IDisposable
             if (handle is null || _disposing) return;
             _disposing = true;
         }
+        Contexts.Close();
         // Calls in flight: abort their run lists (again, for a call that submits after a pass) until none is left.
         while (true)
         {

@@ -7,7 +7,7 @@ namespace NpuSdk;
 public sealed class DeviceCounters
 {
     private long _runs, _submissions, _waits, _syncsToDevice, _syncsFromDevice, _bytesToDevice, _bytesFromDevice;
-    private long _buffersAllocated, _subBuffersCreated, _liveBuffers, _xclbinRegistrations, _contextsCreated;
+    private long _buffersAllocated, _subBuffersCreated, _liveBuffers, _xclbinRegistrations, _contextsCreated, _contextsClosed, _contextsEvicted;
 
     /// <summary>Kernel invocations executed (a run list of N runs counts N).</summary>
     public long Runs => Volatile.Read(ref _runs);
@@ -31,8 +31,14 @@ public sealed class DeviceCounters
     public long LiveBuffers => Volatile.Read(ref _liveBuffers);
     /// <summary>xclbins registered.</summary>
     public long XclbinRegistrations => Volatile.Read(ref _xclbinRegistrations);
-    /// <summary>Hardware contexts created.</summary>
+    /// <summary>Hardware contexts opened: the first open of each and every reopen after an eviction.</summary>
     public long ContextsCreated => Volatile.Read(ref _contextsCreated);
+    /// <summary>Hardware contexts closed, evicted or released.</summary>
+    public long ContextsClosed => Volatile.Read(ref _contextsClosed);
+    /// <summary>Hardware contexts the device's cache closed to make room for another within the budget.</summary>
+    public long ContextsEvicted => Volatile.Read(ref _contextsEvicted);
+    /// <summary>Hardware contexts alive now (<see cref="ContextsCreated"/> - <see cref="ContextsClosed"/>).</summary>
+    public long LiveContexts => ContextsCreated - ContextsClosed;
 
     /// <summary>The backend's name, the tag these counts carry on <see cref="NpuTelemetry"/>'s meter.</summary>
     internal string Backend { get; init; } = "";
@@ -51,7 +57,23 @@ public sealed class DeviceCounters
 
     internal void AddWait() => Interlocked.Increment(ref _waits);
     internal void AddXclbin() => Interlocked.Increment(ref _xclbinRegistrations);
-    internal void AddContext() => Interlocked.Increment(ref _contextsCreated);
+    internal void AddContext()
+    {
+        Interlocked.Increment(ref _contextsCreated);
+        NpuTelemetry.ContextOpened(Backend);
+    }
+
+    internal void AddContextClosed()
+    {
+        Interlocked.Increment(ref _contextsClosed);
+        NpuTelemetry.ContextClosed(Backend);
+    }
+
+    internal void AddContextEvicted()
+    {
+        Interlocked.Increment(ref _contextsEvicted);
+        NpuTelemetry.ContextEvicted(Backend);
+    }
 
     internal void AddSync(SyncDirection direction, ulong bytes)
     {
@@ -79,5 +101,6 @@ public sealed class DeviceCounters
     /// <summary>A one-line summary, e.g. for a sample's output.</summary>
     public override string ToString() =>
         $"runs={Runs} submissions={Submissions} waits={Waits} syncs to/from device={SyncsToDevice}/{SyncsFromDevice} " +
-        $"bytes to/from device={BytesToDevice}/{BytesFromDevice} buffers={BuffersAllocated} sub-buffers={SubBuffersCreated} live={LiveBuffers}";
+        $"bytes to/from device={BytesToDevice}/{BytesFromDevice} buffers={BuffersAllocated} sub-buffers={SubBuffersCreated} live={LiveBuffers} " +
+        $"contexts opened/evicted/live={ContextsCreated}/{ContextsEvicted}/{LiveContexts}";
 }

@@ -99,3 +99,32 @@ public sealed class NpuArgumentBindingException : NpuException
     /// <summary>Why the binding is wrong.</summary>
     public string Reason { get; }
 }
+
+/// <summary>
+/// No hardware context could be had: the device's budget of contexts alive at once (6 on npu1, 16 on the npu4 family,
+/// system-wide) is used up by contexts that cannot be released now. The message names the budget, this process's live
+/// contexts and what to do; <c>xrt-smi examine --report aie-partitions</c> shows which processes hold the rest.
+/// </summary>
+public sealed class NpuContextBudgetException : NpuException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was refused and what to do.</param>
+    /// <param name="budget">The budget of contexts alive at once, when known.</param>
+    /// <param name="liveContexts">This process's live contexts on the device, each in words (xclbin, and why it cannot be released).</param>
+    /// <param name="inner">The driver's refusal, when the driver refused.</param>
+    public NpuContextBudgetException(string message, int? budget, IReadOnlyList<string> liveContexts, Exception? inner = null) : base(message, inner)
+    {
+        ArgumentNullException.ThrowIfNull(liveContexts);
+        Budget = budget;
+        LiveContexts = liveContexts;
+    }
+
+    /// <summary>How many hardware contexts the device allows alive at once, when known.</summary>
+    public int? Budget { get; }
+
+    /// <summary>This process's live contexts on the device when the context was refused, each in words.</summary>
+    public IReadOnlyList<string> LiveContexts { get; }
+
+    /// <summary>The command that shows every process's contexts on the device.</summary>
+    public const string InspectCommand = "xrt-smi examine --report aie-partitions";
+}

@@ -20,10 +20,17 @@ public interface INpuBackend
 /// <summary>An open device (<c>xrt::device</c>).</summary>
 public interface IDeviceHandle : IDisposable
 {
+    /// <summary>The device's name as its driver reports it (<c>RyzenAI-npu1</c>, <c>RyzenAI-npu4</c>, ...), or null when unknown; it picks the <see cref="NpuDeviceProfile"/>.</summary>
+    string? DeviceName => null;
+
+    /// <summary>The driver's live budget of hardware contexts alive at once (amdxdna's <c>npu_task_max</c>), or null when the backend cannot read it.</summary>
+    int? ContextLimit => null;
+
     /// <summary>Registers (XRT 2.14+) or loads (older XRT) an xclbin image.</summary>
     void RegisterXclbin(XclbinFile xclbin);
 
     /// <summary>Creates a hardware context on a registered xclbin (<c>xrt::hw_context</c>).</summary>
+    /// <exception cref="NpuContextBudgetException">The driver refused the context (past its budget of contexts alive at once); the message quotes the driver.</exception>
     IContextHandle CreateHwContext(XclbinUuid uuid);
 
     /// <summary>Allocates a buffer object (<c>xrt::bo(device, size, flags, group)</c>).</summary>
@@ -140,12 +147,18 @@ internal interface IAbortsFromAnyThread { }
 
 /// <summary>
 /// Implemented by a backend device that runs kernels from their manifests (the emulator): the manifest says what a
-/// kernel of a registered xclbin computes. Hardware needs none, so the XRT backend does not implement it.
+/// kernel of a registered xclbin computes when it runs a given instruction stream. Hardware needs none, so the XRT
+/// backend does not implement it; a backend that wraps the emulator (for tracing, counting or fault injection) forwards
+/// it, so generated methods' kernels run behind the wrapper as they do on the emulator.
 /// </summary>
-internal interface IAcceptsKernelManifests
+public interface IAcceptsKernelManifests
 {
-    /// <summary>Says what kernel <see cref="KernelModel.KernelManifest.KernelName"/> of the xclbin <paramref name="uuid"/> computes.</summary>
-    void AddManifest(XclbinUuid uuid, KernelModel.KernelManifest manifest);
+    /// <summary>
+    /// Says what kernel <see cref="KernelModel.KernelManifest.KernelName"/> of the xclbin <paramref name="uuid"/> computes
+    /// when its instruction buffer holds <paramref name="instructions"/>. Several manifests may share an xclbin, one per
+    /// instruction stream (designs that differ only in shape); with null instructions the manifest is the kernel's only design.
+    /// </summary>
+    void AddManifest(XclbinUuid uuid, KernelModel.KernelManifest manifest, uint[]? instructions);
 }
 
 /// <summary>Optionally implemented by a backend device that can project hardware time (the emulator's latency model).</summary>

@@ -25,6 +25,29 @@ public sealed record EmulatorOptions
 
     /// <summary>Faults injected into the runs the emulator executes, or null for none.</summary>
     public EmulatorFaults? Faults { get; init; }
+
+    /// <summary>
+    /// The NPU generation emulated: its name (which the device reports as the driver would), and the budget of hardware
+    /// contexts alive at once that the emulator enforces as the driver does. Default: <c>NPUSDK_DEVICE</c> when set, else
+    /// <see cref="NpuDeviceProfile.Npu1"/>, the tighter. The latency model stays <see cref="Latency"/>'s.
+    /// </summary>
+    public NpuDeviceProfile? Profile { get; init; }
+
+    /// <summary>
+    /// Hardware contexts other processes hold on the emulated device: they count against the profile's budget, as on
+    /// hardware, where the budget is system-wide. Default 0.
+    /// </summary>
+    public int ContextsHeldElsewhere
+    {
+        get => _heldElsewhere;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _heldElsewhere = value;
+        }
+    }
+
+    private readonly int _heldElsewhere;
 }
 
 /// <summary>
@@ -43,7 +66,16 @@ public sealed class EmulatorBackend : INpuBackend
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        Profile = options.Profile ?? NpuDeviceProfile.FromEnvironment(Environment.GetEnvironmentVariable);
+        _slots = new ContextSlots[options.DeviceCount];
+        for (int i = 0; i < _slots.Length; i++) _slots[i] = new ContextSlots(Profile.ContextBudget, options.ContextsHeldElsewhere);
     }
+
+    // One per emulated device, shared by every handle opened on it: the driver's budget is the device's, not a handle's.
+    private readonly ContextSlots[] _slots;
+
+    /// <summary>The NPU generation emulated (see <see cref="EmulatorOptions.Profile"/>).</summary>
+    public NpuDeviceProfile Profile { get; }
 
     /// <summary>The emulator's settings.</summary>
     public EmulatorOptions Options { get; }
@@ -56,8 +88,32 @@ public sealed class EmulatorBackend : INpuBackend
     {
         if (index < 0 || index >= Options.DeviceCount)
             throw new NpuDeviceNotFoundException($"The emulator has {Options.DeviceCount} device(s); there is no device {index}.");
-        return new EmulatorDevice(Options);
+        return new EmulatorDevice(Options, Profile, _slots[index]);
     }
+}
+
+/// <summary>
+/// An emulated device's hardware context slots, as the driver counts them: every context alive on the device, from
+/// any handle, plus those other processes hold, against the driver's <c>hwctx_limit</c>.
+/// </summary>
+internal sealed class ContextSlots(int limit, int heldElsewhere)
+{
+    private int _live;
+
+    public int Limit { get; } = limit;
+
+    /// <summary>Takes a slot, or false when the driver would refuse <c>CREATE_HWCTX</c>.</summary>
+    public bool TryTake()
+    {
+        while (true)
+        {
+            int live = Volatile.Read(ref _live);
+            if (live + heldElsewhere >= Limit) return false;
+            if (Interlocked.CompareExchange(ref _live, live + 1, live) == live) return true;
+        }
+    }
+
+    public void Return() => Interlocked.Decrement(ref _live);
 }
 
 internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcceptsKernelManifests
@@ -65,15 +121,26 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
     private readonly object _gate = new();
     private readonly Lazy<EmulatorQueue> _queue;
     private readonly Dictionary<XclbinUuid, XclbinFile> _xclbins = new();
-    private readonly Dictionary<(XclbinUuid, string), KernelManifest> _manifests = new();
+    private readonly Dictionary<(XclbinUuid, string), List<KernelDesign>> _designs = new();
+    private readonly ContextSlots _slots;
     private ulong _nextAddress = 0x1_0000_0000;
 
-    public EmulatorDevice(EmulatorOptions options)
+    public EmulatorDevice(EmulatorOptions options, NpuDeviceProfile profile, ContextSlots slots)
     {
         Options = options;
+        Profile = profile;
+        _slots = slots;
         Timeline = options.Latency is { } model ? new ProjectedTimeline(model) : null;
         _queue = new Lazy<EmulatorQueue>(() => new EmulatorQueue(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    public NpuDeviceProfile Profile { get; }
+
+    /// <summary>The name the driver reports for the emulated generation, so the runtime picks its profile as on hardware.</summary>
+    public string? DeviceName => Profile.DriverNames[0];
+
+    /// <summary>The driver's budget (its <c>npu_task_max</c>), which the emulator enforces.</summary>
+    public int? ContextLimit => _slots.Limit;
 
     /// <summary>The device's command queue and its worker.</summary>
     internal EmulatorQueue Queue => _queue.Value;
@@ -107,14 +174,22 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
         lock (_gate) _xclbins[xclbin.Uuid] = xclbin;
     }
 
-    public void AddManifest(XclbinUuid uuid, KernelManifest manifest)
+    public void AddManifest(XclbinUuid uuid, KernelManifest manifest, uint[]? instructions)
     {
-        lock (_gate) _manifests[(uuid, manifest.KernelName)] = manifest;
+        ArgumentNullException.ThrowIfNull(manifest);
+        lock (_gate)
+        {
+            if (!_designs.TryGetValue((uuid, manifest.KernelName), out var designs)) _designs[(uuid, manifest.KernelName)] = designs = new();
+            // The same instruction stream (or the kernel's only design) registered again replaces the earlier manifest.
+            designs.RemoveAll(d => d.SameInstructions(instructions));
+            designs.Add(new KernelDesign(manifest, instructions));
+        }
     }
 
-    internal KernelManifest? ManifestOf(XclbinUuid uuid, string kernelName)
+    /// <summary>The designs registered for a kernel of an xclbin: one per instruction stream, or one for the whole kernel.</summary>
+    internal IReadOnlyList<KernelDesign> DesignsOf(XclbinUuid uuid, string kernelName)
     {
-        lock (_gate) return _manifests.TryGetValue((uuid, kernelName), out var m) ? m : null;
+        lock (_gate) return _designs.TryGetValue((uuid, kernelName), out var d) ? d.ToArray() : [];
     }
 
     public IContextHandle CreateHwContext(XclbinUuid uuid)
@@ -122,8 +197,17 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
         XclbinFile? xclbin;
         lock (_gate) _xclbins.TryGetValue(uuid, out xclbin);
         if (xclbin is null) throw new NpuException($"No xclbin with uuid {uuid} is registered on the emulated device.");
+        // As amdxdna does past its hwctx_limit: the budget counts every context on the device, whoever holds it.
+        if (!_slots.TryTake()) throw ContextRefusal.FromDriver(ContextRefusal.Operation(uuid), ContextRefusal.DriverMessage);
         Timeline?.OpenContext();
         return new EmulatorContext(this, xclbin);
+    }
+
+    /// <summary>The last reference to a context went (the context and every kernel, run and run list made on it): its slot is free.</summary>
+    internal void ContextReleased()
+    {
+        _slots.Return();
+        Timeline?.CloseContext();
     }
 
     public IBoHandle AllocateBo(ulong size, BoFlags flags, int group)
@@ -139,10 +223,29 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
     }
 }
 
-internal sealed class EmulatorContext(EmulatorDevice device, XclbinFile xclbin) : IContextHandle
+/// <summary>
+/// A hardware context on the emulator. As in XRT, whose kernels, runs and run lists keep their context alive, the slot
+/// is freed only when the context and everything made on it are released.
+/// </summary>
+internal sealed class EmulatorContext : IContextHandle
 {
-    public EmulatorDevice Device { get; } = device;
-    public XclbinFile Xclbin { get; } = xclbin;
+    private int _references = 1;
+
+    public EmulatorContext(EmulatorDevice device, XclbinFile xclbin)
+    {
+        Device = device;
+        Xclbin = xclbin;
+    }
+
+    public EmulatorDevice Device { get; }
+    public XclbinFile Xclbin { get; }
+
+    internal void AddReference() => Interlocked.Increment(ref _references);
+
+    internal void ReleaseReference()
+    {
+        if (Interlocked.Decrement(ref _references) == 0) Device.ContextReleased();
+    }
 
     public IKernelHandle OpenKernel(string name)
     {
@@ -152,37 +255,95 @@ internal sealed class EmulatorContext(EmulatorDevice device, XclbinFile xclbin) 
             string names = string.Join(", ", Xclbin.Kernels.Select(k => k.Name));
             throw new NpuException($"No kernel named '{name}' in xclbin {Xclbin.Uuid}; it has: {(names.Length == 0 ? "none" : names)}.");
         }
-        var manifest = Device.ManifestOf(Xclbin.Uuid, name);
-        string? missing = null;
-        if (!Device.Options.Registry.TryGet(Xclbin.Uuid, name, out var reference))
+        var designs = new List<RunnableDesign>();
+        if (Device.Options.Registry.TryGet(Xclbin.Uuid, name, out var registered))
         {
-            if (manifest is null)
-                missing = $"no reference is registered for kernel '{name}' of xclbin {Xclbin.Uuid} and no manifest says what it computes; put its <name>.kernel.json beside the xclbin (or register C# with ReferenceKernelRegistry.Register)";
-            else if (!Device.Options.Registry.TryCreate(manifest, out reference, out string why))
-                missing = $"kernel '{name}' of xclbin {Xclbin.Uuid} cannot run on the emulator: {why} (manifest {manifest.SourcePath}); register C# for it with ReferenceKernelRegistry.Register";
+            designs.Add(new RunnableDesign(Device.DesignsOf(Xclbin.Uuid, name).FirstOrDefault()?.Manifest, null, registered, null));
         }
-        return new EmulatorKernel(this, signature, reference, manifest, missing);
+        else
+        {
+            foreach (var design in Device.DesignsOf(Xclbin.Uuid, name))
+            {
+                var manifest = design.Manifest;
+                string? missing = Device.Options.Registry.TryCreate(manifest, out var reference, out string why) ? null
+                    : $"kernel '{name}' of xclbin {Xclbin.Uuid} cannot run on the emulator: {why} (manifest {manifest.SourcePath}); register C# for it with ReferenceKernelRegistry.Register";
+                designs.Add(new RunnableDesign(manifest, design.Instructions, reference, missing));
+            }
+        }
+        string? none = designs.Count > 0 ? null
+            : $"no reference is registered for kernel '{name}' of xclbin {Xclbin.Uuid} and no manifest says what it computes; put its <name>.kernel.json beside the xclbin (or register C# with ReferenceKernelRegistry.Register)";
+        AddReference();
+        return new EmulatorKernel(this, signature, designs, none);
     }
 
-    public IRunListHandle CreateRunList() => new EmulatorRunList(this);
+    public IRunListHandle CreateRunList()
+    {
+        AddReference();
+        return new EmulatorRunList(this);
+    }
 
-    public void Dispose() { }
+    public void Dispose() => ReleaseReference();
 }
 
-internal sealed class EmulatorKernel(EmulatorContext context, XclbinKernel signature, IReferenceKernel? reference, KernelManifest? manifest, string? missingReference) : IKernelHandle
+/// <summary>What a registered manifest says a kernel computes when it runs <see cref="Instructions"/> (null: whatever it runs).</summary>
+internal sealed record KernelDesign(KernelManifest Manifest, uint[]? Instructions)
 {
-    public EmulatorContext Context { get; } = context;
-    public XclbinKernel Signature { get; } = signature;
-    public IReferenceKernel? Reference { get; } = reference;
-    public KernelManifest? Manifest { get; } = manifest;
-    /// <summary>Why there is no reference, when there is none.</summary>
-    public string? MissingReference { get; } = missingReference;
+    public bool SameInstructions(uint[]? other) =>
+        Instructions is null ? other is null : other is not null && Instructions.AsSpan().SequenceEqual(other);
+}
 
-    // Looked up once: validation runs for every run of a run list, and a search of the signature per run
-    // would allocate an enumerator each time (32,768 runs per call in a 512-cube int8 matmul).
-    internal XclbinKernelArg? Opcode { get; } = signature.FindArgument("opcode");
-    internal XclbinKernelArg? Instructions { get; } = signature.FindArgument("instr");
-    internal XclbinKernelArg? InstructionWords { get; } = signature.FindArgument("ninstr");
+/// <summary>A design the kernel can run: its manifest, the instruction stream that selects it, and its reference (or why there is none).</summary>
+internal sealed record RunnableDesign(KernelManifest? Manifest, uint[]? Instructions, IReferenceKernel? Reference, string? MissingReference);
+
+internal sealed class EmulatorKernel : IKernelHandle
+{
+    private readonly IReadOnlyList<RunnableDesign> _designs;
+    private readonly string? _noDesign;
+    private int _disposed;
+
+    public EmulatorKernel(EmulatorContext context, XclbinKernel signature, IReadOnlyList<RunnableDesign> designs, string? noDesign)
+    {
+        Context = context;
+        Signature = signature;
+        _designs = designs;
+        _noDesign = noDesign;
+        // Looked up once: validation runs for every run of a run list, and a search of the signature per run
+        // would allocate an enumerator each time (32,768 runs per call in a 512-cube int8 matmul).
+        Opcode = signature.FindArgument("opcode");
+        Instructions = signature.FindArgument("instr");
+        InstructionWords = signature.FindArgument("ninstr");
+    }
+
+    public EmulatorContext Context { get; }
+    public XclbinKernel Signature { get; }
+    internal XclbinKernelArg? Opcode { get; }
+    internal XclbinKernelArg? Instructions { get; }
+    internal XclbinKernelArg? InstructionWords { get; }
+
+    /// <summary>
+    /// The design a run executes: the kernel's only one, or, when one xclbin serves several designs, the one whose
+    /// instruction stream the run's instruction buffer holds (the device reads it to know what to do).
+    /// </summary>
+    /// <exception cref="NpuException">No design fits: none is registered, it cannot run here, or the stream matches none.</exception>
+    internal RunnableDesign DesignFor(ReadOnlySpan<byte> instructions)
+    {
+        if (_designs.Count == 0) throw new NpuException($"The emulator cannot run this kernel: {_noDesign}.");
+        RunnableDesign? chosen = null;
+        if (_designs.Count == 1) chosen = _designs[0];
+        else
+        {
+            foreach (var d in _designs)
+            {
+                var words = System.Runtime.InteropServices.MemoryMarshal.AsBytes(d.Instructions.AsSpan());
+                if (d.Instructions is not null && instructions.StartsWith(words) && (chosen is null || d.Instructions.Length > chosen.Instructions!.Length)) chosen = d;
+            }
+            chosen ??= _designs.FirstOrDefault(d => d.Instructions is null);
+            if (chosen is null)
+                throw new NpuException($"The emulator cannot tell which design kernel '{Signature.Name}' of xclbin {Context.Xclbin.Uuid} runs: its instruction buffer holds none of the {_designs.Count} instruction streams registered for it ({string.Join(", ", _designs.Select(d => d.Manifest?.Name ?? "?"))}).");
+        }
+        if (chosen.Reference is null) throw new NpuException($"The emulator cannot run this kernel: {chosen.MissingReference}.");
+        return chosen;
+    }
 
     public int GroupId(int argIndex)
     {
@@ -198,7 +359,14 @@ internal sealed class EmulatorKernel(EmulatorContext context, XclbinKernel signa
         return Signature.Arguments[argIndex];
     }
 
-    public IRunHandle CreateRun() => new EmulatorRun(this);
+    public IRunHandle CreateRun()
+    {
+        Context.AddReference();
+        return new EmulatorRun(this);
+    }
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Context.ReleaseReference();
+    }
 }

@@ -24,6 +24,9 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
     private volatile CommandState _state = CommandState.New;
     // Bindings only change through SetScalar/SetBuffer, so a run re-executed from a cached plan is checked once, not per call.
     private bool _validated;
+    // The design the bound instruction stream selects, chosen when the run is validated.
+    private RunnableDesign? _design;
+    private int _disposed;
 
     public EmulatorRun(EmulatorKernel kernel) : base(kernel.Context.Device)
     {
@@ -35,7 +38,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
 
     public XclbinKernel Signature => _kernel.Signature;
     public EmulatorContext Context => _kernel.Context;
-    public KernelManifest? Manifest => _kernel.Manifest;
+    public KernelManifest? Manifest => _design?.Manifest;
     public CommandState State => _state;
     public string? FailureMessage { get; private set; }
     public Exception? FailureException { get; private set; }
@@ -94,6 +97,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
             throw Binding(opcode, $"the opcode is {_scalars[opcode.Index]}; NPU designs are launched with opcode {KernelAbi.RunInstructionsOpcode} (run the instruction stream).");
 
         var instr = _kernel.Instructions;
+        ReadOnlySpan<byte> stream = default;
         if (instr is { IsBuffer: true })
         {
             var bo = _buffers[instr.Index]
@@ -104,10 +108,10 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
             if (bo.Storage.Group != expectedGroup)
                 throw Binding(instr, $"the instruction buffer must be in memory group {expectedGroup}, not {bo.Storage.Group}.");
             if (_kernel.InstructionWords is { IsBuffer: false } ninstr) CheckInstructionCount(ninstr, bo);
+            stream = bo.DeviceSpan();
         }
 
-        if (_kernel.Reference is null)
-            throw new NpuException($"The emulator cannot run this kernel: {_kernel.MissingReference}.");
+        _design = _kernel.DesignFor(stream);
         _validated = true;
     }
 
@@ -193,7 +197,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
         }
         try
         {
-            _kernel.Reference!.Execute(new ReferenceInvocation(this));
+            _design!.Reference!.Execute(new ReferenceInvocation(this));
             return _state = CommandState.Completed;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -221,7 +225,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
         Submit();
     }
 
-    internal IReferenceKernel Reference => _kernel.Reference!;
+    internal IReferenceKernel Reference => _design!.Reference!;
 
     public CommandState Wait(TimeSpan timeout) => WaitProjected(timeout);
 
@@ -261,7 +265,11 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
     private NpuArgumentBindingException Binding(XclbinKernelArg arg, string reason) => new(Signature.Name, arg.Index, arg.Name, reason);
 
     // A disposed run may still be queued or running: the device finishes with it before its handle goes.
-    public void Dispose() => AbortAndWait();
+    public void Dispose()
+    {
+        AbortAndWait();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Context.ReleaseReference();
+    }
 }
 
 /// <summary>
@@ -322,5 +330,8 @@ internal sealed class EmulatorRunList(EmulatorContext context) : EmulatorSubmiss
         AbortAndWait();
         foreach (var run in _runs) run.List = null;
         _runs.Clear();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) context.ReleaseReference();
     }
+
+    private int _disposed;
 }

@@ -59,8 +59,11 @@ public sealed record LatencyModel
     /// <summary>Bytes per second an allocation pins and maps, on top of <see cref="PerAllocation"/>.</summary>
     public required double AllocationBytesPerSecond { get; init; }
 
-    /// <summary>Opening a hardware context (device, xclbin and context together).</summary>
+    /// <summary>Opening a hardware context (on Phoenix, device, xclbin and context together), charged at every open: the first and each reopen after an eviction.</summary>
     public required TimeSpan PerContextOpen { get; init; }
+
+    /// <summary>Closing a hardware context (an eviction, or the program releasing it). No figure is published for either generation: both presets charge zero, and count every close.</summary>
+    public TimeSpan PerContextClose { get; init; }
 
     /// <summary>The AIE cores' clock.</summary>
     public required double ClockHz { get; init; }
@@ -148,6 +151,58 @@ public sealed record LatencyModel
 
     /// <summary>The Phoenix efficiency, fitted once (see <see cref="Phoenix"/>).</summary>
     internal const double PhoenixEfficiency = 0.35;
+
+    /// <summary>
+    /// Strix (Ryzen AI 300, XDNA2; the npu4 family), every figure published (docs/performance.md lists them with what
+    /// each replays):
+    /// <list type="bullet">
+    /// <item>50 µs per run submitted alone and waited on, 87,380 runs per second with the device kept busy by run lists
+    /// (<c>xrt-smi validate</c> on Strix under Linux, amd/IRON#43); the throughput is taken as chained runs at XRT's 24
+    /// runs per chain command, so 9.8 µs per run and 40.2 µs per command. The command's fixed cost is split in thirds as
+    /// on Phoenix.</item>
+    /// <item><c>bo.sync</c> on npu4: 4 KiB in 0.6 µs, 1 MiB in 17.1 µs, 16 MiB in 264 µs (amd/xdna-driver PR #1541): 0.5 µs
+    /// fixed and 63.7 GB/s, fitted to the 16 MiB and 4 KiB figures.</item>
+    /// <item>A 4 MB buffer in 1 ms and <c>xrt::hw_context</c> in 35 ms (amd/Triton-XDNA PR #113, measured on Strix).</item>
+    /// <item>Clock 1.81 GHz, the H-clock xrt-smi's GEMM test reports on Strix (Xilinx/XRT PR #8058); 512 int8 MACs per
+    /// core per cycle, the rate at which 32 cores at that clock reach xrt-smi's cycle-counted GEMM figure (51.0 TOPS,
+    /// amd/IRON#43, Xilinx/XRT PR #9061) with the 14% a tuned kernel leaves. No AMD document gives AIE2P's rates for
+    /// the other types: the model keeps AIE-ML's (AM020: 64 int16, 128 bf16, 16 int32, 21 float32), so npu4
+    /// projections of those designs are on the slow side.</item>
+    /// <item>Efficiency 0.20, fitted once to a single-core int8 512³ GEMM run 100 times in 76 ms
+    /// (nod-ai/iree-amd-aie#1198); the calibration test repeats the fit.</item>
+    /// </list>
+    /// </summary>
+    public static LatencyModel Strix { get; } = CreateStrix();
+
+    private static LatencyModel CreateStrix()
+    {
+        var measured = new LatencyModel
+        {
+            PerRunAlone = TimeSpan.FromMicroseconds(50),
+            PerRunInChain = TimeSpan.FromTicks((long)Math.Round(TimeSpan.TicksPerSecond / 87_380.0)),
+            ChainLengthMeasured = 24,
+            RunsPerChainCommand = 24,
+            PerSubmission = TimeSpan.Zero,
+            PerBlockingWait = TimeSpan.Zero,
+            PerSync = TimeSpan.FromTicks(5),
+            SyncBytesPerSecond = 16 * 1_048_576 / (264e-6 - 0.5e-6),
+            PerAllocation = TimeSpan.Zero,
+            AllocationBytesPerSecond = 4 * 1_048_576 / 1e-3,
+            PerContextOpen = TimeSpan.FromMilliseconds(35),
+            ClockHz = 1.81e9,
+            Int8MacsPerCycle = 512,
+            Int16MacsPerCycle = 64,
+            Int32MacsPerCycle = 16,
+            BFloat16MacsPerCycle = 128,
+            Float32MacsPerCycle = 21,
+            ComputeEfficiency = StrixEfficiency,
+        };
+        var third = measured.PerCommand / 3;
+        return measured with { PerSubmission = third, PerBlockingWait = third };
+    }
+
+    /// <summary>The Strix efficiency, fitted once (see <see cref="Strix"/>).</summary>
+    internal const double StrixEfficiency = 0.20;
 
     /// <summary>Multiply-accumulates per cycle of one core for <paramref name="precision"/>.</summary>
     public int MacsPerCycle(ComputePrecision precision) => precision switch

@@ -26,6 +26,8 @@ internal sealed class ProjectedTimeline(LatencyModel model)
 
     public void OpenContext() => Host(Model.PerContextOpen.TotalSeconds);
 
+    public void CloseContext() => Host(Model.PerContextClose.TotalSeconds);
+
     public void Allocate(ulong bytes) => Host(Model.AllocationSeconds(bytes));
 
     public void Sync(ulong bytes) => Host(Model.SyncSeconds(bytes));

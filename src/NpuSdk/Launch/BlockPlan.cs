@@ -24,14 +24,18 @@ internal sealed class BlockPlan : LaunchPlan
     private readonly OperandPlacement[] _operands;
     private readonly byte[] _accumulator;
 
-    internal BlockPlan(LoadedKernel kernel, KernelBinding binding, GridKey key) : base(kernel, binding, key, ownsRunList: true)
+    /// <param name="kernel">The loaded kernel.</param>
+    /// <param name="binding">The method's binding.</param>
+    /// <param name="key">The call's block counts.</param>
+    /// <param name="opened">The kernel open on the pinned context: its memory groups place the buffers.</param>
+    internal BlockPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, Kernel opened) : base(kernel, binding, key, ownsRunList: true)
     {
         var manifest = binding.Manifest;
         var buffers = new List<PlanBuffer>();
         try
         {
             foreach (var arg in kernel.Arguments.Where(a => a.Use == ArgumentUse.Buffer))
-                buffers.Add(new PlanBuffer(this, kernel, manifest.Buffers[arg.Target], arg, key.StripLength));
+                buffers.Add(new PlanBuffer(this, opened, manifest.Buffers[arg.Target], arg, key.StripLength));
             _buffers = buffers.ToArray();
             _operands = new OperandPlacement[Grid.Operands.Length];
             for (int i = 0; i < _operands.Length; i++)
@@ -42,7 +46,7 @@ internal sealed class BlockPlan : LaunchPlan
             }
             int accumulatorBytes = _operands.Where(o => !o.Geometry.Operand.IsInput).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
             _accumulator = new byte[accumulatorBytes];
-            BuildRuns(kernel, (run, i) =>
+            BuildRuns((run, i) =>
             {
                 foreach (var buffer in _buffers) run.SetArg(buffer.Argument.Argument.Index, buffer.BoFor(i));
             });
@@ -96,7 +100,7 @@ internal sealed class BlockPlan : LaunchPlan
         private readonly BlockPlan _plan;
         private readonly Bo?[] _regions;
 
-        public PlanBuffer(BlockPlan plan, LoadedKernel kernel, ManifestBuffer manifest, ArgumentBinding argument, int stripLength)
+        public PlanBuffer(BlockPlan plan, Kernel kernel, ManifestBuffer manifest, ArgumentBinding argument, int stripLength)
         {
             _plan = plan;
             Manifest = manifest;
@@ -105,7 +109,7 @@ internal sealed class BlockPlan : LaunchPlan
             SlotBytes = layout.SlotBytes;
             SlotCount = layout.SlotCount;
             ExclusiveGeometry = layout.ExclusiveGeometry;
-            Parent = new Bo(kernel.Device, checked((ulong)layout.Bytes), BoFlags.HostOnly, kernel.Kernel.GroupId(argument.Argument.Index));
+            Parent = new Bo(kernel.Device, checked((ulong)layout.Bytes), BoFlags.HostOnly, kernel.GroupId(argument.Argument.Index));
             _regions = new Bo?[SlotCount == 1 ? 0 : SlotCount];
             try
             {

@@ -8,13 +8,22 @@ namespace NpuSdk.Launch;
 /// run per invocation with the opcode, instructions and fixed scalars bound, the call's scalars rebound only when they
 /// change, and (unless a recorded sequence owns its runs) one run list, waited on once and aborted on failure.
 /// </summary>
+/// <remarks>
+/// Runs and run list belong to the hardware context they were made on. The device's cache may evict that context while
+/// the plan is idle (closing the runs with it); <see cref="Bind"/> then makes them again on the context the call pinned,
+/// binding the same buffers, which belong to the device and survive. A plan in use always runs on a pinned context.
+/// </remarks>
 internal abstract class LaunchPlan : IDisposable
 {
-    private readonly RunList? _runList;
+    private RunList? _runList;
+    private readonly bool _ownsRunList;
     private readonly ulong[] _scalarBits;
     private readonly ArgumentBinding[] _scalarArgs;
     private readonly string _what;
+    private Action<Run, int>? _bindBuffers;
+    private Kernel? _boundTo;
     private bool _scalarsBound;
+    private KernelLease _lease;
 
     protected LaunchPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, bool ownsRunList)
     {
@@ -27,7 +36,7 @@ internal abstract class LaunchPlan : IDisposable
         _what = $"run list of {Grid.Invocations} runs of {binding.Method}";
         _scalarArgs = binding.ScalarTargets.Select(t => kernel.Arguments.First(a => a.Use == ArgumentUse.Scalar && a.Target == t)).ToArray();
         _scalarBits = new ulong[_scalarArgs.Length];
-        if (ownsRunList) _runList = new RunList(kernel.Context);
+        _ownsRunList = ownsRunList;
     }
 
     internal KernelBinding Binding { get; }
@@ -47,17 +56,49 @@ internal abstract class LaunchPlan : IDisposable
     /// <summary>One run per invocation, in invocation order.</summary>
     internal Run[] Runs { get; }
 
-    /// <summary>Creates the runs, binds what every run of the kernel shares and, through <paramref name="bindBuffers"/>, the data buffers.</summary>
-    protected void BuildRuns(LoadedKernel kernel, Action<Run, int> bindBuffers)
+    /// <summary>Says how each run's data buffers are bound; the runs are made by <see cref="Bind"/>.</summary>
+    protected void BuildRuns(Action<Run, int> bindBuffers) => _bindBuffers = bindBuffers;
+
+    /// <summary>
+    /// Makes the plan's runs on <paramref name="kernel"/> unless they are there already: each with what every run of the
+    /// kernel shares and its data buffers bound, in one run list when the plan owns one. True when the runs were (re)made,
+    /// so what is bound per call (scalars, tensors) must be bound again.
+    /// </summary>
+    internal bool Bind(Kernel kernel)
     {
+        if (ReferenceEquals(_boundTo, kernel)) return false;
+        // Made on a context since evicted (closed with it) or never made: release what is left and make them anew.
+        ReleaseRuns();
+        if (_ownsRunList) _runList = new RunList(kernel.Context);
         for (int i = 0; i < Runs.Length; i++)
         {
-            var run = new Run(kernel.Kernel);
+            var run = new Run(kernel);
             Runs[i] = run;
-            kernel.BindFixed(run);
-            bindBuffers(run, i);
+            Kernel.BindFixed(run);
+            _bindBuffers!(run, i);
             _runList?.Add(run);
         }
+        _boundTo = kernel;
+        _scalarsBound = false;
+        OnRebound();
+        return true;
+    }
+
+    /// <summary>The context the plan's runs were made on, or null before the first <see cref="Bind"/>.</summary>
+    internal HwContext? Context => _boundTo?.Context;
+
+    /// <summary>Called when the runs were made anew: what a subclass bound per call must be bound again.</summary>
+    protected virtual void OnRebound() { }
+
+    /// <summary>The pin a call holds on the plan's context while the plan is rented; released when the call ends.</summary>
+    internal void Hold(KernelLease lease) => _lease = lease;
+
+    /// <summary>Unpins the context the call held (once).</summary>
+    internal void ReleaseHold()
+    {
+        var lease = _lease;
+        _lease = default;
+        lease.Release();
     }
 
     /// <summary>Binds the call's scalars, rebinding every run only when a value changed since the last call.</summary>
@@ -106,12 +147,16 @@ internal abstract class LaunchPlan : IDisposable
     }
 
     /// <summary>Stops the plan's runs and returns once the device is done with its buffers.</summary>
-    internal void Abort() => OwnRunList.Abort();
+    internal void Abort() => _runList?.Abort();
 
-    /// <summary>Releases the run list and runs.</summary>
-    public virtual void Dispose()
+    private void ReleaseRuns()
     {
         _runList?.Dispose();
+        _runList = null;
         foreach (var run in Runs) run?.Dispose();
+        _boundTo = null;
     }
+
+    /// <summary>Releases the run list and runs.</summary>
+    public virtual void Dispose() => ReleaseRuns();
 }

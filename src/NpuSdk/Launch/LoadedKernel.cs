@@ -5,19 +5,29 @@ using NpuSdk.Xclbin;
 namespace NpuSdk.Launch;
 
 /// <summary>
-/// A kernel ready to launch on one device: its xclbin registered, its context and kernel open, the instruction buffer
-/// written and synced once, and every argument matched with the manifest (opcode, instructions, word count, data
-/// buffers, unused buffers, scalars). Runs are bound from this, so the mlir-aie ABI (<c>opcode, instr, ninstr,
-/// bo0..bo4</c>) and older layouts (<c>instr, ninstr, in, tmp, out</c>) both work.
+/// A kernel ready to launch on one device: its xclbin registered, its instruction stream read, and every argument
+/// matched with the manifest (opcode, instructions, word count, data buffers, unused buffers, scalars). It holds no
+/// hardware context of its own: <see cref="Acquire"/> pins the xclbin's context in the device's cache (shared by every
+/// method and session using the xclbin, opened or reopened there within the device's budget) and opens the kernel on it
+/// when the context is new. The instruction buffer is the device's and survives evictions: it is written and synced once.
+/// Runs are bound from this, so the mlir-aie ABI (<c>opcode, instr, ninstr, bo0..bo4</c>) and older layouts
+/// (<c>instr, ninstr, in, tmp, out</c>) both work.
 /// </summary>
 internal sealed class LoadedKernel : IDisposable
 {
-    private readonly Bo? _instructions;
-    private readonly uint _instructionWords;
+    private readonly object _gate = new();
+    private readonly Device _device;
+    private readonly string _kernelName;
+    private readonly uint[]? _words;
+    private Bo? _instructions;
+    private Kernel? _kernel;
+    private bool _disposed;
 
     internal LoadedKernel(Device device, KernelBinding binding, string baseDirectory)
     {
         var d = binding.Descriptor;
+        _device = device;
+        _kernelName = d.KernelName;
         string xclbinPath = Path.Combine(baseDirectory, d.XclbinPath);
         if (!File.Exists(xclbinPath))
             throw new FileNotFoundException($"{d.Method}: the xclbin '{d.XclbinPath}' is not in {baseDirectory}; add it to the project as an AdditionalFiles item (NpuSdk.props copies *.xclbin to the output).", xclbinPath);
@@ -32,32 +42,19 @@ internal sealed class LoadedKernel : IDisposable
         {
             throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's manifest: {e.Reason}.", e);
         }
+        if (Arguments.FirstOrDefault(a => a.Use == ArgumentUse.Instructions) is not null)
+        {
+            if (d.InstructionsPath.Length == 0) throw new NpuException($"{d.Method}: kernel '{d.KernelName}' takes an instruction buffer, but no instruction file was given.");
+            _words = InstructionStream.LoadFile(Path.Combine(baseDirectory, d.InstructionsPath)).ToArray();
+        }
 
-        var uuid = device.RegisterXclbin(xclbin, binding.Manifest);
-        try
-        {
-            Context = new HwContext(device, uuid);
-            Kernel = new Kernel(Context, d.KernelName);
-            if (Arguments.FirstOrDefault(a => a.Use == ArgumentUse.Instructions) is { } instr)
-            {
-                if (d.InstructionsPath.Length == 0) throw new NpuException($"{d.Method}: kernel '{d.KernelName}' takes an instruction buffer, but no instruction file was given.");
-                uint[] words = InstructionStream.LoadFile(Path.Combine(baseDirectory, d.InstructionsPath)).ToArray();
-                _instructionWords = (uint)words.Length;
-                _instructions = new Bo(device, (ulong)words.Length * 4, BoFlags.Cacheable, Kernel.GroupId(instr.Argument.Index));
-                words.AsSpan().CopyTo(_instructions.Map<uint>());
-                _instructions.Sync(SyncDirection.ToDevice);
-            }
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        XclbinName = d.XclbinPath;
+        Uuid = device.RegisterXclbin(xclbin, binding.Manifest, _words);
         Binding = binding;
         _fixedScalars = Arguments.Select(a => a.Use switch
             {
                 ArgumentUse.Opcode => (a.Argument, KernelAbi.RunInstructionsOpcode),
-                ArgumentUse.InstructionCount => (a.Argument, _instructionWords),
+                ArgumentUse.InstructionCount => (a.Argument, (ulong)(_words?.Length ?? 0)),
                 ArgumentUse.Scalar when binding.Manifest.Scalars[a.Target].Value is double value => (a.Argument, ScalarBits(binding.Manifest.Scalars[a.Target].Type, value)),
                 _ => default((KernelArgumentInfo, ulong)?),
             })
@@ -70,10 +67,60 @@ internal sealed class LoadedKernel : IDisposable
     private readonly int _instructionsArg;
 
     internal KernelBinding Binding { get; }
-    internal HwContext Context { get; } = null!;
-    internal Kernel Kernel { get; } = null!;
     internal IReadOnlyList<ArgumentBinding> Arguments { get; }
-    internal Device Device => Context.Device;
+    internal Device Device => _device;
+
+    /// <summary>The registered xclbin's uuid: the key of its context in the device's cache.</summary>
+    internal XclbinUuid Uuid { get; }
+
+    /// <summary>The xclbin's path as the method names it, for messages.</summary>
+    internal string XclbinName { get; }
+
+    /// <summary>
+    /// Pins the xclbin's context (opening it, or reopening it after an eviction, within the device's budget; waiting up
+    /// to <paramref name="timeout"/> while every context is busy) and returns it with this kernel opened on it.
+    /// </summary>
+    /// <exception cref="NpuContextBudgetException">No context could be had in time.</exception>
+    internal KernelLease Acquire(TimeSpan timeout)
+    {
+        var lease = _device.Contexts.Acquire(Uuid, XclbinName, timeout);
+        try
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_kernel is null || _kernel.Context != lease.Context)
+                {
+                    // The context is new (the first call, or the old one was evicted with the kernel on it).
+                    _kernel = null;
+                    _kernel = new Kernel(lease.Context, _kernelName);
+                }
+                if (_instructions is null && _words is not null) _instructions = WriteInstructions(_kernel, _words);
+                return new KernelLease(lease, _kernel);
+            }
+        }
+        catch
+        {
+            lease.Release();
+            throw;
+        }
+    }
+
+    private Bo WriteInstructions(Kernel kernel, uint[] words)
+    {
+        var bo = new Bo(_device, (ulong)words.Length * 4, BoFlags.Cacheable, kernel.GroupId(_instructionsArg));
+        try
+        {
+            words.AsSpan().CopyTo(bo.Map<uint>());
+            bo.Sync(SyncDirection.ToDevice);
+            return bo;
+        }
+        catch
+        {
+            bo.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Binds every argument but the data buffers and the call's scalars: opcode 3, the instructions and their word count, and the manifest's fixed scalars.</summary>
     internal void BindFixed(Run run)
@@ -97,10 +144,25 @@ internal sealed class LoadedKernel : IDisposable
         _ => (ulong)value,
     };
 
+    /// <summary>Releases the kernel and the instruction buffer; the context stays in the device's cache for other users.</summary>
     public void Dispose()
     {
-        _instructions?.Dispose();
-        Kernel?.Dispose();
-        Context?.Dispose();
+        Kernel? kernel;
+        Bo? instructions;
+        lock (_gate)
+        {
+            _disposed = true;
+            (kernel, instructions) = (_kernel, _instructions);
+            (_kernel, _instructions) = (null, null);
+        }
+        kernel?.Dispose();
+        instructions?.Dispose();
     }
+}
+
+/// <summary>A pinned context with the kernel opened on it: what a call builds and submits its runs on.</summary>
+internal readonly record struct KernelLease(ContextLease Context, Kernel Kernel)
+{
+    /// <summary>Unpins the context.</summary>
+    public void Release() => Context.Release();
 }

@@ -177,7 +177,18 @@ public static class NpuLaunch
             var telemetry = NpuTelemetry.StartCall(binding, shapes, device);
             try
             {
-                var plan = session.Rent(binding, key, tensors);
+                // The kernel's context is pinned from here until the call ends: it is not evicted while the runs may run.
+                var lease = session.GetKernel(binding).Acquire(binding.Descriptor.Timeout);
+                LaunchPlan plan;
+                try
+                {
+                    plan = session.Rent(binding, key, tensors, lease);
+                }
+                catch
+                {
+                    lease.Release();
+                    throw;
+                }
                 telemetry.Planned(plan.Invocations);
                 return new Scope { _session = session, _telemetry = telemetry, Plan = plan };
             }

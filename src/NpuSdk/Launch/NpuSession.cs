@@ -187,7 +187,29 @@ public sealed class NpuSession : IDisposable
         get { lock (_gate) return _idleByAge.Count; }
     }
 
-    internal LaunchPlan Rent(KernelBinding binding, GridKey key, bool tensors)
+    /// <summary>
+    /// Rents a plan for <paramref name="key"/>'s block counts (an idle one, or a new one), holds <paramref name="lease"/>'s
+    /// pin on the kernel's context until the call ends, and makes the plan's runs on that context if they are not there
+    /// (a new plan, or one whose context was evicted while it was idle).
+    /// </summary>
+    internal LaunchPlan Rent(KernelBinding binding, GridKey key, bool tensors, in KernelLease lease)
+    {
+        var plan = RentPlan(binding, key, tensors, lease);
+        try
+        {
+            plan.Bind(lease.Kernel);
+        }
+        catch
+        {
+            // A plan whose runs could not be made is never pooled half made.
+            Discard(plan, release: false);
+            throw;
+        }
+        plan.Hold(lease);
+        return plan;
+    }
+
+    private LaunchPlan RentPlan(KernelBinding binding, GridKey key, bool tensors, in KernelLease lease)
     {
         lock (_gate)
         {
@@ -207,7 +229,7 @@ public sealed class NpuSession : IDisposable
         try
         {
             var kernel = GetKernel(binding);
-            plan = tensors ? new TensorPlan(kernel, binding, key, ownsRunList: true) : new BlockPlan(kernel, binding, key);
+            plan = tensors ? new TensorPlan(kernel, binding, key, ownsRunList: true, lease.Kernel) : new BlockPlan(kernel, binding, key, lease.Kernel);
         }
         finally
         {
@@ -249,9 +271,13 @@ public sealed class NpuSession : IDisposable
         }
     }
 
+    /// <summary>Gives back the pin on the plan's context once the device is done with the plan (or the plan is gone).</summary>
+    private static void Unpin(LaunchPlan plan) => plan.ReleaseHold();
+
     /// <summary>Gives a plan back after a call that completed (or never reached the device).</summary>
     internal void Return(LaunchPlan plan)
     {
+        Unpin(plan);
         List<LaunchPlan>? evicted = null;
         bool disposed;
         lock (_gate)
@@ -282,7 +308,9 @@ public sealed class NpuSession : IDisposable
     /// Releases a plan whose runs may not have finished: its runs are aborted first (the device is done with its
     /// buffers when that returns), and it never goes back to the pool. The next call with its shapes builds a new one.
     /// </summary>
-    internal void Discard(LaunchPlan plan)
+    internal void Discard(LaunchPlan plan) => Discard(plan, release: true);
+
+    private void Discard(LaunchPlan plan, bool release)
     {
         try
         {
@@ -295,6 +323,8 @@ public sealed class NpuSession : IDisposable
         finally
         {
             plan.Dispose();
+            // Unpinned only after the abort: the device is done with the plan's runs, so its context may be evicted.
+            if (release) Unpin(plan);
             lock (_gate)
             {
                 _outstanding--;

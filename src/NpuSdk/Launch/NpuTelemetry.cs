@@ -21,6 +21,9 @@ namespace NpuSdk;
 /// <item><c>npusdk.plans.built</c>, <c>npusdk.plans.hits</c>, <c>npusdk.plans.evicted</c>, <c>npusdk.plans.discarded</c>
 /// <c>{plan}</c>: launch plans built for a call, reused by one, released to keep a session's idle cap, released because
 /// their runs failed or timed out.</item>
+/// <item><c>npusdk.contexts.opened</c>, <c>npusdk.contexts.evicted</c> <c>{context}</c>: hardware contexts opened (first
+/// opens and reopens after an eviction) and closed to stay within the device's budget; <c>npusdk.contexts.live</c>
+/// <c>{context}</c>, an up-down counter: contexts alive (<c>npusdk.backend</c>).</item>
 /// <item><c>npusdk.call.duration</c> <c>s</c>, a histogram: how long each generated call took (<c>npusdk.method</c>,
 /// <c>npusdk.backend</c>; <c>error.type</c> when it threw).</item>
 /// </list>
@@ -49,6 +52,9 @@ public static class NpuTelemetry
     private static readonly Counter<long> s_planHits = s_meter.CreateCounter<long>("npusdk.plans.hits", "{plan}", "Calls that reused an idle launch plan.");
     private static readonly Counter<long> s_plansEvicted = s_meter.CreateCounter<long>("npusdk.plans.evicted", "{plan}", "Idle launch plans released to keep a session within its cap.");
     private static readonly Counter<long> s_plansDiscarded = s_meter.CreateCounter<long>("npusdk.plans.discarded", "{plan}", "Launch plans released because their runs failed or timed out.");
+    private static readonly Counter<long> s_contextsOpened = s_meter.CreateCounter<long>("npusdk.contexts.opened", "{context}", "Hardware contexts opened, first opens and reopens after an eviction.");
+    private static readonly Counter<long> s_contextsEvicted = s_meter.CreateCounter<long>("npusdk.contexts.evicted", "{context}", "Hardware contexts closed to stay within the device's budget.");
+    private static readonly UpDownCounter<long> s_contextsLive = s_meter.CreateUpDownCounter<long>("npusdk.contexts.live", "{context}", "Hardware contexts alive.");
     private static readonly Histogram<double> s_callDuration = s_meter.CreateHistogram<double>("npusdk.call.duration", "s", "Duration of generated [NpuKernel] calls.");
 
     private static KeyValuePair<string, object?> BackendTag(string backend) => new("npusdk.backend", backend);
@@ -68,6 +74,22 @@ public static class NpuTelemetry
         var tag = new KeyValuePair<string, object?>("npusdk.direction", direction == SyncDirection.ToDevice ? "to_device" : "from_device");
         if (s_syncs.Enabled) s_syncs.Add(1, BackendTag(backend), tag);
         if (s_syncBytes.Enabled) s_syncBytes.Add((long)bytes, BackendTag(backend), tag);
+    }
+
+    internal static void ContextOpened(string backend)
+    {
+        if (s_contextsOpened.Enabled) s_contextsOpened.Add(1, BackendTag(backend));
+        if (s_contextsLive.Enabled) s_contextsLive.Add(1, BackendTag(backend));
+    }
+
+    internal static void ContextClosed(string backend)
+    {
+        if (s_contextsLive.Enabled) s_contextsLive.Add(-1, BackendTag(backend));
+    }
+
+    internal static void ContextEvicted(string backend)
+    {
+        if (s_contextsEvicted.Enabled) s_contextsEvicted.Add(1, BackendTag(backend));
     }
 
     internal static void PlanBuilt() => s_plansBuilt.Add(1);

@@ -16,7 +16,12 @@ internal sealed class TensorPlan : LaunchPlan
     private readonly Bo?[] _bound;
     private readonly List<(int Index, Bo Buffer)> _scratch = new();
 
-    internal TensorPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, bool ownsRunList) : base(kernel, binding, key, ownsRunList)
+    /// <param name="kernel">The loaded kernel.</param>
+    /// <param name="binding">The method's binding.</param>
+    /// <param name="key">The call's block counts.</param>
+    /// <param name="ownsRunList">False for a plan of a recorded sequence, whose runs go into the sequence's run lists.</param>
+    /// <param name="opened">The kernel open on the pinned context: its memory groups place the scratch buffers.</param>
+    internal TensorPlan(LoadedKernel kernel, KernelBinding binding, GridKey key, bool ownsRunList, Kernel opened) : base(kernel, binding, key, ownsRunList)
     {
         var manifest = binding.Manifest;
         _operandArgs = new ArgumentBinding?[Grid.Operands.Length];
@@ -44,9 +49,9 @@ internal sealed class TensorPlan : LaunchPlan
             {
                 if (a.Use != ArgumentUse.Buffer || manifest.Buffers[a.Target].Role != BufferRole.Scratch) continue;
                 long bytes = PlanBufferLayout.For(manifest.Buffers[a.Target], Grid, key.StripLength).Bytes;
-                _scratch.Add((a.Argument.Index, new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, kernel.Kernel.GroupId(a.Argument.Index))));
+                _scratch.Add((a.Argument.Index, new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, opened.GroupId(a.Argument.Index))));
             }
-            BuildRuns(kernel, (run, _) =>
+            BuildRuns((run, _) =>
             {
                 foreach (var (index, bo) in _scratch) run.SetArg(index, bo);
             });
@@ -59,6 +64,9 @@ internal sealed class TensorPlan : LaunchPlan
     }
 
     internal override bool UsesTensors => true;
+
+    /// <summary>The runs were made anew on another context: every operand's tensor is bound again by the next <see cref="Bind(in NpuTensorOperands)"/>.</summary>
+    protected override void OnRebound() => Array.Clear(_bound);
 
     /// <summary>
     /// Binds the call's tensors: checks that each can stand for its operand at this call's shapes (on this device, every

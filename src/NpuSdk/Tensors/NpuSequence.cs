@@ -9,6 +9,8 @@ namespace NpuSdk;
 /// xclbin) starts a new submission, after the previous one completed, since XRT orders runs only within a list. So a
 /// sequence over one xclbin is one submission and one wait, and each crossing to another context adds one of each
 /// (<see cref="ContextCrossings"/>). Nothing is packed or synced: the calls read and write their tensors in place.
+/// A replay pins each context only while its submission runs, so a sequence over more xclbins than the device's
+/// context budget still replays: a context evicted since the last replay is reopened and its runs made again.
 /// </summary>
 public sealed class NpuSequence : IDisposable
 {
@@ -104,7 +106,7 @@ public sealed class NpuSequence : IDisposable
             throw new InvalidOperationException("Nothing was recorded: the action made no tensor call on this session.");
         try
         {
-            return new NpuSequence(session, recorder.Plans.ToArray(), Group.Split(recorder.Plans));
+            return new NpuSequence(session, recorder.Plans.ToArray(), Group.Split(recorder.Plans, recorder.Operands));
         }
         catch
         {
@@ -118,85 +120,131 @@ public sealed class NpuSequence : IDisposable
     {
         public NpuSession Session { get; } = session;
         public List<TensorPlan> Plans { get; } = new();
+        public List<NpuTensorOperands> Operands { get; } = new();
 
         public void Add(KernelBinding binding, GridKey key, in NpuTensorOperands operands)
         {
-            var plan = new TensorPlan(Session.GetKernel(binding), binding, key, ownsRunList: false);
+            var kernel = Session.GetKernel(binding);
+            // Pinned while the plan's runs are made and bound; a replay pins each context again, remaking runs it lost.
+            var lease = kernel.Acquire(binding.Descriptor.Timeout);
+            TensorPlan? plan = null;
             try
             {
+                plan = new TensorPlan(kernel, binding, key, ownsRunList: false, lease.Kernel);
+                plan.Bind(lease.Kernel);
                 plan.BindScalars(operands.Scalars);
                 plan.Bind(operands);
             }
             catch
             {
-                plan.Dispose();
+                plan?.Dispose();
                 throw;
             }
+            finally
+            {
+                lease.Release();
+            }
             Plans.Add(plan);
+            Operands.Add(operands);
         }
 
         public void DisposeAll()
         {
             foreach (var p in Plans) p.Dispose();
             Plans.Clear();
+            Operands.Clear();
         }
     }
 
-    /// <summary>Consecutive calls on one hardware context: one run list holding all their runs.</summary>
+    /// <summary>
+    /// Consecutive calls on one xclbin (one hardware context): one run list holding all their runs, made on the context
+    /// a replay pins and made again when that context was evicted since the last replay.
+    /// </summary>
     private sealed class Group : IDisposable
     {
-        private readonly RunList _list;
         private readonly TensorPlan[] _plans;
+        private readonly NpuTensorOperands[] _operands;
+        private readonly KernelLease[] _leases;
         private readonly TimeSpan _timeout;
+        private RunList? _list;
 
-        private Group(TensorPlan[] plans)
+        private Group(TensorPlan[] plans, NpuTensorOperands[] operands)
         {
             _plans = plans;
-            _list = new RunList(plans[0].Kernel.Context);
-            try
-            {
-                foreach (var plan in plans)
-                    foreach (var run in plan.Runs) _list.Add(run);
-            }
-            catch
-            {
-                _list.Dispose();
-                throw;
-            }
+            _operands = operands;
+            _leases = new KernelLease[plans.Length];
             _timeout = TimeSpan.FromTicks(plans.Sum(p => p.Binding.Descriptor.Timeout.Ticks));
         }
 
-        public static Group[] Split(List<TensorPlan> plans)
+        public static Group[] Split(List<TensorPlan> plans, List<NpuTensorOperands> operands)
         {
             var groups = new List<Group>();
-            try
+            int start = 0;
+            for (int i = 1; i <= plans.Count; i++)
             {
-                int start = 0;
-                for (int i = 1; i <= plans.Count; i++)
-                {
-                    if (i < plans.Count && ReferenceEquals(plans[i].Kernel.Context, plans[start].Kernel.Context)) continue;
-                    groups.Add(new Group(plans.GetRange(start, i - start).ToArray()));
-                    start = i;
-                }
-                return groups.ToArray();
+                if (i < plans.Count && plans[i].Kernel.Uuid.Equals(plans[start].Kernel.Uuid)) continue;
+                groups.Add(new Group(plans.GetRange(start, i - start).ToArray(), operands.GetRange(start, i - start).ToArray()));
+                start = i;
             }
-            catch
-            {
-                foreach (var g in groups) g.Dispose();
-                throw;
-            }
+            return groups.ToArray();
         }
 
         public void Run()
         {
-            _list.Execute();
-            var state = _list.Wait(_timeout);
+            int pinned = 0;
+            try
+            {
+                bool remade = _list is null;
+                for (; pinned < _plans.Length; pinned++)
+                {
+                    var plan = _plans[pinned];
+                    var lease = plan.Kernel.Acquire(plan.Binding.Descriptor.Timeout);
+                    _leases[pinned] = lease;
+                    if (plan.Bind(lease.Kernel))
+                    {
+                        plan.BindScalars(_operands[pinned].Scalars);
+                        plan.Bind(_operands[pinned]);
+                        remade = true;
+                    }
+                }
+                if (remade) MakeList();
+                Execute();
+            }
+            finally
+            {
+                for (int i = 0; i < pinned; i++) _leases[i].Release();
+            }
+        }
+
+        private void MakeList()
+        {
+            _list?.Dispose();
+            _list = null;
+            var list = new RunList(_plans[0].Context!);
+            try
+            {
+                foreach (var plan in _plans)
+                    foreach (var run in plan.Runs) list.Add(run);
+            }
+            catch
+            {
+                list.Dispose();
+                throw;
+            }
+            _list = list;
+        }
+
+        private void Execute()
+        {
+            var list = _list!;
+            list.Execute();
+            var state = list.Wait(_timeout);
             if (state == CommandState.Completed) return;
-            try { _list.Abort(); }
+            try { list.Abort(); }
             catch (NpuException) { }
             if (state.IsPending())
                 throw new NpuTimeoutException($"A recorded submission of {_plans.Length} calls ({string.Join(", ", _plans.Select(p => p.Binding.Method).Distinct())}) did not complete within {_timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, _plans[0].Binding.Descriptor.KernelName);
-            var f = _list.LastFailure;
+            var f = list.LastFailure;
             int index = f?.Index ?? 0, call = 0;
             while (call < _plans.Length - 1 && index >= _plans[call].Invocations) index -= _plans[call++].Invocations;
             var plan = _plans[call];
@@ -204,6 +252,10 @@ public sealed class NpuSequence : IDisposable
             throw new NpuCommandFailedException($"A recorded submission failed: {detail}.", f?.State ?? state, plan.Binding.Descriptor.KernelName, f is null ? null : index, f?.Exception);
         }
 
-        public void Dispose() => _list.Dispose();
+        public void Dispose()
+        {
+            _list?.Dispose();
+            _list = null;
+        }
     }
 }

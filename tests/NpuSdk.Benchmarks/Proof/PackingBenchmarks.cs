@@ -43,7 +43,8 @@ public class PackingBenchmarks
         var binding = descriptor.Binding;
         var shapes = new CallShapes();
         for (int i = 0; i < 3; i++) shapes.Add(ProofDesigns.Size, ProofDesigns.Size);
-        _plan = (BlockPlan)_session.Rent(binding, binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames), tensors: false);
+        var lease = _session.GetKernel(binding).Acquire(binding.Descriptor.Timeout);
+        _plan = (BlockPlan)_session.Rent(binding, binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames), tensors: false, lease);
         long before = _device.Counters.BytesToDevice;
         _plan.SyncInputs();
         PackedBytes = _device.Counters.BytesToDevice - before;

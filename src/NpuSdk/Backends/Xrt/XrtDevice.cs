@@ -41,7 +41,7 @@ internal sealed class XrtDevice(XrtBackend backend, XrtDeviceSafeHandle handle) 
         byte[] id = uuid.ToByteArray();
         fixed (byte* p = id)
         {
-            XrtErrors.Check(XrtShim.ContextCreate(Handle, p, out var context), $"create a hardware context on xclbin {uuid}");
+            XrtErrors.Check(XrtShim.ContextCreate(Handle, p, out var context), ContextRefusal.Operation(uuid));
             return new XrtContext(this, context);
         }
     }

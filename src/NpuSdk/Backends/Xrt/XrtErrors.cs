@@ -31,6 +31,7 @@ internal static class XrtErrors
     {
         XrtStatus.NoDevice => new NpuDeviceNotFoundException($"XRT could not {operation}: {message}"),
         XrtStatus.Unavailable => XrtUnavailable.DriverUnreachable(operation, message),
+        XrtStatus.NoContext => ContextRefusal.FromDriver(operation, message),
         _ => new XrtException(operation, status, message),
     };
 

@@ -19,4 +19,8 @@ public enum XrtStatus
     Busy = 6,
     /// <summary>A C++ exception that is not a <c>std::exception</c>.</summary>
     Internal = 7,
+    /// <summary>The driver refused a hardware context: its budget of contexts alive at once is used up; the message is the driver's.</summary>
+    NoContext = 8,
+    /// <summary>The XRT or driver headers the shim was built against do not offer the query.</summary>
+    Unsupported = 9,
 }

@@ -21,6 +21,8 @@ internal sealed class ContextCache
     // Cached contexts open now, most recently used first.
     private readonly LinkedList<Entry> _open = new();
     private readonly List<HwContext> _handWritten = new();
+    // Calls waiting for a slot, first come first served.
+    private readonly LinkedList<object> _slotWaiters = new();
     // Cached contexts alive (open in an entry, or opened and not yet handed to one): closing one frees its slot.
     private readonly HashSet<HwContext> _cachedLive = new(ReferenceEqualityComparer.Instance);
     // Contexts alive plus opens under way: what counts against the budget.
@@ -65,6 +67,8 @@ internal sealed class ContextCache
         internal HwContext? Context { get; set; }
         internal int Pins { get; set; }
         internal bool Opening { get; set; }
+        /// <summary>Chosen to make room for a waiting call: no new call pins it, and it is evicted when its last one ends.</summary>
+        internal bool Draining { get; set; }
     }
 
     /// <summary>
@@ -86,21 +90,31 @@ internal sealed class ContextCache
             while (true)
             {
                 ObjectDisposedException.ThrowIf(_closed, typeof(Device));
-                if (entry.Context is { } open)
+                if (entry.Context is { } open && !entry.Draining)
                 {
                     entry.Pins++;
                     _open.Remove(entry.Node);
                     _open.AddFirst(entry.Node);
                     return new ContextLease(this, entry, open);
                 }
-                if (entry.Opening)
+                if (entry.Context is not null || entry.Opening)
                 {
-                    // Another call is opening this very context: take it when it is there.
-                    WaitUntil(deadline, entry, timeout);
+                    // Being drained for a waiting call (take it again once it is reopened), or being opened by another call.
+                    Wait(deadline, entry, timeout);
                     continue;
                 }
-                ReserveSlot(deadline, entry, timeout, canWait: true);
+                // Marked before the wait for a slot, so other calls for this xclbin wait for this open rather than make another.
                 entry.Opening = true;
+                try
+                {
+                    ReserveSlot(deadline, entry, timeout);
+                }
+                catch
+                {
+                    entry.Opening = false;
+                    Monitor.PulseAll(_gate);
+                    throw;
+                }
                 break;
             }
         }
@@ -150,7 +164,7 @@ internal sealed class ContextCache
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_closed, typeof(Device));
-                ReserveSlot(Stopwatch.GetTimestamp(), null, TimeSpan.Zero, canWait: false, context.Xclbin.SourceName);
+                ReserveSlotNow(context.Xclbin.SourceName);
             }
         }
         bool created = false;
@@ -228,35 +242,63 @@ internal sealed class ContextCache
         return live;
     }
 
-    /// <summary>Takes a slot for an open, evicting idle contexts and, when allowed, waiting while every cached one is pinned.</summary>
-    private void ReserveSlot(long deadline, Entry? entry, TimeSpan timeout, bool canWait, string? name = null)
+    /// <summary>
+    /// Takes a slot for an open: a free one, or one an idle context gives up. While every open context is pinned, calls
+    /// wait their turn, first come first served: the first in line marks the least recently used context as draining, so
+    /// calls pin it no more, and evicts it when its last call ends. Waits up to the call's timeout.
+    /// </summary>
+    private void ReserveSlot(long deadline, Entry entry, TimeSpan timeout)
     {
-        while (true)
+        var ticket = new object();
+        _slotWaiters.AddLast(ticket);
+        try
         {
-            ObjectDisposedException.ThrowIf(_closed, typeof(Device));
-            if (_slots < Budget)
+            while (true)
             {
-                _slots++;
-                return;
+                ObjectDisposedException.ThrowIf(_closed, typeof(Device));
+                if (_slotWaiters.First!.Value == ticket)
+                {
+                    if (_slots < Budget)
+                    {
+                        _slots++;
+                        return;
+                    }
+                    if (EvictIdle()) continue;
+                    if (_open.Count == 0 && !_entries.Values.Any(e => e.Opening && e != entry))
+                        throw Exhausted(Describe(entry.Name, entry.Uuid), null);
+                    if (!_open.Any(e => e.Draining) && _open.Last is { } lru) lru.Value.Draining = true;
+                }
+                if (!Monitor.Wait(_gate, Remaining(deadline)))
+                    throw new NpuContextBudgetException(
+                        $"No hardware context came free for {Describe(entry.Name, entry.Uuid)} within {timeout.TotalMilliseconds:0} ms: {BudgetWords()}, and every one is busy: " +
+                        $"{string.Join(", ", DescribeLive())}. Make fewer calls at once, raise the method's TimeoutMilliseconds, or bind fewer designs (docs/contexts.md).",
+                        Budget, DescribeLive());
             }
-            if (EvictIdle()) continue;
-            string what = Describe(entry?.Name ?? name, entry?.Uuid);
-            bool busy = _open.Count > 0 || _entries.Values.Any(e => e.Opening);
-            if (!canWait || !busy)
-                throw Exhausted(what, null);
-            if (!Monitor.Wait(_gate, Remaining(deadline)))
-                throw new NpuContextBudgetException(
-                    $"No hardware context came free for {what} within {timeout.TotalMilliseconds:0} ms: {BudgetWords()}, and every one is busy: " +
-                    $"{string.Join(", ", DescribeLive())}. Make fewer calls at once, raise the method's TimeoutMilliseconds, or bind fewer designs (docs/contexts.md).",
-                    Budget, DescribeLive());
+        }
+        finally
+        {
+            _slotWaiters.Remove(ticket);
+            // A context drained for a call that gave up is pinned again until the next call in line drains one.
+            if (_slotWaiters.Count == 0) foreach (var e in _open) e.Draining = false;
+            Monitor.PulseAll(_gate);
         }
     }
 
-    private void WaitUntil(long deadline, Entry entry, TimeSpan timeout)
+    /// <summary>Takes a slot for a context the program opens itself: never waits, but an idle cached context makes room.</summary>
+    private void ReserveSlotNow(string? name)
+    {
+        while (_slots >= Budget)
+            if (!EvictIdle()) throw Exhausted(Describe(name, null), null);
+        _slots++;
+    }
+
+    private void Wait(long deadline, Entry entry, TimeSpan timeout)
     {
         if (!Monitor.Wait(_gate, Remaining(deadline)))
             throw new NpuContextBudgetException(
-                $"The hardware context for {Describe(entry.Name, entry.Uuid)} did not open within {timeout.TotalMilliseconds:0} ms.", Budget, DescribeLive());
+                $"The hardware context for {Describe(entry.Name, entry.Uuid)} was not free within {timeout.TotalMilliseconds:0} ms: {BudgetWords()}, and every one is busy: " +
+                $"{string.Join(", ", DescribeLive())}. Make fewer calls at once, raise the method's TimeoutMilliseconds, or bind fewer designs (docs/contexts.md).",
+                Budget, DescribeLive());
     }
 
     /// <summary>Closes the least recently used cached context nothing pins; false when every one is pinned or none is open.</summary>
@@ -269,6 +311,7 @@ internal sealed class ContextCache
             var context = victim.Context!;
             _open.Remove(node);
             victim.Context = null;
+            victim.Draining = false;
             Interlocked.Increment(ref _evicted);
             _device.Counters.AddContextEvicted();
             // Closing releases the slot (Closed), under this lock: the slot is free when the caller looks again.
@@ -296,7 +339,7 @@ internal sealed class ContextCache
     {
         var p = _device.Profile;
         string lowered = Budget < p.ContextBudget ? $", lowered from {p.ContextBudget}" : "";
-        return $"the device ({p}) allows {Budget} at once{lowered}";
+        return $"the device ({p.Name}: {p.Family}) allows {Budget} at once{lowered}";
     }
 
     private static string Describe(string? name, XclbinUuid? uuid) =>

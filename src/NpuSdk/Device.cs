@@ -57,13 +57,19 @@ public sealed class Device : IDisposable
         return Open(backend, index, $"the program chose the '{backend.Name}' backend itself.");
     }
 
-    private static Device Open(INpuBackend backend, int index, string reason)
+    private static Device Open(INpuBackend backend, int index, string reason) => Open(backend, index, reason, Environment.GetEnvironmentVariable);
+
+    /// <summary>Opens a device reading <c>NPUSDK_MAX_CONTEXTS</c> from <paramref name="environment"/> (tests give their own).</summary>
+    internal static Device Open(INpuBackend backend, int index, Func<string, string?> environment) =>
+        Open(backend, index, $"the program chose the '{backend.Name}' backend itself.", environment);
+
+    private static Device Open(INpuBackend backend, int index, string reason, Func<string, string?> environment)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         var handle = backend.OpenDevice(index);
         try
         {
-            return new Device(backend, handle, reason, Environment.GetEnvironmentVariable);
+            return new Device(backend, handle, reason, environment);
         }
         catch
         {

@@ -86,23 +86,28 @@ internal sealed class LoadedKernel : IDisposable
         var lease = _device.Contexts.Acquire(Uuid, XclbinName, timeout);
         try
         {
-            lock (_gate)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_kernel is null || _kernel.Context != lease.Context)
-                {
-                    // The context is new (the first call, or the old one was evicted with the kernel on it).
-                    _kernel = null;
-                    _kernel = new Kernel(lease.Context, _kernelName);
-                }
-                if (_instructions is null && _words is not null) _instructions = WriteInstructions(_kernel, _words);
-                return new KernelLease(lease, _kernel);
-            }
+            return new KernelLease(lease, KernelOn(lease.Context));
         }
         catch
         {
             lease.Release();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// This kernel opened on <paramref name="context"/>, a context of its xclbin the caller has pinned (another kernel of
+    /// the same xclbin did, for a recorded submission): opened when the context is new to it.
+    /// </summary>
+    internal Kernel KernelOn(HwContext context)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // A new context: the first call, or the old one was evicted with the kernel on it.
+            if (_kernel is null || _kernel.Context != context) _kernel = new Kernel(context, _kernelName);
+            if (_instructions is null && _words is not null) _instructions = WriteInstructions(_kernel, _words);
+            return _kernel;
         }
     }
 

@@ -164,7 +164,6 @@ public sealed class NpuSequence : IDisposable
     {
         private readonly TensorPlan[] _plans;
         private readonly NpuTensorOperands[] _operands;
-        private readonly KernelLease[] _leases;
         private readonly TimeSpan _timeout;
         private RunList? _list;
 
@@ -172,7 +171,6 @@ public sealed class NpuSequence : IDisposable
         {
             _plans = plans;
             _operands = operands;
-            _leases = new KernelLease[plans.Length];
             _timeout = TimeSpan.FromTicks(plans.Sum(p => p.Binding.Descriptor.Timeout.Ticks));
         }
 
@@ -189,30 +187,27 @@ public sealed class NpuSequence : IDisposable
             return groups.ToArray();
         }
 
+        /// <summary>Pins the group's context once (every plan's kernel is of its xclbin), remakes what an eviction closed, submits and waits.</summary>
         public void Run()
         {
-            int pinned = 0;
+            var lease = _plans[0].Kernel.Acquire(_timeout);
             try
             {
                 bool remade = _list is null;
-                for (; pinned < _plans.Length; pinned++)
+                for (int i = 0; i < _plans.Length; i++)
                 {
-                    var plan = _plans[pinned];
-                    var lease = plan.Kernel.Acquire(plan.Binding.Descriptor.Timeout);
-                    _leases[pinned] = lease;
-                    if (plan.Bind(lease.Kernel))
-                    {
-                        plan.BindScalars(_operands[pinned].Scalars);
-                        plan.Bind(_operands[pinned]);
-                        remade = true;
-                    }
+                    var plan = _plans[i];
+                    if (!plan.Bind(i == 0 ? lease.Kernel : plan.Kernel.KernelOn(lease.Context.Context))) continue;
+                    plan.BindScalars(_operands[i].Scalars);
+                    plan.Bind(_operands[i]);
+                    remade = true;
                 }
                 if (remade) MakeList();
                 Execute();
             }
             finally
             {
-                for (int i = 0; i < pinned; i++) _leases[i].Release();
+                lease.Release();
             }
         }
 

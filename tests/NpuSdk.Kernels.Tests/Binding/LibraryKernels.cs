@@ -66,6 +66,22 @@ public static partial class LibraryKernels
     [NpuKernel("linear_bf16_512x512.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void Linear512(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
 
+    /// <summary>A bf16-out whole-array linear layer against a 512x2048 weight (FFN up).</summary>
+    [NpuKernel("linear_bf16_512x2048.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
+    public static partial void LinearUp(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
+
+    /// <summary>A bf16-out whole-array linear layer against a 2048x512 weight (FFN down).</summary>
+    [NpuKernel("linear_bf16_2048x512.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
+    public static partial void LinearDown(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
+
+    /// <summary>A per-column bias added to blocks of 64 rows of 512 values.</summary>
+    [NpuKernel("bias_add_bf16_512.xclbin")]
+    public static partial void BiasAdd512(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> b, Span2D<BFloat16> y);
+
+    /// <summary>GELU with a wait too short for a call queued behind a busy device, for the budget's busy-context error.</summary>
+    [NpuKernel("gelu_bf16.xclbin", TimeoutMilliseconds = 300)]
+    public static partial void GeluShortTimeout(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
+
     /// <summary>The bf16 residual add over chunks of 32768 values.</summary>
     [NpuKernel("add_bf16.xclbin")]
     public static partial void Add(NpuSession session, ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> y, Span<BFloat16> z);

@@ -64,7 +64,7 @@ internal static class KernelMethodWriter
             w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
             w.WriteLine($"{prefix}void {model.Name}({Signature(model, Tensor)})");
             using (w.WriteBlock())
-                w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands")});");
+                w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands", named: false)});");
         }
         if (model.AsyncName is { } asyncName)
         {
@@ -81,7 +81,7 @@ internal static class KernelMethodWriter
                 w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
                 w.WriteLine($"{prefix}global::System.Threading.Tasks.ValueTask {asyncName}({Signature(model, Tensor)}, global::System.Threading.CancellationToken {cancellation} = default)");
                 using (w.WriteBlock())
-                    w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands")}, {cancellation});");
+                    w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands", named: false)}, {cancellation});");
             }
         }
 
@@ -107,10 +107,19 @@ internal static class KernelMethodWriter
         };
     }
 
-    private static string Operands(KernelSourceModel model, string type)
+    /// <summary>
+    /// The operands of one form of the method. Spans and memory are passed with their parameter's name, which the runtime's
+    /// error for an operand it cannot take names (a tensor's size is checked where it is made).
+    /// </summary>
+    private static string Operands(KernelSourceModel model, string type, bool named = true)
     {
         var operands = new StringBuilder("global::NpuSdk.Launch.").Append(type).Append(".Create()");
-        foreach (var p in model.Parameters.Where(p => p.IsBuffer)) operands.Append(p.IsInput ? ".In(" : ".Out(").Append(p.Name).Append(')');
+        foreach (var p in model.Parameters.Where(p => p.IsBuffer))
+        {
+            operands.Append(p.IsInput ? ".In(" : ".Out(").Append(p.Name);
+            if (named) operands.Append(", ").Append(CSharpText.StringLiteral(p.PlainName));
+            operands.Append(')');
+        }
         foreach (var p in model.Parameters.Where(p => p.Kind == ParameterKind.Scalar)) operands.Append(".Scalar(").Append(p.Name).Append(')');
         return operands.ToString();
     }

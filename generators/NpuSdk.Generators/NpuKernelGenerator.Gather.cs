@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NpuSdk.Generators.Diagnostics;
+using NpuSdk.Generators.Emit;
 using NpuSdk.Generators.Model;
 
 namespace NpuSdk.Generators;
@@ -68,6 +69,7 @@ public sealed partial class NpuKernelGenerator
                         "it is a 'file' type, whose parts must all be in one file, so the generated part cannot join it; declare it 'internal' instead"));
                     canEmit = false;
                 }
+                // The type's name as its declaration spells it (with any '@' or \u escape), valid wherever that is.
                 types.Insert(0, new TypeDeclaration(Keyword(node), node.Identifier.Text + TypeParameters(node)));
             }
             token.ThrowIfCancellationRequested();
@@ -104,8 +106,8 @@ public sealed partial class NpuKernelGenerator
             // The asynchronous overloads are named {Name}Async, unless the type already has a member of that name.
             string asyncName = method.Name + "Async";
             string? asyncIdentifier = method.ContainingType.GetMembers(asyncName).IsEmpty && method.ContainingType.GetTypeMembers(asyncName).IsEmpty
-                ? Identifier(asyncName) : null;
-            var model2 = new MethodModel(method.GetDocumentationCommentId() ?? display, HintName(method), ns, types.ToEquatableArray(), Identifier(method.Name), display,
+                ? CSharpText.Identifier(asyncName) : null;
+            var model2 = new MethodModel(method.GetDocumentationCommentId() ?? display, HintName(method), ns, types.ToEquatableArray(), CSharpText.Identifier(method.Name), display,
                 string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), asyncIdentifier, canEmit);
             return new Result<MethodModel>(model2, errors.ToImmutable().ToEquatableArray());
         }
@@ -128,7 +130,7 @@ public sealed partial class NpuKernelGenerator
 
         private static ParameterModel? Classify(IParameterSymbol p, bool first, bool isThis, out string? why)
         {
-            string name = Identifier(p.Name);
+            string name = CSharpText.Identifier(p.Name);
             string modifiers = (isThis ? "this " : "") + (p.ScopedKind == ScopedKind.ScopedValue ? "scoped " : "");
             why = $"parameter '{p.Name}' has type {p.Type.ToDisplayString()}; use ReadOnlySpan2D<T>/Span2D<T> for matrices or ReadOnlySpan<T>/Span<T> for vectors, " +
                   "with T one of sbyte, byte, short, int, float, BFloat16, then int, uint, long, ulong or float scalars (and an optional leading NpuSession or Device), passed by value";
@@ -190,13 +192,10 @@ public sealed partial class NpuKernelGenerator
             return new AttributeOptions(path, tile, kernel, instructions, pattern, timeout);
         }
 
-        /// <summary>A C# identifier for a symbol name: keywords get <c>@</c>.</summary>
-        internal static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
         private static string Namespace(INamespaceSymbol ns)
         {
             var parts = new List<string>();
-            for (var n = ns; n is not null && !n.IsGlobalNamespace; n = n.ContainingNamespace) parts.Insert(0, Identifier(n.Name));
+            for (var n = ns; n is not null && !n.IsGlobalNamespace; n = n.ContainingNamespace) parts.Insert(0, CSharpText.Identifier(n.Name));
             return string.Join(".", parts);
         }
 

@@ -20,7 +20,11 @@ public sealed class GeneratorFuzzTests
             .AddMlirAieKernel("k.xclbin", 2)
             .AddMlirAieKernel("k3.xclbin", 3)
             .AddMlirAieKernel("deep.xclbin", 3)
-            .AddText("deep.kernel.json", "{ \"name\": " + new string('[', 5_000) + new string(']', 5_000) + " }");
+            .AddText("deep.kernel.json", "{ \"name\": " + new string('[', 5_000) + new string(']', 5_000) + " }")
+            // A kernel name and output paths holding every line break and the characters literals, comments and XML docs escape.
+            .AddMlirAieKernel("odd.xclbin", 2, kernelName: Declarations.OddKernel)
+            .AddBinary("odd-path.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(2, uuidSeed: "odd-path")), outputPath: Declarations.OddPath + ".xclbin")
+            .AddText("odd-path.insts.txt", "0x00000001\n", outputPath: Declarations.OddPath + ".insts.txt");
         var failures = new List<string>();
         int checkedCases = 0, generatedCases = 0, reportedCases = 0;
         var invalidBecause = new Dictionary<string, int>();
@@ -70,7 +74,11 @@ public sealed class GeneratorFuzzTests
     /// <summary>Writes one random compilation unit of kernel declarations.</summary>
     private static class Declarations
     {
-        private static readonly string[] s_methodNames = ["MatMul", "matMul", "@void", "@class", "Add", "Größe", "_", "M1", "__npuPlan", "NpuLaunch", "Invoke", "Dispose"];
+        public const string OddKernel = "K\nA\rB\r\nC\u0085D\u2028E\u2029F\"G\\H*/I<J&K\u202EL";
+        public const string OddPath = "p\nA\rB\r\nC\u0085D\u2028E\u2029F\"G*/I<J&K\0L";
+
+        // Unicode escapes and a format character (soft hyphen) are part of a name as C# reads it.
+        private static readonly string[] s_methodNames = ["MatMul", "matMul", "@void", "@class", "Add", "Größe", "_", "M1", "__npuPlan", "NpuLaunch", "Invoke", "Dispose", "\\u0061dd", "Mat\u00ADMul"];
         // No type named like one of the SDK's in its own namespace: that user code shadows the SDK, which no generator can mend.
         private static readonly string[] s_typeNames = ["Ops", "OPS", "@class", "Model", "Layer", "Größe", "NpuSession", "Descriptor", "@record"];
         private static readonly string[] s_namespaces = ["", "Demo", "D.x", "D.X", "@namespace.@if", "Outer.Inner.Deep", "Demo.Kernels"];
@@ -80,8 +88,8 @@ public sealed class GeneratorFuzzTests
             "ReadOnlySpan2D<sbyte>", "ReadOnlySpan2D<sbyte>", "Span2D<sbyte>", "Span2D<int>", "ReadOnlySpan<int>", "Span<int>",
             "ReadOnlySpan2D<BFloat16>", "Span2D<float>", "int[]", "Memory<int>", "ReadOnlySpan2D<double>", "Span<sbyte>",
         ];
-        private static readonly string[] s_paths = ["k.xclbin", "k.xclbin", "k3.xclbin", "deep.xclbin", "missing.xclbin", "", "K.XCLBIN", "sub/k.xclbin", "k.xclbin\\n", "..\\\\k.xclbin"];
-        private static readonly string[] s_kernels = ["MLIR_AIE", "MLIR_AIE", "other", "a\\\"b", "x\\ny", "\\u2028", ""];
+        private static readonly string[] s_paths = ["k.xclbin", "k.xclbin", "k3.xclbin", "deep.xclbin", "missing.xclbin", "", "K.XCLBIN", "sub/k.xclbin", "k.xclbin\\n", "..\\\\k.xclbin", "odd.xclbin", "odd-path.xclbin", "*/\\u2029<&.xclbin"];
+        private static readonly string[] s_kernels = ["MLIR_AIE", "MLIR_AIE", "other", "a\\\"b", "x\\ny", "\\u2028", "", SymbolDisplay.FormatLiteral(OddKernel, quote: false)];
         private static readonly string[] s_patterns = ["NpuPattern.TileMatMul", "NpuPattern.TileMatMul", "NpuPattern.Elementwise", "NpuPattern.KStripMatMul", "NpuPattern.WholeArray", "(NpuPattern)42", "default"];
         private static readonly string[] s_tiles = ["16", "16", "64", "0", "-1", "int.MaxValue", "256", "1 << 20"];
         private static readonly LanguageVersion[] s_versions =
@@ -147,6 +155,8 @@ public sealed class GeneratorFuzzTests
                     ["\"k3.xclbin\"", "Tile = 256", "Pattern = NpuPattern.Elementwise"],
                     ["\"k3.xclbin\"", "Pattern = NpuPattern.Elementwise", "Tile = 1024", "Kernel = \"MLIR_AIE\""],
                     ["xclbinPath: \"k.xclbin\"", "Pattern = NpuPattern.TileMatMul", "Tile = 32", "TimeoutMilliseconds = 60000"],
+                    ["\"odd.xclbin\"", "Tile = 16", "Pattern = NpuPattern.TileMatMul"],
+                    ["\"odd-path.xclbin\"", "Tile = 16", "Pattern = NpuPattern.TileMatMul"],
                 ]));
             }
             else

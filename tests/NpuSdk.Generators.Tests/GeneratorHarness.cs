@@ -30,6 +30,9 @@ internal sealed class GeneratorHarness
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
 
+    /// <summary>What every compilation of the harness references: the framework, NpuSdk and the xclbin reader.</summary>
+    public static ImmutableArray<MetadataReference> References => s_references;
+
     public static CSharpCompilationOptions CompilationOptions { get; } = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
         nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true, warningLevel: 9999);
 

@@ -35,14 +35,14 @@ internal static class KernelMethodWriter
 
         var buffers = model.Parameters.Where(p => p.IsBuffer).ToList();
         var scalars = model.Parameters.Where(p => p.Kind == ParameterKind.Scalar).ToList();
-        w.WriteLine($"// {model.Summary}");
+        w.WriteLine($"// {CSharpText.Comment(model.Summary)}");
         w.WriteLine($"private static readonly global::NpuSdk.Launch.NpuKernelDescriptor {model.DescriptorField} = new global::NpuSdk.Launch.NpuKernelDescriptor(");
-        w.WriteLine($"    {Literal(model.DisplayName)},");
-        w.WriteLine($"    {Literal(model.XclbinPath)},");
-        w.WriteLine($"    {Literal(model.KernelName)},");
-        w.WriteLine($"    {Literal(model.InstructionsPath)},");
-        w.WriteLine($"    {TextLiteral(model.ManifestText)},");
-        w.WriteLine($"    new string[] {{ {string.Join(", ", buffers.Concat(scalars).Select(p => Literal(p.PlainName + ":" + p.ElementType)))} }},");
+        w.WriteLine($"    {CSharpText.StringLiteral(model.DisplayName)},");
+        w.WriteLine($"    {CSharpText.StringLiteral(model.XclbinPath)},");
+        w.WriteLine($"    {CSharpText.StringLiteral(model.KernelName)},");
+        w.WriteLine($"    {CSharpText.StringLiteral(model.InstructionsPath)},");
+        w.WriteLine($"    {CSharpText.TextLiteral(model.ManifestText)},");
+        w.WriteLine($"    new string[] {{ {string.Join(", ", buffers.Concat(scalars).Select(p => CSharpText.StringLiteral(p.PlainName + ":" + p.ElementType)))} }},");
         w.WriteLine($"    {model.TimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)});");
         w.WriteLine();
         w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
@@ -64,7 +64,7 @@ internal static class KernelMethodWriter
             w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
             w.WriteLine($"{prefix}void {model.Name}({Signature(model, Tensor)})");
             using (w.WriteBlock())
-                w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands")});");
+                w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands", named: false)});");
         }
         if (model.AsyncName is { } asyncName)
         {
@@ -81,7 +81,7 @@ internal static class KernelMethodWriter
                 w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
                 w.WriteLine($"{prefix}global::System.Threading.Tasks.ValueTask {asyncName}({Signature(model, Tensor)}, global::System.Threading.CancellationToken {cancellation} = default)");
                 using (w.WriteBlock())
-                    w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands")}, {cancellation});");
+                    w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands", named: false)}, {cancellation});");
             }
         }
 
@@ -92,7 +92,7 @@ internal static class KernelMethodWriter
 
     private static readonly string[] s_notOnOverloads = { "partial", "new", "virtual", "override", "sealed", "abstract", "extern", "async" };
 
-    private static string Doc(string name) => "The [NpuKernel] method " + name.TrimStart('@');
+    private static string Doc(string name) => "The [NpuKernel] method " + CSharpText.DocText(name.TrimStart('@'));
 
     /// <summary>The session a form of the method runs on: its leading parameter's, or the default one (a tensor's own for the tensor forms).</summary>
     private static string Session(KernelSourceModel model, bool tensors)
@@ -107,10 +107,19 @@ internal static class KernelMethodWriter
         };
     }
 
-    private static string Operands(KernelSourceModel model, string type)
+    /// <summary>
+    /// The operands of one form of the method. Spans and memory are passed with their parameter's name, which the runtime's
+    /// error for an operand it cannot take names (a tensor's size is checked where it is made).
+    /// </summary>
+    private static string Operands(KernelSourceModel model, string type, bool named = true)
     {
         var operands = new StringBuilder("global::NpuSdk.Launch.").Append(type).Append(".Create()");
-        foreach (var p in model.Parameters.Where(p => p.IsBuffer)) operands.Append(p.IsInput ? ".In(" : ".Out(").Append(p.Name).Append(')');
+        foreach (var p in model.Parameters.Where(p => p.IsBuffer))
+        {
+            operands.Append(p.IsInput ? ".In(" : ".Out(").Append(p.Name);
+            if (named) operands.Append(", ").Append(CSharpText.StringLiteral(p.PlainName));
+            operands.Append(')');
+        }
         foreach (var p in model.Parameters.Where(p => p.Kind == ParameterKind.Scalar)) operands.Append(".Scalar(").Append(p.Name).Append(')');
         return operands.ToString();
     }
@@ -136,39 +145,4 @@ internal static class KernelMethodWriter
         ParameterKind.Input1D => $"global::System.ReadOnlyMemory<{element}>",
         _ => $"global::System.Memory<{element}>",
     };
-
-    /// <summary>
-    /// A multi-line text (the manifest) as a verbatim literal, so it reads as the JSON it is; text holding other control
-    /// characters falls back to an escaped literal.
-    /// </summary>
-    internal static string TextLiteral(string s)
-    {
-        foreach (char c in s)
-            if ((c < 0x20 && c is not ('\n' or '\r' or '\t')) || c is '\u0085' or '\u2028' or '\u2029' || char.IsSurrogate(c)) return Literal(s);
-        return "@\"" + s.Replace("\"", "\"\"") + "\"";
-    }
-
-    /// <summary>A C# string literal for any text: quotes, backslashes, line breaks and other control characters escaped.</summary>
-    internal static string Literal(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\0': sb.Append("\\0"); break;
-                default:
-                    if (c < 0x20 || c is '\u0085' or '\u2028' or '\u2029')
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
 }

@@ -43,7 +43,7 @@ internal sealed class AttentionStrategy : PatternStrategy
             throw ShapeError($"{vn} is {s.Rows(V)}x{s.Cols(V)}, but the attention kernel needs one value row per key: {keys}x{dim}.", names, V);
         if (s.Rows(O) != s.Rows(Q) || s.Cols(O) != dim)
             throw ShapeError($"{on} is {s.Rows(O)}x{s.Cols(O)} but {qn} is {s.Rows(Q)}x{s.Cols(Q)}: attention writes one output row per query row, {s.Rows(Q)}x{dim}.", names, O);
-        return new GridKey(Blocks(s.Rows(Q), Dim(m, "queries")));
+        return WithinLimit(new GridKey(Blocks(s.Rows(Q), Dim(m, "queries"))), s, names, Q);
     }
 
     public override LaunchGeometry Geometry(KernelManifest m, GridKey key)

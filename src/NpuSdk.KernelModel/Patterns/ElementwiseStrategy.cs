@@ -37,7 +37,7 @@ internal sealed class ElementwiseStrategy : PatternStrategy
         for (int i = 1; i < s.Count; i++)
             if (s.Length(i) != length)
                 throw ShapeError($"{Name(names, i)} has {s.Length(i)} elements but {Name(names, 0)} has {length}: an elementwise kernel needs every operand of the same length.", names, i);
-        return new GridKey(Blocks(length, Dim(m, "elements")));
+        return WithinLimit(new GridKey(Blocks(length, Dim(m, "elements"))), s, names, 0, vector: true);
     }
 
     public override LaunchGeometry Geometry(KernelManifest m, GridKey key)

@@ -37,7 +37,7 @@ internal sealed class GemvStrategy : PatternStrategy
             throw ShapeError($"{cn} has {s.Length(C)} elements but {an} has {s.Rows(A)} rows: c = A·b needs {cn}.Length == {an}.Rows.", names, C);
         int k = s.Cols(A), tileK = Dim(m, "k");
         if (k > tileK && m.Numeric.HostAccumulator is null) throw NoHostAccumulation(m, names, A, "K", k, tileK);
-        return new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(k, tileK));
+        return WithinLimit(new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(k, tileK)), s, names, A);
     }
 
     public override LaunchGeometry Geometry(KernelManifest m, GridKey key)

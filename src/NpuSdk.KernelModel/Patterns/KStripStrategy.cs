@@ -33,7 +33,8 @@ internal sealed class KStripStrategy : PatternStrategy
         long padded = ((long)s.Cols(A) + multiple - 1) / multiple * multiple;
         if (padded > kMax)
             throw ShapeError($"{Name(names, A)} has K = {s.Cols(A)} (padded to {padded}), more than the {kMax} the K-strip kernel '{m.Name}' sums in one invocation.", names, A);
-        return new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(s.Cols(B), Dim(m, "n")), 1, (int)padded);
+        var key = new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(s.Cols(B), Dim(m, "n")), 1, (int)padded);
+        return WithinLimit(key, s, names, key.Axis0 >= key.Axis1 ? A : B);
     }
 
     public override LaunchGeometry Geometry(KernelManifest m, GridKey key)

@@ -30,7 +30,9 @@ internal sealed class MatMulStrategy : PatternStrategy
         CheckMatMul(s, names, A, B, C);
         int k = s.Cols(A), tileK = Dim(m, "k");
         if (k > tileK && m.Numeric.HostAccumulator is null) throw NoHostAccumulation(m, names, A, "K", k, tileK);
-        return new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(s.Cols(B), Dim(m, "n")), Blocks(k, tileK));
+        var key = new GridKey(Blocks(s.Rows(A), Dim(m, "m")), Blocks(s.Cols(B), Dim(m, "n")), Blocks(k, tileK));
+        // A's blocks are M x K of the grid and B's K x N: the one with more drives it.
+        return WithinLimit(key, s, names, key.Axis0 >= key.Axis1 ? A : B);
     }
 
     public override LaunchGeometry Geometry(KernelManifest m, GridKey key)

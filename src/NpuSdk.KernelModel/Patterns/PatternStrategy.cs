@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 
 namespace NpuSdk.KernelModel.Patterns;
@@ -129,20 +130,22 @@ internal sealed class LaunchGeometry
         Key = key;
         _extents = new[] { key.Axis0, key.Axis1, key.Axis2 }.Take(axes).ToArray();
         _strides = new int[_extents.Length];
-        long invocations = 1;
+        // PatternStrategy.Measure refuses a call past the limit, naming the parameter; a key from anywhere else is a bug.
+        if (InvocationsOf(key) > MaxInvocations) throw new InvalidOperationException($"grid {key} has more than {MaxInvocations} invocations");
+        int invocations = 1;
         for (int a = _extents.Length - 1; a >= 0; a--)
         {
-            _strides[a] = (int)invocations;
+            _strides[a] = invocations;
             invocations *= _extents[a];
-            // Checked as it grows: three extents of up to 2^31 each would overflow the product itself.
-            if (invocations > MaxInvocations)
-                throw new ArgumentException($"The call needs {(a == 0 ? invocations.ToString() : "more than " + MaxInvocations)} kernel invocations (grid {key}); one call is limited to LaunchGeometry.MaxInvocations = {MaxInvocations}. Split the call.");
         }
-        Invocations = (int)invocations;
+        Invocations = invocations;
     }
 
     /// <summary>The most invocations one call may make (one run, sub-buffer and run-list entry each).</summary>
     public const int MaxInvocations = 1 << 22;
+
+    /// <summary>The invocations of a key's grid, exactly: three extents of up to 2^31 each would overflow a long.</summary>
+    public static decimal InvocationsOf(GridKey key) => (decimal)key.Axis0 * key.Axis1 * key.Axis2;
 
     public GridKey Key { get; }
     public int Axes => _extents.Length;
@@ -262,6 +265,19 @@ internal abstract class PatternStrategy
         var type = buffer.ElementType!.Value;
         if (ElementTypes.IsFloat(type) != ElementTypes.IsFloat(m.Numeric.Accumulator))
             throw checks.At(buffer, $"output \"{output}\" is {ElementTypes.ManifestName(type)}, but the kernel accumulates in {ElementTypes.ManifestName(m.Numeric.Accumulator)}; an integer sum gives an integer output and a float sum a bf16 or float32 one");
+    }
+
+    /// <summary>
+    /// The key, once its grid is within <see cref="LaunchGeometry.MaxInvocations"/>. Past it, the ArgumentException names
+    /// <paramref name="operand"/>, the parameter whose size drives the grid, and its shape.
+    /// </summary>
+    protected static GridKey WithinLimit(GridKey key, in CallShapes s, IReadOnlyList<string> names, int operand, bool vector = false)
+    {
+        decimal invocations = LaunchGeometry.InvocationsOf(key);
+        if (invocations <= LaunchGeometry.MaxInvocations) return key;
+        string size = vector ? $"{s.Length(operand)} elements long" : $"{s.Rows(operand)}x{s.Cols(operand)}";
+        throw ShapeError($"{Name(names, operand)} is {size}: the call needs {invocations.ToString(CultureInfo.InvariantCulture)} kernel invocations (grid {key}); " +
+            $"one call is limited to LaunchGeometry.MaxInvocations = {LaunchGeometry.MaxInvocations}. Split the call along {Name(names, operand)}.", names, operand);
     }
 
     protected static ArgumentException ShapeError(string message, IReadOnlyList<string> names, int operand) =>

@@ -52,7 +52,7 @@ internal sealed class RowwiseStrategy : PatternStrategy
             if (s.Rows(i) != rows)
                 throw ShapeError($"{Name(names, i)} has {s.Rows(i)} rows but {Name(names, first)} has {rows}: a rowwise kernel maps row r of every operand to row r.", names, i);
         }
-        return new GridKey(Blocks(rows, Dim(m, "rows")));
+        return WithinLimit(new GridKey(Blocks(rows, Dim(m, "rows"))), s, names, first);
     }
 
     /// <summary>

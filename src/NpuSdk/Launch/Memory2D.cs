@@ -8,13 +8,14 @@ namespace NpuSdk;
 public readonly struct ReadOnlyMemory2D<T>
 {
     /// <summary>A dense view: rows of <paramref name="cols"/> elements, one after the other.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative (ParamName <c>rows</c> or <c>cols</c>) or the memory is too short (ParamName <c>memory</c>).</exception>
     public ReadOnlyMemory2D(ReadOnlyMemory<T> memory, int rows, int cols) : this(memory, rows, cols, cols) { }
 
     /// <summary>A strided view.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, the stride is below the width, or the memory is too short.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or the stride is below the width (ParamName <c>rows</c>, <c>cols</c> or <c>stride</c>), or the memory is too short (ParamName <c>memory</c>); the message gives the shape and the memory's length.</exception>
     public ReadOnlyMemory2D(ReadOnlyMemory<T> memory, int rows, int cols, int stride)
     {
-        Span2DShape.Check(memory.Length, rows, cols, stride);
+        Span2DShape.Check(memory.Length, rows, cols, stride, nameof(memory));
         Memory = memory;
         Rows = rows;
         Cols = cols;
@@ -41,13 +42,14 @@ public readonly struct ReadOnlyMemory2D<T>
 public readonly struct Memory2D<T>
 {
     /// <summary>A dense view: rows of <paramref name="cols"/> elements, one after the other.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative (ParamName <c>rows</c> or <c>cols</c>) or the memory is too short (ParamName <c>memory</c>).</exception>
     public Memory2D(Memory<T> memory, int rows, int cols) : this(memory, rows, cols, cols) { }
 
     /// <summary>A strided view.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, the stride is below the width, or the memory is too short.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or the stride is below the width (ParamName <c>rows</c>, <c>cols</c> or <c>stride</c>), or the memory is too short (ParamName <c>memory</c>); the message gives the shape and the memory's length.</exception>
     public Memory2D(Memory<T> memory, int rows, int cols, int stride)
     {
-        Span2DShape.Check(memory.Length, rows, cols, stride);
+        Span2DShape.Check(memory.Length, rows, cols, stride, nameof(memory));
         Memory = memory;
         Rows = rows;
         Cols = cols;

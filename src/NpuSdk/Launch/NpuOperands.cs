@@ -8,7 +8,7 @@ namespace NpuSdk.Launch;
 /// <summary>
 /// The operands of one call of a generated <see cref="NpuKernelAttribute"/> method, in parameter order: up to eight
 /// matrices or vectors and four scalars, held as byte views on the caller's memory (nothing is copied or allocated).
-/// Generated code builds it with <c>NpuOperands.Create().In(a).In(b).Out(c)</c>.
+/// Generated code builds it with <c>NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c")</c>, naming each parameter for errors.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct NpuOperands
@@ -23,21 +23,47 @@ public ref struct NpuOperands
     /// <summary>No operands yet.</summary>
     public static NpuOperands Create() => default;
 
+    // Each form checks the operand's shape before it takes a byte view of it, which could not hold past 2 GiB.
+
     /// <summary>Adds an input matrix.</summary>
-    public readonly NpuOperands In<T>(ReadOnlySpan2D<T> matrix) where T : unmanaged =>
-        With(Writable(MemoryMarshal.AsBytes(matrix.Storage)), new OperandShape(matrix.Rows, matrix.Cols, matrix.Stride, Unsafe.SizeOf<T>(), writable: false));
+    /// <param name="matrix">The operand.</param>
+    /// <param name="parameter">The method's parameter it was passed as, which an error names.</param>
+    /// <exception cref="ArgumentException">The matrix spans more than 2 GiB.</exception>
+    public readonly NpuOperands In<T>(ReadOnlySpan2D<T> matrix, string? parameter = null) where T : unmanaged
+    {
+        var shape = OperandShape.Of<T>(matrix.Rows, matrix.Cols, matrix.Stride, vector: false, writable: false, parameter);
+        return With(Writable(MemoryMarshal.AsBytes(matrix.Storage.Slice(0, shape.Extent))), shape);
+    }
 
     /// <summary>Adds an input vector (one row).</summary>
-    public readonly NpuOperands In<T>(ReadOnlySpan<T> vector) where T : unmanaged =>
-        With(Writable(MemoryMarshal.AsBytes(vector)), new OperandShape(1, vector.Length, vector.Length, Unsafe.SizeOf<T>(), writable: false));
+    /// <param name="vector">The operand.</param>
+    /// <param name="parameter">The method's parameter it was passed as, which an error names.</param>
+    /// <exception cref="ArgumentException">The vector spans more than 2 GiB.</exception>
+    public readonly NpuOperands In<T>(ReadOnlySpan<T> vector, string? parameter = null) where T : unmanaged
+    {
+        var shape = OperandShape.Of<T>(1, vector.Length, vector.Length, vector: true, writable: false, parameter);
+        return With(Writable(MemoryMarshal.AsBytes(vector)), shape);
+    }
 
     /// <summary>Adds an output matrix.</summary>
-    public readonly NpuOperands Out<T>(Span2D<T> matrix) where T : unmanaged =>
-        With(MemoryMarshal.AsBytes(matrix.Storage), new OperandShape(matrix.Rows, matrix.Cols, matrix.Stride, Unsafe.SizeOf<T>(), writable: true));
+    /// <param name="matrix">The operand.</param>
+    /// <param name="parameter">The method's parameter it was passed as, which an error names.</param>
+    /// <exception cref="ArgumentException">The matrix spans more than 2 GiB.</exception>
+    public readonly NpuOperands Out<T>(Span2D<T> matrix, string? parameter = null) where T : unmanaged
+    {
+        var shape = OperandShape.Of<T>(matrix.Rows, matrix.Cols, matrix.Stride, vector: false, writable: true, parameter);
+        return With(MemoryMarshal.AsBytes(matrix.Storage.Slice(0, shape.Extent)), shape);
+    }
 
     /// <summary>Adds an output vector (one row).</summary>
-    public readonly NpuOperands Out<T>(Span<T> vector) where T : unmanaged =>
-        With(MemoryMarshal.AsBytes(vector), new OperandShape(1, vector.Length, vector.Length, Unsafe.SizeOf<T>(), writable: true));
+    /// <param name="vector">The operand.</param>
+    /// <param name="parameter">The method's parameter it was passed as, which an error names.</param>
+    /// <exception cref="ArgumentException">The vector spans more than 2 GiB.</exception>
+    public readonly NpuOperands Out<T>(Span<T> vector, string? parameter = null) where T : unmanaged
+    {
+        var shape = OperandShape.Of<T>(1, vector.Length, vector.Length, vector: true, writable: true, parameter);
+        return With(MemoryMarshal.AsBytes(vector), shape);
+    }
 
     /// <summary>Adds an <c>int32</c> scalar.</summary>
     public readonly NpuOperands Scalar(int value) => WithScalar(unchecked((uint)value));
@@ -118,4 +144,21 @@ internal readonly struct OperandShape(int rows, int cols, int stride, int elemen
     public int Stride { get; } = stride;
     public int ElementSize { get; } = elementSize;
     public bool Writable { get; } = writable;
+
+    /// <summary>Elements from the first row's start to the last row's end.</summary>
+    public int Extent => Rows == 0 ? 0 : (Rows - 1) * Stride + Cols;
+
+    /// <summary>An operand's shape (a vector is one row), once its bytes are known to fit the byte view the launch reads and writes.</summary>
+    /// <exception cref="ArgumentException">It spans more than <see cref="int.MaxValue"/> bytes; ParamName is <paramref name="parameter"/>.</exception>
+    public static OperandShape Of<T>(int rows, int cols, int stride, bool vector, bool writable, string? parameter) where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>();
+        long extent = rows == 0 ? 0 : (long)(rows - 1) * stride + cols;
+        // A span of bytes, which packing reads and unpacking writes, holds at most int.MaxValue of them.
+        if (extent > int.MaxValue / size)
+            throw new ArgumentException(
+                $"{(parameter is null ? "An operand" : $"'{parameter}'")} is {(vector ? $"a vector of {cols}" : $"a {rows}x{cols} matrix with stride {stride}, {extent}")} " +
+                $"{size}-byte elements: {(Int128)extent * size} bytes. One operand of a kernel call is limited to {int.MaxValue} bytes (2 GiB); split the call.", parameter);
+        return new OperandShape(rows, cols, stride, size, writable);
+    }
 }

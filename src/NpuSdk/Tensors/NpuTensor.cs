@@ -24,20 +24,24 @@ public abstract class NpuTensor : IDisposable
     private protected NpuTensor(NpuSession session, int rows, int cols, bool isVector, int elementSize, int memoryGroup)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
         Session = session;
         Rows = rows;
         Cols = cols;
         IsVector = isVector;
         ElementSize = elementSize;
+        // Named as NpuSession.CreateTensor names them: a vector's one dimension is its length.
+        string colsName = isVector ? "length" : nameof(cols);
+        if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"A {Shape} tensor: the rows must be positive.");
+        if (cols <= 0) throw new ArgumentOutOfRangeException(colsName, cols, $"A {Shape} tensor: the {(isVector ? "length" : "columns")} must be positive.");
         long capacityElements = isVector
             ? RoundUp(cols, LengthAlignment)
             : RoundUp(rows, RowAlignment) * (long)cols;
-        long bytes = checked(capacityElements * elementSize);
-        if (bytes > int.MaxValue)
-            throw new ArgumentOutOfRangeException(isVector ? nameof(cols) : nameof(rows), $"A {Shape} tensor of {elementSize}-byte elements needs {bytes} bytes with its padding; one tensor is limited to {int.MaxValue}.");
-        CapacityBytes = (int)bytes;
+        // Compared without multiplying: capacity times a large element size could pass long's range.
+        if (capacityElements > int.MaxValue / elementSize)
+            throw new ArgumentOutOfRangeException(isVector || cols > rows ? colsName : nameof(rows),
+                $"A {Shape} tensor of {elementSize}-byte elements needs {(Int128)capacityElements * elementSize} bytes with its padding; one tensor is limited to {int.MaxValue}.");
+        int bytes = (int)capacityElements * elementSize;
+        CapacityBytes = bytes;
         _memoryGroup = memoryGroup;
         _buffer = new Bo(session.Device, (ulong)bytes, BoFlags.HostOnly, memoryGroup);
     }

@@ -306,6 +306,8 @@ public sealed class LaunchFailureTests
                 new ReadOnlySpan2D<sbyte>(a, 4096, 2048), new ReadOnlySpan2D<sbyte>(a, 2048, 4096), new Span2D<sbyte>(c, 4096, 4096)));
             Assert.Contains("MaxInvocations", e.Message);
             Assert.Contains((1 << 22).ToString(), e.Message);
+            Assert.Equal("a", e.ParamName);   // a and b have as many blocks; a is named
+            Assert.Contains("a is 4096x2048: the call needs 8388608 kernel invocations", e.Message);
             Assert.Equal(0, session.PlansBuilt);
             AddExactly(session);
         }

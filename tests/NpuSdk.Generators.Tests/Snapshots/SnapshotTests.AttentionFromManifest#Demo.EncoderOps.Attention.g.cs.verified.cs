@@ -31,7 +31,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void Attention(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> q, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> k, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> v, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> o)
         {
-            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuOperands.Create().In(q).In(k).In(v).Out(o));
+            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuOperands.Create().In(q, "q").In(k, "k").In(v, "v").Out(o, "o"));
         }
 
         /// <summary>The [NpuKernel] method Attention over tensors: the operands stay on the device, nothing is copied or synced.</summary>
@@ -45,7 +45,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static global::System.Threading.Tasks.ValueTask AttentionAsync(global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> q, global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> k, global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> v, global::NpuSdk.Memory2D<global::NpuSdk.BFloat16> o, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(q).In(k).In(v).Out(o), cancellationToken);
+            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(q, "q").In(k, "k").In(v, "v").Out(o, "o"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Attention over tensors, asynchronously; cancelling aborts the runs.</summary>

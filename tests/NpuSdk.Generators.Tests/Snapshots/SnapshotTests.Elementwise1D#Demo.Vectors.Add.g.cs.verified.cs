@@ -68,7 +68,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void Add(global::System.ReadOnlySpan<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> y, global::System.Span<global::NpuSdk.BFloat16> sum)
         {
-            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuOperands.Create().In(x).In(y).Out(sum));
+            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(y, "y").Out(sum, "sum"));
         }
 
         /// <summary>The [NpuKernel] method Add over tensors: the operands stay on the device, nothing is copied or synced.</summary>
@@ -82,7 +82,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static global::System.Threading.Tasks.ValueTask AddAsync(global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> x, global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> y, global::System.Memory<global::NpuSdk.BFloat16> sum, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x).In(y).Out(sum), cancellationToken);
+            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").In(y, "y").Out(sum, "sum"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Add over tensors, asynchronously; cancelling aborts the runs.</summary>

@@ -31,7 +31,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void Gemv(global::NpuSdk.ReadOnlySpan2D<short> a, global::System.ReadOnlySpan<short> b, global::System.Span<int> c, int shift)
         {
-            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuOperands.Create().In(a).In(b).Out(c).Scalar(shift));
+            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c").Scalar(shift));
         }
 
         /// <summary>The [NpuKernel] method Gemv over tensors: the operands stay on the device, nothing is copied or synced.</summary>
@@ -45,7 +45,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static global::System.Threading.Tasks.ValueTask GemvAsync(global::NpuSdk.ReadOnlyMemory2D<short> a, global::System.ReadOnlyMemory<short> b, global::System.Memory<int> c, int shift, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a).In(b).Out(c).Scalar(shift), cancellationToken);
+            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a, "a").In(b, "b").Out(c, "c").Scalar(shift), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Gemv over tensors, asynchronously; cancelling aborts the runs.</summary>

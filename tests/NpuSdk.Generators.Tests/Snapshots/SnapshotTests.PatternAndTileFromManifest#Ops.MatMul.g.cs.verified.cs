@@ -29,7 +29,7 @@ partial class Ops
     [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
     public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> a, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> b, global::NpuSdk.Span2D<float> c)
     {
-        global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a).In(b).Out(c));
+        global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));
     }
 
     /// <summary>The [NpuKernel] method MatMul over tensors: the operands stay on the device, nothing is copied or synced.</summary>
@@ -43,7 +43,7 @@ partial class Ops
     [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
     public static global::System.Threading.Tasks.ValueTask MatMulAsync(global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> a, global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> b, global::NpuSdk.Memory2D<float> c, global::System.Threading.CancellationToken cancellationToken = default)
     {
-        return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a).In(b).Out(c), cancellationToken);
+        return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a, "a").In(b, "b").Out(c, "c"), cancellationToken);
     }
 
     /// <summary>The [NpuKernel] method MatMul over tensors, asynchronously; cancelling aborts the runs.</summary>

@@ -31,7 +31,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void Invert(global::System.ReadOnlySpan<byte> x, global::System.Span<byte> y)
         {
-            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuOperands.Create().In(x).Out(y));
+            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").Out(y, "y"));
         }
 
         /// <summary>The [NpuKernel] method Invert over tensors: the operands stay on the device, nothing is copied or synced.</summary>
@@ -45,7 +45,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static global::System.Threading.Tasks.ValueTask InvertAsync(global::System.ReadOnlyMemory<byte> x, global::System.Memory<byte> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x).Out(y), cancellationToken);
+            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").Out(y, "y"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Invert over tensors, asynchronously; cancelling aborts the runs.</summary>

@@ -31,7 +31,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void LayerNorm(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> gamma, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> beta, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> y)
         {
-            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuOperands.Create().In(x).In(gamma).In(beta).Out(y));
+            global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(gamma, "gamma").In(beta, "beta").Out(y, "y"));
         }
 
         /// <summary>The [NpuKernel] method LayerNorm over tensors: the operands stay on the device, nothing is copied or synced.</summary>
@@ -45,7 +45,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static global::System.Threading.Tasks.ValueTask LayerNormAsync(global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> x, global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> gamma, global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> beta, global::NpuSdk.Memory2D<global::NpuSdk.BFloat16> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x).In(gamma).In(beta).Out(y), cancellationToken);
+            return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").In(gamma, "gamma").In(beta, "beta").Out(y, "y"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method LayerNorm over tensors, asynchronously; cancelling aborts the runs.</summary>

@@ -158,7 +158,7 @@ public sealed record LatencyModel
     /// <list type="bullet">
     /// <item>50 µs per run submitted alone and waited on, 87,380 runs per second with the device kept busy by run lists
     /// (<c>xrt-smi validate</c> on Strix under Linux, amd/IRON#43); the throughput is taken as chained runs at XRT's 24
-    /// runs per chain command, so 9.8 µs per run and 40.2 µs per command. The command's fixed cost is split in thirds as
+    /// runs per chain command, so 9.7 µs per run and 40.3 µs per command. The command's fixed cost is split in thirds as
     /// on Phoenix.</item>
     /// <item><c>bo.sync</c> on npu4: 4 KiB in 0.6 µs, 1 MiB in 17.1 µs, 16 MiB in 264 µs (amd/xdna-driver PR #1541): 0.5 µs
     /// fixed and 63.7 GB/s, fitted to the 16 MiB and 4 KiB figures.</item>

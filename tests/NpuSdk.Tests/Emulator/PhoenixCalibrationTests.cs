@@ -1,5 +1,6 @@
 using NpuSdk.Emulation;
 using Xunit.Abstractions;
+using static NpuSdk.Tests.Emulator.Calibration;
 
 namespace NpuSdk.Tests.Emulator;
 
@@ -12,25 +13,12 @@ namespace NpuSdk.Tests.Emulator;
 /// </summary>
 public sealed class PhoenixCalibrationTests(ITestOutputHelper output)
 {
-    /// <summary>The calibration's tolerance: a projection within ±25% of what was measured.</summary>
-    public const double Tolerance = 0.25;
-
     /// <summary>pyxrt's launch overhead per kernel call, measured by the original port (ORIGINAL-PORT.md).</summary>
     private const double PyxrtLaunchSeconds = 0.3e-3;
 
     private static readonly LatencyModel Model = LatencyModel.Phoenix;
 
-    /// <summary>One published measurement: what was run, where it was published, the figure (a range when the source gives one), and its replay.</summary>
-    public sealed record Workload(string Name, string Source, double PublishedLow, double PublishedHigh, Func<LatencyModel, double> Replay)
-    {
-        public override string ToString() => Name;
-
-        /// <summary>How far <paramref name="projected"/> is from the published figure, relative to the nearest end of its range (0 inside it).</summary>
-        public double Error(double projected) =>
-            projected < PublishedLow ? projected / PublishedLow - 1 : projected > PublishedHigh ? projected / PublishedHigh - 1 : 0;
-    }
-
-    public static IReadOnlyList<Workload> Workloads { get; } =
+    internal static IReadOnlyList<Workload> Workloads { get; } =
     [
         new("run submitted alone, waited on (C++ XRT)", "amd/xdna-driver PR #135", 56e-6, 56e-6, m => LoneRuns(m, 1)),
         new("run in a chain of 8, per run (C++ XRT)", "amd/xdna-driver PR #135", 33e-6, 33e-6, m => Chain(m, 8) / 8),
@@ -52,11 +40,7 @@ public sealed class PhoenixCalibrationTests(ITestOutputHelper output)
     [MemberData(nameof(Names))]
     public void Each_published_workload_replays_within_the_tolerance(string name)
     {
-        var w = Workloads.Single(x => x.Name == name);
-        double projected = w.Replay(Model);
-        double error = w.Error(projected);
-        output.WriteLine($"{w.Name}: projected {projected * 1e3:F4} ms, published {Published(w)} ({w.Source}), error {error:+0.0%;-0.0%;0%}");
-        Assert.True(Math.Abs(error) <= Tolerance, $"{w.Name}: projected {projected * 1e3:F4} ms is {error:+0.0%;-0.0%} from the published {Published(w)} ({w.Source}); the calibration allows ±{Tolerance:0%}.");
+        AssertWithinTolerance(Workloads.Single(x => x.Name == name), Model, output);
     }
 
     [Fact]
@@ -96,23 +80,6 @@ public sealed class PhoenixCalibrationTests(ITestOutputHelper output)
         Assert.Equal(4, one / Model.ComputeSeconds(ComputePrecision.Int8, 512L * 512 * 512, cores: 1), 1e-9);
         Assert.Equal(2, one / Model.ComputeSeconds(ComputePrecision.BFloat16, 512L * 512 * 512, cores: 1), 1e-9);
     }
-
-    private static string Published(Workload w) =>
-        w.PublishedLow == w.PublishedHigh ? $"{w.PublishedLow * 1e3:G5} ms" : $"{w.PublishedLow * 1e3:G4}–{w.PublishedHigh * 1e3:G4} ms";
-
-    private static double Timed(LatencyModel m, Action<ProjectedTimeline> work)
-    {
-        var t = new ProjectedTimeline(m);
-        work(t);
-        return t.Seconds;
-    }
-
-    private static double LoneRuns(LatencyModel m, int runs) => Timed(m, t =>
-    {
-        for (int i = 0; i < runs; i++) t.Wait(t.Submit(1, 0, chained: false));
-    });
-
-    private static double Chain(LatencyModel m, int runs) => Timed(m, t => t.Wait(t.Submit(runs, 0, chained: true)));
 
     private static double Int8Tile(LatencyModel m) => m.ComputeSeconds(ComputePrecision.Int8, 16 * 16 * 16, cores: 1);
 
@@ -190,17 +157,4 @@ public sealed class PhoenixCalibrationTests(ITestOutputHelper output)
         t.Wait(t.Submit(1, m.ComputeSeconds(ComputePrecision.Int16, 288 * 288, cores: 1), chained: false));
         t.Sync(288 * 4);
     });
-
-    private static double GoldenSection(Func<double, double> f, double low, double high)
-    {
-        double ratio = (Math.Sqrt(5) - 1) / 2;
-        double x1 = high - ratio * (high - low), x2 = low + ratio * (high - low);
-        double f1 = f(x1), f2 = f(x2);
-        while (high - low > 1e-6)
-        {
-            if (f1 < f2) { high = x2; x2 = x1; f2 = f1; x1 = high - ratio * (high - low); f1 = f(x1); }
-            else { low = x1; x1 = x2; f1 = f2; x2 = low + ratio * (high - low); f2 = f(x2); }
-        }
-        return (low + high) / 2;
-    }
 }

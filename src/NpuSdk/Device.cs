@@ -36,9 +36,9 @@ public sealed class Device : IDisposable
             budget = max;
             source += $", lowered by {NpuDeviceProfile.MaxContextsVariable}={max}";
         }
-        ContextBudgetSource = (named is null
-            ? $"the device's name ({(string.IsNullOrEmpty(DeviceName) ? "not reported" : DeviceName)}) is not a known NPU generation, so the tighter npu1 profile is assumed; "
-            : $"the device reports {DeviceName}; ") + source;
+        ContextBudgetSource = named is null
+            ? $"{source}: the device's name ({(string.IsNullOrEmpty(DeviceName) ? "not reported" : DeviceName)}) is no known NPU generation, so the tighter npu1 profile is assumed"
+            : source;
         Contexts = new ContextCache(this, budget);
     }
 
@@ -103,7 +103,7 @@ public sealed class Device : IDisposable
     /// </summary>
     public int ContextBudget => Contexts.Budget;
 
-    /// <summary>Where <see cref="ContextBudget"/> comes from, in words (the device's name, the driver, the environment).</summary>
+    /// <summary>Where <see cref="ContextBudget"/> comes from, in words (the driver, the profile, the environment).</summary>
     public string ContextBudgetSource { get; }
 
     /// <summary>Hardware contexts alive on this device now: those generated methods share and those the program opened.</summary>

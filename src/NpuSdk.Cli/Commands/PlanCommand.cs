@@ -8,17 +8,19 @@ using NpuSdk.Xclbin;
 namespace NpuSdk.Cli;
 
 /// <summary>
-/// <c>npu plan KERNEL --shape DIMS [--shape DIMS ...]</c>: what a generated call of a kernel does at each shape
-/// (invocations, submissions, waits, syncs, bytes, the first call's allocations) and its time on a Phoenix NPU as
-/// <see cref="LatencyModel.Phoenix"/> projects it, with the library design that would cut the call's runs when there is
-/// one. KERNEL is a kernel of the library (<c>matmul_16x16_int8</c>), a design's xclbin with its
-/// <c>&lt;stem&gt;.kernel.json</c> beside it, or a manifest file.
+/// <c>npu plan KERNEL --shape DIMS [--shape DIMS ...] [--device npu1|npu4]</c>: what a generated call of a kernel does at
+/// each shape (invocations, submissions, waits, syncs, bytes, the first call's allocations and context) and its time on
+/// the device profile's NPU as its latency model projects it (<see cref="LatencyModel.Phoenix"/> for npu1,
+/// <see cref="LatencyModel.Strix"/> for npu4), what reopening its context costs a program that cycles through more
+/// designs than the profile's budget, and the library design that would cut the call's runs when there is one. KERNEL
+/// is a kernel of the library (<c>matmul_16x16_int8</c>), a design's xclbin with its <c>&lt;stem&gt;.kernel.json</c>
+/// beside it, or a manifest file.
 /// </summary>
 internal sealed class PlanCommand : INpuCommand
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public string Usage => "npu plan KERNEL --shape DIMS [--shape DIMS ...]";
+    public string Usage => "npu plan KERNEL --shape DIMS [--shape DIMS ...] [--device npu1|npu4]";
 
     public Command Create()
     {
@@ -38,8 +40,27 @@ internal sealed class PlanCommand : INpuCommand
             foreach (string s in r.GetValueOrDefault<string[]>() ?? [])
                 if (ParseShape(s) is null) r.AddError($"--shape '{s}' is not whole numbers from 1 to {int.MaxValue} joined by 'x' (e.g. 512x512x512)");
         });
-        var command = new Command("plan", "Count what a generated call of a kernel does at given shapes and project its time on a Phoenix NPU.") { kernel, shape };
-        command.SetAction(r => Run(r.GetRequiredValue(kernel), r.GetRequiredValue(shape), Cli.Out(r), Cli.Error(r)));
+        var device = new Option<NpuDeviceProfile>("--device")
+        {
+            Description = "The NPU generation to project on: npu1 (Phoenix, Hawk Point; the default) or npu4 (Strix, Strix Halo, Krackan).",
+            HelpName = "npu1|npu4",
+            DefaultValueFactory = _ => NpuDeviceProfile.Npu1,
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                try
+                {
+                    return NpuDeviceProfile.Parse(text);
+                }
+                catch (ArgumentException)
+                {
+                    r.AddError($"--device '{text}' is not npu1 or npu4");
+                    return NpuDeviceProfile.Npu1;
+                }
+            },
+        };
+        var command = new Command("plan", "Count what a generated call of a kernel does at given shapes and project its time on an npu1 (Phoenix) or npu4 (Strix) NPU.") { kernel, shape, device };
+        command.SetAction(r => Run(r.GetRequiredValue(kernel), r.GetRequiredValue(shape), r.GetValue(device)!, Cli.Out(r), Cli.Error(r)));
         return command;
     }
 
@@ -52,9 +73,9 @@ internal sealed class PlanCommand : INpuCommand
         return dims;
     }
 
-    private static int Run(string kernel, string[] shapes, TextWriter stdout, TextWriter stderr)
+    private static int Run(string kernel, string[] shapes, NpuDeviceProfile profile, TextWriter stdout, TextWriter stderr)
     {
-        var model = LatencyModel.Phoenix;
+        var model = profile.Latency;
         if (!TryLoad(kernel, out var manifest, out string origin, out uint instructionWords, out string error))
             return Cli.Fail(stderr, NpuCommandLine.BadFile, $"npu plan: {error}");
 
@@ -73,12 +94,13 @@ internal sealed class PlanCommand : INpuCommand
 
         stdout.WriteLine($"{manifest.Name} ({origin}): {KernelManifestParser.PatternName(manifest.Pattern)}, tile {string.Join(" ", manifest.Tile.Select(t => $"{t.Key}={t.Value}"))}, " +
             $"{Types(manifest)}, {manifest.Cores} core{(manifest.Cores == 1 ? "" : "s")}");
-        stdout.WriteLine($"Projections are LatencyModel.Phoenix (published Phoenix figures, docs/performance.md) for the generated call: one sync per buffer, one run list, one wait.");
-        foreach (var plan in plans) Write(stdout, plan, model);
+        string modelName = profile == NpuDeviceProfile.Npu4 ? "LatencyModel.Strix" : "LatencyModel.Phoenix";
+        stdout.WriteLine($"Projections are {modelName} ({profile.Name}: {profile.Family}; published figures, docs/performance.md) for the generated call: one sync per buffer, one run list, one wait.");
+        foreach (var plan in plans) Write(stdout, plan, model, profile);
         return NpuCommandLine.Ok;
     }
 
-    private static void Write(TextWriter o, CallPlan p, LatencyModel model)
+    private static void Write(TextWriter o, CallPlan p, LatencyModel model, NpuDeviceProfile profile)
     {
         o.WriteLine();
         o.WriteLine($"{string.Join("x", p.Dims)}: {Count(p.Invocations, "invocation")}");
@@ -87,7 +109,9 @@ internal sealed class PlanCommand : INpuCommand
             $"{Bytes(p.BytesToDevice + p.BytesFromDevice)} ({Bytes(p.BytesToDevice)} to, {Bytes(p.BytesFromDevice)} from)");
         o.WriteLine($"  first call   also opens the context, writes the instructions and allocates {Count(p.Buffers.Count, "buffer")} ({Bytes(p.AllocatedBytes)}) " +
             $"and {Count(p.SubBuffers, "sub-buffer")}; the plan is kept for later calls with these block counts");
-        o.WriteLine($"  Phoenix      {Ms(p.CallSeconds)} per call (device: {Ms(p.RunSeconds)} runs, {Ms(p.CommandSeconds)} commands, {Ms(p.ComputeSeconds)} compute); first call {Ms(p.FirstCallSeconds)}");
+        o.WriteLine($"  {profile.Name,-12} {Ms(p.CallSeconds)} per call (device: {Ms(p.RunSeconds)} runs, {Ms(p.CommandSeconds)} commands, {Ms(p.ComputeSeconds)} compute); first call {Ms(p.FirstCallSeconds)}");
+        o.WriteLine($"  context      1 of the {profile.ContextBudget} {profile.Name} allows at once, opened by the first call ({Ms(model.PerContextOpen.TotalSeconds)}); " +
+            $"in a program cycling through more than {profile.ContextBudget} designs it is evicted and reopened at every call: {Ms(p.ReopenedCallSeconds)} per call (docs/contexts.md)");
         o.WriteLine($"  advice       {Advice(p, model)}");
     }
 

@@ -26,7 +26,8 @@ internal sealed class DoctorReport(DoctorMachine machine)
         Xrt();
         Shim();
         Npu(devices, npu);
-        Backend(npu);
+        var backend = Backend(npu);
+        if (backend is not null) Contexts(backend);
         Section("To do");
         foreach (string step in _todo.Distinct()) _text.Append("  - ").Append(step).Append('\n');
         return _text.ToString();
@@ -126,7 +127,7 @@ internal sealed class DoctorReport(DoctorMachine machine)
         Row("NPU power mode", "not read: amdxdna keeps it in the driver (xrt-smi configure --pmode sets it), not in sysfs");
     }
 
-    private void Backend(AccelDevice? npu)
+    private Backends.INpuBackend? Backend(AccelDevice? npu)
     {
         Section("Backend a program gets (NpuBackends.Select)");
         try
@@ -137,6 +138,7 @@ internal sealed class DoctorReport(DoctorMachine machine)
             _todo.Add(selection.Backend.Name == "xrt" ? "Nothing: programs run on the NPU through XRT."
                 : npu is null ? "Nothing, to run on the emulator. This machine has no NPU; on one that has, this report shows what the xrt backend still needs."
                 : "Nothing, to run on the emulator as asked; unset NPUSDK_BACKEND to use the NPU.");
+            return selection.Backend;
         }
         catch (NpuException e)
         {
@@ -149,6 +151,34 @@ internal sealed class DoctorReport(DoctorMachine machine)
             Row("backend", "none: Device.Open() throws ArgumentException");
             Row("why", e.Message);
             _todo.Insert(0, $"Set {NpuBackends.EnvironmentVariable} to xrt or emulator, or unset it.");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The device's generation and its budget of hardware contexts: where the budget comes from, how many are alive
+    /// (this process has none open yet; the driver's count, where readable, is every process's), and what to do when a
+    /// program needs more designs than the budget holds.
+    /// </summary>
+    private void Contexts(Backends.INpuBackend backend)
+    {
+        Section("Hardware contexts (Device.ContextBudget)");
+        try
+        {
+            // The emulator's profile is the environment's as this report reads it, so a test's variables hold here too.
+            if (backend is Emulation.EmulatorBackend)
+                backend = new Emulation.EmulatorBackend(new Emulation.EmulatorOptions { Profile = NpuDeviceProfile.FromEnvironment(machine.Host.Variable) });
+            using var device = Device.Open(backend, 0, machine.Host.Variable);
+            Row("device profile", $"{device.Profile.Name}: {device.Profile.Family} ({(device.DeviceName is { } name ? "the device reports " + name : "the device reports no name")})");
+            Row("budget", $"{device.ContextBudget} contexts alive at once, system-wide ({device.ContextBudgetSource})");
+            Row("alive now", device.Handle.ContextsInUse is int inUse
+                ? $"{inUse} on the device, every process's (the driver's count); this process {device.LiveContexts}"
+                : $"unknown for other processes (this XRT does not report the driver's count; `{NpuContextBudgetException.InspectCommand}` lists them); this process {device.LiveContexts}");
+            _todo.Add($"Keep the designs a program cycles through within {device.ContextBudget} (one context per xclbin), or calls evict and reopen contexts: docs/contexts.md.");
+        }
+        catch (Exception e) when (e is NpuException or ArgumentException)
+        {
+            Row("device", $"not opened: {e.Message}");
         }
     }
 

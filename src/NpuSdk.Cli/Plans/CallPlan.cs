@@ -7,7 +7,7 @@ namespace NpuSdk.Cli.Plans;
 /// <summary>
 /// What a generated call of a kernel does at given shapes, worked out from its manifest with the runtime's own pattern
 /// strategies and buffer layout (no device, nothing run): invocations, chain commands, syncs and bytes, the first call's
-/// allocations, and the time <see cref="LatencyModel.Phoenix"/> projects, charged in the order a call issues them (each
+/// allocations, and the time a latency model projects, charged in the order a call issues them (each
 /// input buffer synced once, one run list, one wait, each output buffer synced once), so it equals what the emulator
 /// projects for the same call.
 /// </summary>
@@ -43,6 +43,12 @@ internal sealed class CallPlan
         double before = timeline.Seconds;
         Call(timeline);
         CallSeconds = timeline.Seconds - before;
+        // A call whose context was evicted since the last one: the context is closed, reopened, and the call runs.
+        before = timeline.Seconds;
+        timeline.CloseContext();
+        timeline.OpenContext();
+        Call(timeline);
+        ReopenedCallSeconds = timeline.Seconds - before;
 
         void Call(ProjectedTimeline t)
         {
@@ -66,6 +72,9 @@ internal sealed class CallPlan
 
     /// <summary>Projected seconds of a call once the plan is built (the plan is kept for the next call).</summary>
     public double CallSeconds { get; }
+
+    /// <summary>Projected seconds of a call whose context was evicted since the last: closing and reopening it come first.</summary>
+    public double ReopenedCallSeconds { get; }
 
     /// <summary>Projected seconds of the first call: the context, instruction buffer and plan are made first.</summary>
     public double FirstCallSeconds { get; }

@@ -26,6 +26,9 @@ public interface IDeviceHandle : IDisposable
     /// <summary>The driver's live budget of hardware contexts alive at once (amdxdna's <c>npu_task_max</c>), or null when the backend cannot read it.</summary>
     int? ContextLimit => null;
 
+    /// <summary>Hardware contexts alive on the device now, every process's, as the driver counts them (amdxdna's <c>npu_task_curr</c>), or null when the backend cannot read it.</summary>
+    int? ContextsInUse => null;
+
     /// <summary>Registers (XRT 2.14+) or loads (older XRT) an xclbin image.</summary>
     void RegisterXclbin(XclbinFile xclbin);
 

@@ -102,6 +102,9 @@ internal sealed class ContextSlots(int limit, int heldElsewhere)
 
     public int Limit { get; } = limit;
 
+    /// <summary>Slots taken now, here and elsewhere.</summary>
+    public int InUse => Volatile.Read(ref _live) + heldElsewhere;
+
     /// <summary>Takes a slot, or false when the driver would refuse <c>CREATE_HWCTX</c>.</summary>
     public bool TryTake()
     {
@@ -141,6 +144,9 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
 
     /// <summary>The driver's budget (its <c>npu_task_max</c>), which the emulator enforces.</summary>
     public int? ContextLimit => _slots.Limit;
+
+    /// <summary>The contexts the driver would count (its <c>npu_task_curr</c>): every one alive on the emulated device, and those held elsewhere.</summary>
+    public int? ContextsInUse => _slots.InUse;
 
     /// <summary>The device's command queue and its worker.</summary>
     internal EmulatorQueue Queue => _queue.Value;

@@ -80,6 +80,22 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheDevicesProfileBudgetAndLiveContextsAreShownWithWhereTheBudgetComesFrom()
+    {
+        var (exit, stdout, _) = Doctor(() => throw XrtUnavailable.XrtLibraryMissing([new("libxrt_coreutil.so.2", "the system library path")]));
+        Assert.Equal(0, exit);
+        Assert.Equal("npu1: Phoenix, Hawk Point (the device reports RyzenAI-npu1)", Row(stdout, "device profile"));
+        Assert.Equal("6 contexts alive at once, system-wide (the driver reports 6)", Row(stdout, "budget"));
+        Assert.Equal("0 on the device, every process's (the driver's count); this process 0", Row(stdout, "alive now"));
+        Assert.Contains("Keep the designs a program cycles through within 6", stdout);
+
+        var (_, strix, _) = Doctor(() => throw XrtUnavailable.XrtLibraryMissing([new("libxrt_coreutil.so.2", "the system library path")]), true,
+            ("NPUSDK_DEVICE", "npu4"), ("NPUSDK_MAX_CONTEXTS", "3"));
+        Assert.Equal("npu4: Strix, Strix Halo, Krackan (the device reports RyzenAI-npu4)", Row(strix, "device profile"));
+        Assert.Equal("3 contexts alive at once, system-wide (the driver reports 16, lowered by NPUSDK_MAX_CONTEXTS=3)", Row(strix, "budget"));
+    }
+
+    [Fact]
     public void AnNpuWhoseShimDoesNotLoadIsReportedWithDriverFirmwareLimitsPowerAndTheFix()
     {
         LayOutNpu();

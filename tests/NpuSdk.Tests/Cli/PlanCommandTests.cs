@@ -31,6 +31,27 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_device_option_projects_on_the_profiles_model_and_prices_a_reopened_context()
+    {
+        var (exit, npu1, _) = Npu("plan", "gelu_bf16", "--shape", "65536");
+        Assert.Equal(0, exit);
+        var (exit4, npu4, _) = Npu("plan", "gelu_bf16", "--shape", "65536", "--device", "npu4");
+        Assert.Equal(0, exit4);
+        Assert.Contains("LatencyModel.Phoenix (npu1: Phoenix, Hawk Point;", npu1);
+        Assert.Contains("LatencyModel.Strix (npu4: Strix, Strix Halo, Krackan;", npu4);
+        Assert.Contains("1 of the 6 npu1 allows at once, opened by the first call (95.0 ms)", Line(npu1, "context"));
+        Assert.Contains("1 of the 16 npu4 allows at once, opened by the first call (35.0 ms)", Line(npu4, "context"));
+
+        var plan = CallPlan.Make(KernelLibrary.Manifest("gelu_bf16"), [65536], LatencyModel.Strix, EmulationXclbin.StandInWords);
+        Assert.Equal(plan.CallSeconds + LatencyModel.Strix.PerContextOpen.TotalSeconds, plan.ReopenedCallSeconds, 1e-9);
+        Assert.Contains($"{plan.ReopenedCallSeconds * 1e3:N1} ms per call", Line(npu4, "context"));
+
+        var (bad, _, stderr) = Npu("plan", "gelu_bf16", "--shape", "100", "--device", "npu9");
+        Assert.NotEqual(0, bad);
+        Assert.Contains("--device 'npu9' is not npu1 or npu4", stderr);
+    }
+
+    [Fact]
     public void Every_shape_given_is_planned_and_a_design_already_at_one_run_gets_no_advice()
     {
         var (exit, stdout, _) = Npu("plan", "matmul_whole_array_int8", "--shape", "512x512x512", "--shape", "1500x512x2048");

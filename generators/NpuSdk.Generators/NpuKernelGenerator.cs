@@ -36,6 +36,8 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
         public const string Output = nameof(Output);
         /// <summary>Each [NpuKernel] on a local function or lambda, which gets NPU1011.</summary>
         public const string NotAMethod = nameof(NotAMethod);
+        /// <summary>The project's distinct xclbins against the targeted NPU's context budget (NPU1017).</summary>
+        public const string Budget = nameof(Budget);
     }
 
     /// <inheritdoc />
@@ -64,6 +66,18 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
         // that did not change is not re-emitted because a diagnostic did.
         var diagnostics = bound.Select(static (result, _) => result.Errors).WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (spc, errors) =>
+        {
+            foreach (var error in errors) spc.ReportDiagnostic(error.ToDiagnostic());
+        });
+
+        // One hardware context per distinct xclbin: more than the targeted NPU allows at once is a warning on the project.
+        var budget = bound.Select(static (result, _) => result.Value is { } m ? new BoundXclbin(m.XclbinPath, m.SortKey) : null).Collect()
+            .Combine(methods.Select(static (result, _) => result.Value is { } m ? new MethodSite(m.SortKey, m.AttributeLocation) : null).Collect())
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue(Budget.ProfileProperty, out var profile) ? profile : null))
+            .Select(static (input, _) => Budget.Check(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.Budget);
+        context.RegisterSourceOutput(budget, static (spc, errors) =>
         {
             foreach (var error in errors) spc.ReportDiagnostic(error.ToDiagnostic());
         });

@@ -1,4 +1,5 @@
 using NpuSdk.Emulation;
+using NpuSdk.KernelModel;
 
 namespace NpuSdk;
 
@@ -19,63 +20,52 @@ public sealed class NpuDeviceProfile
     /// <summary>The environment variable that lowers the context budget of every device (a machine shared with other NPU programs).</summary>
     public const string MaxContextsVariable = "NPUSDK_MAX_CONTEXTS";
 
-    private readonly string[] _driverNames;
-
-    private NpuDeviceProfile(string name, string family, int contextBudget, LatencyModel latency, params string[] driverNames)
+    private NpuDeviceProfile(DeviceGeneration generation, LatencyModel latency)
     {
-        Name = name;
-        Family = family;
-        ContextBudget = contextBudget;
+        Generation = generation;
         Latency = latency;
-        _driverNames = driverNames;
     }
 
     /// <summary>npu1: Phoenix and Hawk Point (XDNA), 6 hardware contexts, <see cref="LatencyModel.Phoenix"/>.</summary>
-    public static NpuDeviceProfile Npu1 { get; } = new("npu1", "Phoenix, Hawk Point", 6, LatencyModel.Phoenix, "RyzenAI-npu1");
+    public static NpuDeviceProfile Npu1 { get; } = new(DeviceGeneration.Npu1, LatencyModel.Phoenix);
 
     /// <summary>The npu4 family: Strix, Strix Halo and Krackan (XDNA2), 16 hardware contexts, <see cref="LatencyModel.Strix"/>.</summary>
-    public static NpuDeviceProfile Npu4 { get; } = new("npu4", "Strix, Strix Halo, Krackan", 16, LatencyModel.Strix, "RyzenAI-npu4", "RyzenAI-npu5", "RyzenAI-npu6");
+    public static NpuDeviceProfile Npu4 { get; } = new(DeviceGeneration.Npu4, LatencyModel.Strix);
 
     /// <summary>Every profile, tightest budget first.</summary>
     public static IReadOnlyList<NpuDeviceProfile> All { get; } = [Npu1, Npu4];
 
+    /// <summary>The generation: its name, family, driver names and context budget (the table the generator's budget check reads too).</summary>
+    public DeviceGeneration Generation { get; }
+
     /// <summary>The profile's name: <c>npu1</c> or <c>npu4</c>.</summary>
-    public string Name { get; }
+    public string Name => Generation.Name;
 
     /// <summary>The processors it covers, in words.</summary>
-    public string Family { get; }
+    public string Family => Generation.Family;
 
     /// <summary>Hardware contexts the driver allows alive at once on the device, by default (its <c>hwctx_limit</c>).</summary>
-    public int ContextBudget { get; }
+    public int ContextBudget => Generation.ContextBudget;
 
     /// <summary>The latency model of this generation, calibrated on published figures (docs/performance.md).</summary>
     public LatencyModel Latency { get; }
 
     /// <summary>The device names the driver reports for this generation (XRT's <c>xrt::info::device::name</c>).</summary>
-    public IReadOnlyList<string> DriverNames => _driverNames;
+    public IReadOnlyList<string> DriverNames => Generation.DriverNames;
 
     /// <summary>The profile of a device whose driver reports <paramref name="deviceName"/> (<c>RyzenAI-npu1</c>, <c>-npu4</c>, <c>-npu5</c>, <c>-npu6</c>), or null.</summary>
-    public static NpuDeviceProfile? FromDeviceName(string? deviceName)
-    {
-        if (string.IsNullOrWhiteSpace(deviceName)) return null;
-        foreach (var profile in All)
-            foreach (string known in profile._driverNames)
-                if (deviceName.Contains(known, StringComparison.OrdinalIgnoreCase)) return profile;
-        return null;
-    }
+    public static NpuDeviceProfile? FromDeviceName(string? deviceName) => Of(DeviceGeneration.FromDeviceName(deviceName));
 
     /// <summary>The profile named <paramref name="name"/> (<c>npu1</c> or <c>npu4</c>; <c>npu5</c> and <c>npu6</c> are npu4's family).</summary>
     /// <exception cref="ArgumentException">No profile has that name; the message lists them.</exception>
     public static NpuDeviceProfile Parse(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.Trim().ToLowerInvariant() switch
-        {
-            "npu1" => Npu1,
-            "npu4" or "npu5" or "npu6" => Npu4,
-            _ => throw new ArgumentException($"'{name}' names no device profile; use npu1 (Phoenix, Hawk Point) or npu4 (Strix, Strix Halo, Krackan).", nameof(name)),
-        };
+        return Of(DeviceGeneration.FromName(name))
+            ?? throw new ArgumentException($"'{name}' names no device profile; use npu1 (Phoenix, Hawk Point) or npu4 (Strix, Strix Halo, Krackan).", nameof(name));
     }
+
+    private static NpuDeviceProfile? Of(DeviceGeneration? generation) => generation is null ? null : generation == DeviceGeneration.Npu1 ? Npu1 : Npu4;
 
     /// <summary>The emulator's profile: <see cref="DeviceVariable"/> when set, else <see cref="Npu1"/>, the tighter budget.</summary>
     /// <exception cref="ArgumentException">The variable names no profile.</exception>

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 namespace NpuSdk.Generators.Tests;
 
 /// <summary>Every NPU1xxx diagnostic, each from the smallest method that provokes it; the generator never throws.</summary>
@@ -24,6 +25,79 @@ public sealed class DiagnosticTests
             public static void MatMul({{MatMul}}) { }
         }
         """, "NPU1001", nameof(NPU1001_MethodNotPartial));
+
+    /// <summary>A project of seven designs: seven distinct xclbins, one method each.</summary>
+    private static (GeneratorHarness Harness, string Source) SevenDesigns(string test)
+    {
+        var h = new GeneratorHarness(test);
+        var methods = new System.Text.StringBuilder();
+        for (int i = 1; i <= 7; i++)
+        {
+            h.AddMlirAieKernel($"design{i}.xclbin", 3);
+            methods.Append($$"""
+                    [NpuKernel("design{{i}}.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+                    public static partial void MatMul{{i}}({{MatMul}});
+
+                """);
+        }
+        return (h, $"public static partial class Ops\n{{\n{methods}}}\n");
+    }
+
+    [Fact]
+    public void NPU1017_SevenDesignsUnderNpu1()
+    {
+        var (h, source) = SevenDesigns(nameof(NPU1017_SevenDesignsUnderNpu1));
+        var (run, _) = h.Run(Usings + source);
+        Snapshot.VerifyDiagnostics(run, nameof(DiagnosticTests));
+        var warning = Assert.Single(run.Diagnostics, d => d.Id == "NPU1017");
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        // On the first method of the seventh xclbin, listing all seven.
+        int attribute = Array.FindIndex((Usings + source).Split('\n'), l => l.Contains("MatMul7(", StringComparison.Ordinal)) - 1;
+        Assert.Equal(attribute, warning.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Contains("design1.xclbin, design2.xclbin", warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(7, run.Results.Single().GeneratedSources.Length);   // a warning: every method still gets its body
+    }
+
+    [Theory]
+    [InlineData("npu4")]
+    [InlineData("NPU5")]
+    public void NPU1017_NoneUnderNpu4(string profile)
+    {
+        var (h, source) = SevenDesigns(nameof(NPU1017_NoneUnderNpu4));
+        var (run, _) = h.WithProperty("NpuSdkDeviceProfile", profile).Run(Usings + source);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id is "NPU1017" or "NPU1018");
+    }
+
+    [Fact]
+    public void NPU1017_SixDesignsFitNpu1AndMethodsSharingAnXclbinCountOnce()
+    {
+        var h = Kernel(nameof(NPU1017_SixDesignsFitNpu1AndMethodsSharingAnXclbinCountOnce), buffers: 3);
+        var (run, _) = h.Run(Usings + $$"""
+            public static partial class Ops
+            {
+                [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+                public static partial void A({{MatMul}});
+                [NpuKernel("k.xclbin", Tile = 32, Pattern = NpuPattern.TileMatMul)]
+                public static partial void B({{MatMul}});
+            }
+            """);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "NPU1017");
+    }
+
+    [Fact]
+    public void NPU1018_DeviceProfileUnknown()
+    {
+        var h = Kernel(nameof(NPU1018_DeviceProfileUnknown)).WithProperty("NpuSdkDeviceProfile", "phoenix");
+        var (run, _) = h.Run(Usings + $$"""
+            public static partial class Ops
+            {
+                [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+                public static partial void MatMul({{MatMul}});
+            }
+            """);
+        Assert.Contains(run.Diagnostics, d => d.Id == "NPU1018");
+        Snapshot.VerifyDiagnostics(run, nameof(DiagnosticTests));
+    }
 
     [Fact]
     public void NPU1016_TimeoutNotPositive() => Check(Kernel(nameof(NPU1016_TimeoutNotPositive)), $$"""

@@ -80,6 +80,8 @@ internal sealed class GeneratorHarness
         return Track(path, outputPath);
     }
 
+    private readonly Dictionary<string, string> _properties = new();
+
     private GeneratorHarness Track(string path, string? outputPath)
     {
         _files.Add(new DiskText(path));
@@ -88,6 +90,13 @@ internal sealed class GeneratorHarness
     }
 
     public ImmutableArray<AdditionalText> AdditionalTexts => _files.ToImmutableArray();
+
+    /// <summary>Sets an MSBuild property the generator sees (a <c>CompilerVisibleProperty</c>), e.g. <c>NpuSdkDeviceProfile</c>.</summary>
+    public GeneratorHarness WithProperty(string name, string value)
+    {
+        _properties[name] = value;
+        return this;
+    }
 
     /// <summary>The AdditionalFile the harness tracks for <paramref name="fileName"/>.</summary>
     public AdditionalText Text(string fileName) => _files.Single(f => f.Path == Path.Combine(Directory, fileName));
@@ -114,7 +123,7 @@ internal sealed class GeneratorHarness
 
     public GeneratorDriver CreateDriver(bool trackSteps = false, CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(new[] { new NpuKernelGenerator().AsSourceGenerator() }, AdditionalTexts, parseOptions ?? ParseOptions,
-            new MetadataOptions(_outputPaths, Directory),
+            new MetadataOptions(_outputPaths, Directory, _properties),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator once and returns the run plus the compilation with generated sources added.</summary>
@@ -177,20 +186,18 @@ internal sealed class GeneratorHarness
     }
 
     /// <summary>The build's item metadata as the compiler hands it to the generator.</summary>
-    private sealed class MetadataOptions(Dictionary<string, string> outputPaths, string projectDirectory) : AnalyzerConfigOptionsProvider
+    private sealed class MetadataOptions(Dictionary<string, string> outputPaths, string projectDirectory, IReadOnlyDictionary<string, string> properties) : AnalyzerConfigOptionsProvider
     {
-        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options("build_property.projectdir", projectDirectory + "/");
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(
+            properties.Select(p => ("build_property." + p.Key, p.Value)).Append(("build_property.projectdir", projectDirectory + "/")).ToDictionary(p => p.Item1, p => p.Item2));
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => GlobalOptions;
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-            new Options("build_metadata.AdditionalFiles.NpuSdkOutputPath", outputPaths.TryGetValue(textFile.Path, out var o) ? o : null);
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options(
+            outputPaths.TryGetValue(textFile.Path, out var o) ? new Dictionary<string, string> { ["build_metadata.AdditionalFiles.NpuSdkOutputPath"] = o } : []);
 
-        private sealed class Options(string key, string? text) : AnalyzerConfigOptions
+        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
         {
-            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
-            {
-                value = name == key ? text : null;
-                return value is not null;
-            }
+            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+                values.TryGetValue(name, out value);
         }
     }
 

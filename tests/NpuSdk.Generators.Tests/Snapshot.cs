@@ -15,7 +15,14 @@ internal static class Snapshot
     private static readonly string Folder = typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "SnapshotDirectory").Value!;
 
-    public static void Verify(GeneratorDriverRunResult run, string testClass, [CallerMemberName] string testMethod = "")
+    public static void Verify(GeneratorDriverRunResult run, string testClass, [CallerMemberName] string testMethod = "") =>
+        Verify(run, testClass, testMethod, sources: true);
+
+    /// <summary>Only the diagnostics' snapshot, for a test about a warning on methods whose sources other snapshots show.</summary>
+    public static void VerifyDiagnostics(GeneratorDriverRunResult run, string testClass, [CallerMemberName] string testMethod = "") =>
+        Verify(run, testClass, testMethod, sources: false);
+
+    private static void Verify(GeneratorDriverRunResult run, string testClass, string testMethod, bool sources)
     {
         string folder = Folder;
         Assert.True(Directory.Exists(folder), $"The snapshot folder {folder} does not exist; snapshots live beside the test sources.");
@@ -23,7 +30,7 @@ internal static class Snapshot
         var failures = new List<string>();
         var expectedFiles = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var source in run.Results.SelectMany(r => r.GeneratedSources).OrderBy(s => s.HintName, StringComparer.Ordinal))
+        foreach (var source in run.Results.SelectMany(r => sources ? r.GeneratedSources : []).OrderBy(s => s.HintName, StringComparer.Ordinal))
         {
             string text = $"//HintName: {source.HintName}\n" + source.SourceText.ToString();
             Check(folder, $"{prefix}#{source.HintName}", ".cs", text, failures, expectedFiles);

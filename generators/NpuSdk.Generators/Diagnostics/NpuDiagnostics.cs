@@ -72,11 +72,25 @@ internal static class NpuDiagnostics
         "TimeoutMilliseconds is not positive",
         "Method '{0}': TimeoutMilliseconds = {1} is not usable; a call waits a positive number of milliseconds for its runs (the default is 10000)");
 
+    public static readonly DiagnosticDescriptor ContextBudgetExceeded = Create("NPU1017",
+        "The project binds more xclbins than its NPU has hardware contexts",
+        "This project binds {0} distinct xclbins with [NpuKernel] ({1}), more than the {2} hardware contexts {3} allows alive at once, system-wide; " +
+        "a program that cycles through them evicts and reopens contexts, each open costing tens of milliseconds. Bind fewer, larger designs, " +
+        "let designs that differ only in shape share one xclbin through their instruction streams, or order the work so evictions are rare " +
+        "(NpuSdkDeviceProfile names the NPU the project targets: npu1 or npu4)",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DeviceProfileUnknown = Create("NPU1018",
+        "NpuSdkDeviceProfile names no NPU generation",
+        "The project's NpuSdkDeviceProfile is '{0}', which names no NPU generation; set npu1 (Phoenix, Hawk Point) or npu4 (Strix, Strix Halo, Krackan)",
+        DiagnosticSeverity.Warning);
+
     private static readonly DiagnosticDescriptor[] All =
     {
         MethodNotPartial, TypeNotPartial, XclbinNotInAdditionalFiles, XclbinUnreadable, KernelNotFound,
         BufferMismatch, UnsupportedType, TileNotUsable, NoPattern, InstructionsNotFound, NotAMethod,
         LanguageVersionTooOld, ManifestInvalid, AmbiguousKernelFile, GeneratorFailed, TimeoutNotPositive,
+        ContextBudgetExceeded, DeviceProfileUnknown,
     };
 
     public static DiagnosticDescriptor ById(string id)
@@ -85,7 +99,7 @@ internal static class NpuDiagnostics
         throw new ArgumentException("Unknown diagnostic id " + id, nameof(id));
     }
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true,
             helpLinkUri: $"https://github.com/npusdk/npusdk/blob/main/docs/diagnostics/{id}.md");
 }

@@ -59,7 +59,11 @@ public sealed partial class NpuKernelGenerator
             }
 
             string stem = xclbin.Path.Substring(0, xclbin.Path.Length - ".xclbin".Length);
-            var manifestFile = files.FirstOrDefault(f => string.Equals(f.Path, stem + ".kernel.json", StringComparison.OrdinalIgnoreCase));
+            // A manifest says what one instruction stream computes (designs that differ only in shape may share an xclbin,
+            // each with its stream): beside the stream the attribute names, else beside the xclbin.
+            var named = options.Instructions is null ? null : FindInstructions(files, options.Instructions, stem, out _);
+            var manifestFile = (named is null ? null : files.FirstOrDefault(f => string.Equals(f.Path, StreamStem(named.Path) + ".kernel.json", StringComparison.OrdinalIgnoreCase)))
+                ?? files.FirstOrDefault(f => string.Equals(f.Path, stem + ".kernel.json", StringComparison.OrdinalIgnoreCase));
             KernelManifest? manifest = null;
             if (manifestFile?.Manifest is { } source)
             {
@@ -143,8 +147,16 @@ public sealed partial class NpuKernelGenerator
             bool tensors = operandList.Select((o, i) => manifest.BufferOf(o.Name)!.Parts.Count == 1 && buffers[i].ElementType == ElementTypes.ManifestName(o.KernelType)).All(x => x);
             return new KernelSourceModel(method.SortKey, method.HintName, method.Namespace, method.Types, method.Name, name, method.Modifiers, method.Parameters,
                 method.DescriptorField, xclbin.OutputPath, kernel.Name, instructionsPath, manifest.Text, options.TimeoutMilliseconds,
-                $"{KernelManifestParser.PatternName(manifest.Pattern)} on kernel {kernel.Name} of {xclbin.OutputPath}", method.AsyncName, tensors);
+                $"{KernelManifestParser.PatternName(manifest.Pattern)} on kernel {kernel.Name} of {xclbin.OutputPath}" + StandIn(xclbin), method.AsyncName, tensors);
         }
+
+        /// <summary>What the generated comment says of an emulation stand-in: it runs on the emulator only, and what to build for an NPU.</summary>
+        private static string StandIn(ProjectFile xclbin) => xclbin.EmulationStandIn switch
+        {
+            null => "",
+            "" => "; an emulation stand-in: the emulator runs it, an NPU refuses it",
+            var note => $"; an emulation stand-in: the emulator runs it, an NPU refuses it ({note})",
+        };
 
         /// <summary>A file named by the attribute: by its path in the output folder, else by a unique path suffix.</summary>
         private static ProjectFile? FindFile(List<ProjectFile> files, string path, out List<ProjectFile> candidates)
@@ -409,5 +421,14 @@ public sealed partial class NpuKernelGenerator
         }
 
         private static string FileName(string path) => path.Substring(path.LastIndexOf('/') + 1);
+
+        /// <summary>An instruction file's path without <c>.insts.txt</c> / <c>.insts.bin</c> (or its last extension): where its manifest's stem is.</summary>
+        private static string StreamStem(string path)
+        {
+            foreach (string suffix in new[] { ".insts.txt", ".insts.bin" })
+                if (path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) return path.Substring(0, path.Length - suffix.Length);
+            int dot = path.LastIndexOf('.');
+            return dot > path.LastIndexOf('/') ? path.Substring(0, dot) : path;
+        }
     }
 }

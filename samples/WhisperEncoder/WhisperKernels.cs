@@ -30,23 +30,23 @@ internal static partial class WhisperKernels
 internal static partial class ResidentKernels
 {
     /// <summary>bf16 GEMM, 512 rows of A per run against a 512x512 weight (Q, K, V and output projections), bf16 out.</summary>
-    [NpuKernel("linear_bf16_512x512.xclbin")]
+    [NpuKernel("linear_bf16.xclbin", Instructions = "linear_bf16_512x512.insts.txt")]
     public static partial void Linear(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> w, Span2D<BFloat16> c);
 
     /// <summary>bf16 GEMM against a 512x2048 weight (FFN up), bf16 out.</summary>
-    [NpuKernel("linear_bf16_512x2048.xclbin")]
+    [NpuKernel("linear_bf16.xclbin", Instructions = "linear_bf16_512x2048.insts.txt")]
     public static partial void LinearUp(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> w, Span2D<BFloat16> c);
 
     /// <summary>bf16 GEMM against a 2048x512 weight (FFN down), bf16 out.</summary>
-    [NpuKernel("linear_bf16_2048x512.xclbin")]
+    [NpuKernel("linear_bf16.xclbin", Instructions = "linear_bf16_2048x512.insts.txt")]
     public static partial void LinearDown(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> w, Span2D<BFloat16> c);
 
     /// <summary>y = x + b on every row of 512.</summary>
-    [NpuKernel("bias_add_bf16_512.xclbin")]
+    [NpuKernel("bias_add_bf16.xclbin", Instructions = "bias_add_bf16_512.insts.txt")]
     public static partial void BiasAdd(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> b, Span2D<BFloat16> y);
 
     /// <summary>y = x + b on every row of 2048.</summary>
-    [NpuKernel("bias_add_bf16_2048.xclbin")]
+    [NpuKernel("bias_add_bf16.xclbin", Instructions = "bias_add_bf16_2048.insts.txt")]
     public static partial void BiasAddWide(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> b, Span2D<BFloat16> y);
 
     /// <summary>z = x + y, element by element (the residuals).</summary>

@@ -23,7 +23,7 @@ public static class EmulationXclbin
     /// <param name="manifest">The design.</param>
     /// <param name="buffers">How many <c>boN</c> arguments to write (default: IRON's five, or more if needed).</param>
     /// <param name="kernelName">The kernel's name (default: the manifest's).</param>
-    /// <param name="uuidSeed">What the uuid is derived from (default: the manifest's name).</param>
+    /// <param name="uuidSeed">What the uuid is derived from (default: the xclbin the manifest shares, else its name).</param>
     public static XclbinSpec? Spec(KernelManifest manifest, int? buffers = null, string? kernelName = null, string? uuidSeed = null)
     {
         if (manifest is null) throw new ArgumentNullException(nameof(manifest));
@@ -35,13 +35,14 @@ public static class EmulationXclbin
         {
             int needed = indices.Max() + 1;
             if (buffers is int b && b < needed) return null;
-            spec = XclbinSpec.MlirAie(buffers ?? Math.Max(IronBuffers, needed), name, uuidSeed ?? manifest.Name);
+            spec = XclbinSpec.MlirAie(buffers ?? Math.Max(IronBuffers, needed), name, uuidSeed ?? manifest.Xclbin ?? manifest.Name);
         }
         else
         {
-            spec = XclbinSpec.MlirAie(0, name, uuidSeed ?? manifest.Name);
+            spec = XclbinSpec.MlirAie(0, name, uuidSeed ?? manifest.Xclbin ?? manifest.Name);
             foreach (var buffer in manifest.Buffers) spec.Arguments.Add(new XclbinArgSpec(buffer.Arg, AddressQualifier.Global, "void*", 8, "HOST"));
         }
+        spec.EmulationStandIn = manifest.RealDesign is { } real ? $"it mirrors {real}" : "";
         foreach (var scalar in manifest.Scalars)
         {
             bool wide = scalar.Type is ScalarType.Int64 or ScalarType.UInt64;
@@ -53,13 +54,22 @@ public static class EmulationXclbin
 
     /// <summary>
     /// A stand-in instruction stream: the emulator does not interpret instructions, only checks that a non-empty stream
-    /// sits in a cacheable instruction buffer. Each word is "NP" and its index, recognisable in a dump.
+    /// sits in a cacheable instruction buffer. Each word is "NP" and its index, recognisable in a dump; a design that
+    /// shares its xclbin with others (<paramref name="design"/> its name) starts with a word derived from its name
+    /// instead, since its stream is what tells it apart from the others, on the emulator as on an NPU.
     /// </summary>
-    public static uint[] StandInInstructions(int words = StandInWords)
+    public static uint[] StandInInstructions(int words = StandInWords, string? design = null)
     {
         if (words <= 0) throw new ArgumentOutOfRangeException(nameof(words), words, "An instruction stream has at least one word.");
         var stream = new uint[words];
         for (int i = 0; i < words; i++) stream[i] = 0x4E50_0000u | (uint)i;
+        if (design is not null)
+        {
+            // FNV-1a of the name: stable across runs and machines, unlike string.GetHashCode.
+            uint hash = 2166136261;
+            foreach (char c in design) hash = (hash ^ c) * 16777619;
+            stream[0] = hash;
+        }
         return stream;
     }
 }

@@ -278,6 +278,17 @@ public sealed class KernelManifest
 
     /// <summary>The design's name.</summary>
     public string Name { get; }
+    /// <summary>
+    /// The xclbin the design's core program is in, by name (without <c>.xclbin</c>), when several designs that differ only
+    /// in shape share one xclbin, each with its instruction stream; null when the design has an xclbin of its own. One
+    /// xclbin is one hardware context, so designs that share one share their context.
+    /// </summary>
+    public string? Xclbin { get; internal set; }
+    /// <summary>
+    /// For a kernel library's emulation stand-in: the real mlir-aie / IRON design it mirrors and the parameters that build
+    /// it, which a user builds to run the kernel on an NPU; null when none is named.
+    /// </summary>
+    public string? RealDesign { get; internal set; }
     /// <summary>One invocation in words.</summary>
     public string Summary { get; }
     /// <summary>The kernel's name inside the xclbin (<c>MLIR_AIE</c> for mlir-aie builds).</summary>

@@ -91,7 +91,7 @@ public static class KernelManifestParser
 
     private sealed class Reader
     {
-        private static readonly string[] RootKeys = { "$schema", "name", "summary", "kernel", "operation", "pattern", "tile", "cores", "buffers", "scalars", "numeric" };
+        private static readonly string[] RootKeys = { "$schema", "name", "summary", "kernel", "operation", "pattern", "tile", "cores", "buffers", "scalars", "numeric", "xclbin", "realDesign" };
         private static readonly string[] RootRequired = { "name", "summary", "kernel", "operation", "pattern", "tile", "buffers", "numeric" };
         private static readonly string[] BufferKeys = { "arg", "role", "elementType", "parts" };
         private static readonly string[] PartKeys = { "operand", "shape" };
@@ -170,7 +170,10 @@ public static class KernelManifestParser
             }
 
             var numeric = Numeric(root.Member("numeric")!.Value, buffers);
-            return Checks.Built(new KernelManifest(name, summary, kernel, operation, pattern, tile, cores, buffers, scalars, numeric, _path, text),
+            // Designs that differ only in shape may share one xclbin (the same core program), each with its own instruction stream.
+            string? xclbin = root.Member("xclbin") is not null ? String(root, "xclbin", pattern: IsName, patternText: "letters, digits, '_', '-' and '.'") : null;
+            string? realDesign = root.Member("realDesign") is not null ? String(root, "realDesign") : null;
+            return Checks.Built(new KernelManifest(name, summary, kernel, operation, pattern, tile, cores, buffers, scalars, numeric, _path, text) { Xclbin = xclbin, RealDesign = realDesign },
                 root, tileValue, buffersValue, root.Member("numeric")!.Value);
         }
 

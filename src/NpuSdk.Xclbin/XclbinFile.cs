@@ -86,6 +86,20 @@ public sealed class XclbinFile
     public XclbinAiePartition? ReadAiePartition() =>
         FindSection(XclbinSectionKind.AiePartition) is { Size: > 0 } s ? AiePartitionReader.Read(_data, s, SourceName) : null;
 
+    /// <summary>
+    /// Non-null when the file is an NpuSdk emulation stand-in (written by <c>npu emulation-xclbin</c>; no device program,
+    /// which only the emulator can run): the real design it mirrors, in words, or empty when it names none.
+    /// </summary>
+    public string? EmulationStandIn
+    {
+        get
+        {
+            foreach (var s in Sections)
+                if (s.Kind == XclbinSectionKind.KeyValueMetadata && s.Size > 0 && EmulationMarker.Read(GetSectionData(s)) is { } note) return note;
+            return null;
+        }
+    }
+
     /// <summary>The kernel with this name, or null.</summary>
     public XclbinKernel? FindKernel(string name)
     {

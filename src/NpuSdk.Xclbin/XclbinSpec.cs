@@ -60,6 +60,11 @@ public sealed class XclbinSpec
     public XclbinLayout Layout { get; set; } = XclbinLayout.MlirAie;
     /// <summary>Free text mixed into the derived uuid, so two kernels with the same signature get different uuids.</summary>
     public string UuidSeed { get; set; } = "";
+    /// <summary>
+    /// Non-null for an emulation stand-in (no device program): the file is marked as one, with this text (the real design
+    /// it mirrors, or empty), so the runtime refuses it on an NPU and says what to build. Not part of the derived uuid.
+    /// </summary>
+    public string? EmulationStandIn { get; set; }
 
     /// <summary>
     /// The mlir-aie kernel ABI: <c>opcode</c> (uint64_t), <c>instr</c> (char *, SRAM bank), <c>ninstr</c>

@@ -87,6 +87,7 @@ public static class XclbinWriter
         // xclbinutil derives the group sections from the plain ones; with no grouping they are copies.
         sections.Add((XclbinSectionKind.AskGroupConnectivity, "", connectivity));
         sections.Add((XclbinSectionKind.AskGroupTopology, "", memTopology));
+        if (spec.EmulationStandIn is { } note) sections.Add((XclbinSectionKind.KeyValueMetadata, "", EmulationMarker.Write(note)));
         return sections;
     }
 

@@ -69,11 +69,16 @@ public class ManifestTests
     {
         string folder = AppContext.BaseDirectory;
         Assert.Equal(File.ReadAllText(Path.Combine(KernelsFolder, name, "manifest.json")), File.ReadAllText(Path.Combine(folder, name + ".kernel.json")));
-        var xclbin = XclbinFile.ReadFile(Path.Combine(folder, name + ".xclbin"));
+        // Designs that differ only in shape share one xclbin (the manifest names it), each with its instruction file.
+        var manifest = KernelLibrary.Manifest(name);
+        var xclbin = XclbinFile.ReadFile(Path.Combine(folder, (manifest.Xclbin ?? name) + ".xclbin"));
+        Assert.True(File.Exists(Path.Combine(folder, name + ".insts.txt")));
         var kernel = Assert.Single(xclbin.Kernels);
         Assert.Equal(["opcode", "instr", "ninstr", "bo0", "bo1", "bo2", "bo3", "bo4"], kernel.Arguments.Select(a => a.Name).ToArray());
-        // The in-memory xclbin the library hands out is the same file, uuid and all.
+        // The in-memory xclbin the library hands out is the same file, uuid and all, and both say they are stand-ins.
         Assert.Equal(xclbin.Uuid, KernelLibrary.EmulationXclbin(name).Uuid);
+        Assert.NotNull(xclbin.EmulationStandIn);
+        if (manifest.RealDesign is { } real) Assert.Contains(real, xclbin.EmulationStandIn);
     }
 
     // Each mutation of the 16x16 manifest that the schema can see is rejected by both the schema and the parser, and the

@@ -94,9 +94,11 @@ internal sealed class ManifestSource : IEquatable<ManifestSource>
 /// One AdditionalFiles item the generator cares about: an xclbin (its kernels, or the reader's error), an instruction
 /// stream or a manifest (its text, what it parsed to and, when it does not parse, the error). <see cref="Path"/> uses forward slashes;
 /// <see cref="OutputPath"/> is where the build copies it, relative to the application's directory; <see cref="DisplayPath"/>
-/// is how messages name it (relative to the project folder when it is inside it).
+/// is how messages name it (relative to the project folder when it is inside it). <see cref="EmulationStandIn"/> is
+/// non-null for an xclbin marked as an emulation stand-in: the real design it mirrors, in words, or empty.
 /// </summary>
-internal sealed record ProjectFile(string Path, string DisplayPath, string OutputPath, string? Error, EquatableArray<KernelSignature> Kernels, ManifestSource? Manifest, ManifestError? ManifestError);
+internal sealed record ProjectFile(string Path, string DisplayPath, string OutputPath, string? Error, EquatableArray<KernelSignature> Kernels, ManifestSource? Manifest, ManifestError? ManifestError,
+    string? EmulationStandIn = null);
 
 /// <summary>What the emitter writes for one method: no symbols, syntax or locations, so unrelated edits leave it equal.</summary>
 internal sealed record KernelSourceModel(

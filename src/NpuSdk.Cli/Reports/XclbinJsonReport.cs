@@ -21,6 +21,7 @@ internal static class XclbinJsonReport
             w.WriteStartObject();
             w.WriteString("file", file.SourceName);
             w.WriteString("uuid", file.Uuid.ToString());
+            if (file.EmulationStandIn is { } note) w.WriteString("emulationStandIn", note);
             w.WriteString("version", $"{file.Header.VersionMajor}.{file.Header.VersionMinor}.{file.Header.VersionPatch}");
             w.WriteString("platformVbnv", file.Header.PlatformVbnv);
 

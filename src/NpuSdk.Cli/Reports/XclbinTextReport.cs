@@ -16,6 +16,8 @@ internal static class XclbinTextReport
         Line(sb, $"Version:         {h.VersionMajor}.{h.VersionMinor}.{h.VersionPatch}");
         Line(sb, $"Platform VBNV:   {(h.PlatformVbnv.Length == 0 ? "<not defined>" : h.PlatformVbnv)}");
         Line(sb, $"Length:          {h.Length} bytes");
+        if (file.EmulationStandIn is { } note)
+            Line(sb, $"Stand-in:        an NpuSdk emulation stand-in (no device program): the emulator runs it, an NPU refuses it{(note.Length > 0 ? "; " + note : "")}");
         Line(sb, "");
 
         Line(sb, $"Sections ({file.Sections.Count}):");

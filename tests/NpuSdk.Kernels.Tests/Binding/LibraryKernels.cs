@@ -63,19 +63,19 @@ public static partial class LibraryKernels
     public static partial void Gelu(NpuSession session, ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
 
     /// <summary>A bf16-out whole-array linear layer, 512 wide: one run per 512 rows of A.</summary>
-    [NpuKernel("linear_bf16_512x512.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
+    [NpuKernel("linear_bf16.xclbin", Instructions = "linear_bf16_512x512.insts.txt", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void Linear512(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
 
     /// <summary>A bf16-out whole-array linear layer against a 512x2048 weight (FFN up).</summary>
-    [NpuKernel("linear_bf16_512x2048.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
+    [NpuKernel("linear_bf16.xclbin", Instructions = "linear_bf16_512x2048.insts.txt", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void LinearUp(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
 
     /// <summary>A bf16-out whole-array linear layer against a 2048x512 weight (FFN down).</summary>
-    [NpuKernel("linear_bf16_2048x512.xclbin", TimeoutMilliseconds = EmulatedGemmTimeout)]
+    [NpuKernel("linear_bf16.xclbin", Instructions = "linear_bf16_2048x512.insts.txt", TimeoutMilliseconds = EmulatedGemmTimeout)]
     public static partial void LinearDown(NpuSession session, ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<BFloat16> c);
 
     /// <summary>A per-column bias added to blocks of 64 rows of 512 values.</summary>
-    [NpuKernel("bias_add_bf16_512.xclbin")]
+    [NpuKernel("bias_add_bf16.xclbin", Instructions = "bias_add_bf16_512.insts.txt")]
     public static partial void BiasAdd512(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> b, Span2D<BFloat16> y);
 
     /// <summary>GELU with a wait too short for a call queued behind a busy device, for the budget's busy-context error.</summary>
@@ -87,6 +87,6 @@ public static partial class LibraryKernels
     public static partial void Add(NpuSession session, ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> y, Span<BFloat16> z);
 
     /// <summary>A per-column bias added to blocks of 64 rows of 2048 values.</summary>
-    [NpuKernel("bias_add_bf16_2048.xclbin")]
+    [NpuKernel("bias_add_bf16.xclbin", Instructions = "bias_add_bf16_2048.insts.txt")]
     public static partial void BiasAdd2048(NpuSession session, ReadOnlySpan2D<BFloat16> x, ReadOnlySpan<BFloat16> b, Span2D<BFloat16> y);
 }

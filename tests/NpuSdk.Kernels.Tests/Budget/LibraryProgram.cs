@@ -10,10 +10,31 @@ namespace NpuSdk.Kernels.Tests.Budget;
 /// </summary>
 internal static class LibraryProgram
 {
-    /// <summary>One call: the kernel's xclbin (its context), whether it computes a 512-cube design (slow in emulation), and the call.</summary>
-    public sealed record Step(string Xclbin, bool Heavy, Func<NpuSession, byte[]> Call)
+    /// <summary>One call: the design, its xclbin (its context), whether it computes a 512-cube design (slow in emulation), and the call.</summary>
+    public sealed record Step(string Design, bool Heavy, Func<NpuSession, byte[]> Call)
     {
-        public override string ToString() => Xclbin;
+        /// <summary>The xclbin, as the library shares one between designs that differ only in shape.</summary>
+        public string Xclbin => Design.StartsWith("linear_bf16", StringComparison.Ordinal) ? "linear_bf16"
+            : Design.StartsWith("bias_add_bf16", StringComparison.Ordinal) ? "bias_add_bf16" : Design;
+
+        public override string ToString() => Design;
+    }
+
+    /// <summary>The contexts a device with <paramref name="budget"/> slots opens for <paramref name="steps"/> in order, evicting the least recently used.</summary>
+    public static int Opens(IEnumerable<Step> steps, int budget)
+    {
+        var open = new List<string>();
+        int opens = 0;
+        foreach (var step in steps)
+        {
+            if (!open.Remove(step.Xclbin))
+            {
+                opens++;
+                if (open.Count == budget) open.RemoveAt(0);
+            }
+            open.Add(step.Xclbin);
+        }
+        return opens;
     }
 
     private static readonly Random Seed = new(19);

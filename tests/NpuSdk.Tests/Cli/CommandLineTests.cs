@@ -57,6 +57,6 @@ public class CommandLineTests
         string line = SingleLine(stderr);
         Assert.Contains("--buffers 'x' is not a whole number", line);
         Assert.Contains("--instruction-words '0' is not a whole number", line);
-        Assert.Contains("OUT.xclbin is missing", line);
+        Assert.Contains("OUT is missing", line);
     }
 }

@@ -68,7 +68,7 @@ public sealed class EmulationXclbinCommandTests : IDisposable
 
     [Theory]
     [InlineData("k.xclbin", "--buffers is missing")]
-    [InlineData("--buffers 3", "OUT.xclbin is missing")]
+    [InlineData("--buffers 3", "OUT is missing")]
     [InlineData("k.bin --buffers 3", "k.bin' does not end in .xclbin")]
     [InlineData("k.xclbin --buffers three", "--buffers 'three' is not a whole number")]
     [InlineData("k.xclbin --buffers 65", "--buffers '65' is not a whole number from 0 to 64")]
@@ -79,7 +79,7 @@ public sealed class EmulationXclbinCommandTests : IDisposable
     [InlineData("k.xclbin --buffers 3 --buffers 4", "--buffers is given more than once")]
     [InlineData("k.xclbin --buffers 3 --kernel", "--kernel needs a value")]
     [InlineData("--frobnicate k.xclbin --buffers 3", "unknown option '--frobnicate'")]
-    [InlineData("k.xclbin j.xclbin --buffers 3", "more than one OUT.xclbin")]
+    [InlineData("k.xclbin j.xclbin --buffers 3", "more than one OUT")]
     public void BadOptionsAreUsageErrorsThatNameTheOption(string commandLine, string expected)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a.EndsWith("bin", StringComparison.Ordinal) ? Path.Combine(_dir, a) : a);
@@ -94,12 +94,52 @@ public sealed class EmulationXclbinCommandTests : IDisposable
     }
 
     [Fact]
+    public void AFolderTakesManyDesignsAndDesignsThatShareAnXclbinGetOneXclbinAndAStreamEach()
+    {
+        string Manifest(string name, int tile, string xclbin = "add_shared") => Write($"{name}.json", $$"""
+            { "name": "{{name}}", "xclbin": "{{xclbin}}", "realDesign": "an add at {{tile}}", "summary": "An add.", "kernel": "MLIR_AIE", "operation": "add", "pattern": "elementwise",
+              "tile": { "elements": {{tile}} },
+              "buffers": [ { "arg": "bo0", "role": "input", "elementType": "int32", "parts": [ { "operand": "x", "shape": ["elements"] } ] },
+                           { "arg": "bo1", "role": "output", "elementType": "int32", "parts": [ { "operand": "y", "shape": ["elements"] } ] } ],
+              "numeric": { "accumulator": "int32" } }
+            """);
+        string outFolder = Path.Combine(_dir, "out") + "/";
+        var (exit, stdout, stderr) = Npu("emulation-xclbin", outFolder, "--manifest", Manifest("add_small", 256), "--manifest", Manifest("add_large", 4096));
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        Assert.Contains("add_shared.xclbin: kernel MLIR_AIE, 2 designs: add_small, add_large", stdout);
+        Assert.Equal(["add_large.insts.txt", "add_large.kernel.json", "add_shared.xclbin", "add_small.insts.txt", "add_small.kernel.json"],
+            Directory.GetFiles(outFolder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
+        // One xclbin, two streams that tell the designs apart, and a marker naming both real designs.
+        Assert.NotEqual(File.ReadAllLines(outFolder + "add_small.insts.txt")[0], File.ReadAllLines(outFolder + "add_large.insts.txt")[0]);
+        var xclbin = XclbinFile.ReadFile(outFolder + "add_shared.xclbin");
+        Assert.Equal("add_small mirrors an add at 256; add_large mirrors an add at 4096", xclbin.EmulationStandIn);
+
+        // Designs whose kernels differ cannot share an xclbin.
+        string odd = Write("odd.json", File.ReadAllText(Path.Combine(_dir, "add_small.json")).Replace("\"name\": \"add_small\"", "\"name\": \"odd\"").Replace("MLIR_AIE", "OTHER"));
+        var (bad, _, error) = Npu("emulation-xclbin", outFolder, "--manifest", Path.Combine(_dir, "add_small.json"), "--manifest", odd);
+        Assert.Equal(2, bad);
+        Assert.Contains("'odd' and 'add_small' share the xclbin 'add_shared' but their kernels differ", error);
+
+        var (single, _, singleError) = Npu("emulation-xclbin", Path.Combine(_dir, "k.xclbin"), "--manifest", odd, "--manifest", odd);
+        Assert.Equal(1, single);
+        Assert.Contains("--manifest is given 2 times; write many designs into a folder", singleError);
+    }
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
     public void HelpDescribesEveryOption()
     {
         var (exit, stdout, stderr) = Npu("emulation-xclbin", "--help");
         Assert.Equal(0, exit);
         Assert.Equal("", stderr);
-        foreach (var option in new[] { "<OUT.xclbin>", "--buffers", "--kernel", "--uuid-seed", "--instructions", "--instruction-words", "--manifest", "--transaction" })
+        foreach (var option in new[] { "<OUT>", "--buffers", "--kernel", "--uuid-seed", "--instructions", "--instruction-words", "--manifest", "--transaction" })
             Assert.Contains(option, stdout);
     }
 

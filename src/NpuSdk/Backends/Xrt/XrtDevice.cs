@@ -11,6 +11,7 @@ internal sealed class XrtDevice(XrtBackend backend, XrtDeviceSafeHandle handle) 
     public unsafe void RegisterXclbin(XclbinFile xclbin)
     {
         ArgumentNullException.ThrowIfNull(xclbin);
+        RefuseStandIn(xclbin, Environment.GetEnvironmentVariable(NpuBackends.XrtEmulationVariable));
         byte[] image = xclbin.GetBytes();
         Span<byte> uuid = stackalloc byte[16];
         fixed (byte* data = image)
@@ -22,6 +23,20 @@ internal sealed class XrtDevice(XrtBackend backend, XrtDeviceSafeHandle handle) 
         var registered = new XclbinUuid(uuid.ToArray());
         if (!registered.Equals(xclbin.Uuid))
             throw new NpuException($"XRT registered xclbin {xclbin.SourceName ?? "(in memory)"} as uuid {registered}, but its header says {xclbin.Uuid}.");
+    }
+
+    /// <summary>
+    /// Refuses an NpuSdk emulation stand-in (no device program) on an NPU, at once and saying what to build instead. XRT's
+    /// emulated devices (<c>XCL_EMULATION_MODE</c> set: the no-op device runs nothing) take it, for testing the XRT path.
+    /// </summary>
+    /// <exception cref="NpuException">The file is a stand-in and XRT drives a real device.</exception>
+    internal static void RefuseStandIn(XclbinFile xclbin, string? xrtEmulationMode)
+    {
+        if (xclbin.EmulationStandIn is not { } note || !string.IsNullOrEmpty(xrtEmulationMode)) return;
+        string name = xclbin.SourceName ?? xclbin.Uuid.ToString();
+        string mirrors = note.Length > 0 ? $" To run it on the NPU, build the real design ({note}) and put its xclbin and instruction file in place of these"
+            : " To run it on the NPU, build the design with mlir-aie and put its xclbin and instruction file in place of these";
+        throw new NpuException($"'{name}' is an NpuSdk emulation stand-in (written by `npu emulation-xclbin`: the kernel ABI of an mlir-aie build, but no device program and a stand-in instruction stream), which only the emulator runs; it was not handed to the NPU.{mirrors} (docs/kernels.md), or run on the emulator with {NpuBackends.EnvironmentVariable}=emulator.");
     }
 
     /// <summary>Lets XRT read and register the file itself; returns the uuid XRT reports.</summary>

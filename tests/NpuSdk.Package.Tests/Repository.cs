@@ -11,6 +11,9 @@ internal static class Repository
     public static string Configuration { get; } = typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "Configuration").Value!;
 
+    /// <summary>Whether the repository is a git checkout (a .git folder, or the .git file of a worktree), which the build can name a commit of.</summary>
+    public static bool IsGitCheckout => Path.Exists(Path.Combine(Root, ".git"));
+
     private static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

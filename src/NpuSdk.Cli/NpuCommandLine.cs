@@ -24,6 +24,19 @@ internal static class NpuCommandLine
 
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, DoctorMachine machine)
     {
+        var (result, usageError) = Parse(args, machine);
+        if (usageError is not null) return Cli.Fail(stderr, UsageError, usageError);
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>
+    /// The one-line usage error <paramref name="args"/> would get, or null when they parse (help and the version parse
+    /// whatever follows them); nothing is run. The documentation's commands are checked against it.
+    /// </summary>
+    internal static string? UsageErrorOf(string[] args) => Parse(args, DoctorMachine.Current).UsageError;
+
+    private static (ParseResult Result, string? UsageError) Parse(string[] args, DoctorMachine machine)
+    {
         var commands = Commands(machine).ToDictionary(c => c.Create());
         var root = new RootCommand("Inspect xclbins and NPU instruction streams, write emulation xclbins, check what the xrt backend needs, and plan kernel calls.");
         foreach (var command in commands.Keys) root.Add(command);
@@ -32,18 +45,17 @@ internal static class NpuCommandLine
         // "npu help [COMMAND]" as a spelling of "npu [COMMAND] --help".
         if (args is ["help", .. var rest]) args = [.. rest, "--help"];
         var result = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        if (result.Action is HelpAction or PrintVersion) return result.Invoke(configuration);
+        if (result.Action is HelpAction or PrintVersion) return (result, null);
 
         var problems = Problems(result).ToList();
-        if (problems.Count == 0 && result.Errors.Count == 0) return result.Invoke(configuration);
+        if (problems.Count == 0 && result.Errors.Count == 0) return (result, null);
         if (problems.Count == 0) problems.AddRange(result.Errors.Select(e => e.Message.TrimEnd('.'))); // never System.CommandLine's own error page
 
         var at = result.CommandResult.Command;
         string usage = commands.TryGetValue(at, out var npu)
             ? $"usage: {npu.Usage}; npu {at.Name} --help says more"
             : $"commands: {string.Join(", ", commands.Keys.Select(c => c.Name))}; npu --help says more";
-        return Cli.Fail(stderr, UsageError, $"npu{(at == root ? "" : " " + at.Name)}: {string.Join("; ", problems)} ({usage})");
+        return (result, $"npu{(at == root ? "" : " " + at.Name)}: {string.Join("; ", problems)} ({usage})");
     }
 
     /// <summary>

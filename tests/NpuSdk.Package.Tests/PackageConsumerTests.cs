@@ -19,14 +19,22 @@ public sealed class PackageConsumerTests(PackedConsumer consumer) : IClassFixtur
     private static string[] Warnings(ProcessResult build, string code) =>
         Lines(build.Output).Where(l => l.Contains($"warning {code}:", StringComparison.Ordinal)).Distinct().ToArray();
 
+    /// <summary>The assemblies the package carries in lib/.</summary>
+    private static readonly string[] LibraryAssemblies = ["NpuSdk", "NpuSdk.Xclbin", "NpuSdk.KernelModel", "NpuSdk.Kernels"];
+
+    private static HashSet<string> FilesIn(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        return zip.Entries.Select(e => e.FullName).ToHashSet();
+    }
+
     [Fact]
     public void ThePackageIsOnePackageWithTheRuntimeTheKernelLibraryTheAnalyzersTheBuildFilesAndTheShimsSources()
     {
-        Assert.Equal([$"NpuSdk.{consumer.Version}.nupkg"], Directory.GetFiles(consumer.Feed).Select(Path.GetFileName));
-        using var zip = ZipFile.OpenRead(consumer.Nupkg);
-        var files = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Equal([$"NpuSdk.{consumer.Version}.nupkg", $"NpuSdk.{consumer.Version}.snupkg"], Directory.GetFiles(consumer.Feed).Select(Path.GetFileName).Order());
+        var files = FilesIn(consumer.Nupkg);
 
-        foreach (string assembly in new[] { "NpuSdk", "NpuSdk.Xclbin", "NpuSdk.KernelModel", "NpuSdk.Kernels" })
+        foreach (string assembly in LibraryAssemblies)
         {
             Assert.Contains($"lib/net10.0/{assembly}.dll", files);
             Assert.Contains($"lib/net10.0/{assembly}.xml", files);
@@ -46,9 +54,8 @@ public sealed class PackageConsumerTests(PackedConsumer consumer) : IClassFixtur
         // The shim reaches users as sources only: a binary built here (Debian's XRT 2.13, no xrt::hw_context) must not.
         Assert.DoesNotContain(files, f => f.EndsWith(".so", StringComparison.Ordinal) || f.Contains("npusdk_xrt.dll", StringComparison.Ordinal) || f.EndsWith(".pdb", StringComparison.Ordinal));
 
-        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName == "NpuSdk.nuspec").Open());
-        XNamespace ns = nuspec.Root!.Name.Namespace;
-        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        var metadata = NuspecMetadata();
+        XNamespace ns = metadata.Name.Namespace;
         string Field(string name) => metadata.Element(ns + name)?.Value ?? "";
         Assert.Equal("NpuSdk", Field("id"));
         Assert.Equal(consumer.Version, Field("version"));
@@ -58,10 +65,45 @@ public sealed class PackageConsumerTests(PackedConsumer consumer) : IClassFixtur
         Assert.Equal("README.md", Field("readme"));
         Assert.NotEmpty(Field("authors"));
         Assert.Contains("xrt", Field("tags").Split(' '));
-        Assert.StartsWith("https://github.com/", metadata.Element(ns + "repository")?.Attribute("url")?.Value);
+        // No URL that does not resolve: the project has no public home, so no project or repository URL (the SDK records
+        // the commit, when the build had one, without a URL); the license's is NuGet's own page for the expression.
+        var urls = metadata.DescendantsAndSelf().SelectMany(e => e.Attributes().Select(a => a.Value).Append(e.HasElements ? "" : e.Value))
+            .Where(v => v.StartsWith("http", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(["https://licenses.nuget.org/MIT"], urls);
         // Everything of the SDK is inside; the only dependency is a package nuget.org serves.
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToArray();
         Assert.Equal(["System.Numerics.Tensors"], dependencies);
+    }
+
+    [Fact]
+    public void TheSymbolPackageHoldsThePdbOfEveryLibraryAssembly()
+    {
+        var files = FilesIn(Path.ChangeExtension(consumer.Nupkg, ".snupkg"));
+        foreach (string assembly in LibraryAssemblies) Assert.Contains($"lib/net10.0/{assembly}.pdb", files);
+    }
+
+    [Fact]
+    public void TheNpuToolsVersionIsThePackagesWithTheCommitItWasBuiltFromInAGitCheckout()
+    {
+        string npu = Path.Combine(Repository.Root, "src", "NpuSdk.Cli", "bin", Repository.Configuration, "net10.0", "npu.dll");
+        var run = DotnetProcess.Run(Repository.Root, TimeSpan.FromMinutes(1), null, npu, "--version");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string[] version = run.Stdout.Trim().Split('+');
+        var metadata = NuspecMetadata();
+        string packed = metadata.Element(metadata.Name.Namespace + "version")!.Value;
+        Assert.Equal(packed, version[0]);
+        Assert.Equal(consumer.Version, packed);
+        // The SDK's Source Link adds the commit where git can name it; without git there is none.
+        if (Repository.IsGitCheckout) Assert.Matches("^[0-9a-f]{40}$", Assert.Single(version[1..]));
+        else Assert.Single(version);
+    }
+
+    /// <summary>The packed nuspec's metadata element.</summary>
+    private XElement NuspecMetadata()
+    {
+        using var zip = ZipFile.OpenRead(consumer.Nupkg);
+        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName == "NpuSdk.nuspec").Open());
+        return nuspec.Root!.Element(nuspec.Root.Name.Namespace + "metadata")!;
     }
 
     [Fact]

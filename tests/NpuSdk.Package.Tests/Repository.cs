@@ -11,6 +11,14 @@ internal static class Repository
     public static string Configuration { get; } = typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "Configuration").Value!;
 
+    /// <summary>Whether the repository is a git checkout (a .git folder, or the .git file of a worktree), which the build can name a commit of.</summary>
+    public static bool IsGitCheckout => Path.Exists(Path.Combine(Root, ".git"));
+
+    private static readonly HashSet<string> Outputs = ["bin", "obj", "artifacts", "TestResults", "node_modules"];
+
+    /// <summary>Whether a folder of this name holds sources: not build outputs or artifacts, and not a hidden folder such as .git.</summary>
+    public static bool HoldsSources(string folderName) => !folderName.StartsWith('.') && !Outputs.Contains(folderName);
+
     private static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature below changes, so the managed side can refuse a stale library. */
-#define NPUSDK_ABI_VERSION 2
+#define NPUSDK_ABI_VERSION 3
 
 typedef enum npusdk_status {
   NPUSDK_OK = 0,
@@ -40,7 +40,9 @@ typedef enum npusdk_status {
   NPUSDK_E_UNAVAILABLE = 4,      /* XRT cannot reach any device: driver shim missing, XILINX_XRT unset */
   NPUSDK_E_OUT_OF_RANGE = 5,     /* an index, size or offset outside what the object has */
   NPUSDK_E_BUSY = 6,             /* a run list that is executing was changed or executed again */
-  NPUSDK_E_INTERNAL = 7          /* a non-standard exception */
+  NPUSDK_E_INTERNAL = 7,         /* a non-standard exception */
+  NPUSDK_E_NO_CONTEXT = 8,       /* the driver refused a hardware context: its budget of contexts alive at once is used up */
+  NPUSDK_E_UNSUPPORTED = 9       /* the headers the shim was built against do not offer the query */
 } npusdk_status;
 
 /* Capability bits, fixed when the shim was compiled against a given XRT's headers. */
@@ -60,6 +62,9 @@ NPUSDK_API uint32_t npusdk_abi_version(void);
 NPUSDK_API int npusdk_capabilities(uint32_t* capabilities, uint32_t* xrt_version_code);
 /* The message of the last failing call on this thread; never null (empty when there was none). */
 NPUSDK_API const char* npusdk_last_error(void);
+/* XCL_EMULATION_MODE as XRT sees it in the process's environment (empty when unset): an emulated device, which runs no
+   device program. Writes at most capacity bytes including the NUL; *length is the value's length. */
+NPUSDK_API int npusdk_xrt_emulation_mode(char* mode, size_t capacity, size_t* length);
 
 /* ---- device ---- */
 NPUSDK_API int npusdk_device_open(uint32_t index, npusdk_device** device);
@@ -67,8 +72,18 @@ NPUSDK_API int npusdk_device_release(npusdk_device* device);
 /* Registers (2.14+) or loads (older XRT) an xclbin; writes its 16-byte uuid to uuid_out. */
 NPUSDK_API int npusdk_device_register_xclbin_file(npusdk_device* device, const char* path, uint8_t uuid_out[16]);
 NPUSDK_API int npusdk_device_register_xclbin_data(npusdk_device* device, const void* data, size_t size, uint8_t uuid_out[16]);
+/* The device's name as its driver reports it (xrt::info::device::name: "RyzenAI-npu1", "RyzenAI-npu4", ...), UTF-8. Writes at
+   most capacity bytes including the terminating NUL and sets *length to the name's length without it (so a larger buffer
+   can be asked for). */
+NPUSDK_API int npusdk_device_name(npusdk_device* device, char* name, size_t capacity, size_t* length);
+/* The amdxdna driver's budget of hardware contexts alive at once on the device (npu_task_max) and how many are alive now,
+   every process's (npu_task_curr). NPUSDK_E_UNSUPPORTED where the shim was built without the driver's uapi header or the
+   driver does not answer the query. */
+NPUSDK_API int npusdk_device_context_budget(npusdk_device* device, uint32_t* limit, uint32_t* in_use);
 
 /* ---- hardware context (an xrt::hw_context, or device + uuid on older XRT) ---- */
+/* NPUSDK_E_NO_CONTEXT when the driver refuses the context for want of a free slot (CREATE_HWCTX failing with EINVAL,
+   EBUSY, ENOSPC or EAGAIN, or MGMT_ERT_NOAVAIL); the message is XRT's. */
 NPUSDK_API int npusdk_context_create(npusdk_device* device, const uint8_t uuid[16], npusdk_context** context);
 NPUSDK_API int npusdk_context_release(npusdk_context* context);
 
@@ -106,7 +121,9 @@ NPUSDK_API int npusdk_runlist_create(npusdk_context* context, uint32_t window, n
 NPUSDK_API int npusdk_runlist_add(npusdk_runlist* list, npusdk_run* run);
 NPUSDK_API int npusdk_runlist_execute(npusdk_runlist* list);
 /* state receives ERT_CMD_STATE_COMPLETED, ERT_CMD_STATE_TIMEOUT when the time ran out (wait again to
-   continue), or the state of the first run that failed. timeout_ms 0 waits without limit. */
+   continue), or the state of the first run that failed, whose XRT message (xrt::runlist::command_error, with the AIE
+   context health words of xrt::runlist::aie_error where XRT reports them) is left as the last error. timeout_ms 0 waits
+   without limit. */
 NPUSDK_API int npusdk_runlist_wait(npusdk_runlist* list, uint32_t timeout_ms, int32_t* state);
 NPUSDK_API int npusdk_runlist_reset(npusdk_runlist* list);
 /* Stops an executing list: no further run is started, every run in flight is aborted (waiting for each abort to

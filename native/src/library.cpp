@@ -2,6 +2,8 @@
 #include "abi_guard.h"
 #include "xrt_features.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace {
@@ -36,6 +38,24 @@ npusdk_capabilities(uint32_t* capabilities, uint32_t* xrt_version_code)
     auto code = npusdk::require(xrt_version_code, "xrt_version_code");
     *caps = (NPUSDK_HAS_HW_CONTEXT ? NPUSDK_CAP_HW_CONTEXT : 0u) | (NPUSDK_HAS_RUNLIST ? NPUSDK_CAP_RUNLIST : 0u);
     *code = static_cast<uint32_t>(NPUSDK_XRT_VERSION_CODE);
+  });
+}
+
+int
+npusdk_xrt_emulation_mode(char* mode, size_t capacity, size_t* length)
+{
+  return npusdk::guarded([&] {
+    auto out = npusdk::require(length, "length");
+    // What XRT reads to swap the device for an emulated one: the process's environment, as XRT itself sees it.
+    const char* value = std::getenv("XCL_EMULATION_MODE");
+    size_t n = value ? std::strlen(value) : 0;
+    *out = n;
+    if (mode && capacity > 0) {
+      size_t copied = n < capacity - 1 ? n : capacity - 1;
+      if (copied > 0)
+        std::memcpy(mode, value, copied);
+      mode[copied] = '\0';
+    }
   });
 }
 

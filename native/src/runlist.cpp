@@ -2,6 +2,41 @@
 #include "abi_guard.h"
 #include "handles.h"
 
+#include <cstdio>
+#include <string>
+#include <type_traits>
+
+#if NPUSDK_HAS_RUNLIST
+namespace {
+
+// xrt::runlist::aie_error (newer XRT) carries the AIE context health words of a failed command; older runlists do not.
+template <typename List, typename = void>
+struct has_aie_error : std::false_type {};
+template <typename List>
+struct has_aie_error<List, std::void_t<typename List::aie_error>> : std::true_type {};
+
+template <typename List>
+std::string
+describe(const typename List::command_error& e)
+{
+  std::string text = e.what();
+  if constexpr (has_aie_error<List>::value) {
+    if (auto aie = dynamic_cast<const typename List::aie_error*>(&e)) {
+      auto data = aie->data();
+      text += "; AIE context health:";
+      char word[12];
+      for (size_t i = 0; i < data.size(); ++i) {
+        std::snprintf(word, sizeof(word), " %08x", static_cast<unsigned>(data[i]));
+        text += word;
+      }
+    }
+  }
+  return text;
+}
+
+} // namespace
+#endif
+
 extern "C" {
 
 int
@@ -63,7 +98,7 @@ npusdk_runlist_wait(npusdk_runlist* list, uint32_t timeout_ms, int32_t* state)
         l->executing = false;
     }
     catch (const xrt::runlist::command_error& e) {
-      npusdk::set_last_error(e.what());
+      npusdk::set_last_error(describe<xrt::runlist>(e).c_str());
       *out = e.get_command_state();
       l->executing = false;
       // The failed run object is one of ours: its position is the invocation that failed.

@@ -3,8 +3,8 @@ using NpuSdk;
 
 namespace WhisperEncoder;
 
-/// <summary>What each operator of the layer did, summed over its calls: runs, syncs and bytes from the device's counters,
-/// the host's wall time, and the projected Phoenix time (the emulator's latency model), for the table.</summary>
+/// <summary>What each operator of the layer did, summed over its calls: runs, syncs, bytes and contexts opened from the
+/// device's counters, the host's wall time, and the projected time (the emulator's latency model), for the table.</summary>
 internal sealed class OperatorLog(Device device)
 {
     public sealed class Entry(string name, bool onNpu)
@@ -15,6 +15,7 @@ internal sealed class OperatorLog(Device device)
         public long Runs { get; set; }
         public long Syncs { get; set; }
         public long Bytes { get; set; }
+        public long ContextsOpened { get; set; }
         public double HostMs { get; set; }
         public double? ProjectedMs { get; set; }
     }
@@ -38,25 +39,27 @@ internal sealed class OperatorLog(Device device)
         entry.Runs += work.Runs;
         entry.Syncs += work.Syncs;
         entry.Bytes += work.Bytes;
+        entry.ContextsOpened += work.ContextsOpened;
         entry.HostMs += work.HostMs;
         if (onNpu && work.ProjectedMs is { } projected) entry.ProjectedMs = (entry.ProjectedMs ?? 0) + projected;
     }
 }
 
-/// <summary>What a piece of work did on the device, from its counters before and after: runs, submissions, syncs and
-/// bytes, the host's wall time, and the projected Phoenix time when the device projects one.</summary>
-internal sealed record Work(long Runs, long Submissions, long Syncs, long Bytes, double HostMs, double? ProjectedMs)
+/// <summary>What a piece of work did on the device, from its counters before and after: runs, submissions, syncs,
+/// bytes and hardware contexts opened and evicted, the host's wall time, and the projected time when the device
+/// projects one.</summary>
+internal sealed record Work(long Runs, long Submissions, long Syncs, long Bytes, long ContextsOpened, long ContextsEvicted, double HostMs, double? ProjectedMs)
 {
     public static Work Measure(Device device, Action work)
     {
         var c = device.Counters;
-        long runs = c.Runs, submissions = c.Submissions, syncs = SyncsOf(c), bytes = BytesOf(c);
+        long runs = c.Runs, submissions = c.Submissions, syncs = SyncsOf(c), bytes = BytesOf(c), opened = c.ContextsCreated, evicted = c.ContextsEvicted;
         var projected = device.ProjectedTime;
         var watch = Stopwatch.StartNew();
         work();
         double ms = watch.Elapsed.TotalMilliseconds;
-        return new Work(c.Runs - runs, c.Submissions - submissions, SyncsOf(c) - syncs, BytesOf(c) - bytes, ms,
-            device.ProjectedTime - projected is { } p ? p.TotalMilliseconds : null);
+        return new Work(c.Runs - runs, c.Submissions - submissions, SyncsOf(c) - syncs, BytesOf(c) - bytes, c.ContextsCreated - opened,
+            c.ContextsEvicted - evicted, ms, device.ProjectedTime - projected is { } p ? p.TotalMilliseconds : null);
     }
 
     private static long SyncsOf(DeviceCounters c) => c.SyncsToDevice + c.SyncsFromDevice;

@@ -30,6 +30,13 @@ public sealed class NpuCommandFailedException : NpuException
 
     /// <summary>The failed run's position in its run list (the invocation of a generated call), when the backend says.</summary>
     public int? Invocation { get; }
+
+    /// <summary>
+    /// What the device or its runtime reported about the failed run, beyond its state, when it reported anything: XRT's
+    /// <c>xrt::runlist::command_error</c> text, with the AIE context health words of <c>xrt::runlist::aie_error</c> where
+    /// the XRT version reports them, or the emulator's message for the run.
+    /// </summary>
+    public string? DeviceReport { get; init; }
 }
 
 /// <summary>A wait ran out of time before the command completed.</summary>

@@ -81,6 +81,18 @@ public class ManifestTests
         if (manifest.RealDesign is { } real) Assert.Contains(real, xclbin.EmulationStandIn);
     }
 
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_docs_say_per_kernel_which_xclbin_it_has_and_what_real_design_it_mirrors(string name)
+    {
+        var manifest = KernelLibrary.Manifest(name);
+        string docs = File.ReadAllText(Path.Combine(KernelsFolder, "..", "docs", "kernels.md"));
+        string row = docs.Split('\n').SingleOrDefault(l => l.StartsWith($"| `{name}` |", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"docs/kernels.md has no row for {name}");
+        Assert.Contains($"| `{manifest.Xclbin ?? name}.xclbin` |", row);
+        Assert.Contains(manifest.RealDesign ?? "none published", row);
+    }
+
     // Each mutation of the 16x16 manifest that the schema can see is rejected by both the schema and the parser, and the
     // parser names the line and column of the value at fault.
     [Theory]

@@ -48,6 +48,44 @@ public sealed class XrtNoopTests : IDisposable
     }
 
     [NoopXrtFact]
+    public void TheDeviceNameComesFromXrtAndANameOfNoKnownGenerationGetsTheTighterProfileSayingSo()
+    {
+        // XRT's no-op device answers no name query ("No such query request"), so no generation is named and the
+        // tighter npu1 is assumed, saying so; an NPU's driver answers RyzenAI-npuN.
+        Assert.Null(_device.DeviceName);
+        Assert.Null(Handle.DeviceName);
+        Assert.Same(NpuDeviceProfile.Npu1, _device.Profile);
+        Assert.Contains("the device's name (not reported) is no known NPU generation, so the tighter npu1 profile is assumed", _device.ContextBudgetSource);
+        // Debian's XRT 2.13 build has no amdxdna uapi to ask: the driver's budget is unknown and npu1's 6 hold.
+        Assert.Null(Handle.ContextLimit);
+        Assert.Null(Handle.ContextsInUse);
+        Assert.Equal(6, _device.ContextBudget);
+    }
+
+    [NoopXrtFact]
+    public void TheNoopDeviceTakesTheLibrarysStandInsBecauseXrtSaysItIsEmulated()
+    {
+        // XRT reads XCL_EMULATION_MODE from the native environment; the shim reports what XRT sees.
+        Assert.Equal("noop", XrtShim.EmulationMode());
+        var standIn = NpuSdk.Kernels.KernelLibrary.EmulationXclbin("matmul_whole_array_int8");
+        Assert.NotNull(standIn.EmulationStandIn);
+        Assert.Equal(standIn.Uuid, _device.RegisterXclbin(standIn));
+    }
+
+    [NoopXrtFact]
+    public void HandWrittenContextsOnTheXrtBackendCountAgainstTheBudgetAndThePastOneIsRefusedTyped()
+    {
+        // The fixture holds one; five more fit npu1's six, the seventh is refused before XRT is asked.
+        var more = Enumerable.Range(0, 5).Select(i => new HwContext(_device, _device.RegisterXclbin(
+            NpuSdk.Xclbin.XclbinFile.Read(NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(3, uuidSeed: $"noop{i}")), $"noop{i}.xclbin")))).ToList();
+        Assert.Equal(6, _device.LiveContexts);
+        var seventh = NpuSdk.Xclbin.XclbinFile.Read(NpuSdk.Xclbin.XclbinWriter.Write(NpuSdk.Xclbin.XclbinSpec.MlirAie(3, uuidSeed: "seventh")), "seventh.xclbin");
+        var e = Assert.Throws<NpuContextBudgetException>(() => new HwContext(_device, _device.RegisterXclbin(seventh)));
+        Assert.Equal(6, e.Budget);
+        foreach (var c in more) c.Dispose();
+    }
+
+    [NoopXrtFact]
     public void CapabilitiesAreConsistentWithTheXrtVersionTheShimWasBuiltAgainst()
     {
         var caps = ((XrtBackend)_device.Backend).Capabilities;

@@ -44,9 +44,16 @@ public sealed class PackageConsumerTests(PackedConsumer consumer) : IClassFixtur
         foreach (string folder in new[] { "build", "buildTransitive" })
             foreach (string file in new[] { "NpuSdk.props", "NpuSdk.targets", "NpuSdk.Native.targets" })
                 Assert.Contains($"{folder}/{file}", files);
-        foreach (string? kernel in Directory.GetDirectories(Path.Combine(Repository.Root, "kernels")).Where(d => File.Exists(Path.Combine(d, "manifest.json"))).Select(Path.GetFileName))
-            foreach (string extension in new[] { ".xclbin", ".insts.txt", ".kernel.json" })
-                Assert.Contains($"kernels/{kernel}{extension}", files);
+        foreach (string manifest in Directory.GetFiles(Path.Combine(Repository.Root, "kernels"), "manifest.json", SearchOption.AllDirectories))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+            string design = json.RootElement.GetProperty("name").GetString()!;
+            // Each design's instruction stream and manifest; its xclbin, or the one it shares with designs of other shapes.
+            foreach (string extension in new[] { ".insts.txt", ".kernel.json" })
+                Assert.Contains($"kernels/{design}{extension}", files);
+            string xclbin = json.RootElement.TryGetProperty("xclbin", out var shared) ? shared.GetString()! : design;
+            Assert.Contains($"kernels/{xclbin}.xclbin", files);
+        }
         Assert.Contains("native/CMakeLists.txt", files);
         Assert.Contains("native/include/npusdk_xrt.h", files);
         Assert.Contains("native/src/device.cpp", files);

@@ -13,20 +13,40 @@ public sealed class SampleRunTests
         Path.Combine(Repository.Root, "samples", sample, "bin", Repository.Configuration, "net10.0", sample + ".dll");
 
     [Fact]
-    public void The_whisper_encoder_layer_matches_float32_in_both_modes_and_keeps_its_intermediates_on_the_device()
+    public void The_whisper_encoder_layer_matches_float32_in_both_modes_under_both_profiles_and_keeps_its_intermediates_on_the_device()
     {
         var result = DotnetProcess.Start(DotnetProcess.Dotnet, Repository.Root, TimeSpan.FromMinutes(10), null, Program("WhisperEncoder"));
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("result: span-based matches, device-resident matches", result.Stdout);
+        foreach (string profile in new[] { "npu1", "npu4" })
+        {
+            Assert.Contains($"result ({profile}): span-based matches, device-resident matches", result.Stdout);
+            // One layer: 1500 frames x 512 bf16 up once and down once, in two syncs; the span-based layer moves every
+            // operator's operands both ways.
+            var resident = Row(result.Stdout, profile, "device-resident");
+            var spans = Row(result.Stdout, profile, "span-based");
+            const long InputAndOutput = 2L * 1500 * 512 * 2;
+            Assert.Equal(InputAndOutput, resident.Bytes);
+            Assert.Equal(2, resident.Syncs);
+            Assert.True(spans.Bytes > 10 * resident.Bytes, result.ToString());
+            // In steady state neither mode opens a context: the span-based layer's 4 xclbins fit npu1's 6, the resident
+            // layer's 9 designs share 6 xclbins, which fit too, and npu4's 16 hold both.
+            Assert.Equal(0, spans.ContextsOpened);
+            Assert.Equal(0, resident.ContextsOpened);
+        }
+    }
 
-        // One layer: 1500 frames x 512 bf16 up once and down once, in two syncs; the span-based layer moves every
-        // operator's operands both ways.
-        var resident = Row(result.Stdout, "device-resident");
-        var spans = Row(result.Stdout, "span-based");
-        const long InputAndOutput = 2L * 1500 * 512 * 2;
-        Assert.Equal(InputAndOutput, resident.Bytes);
-        Assert.Equal(2, resident.Syncs);
-        Assert.True(spans.Bytes > 10 * resident.Bytes, result.ToString());
+    [Fact]
+    public void Under_a_budget_of_two_contexts_the_encoder_still_matches_and_says_what_the_reopened_contexts_cost()
+    {
+        var result = DotnetProcess.Start(DotnetProcess.Dotnet, Repository.Root, TimeSpan.FromMinutes(10),
+            new Dictionary<string, string> { ["NPUSDK_MAX_CONTEXTS"] = "2" }, Program("WhisperEncoder"), "--device", "npu1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("result (npu1): span-based matches, device-resident matches", result.Stdout);
+        Assert.Contains("2 hardware contexts at once", result.Stdout);
+        var resident = Row(result.Stdout, "npu1", "device-resident");
+        Assert.True(resident.ContextsOpened > 0, result.ToString());
+        Assert.Contains("x 95 ms =", result.Stdout);
+        Assert.Contains("so it runs more slowly", result.Stdout);
     }
 
     [Fact]
@@ -37,11 +57,12 @@ public sealed class SampleRunTests
         Assert.Contains("usage: WhisperEncoder [--layers N (1 to 32)]", result.Stderr);
     }
 
-    // A row of the side-by-side table: │ mode │ runs │ submissions │ syncs │ bytes synced │ host ms │ Phoenix ms │ ...
-    private static (double Syncs, long Bytes) Row(string stdout, string mode)
+    // A row of the side-by-side table: │ profile │ mode │ runs │ submissions │ syncs │ bytes synced │ contexts opened │ ...
+    private static (double Syncs, long Bytes, double ContextsOpened) Row(string stdout, string profile, string mode)
     {
-        var line = stdout.Split('\n').Single(l => l.TrimStart().StartsWith($"│ {mode} ", StringComparison.Ordinal));
+        var line = stdout.Split('\n').Single(l => l.TrimStart().StartsWith($"│ {profile} ", StringComparison.Ordinal) && l.Contains($"│ {mode} ", StringComparison.Ordinal));
         var cells = line.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return (double.Parse(cells[3], CultureInfo.InvariantCulture), long.Parse(cells[4], NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
+        return (double.Parse(cells[4], CultureInfo.InvariantCulture), long.Parse(cells[5], NumberStyles.AllowThousands, CultureInfo.InvariantCulture),
+            double.Parse(cells[6], CultureInfo.InvariantCulture));
     }
 }

@@ -166,8 +166,8 @@ public sealed record LatencyModel
     /// <item>Clock 1.81 GHz, the H-clock xrt-smi's GEMM test reports on Strix (Xilinx/XRT PR #8058); 512 int8 MACs per
     /// core per cycle, the rate at which 32 cores at that clock reach xrt-smi's cycle-counted GEMM figure (51.0 TOPS,
     /// amd/IRON#43, Xilinx/XRT PR #9061) with the 14% a tuned kernel leaves. No AMD document gives AIE2P's rates for
-    /// the other types: the model keeps AIE-ML's (AM020: 64 int16, 128 bf16, 16 int32, 21 float32), so npu4
-    /// projections of those designs are on the slow side.</item>
+    /// the other types: the model doubles AIE-ML's (AM020: 64 int16, 128 bf16, 16 int32, 21 float32) as the int8 rate
+    /// doubles, an assumption no published figure tests.</item>
     /// <item>Efficiency 0.20, fitted once to a single-core int8 512³ GEMM run 100 times in 76 ms
     /// (nod-ai/iree-amd-aie#1198); the calibration test repeats the fit.</item>
     /// </list>
@@ -191,10 +191,10 @@ public sealed record LatencyModel
             PerContextOpen = TimeSpan.FromMilliseconds(35),
             ClockHz = 1.81e9,
             Int8MacsPerCycle = 512,
-            Int16MacsPerCycle = 64,
-            Int32MacsPerCycle = 16,
-            BFloat16MacsPerCycle = 128,
-            Float32MacsPerCycle = 21,
+            Int16MacsPerCycle = 128,
+            Int32MacsPerCycle = 32,
+            BFloat16MacsPerCycle = 256,
+            Float32MacsPerCycle = 42,
             ComputeEfficiency = StrixEfficiency,
         };
         var third = measured.PerCommand / 3;

@@ -143,7 +143,10 @@ internal abstract class LaunchPlan : IDisposable
             throw new NpuTimeoutException($"The {_what} did not complete within {timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, kernel);
         var f = OwnRunList.LastFailure;
         string detail = f is null ? $"it ended in state {state}" : f.Describe(f.Index);
-        throw new NpuCommandFailedException($"The {_what} failed: {detail}.", f?.State ?? state, kernel, f?.Index, f?.Exception);
+        throw new NpuCommandFailedException($"The {_what} failed: {detail}.", f?.State ?? state, kernel, f?.Index, f?.Exception)
+        {
+            DeviceReport = f is { Message.Length: > 0 } ? f.Message : null,
+        };
     }
 
     /// <summary>Stops the plan's runs and returns once the device is done with its buffers.</summary>

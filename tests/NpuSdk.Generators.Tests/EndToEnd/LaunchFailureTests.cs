@@ -104,6 +104,8 @@ public sealed class LaunchFailureTests
             Assert.IsType(thrown, e.InnerException);
             Assert.Equal(3, e.Invocation);
             Assert.Contains("a bug in the reference", e.Message);
+            // What the device side said of the failed run travels with the typed exception, apart from the state.
+            Assert.Contains("a bug in the reference", e.DeviceReport);
             AddExactly(session);
         }
     }

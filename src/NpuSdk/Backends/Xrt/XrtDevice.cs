@@ -8,10 +8,31 @@ internal sealed class XrtDevice(XrtBackend backend, XrtDeviceSafeHandle handle) 
     internal XrtBackend Backend { get; } = backend;
     internal XrtDeviceSafeHandle Handle { get; } = handle;
 
+    /// <summary>The name XRT reports for the device (<c>xrt::info::device::name</c>), or null when XRT does not say.</summary>
+    public unsafe string? DeviceName
+    {
+        get
+        {
+            if (XrtShim.DeviceName(Handle, null, 0, out nuint length) != XrtStatus.Ok) return null;
+            var bytes = new byte[(int)length + 1];
+            fixed (byte* p = bytes)
+            {
+                if (XrtShim.DeviceName(Handle, p, (nuint)bytes.Length, out _) != XrtStatus.Ok) return null;
+            }
+            return System.Text.Encoding.UTF8.GetString(bytes, 0, (int)length);
+        }
+    }
+
+    /// <summary>The driver's live context budget (<c>npu_task_max</c>), where the shim can ask the driver; else null.</summary>
+    public int? ContextLimit => XrtShim.DeviceContextBudget(Handle, out uint limit, out _) == XrtStatus.Ok && limit > 0 ? (int)limit : null;
+
+    /// <summary>The contexts alive on the device, every process's (<c>npu_task_curr</c>), where the shim can ask the driver; else null.</summary>
+    public int? ContextsInUse => XrtShim.DeviceContextBudget(Handle, out _, out uint inUse) == XrtStatus.Ok ? (int)inUse : null;
+
     public unsafe void RegisterXclbin(XclbinFile xclbin)
     {
         ArgumentNullException.ThrowIfNull(xclbin);
-        RefuseStandIn(xclbin, Environment.GetEnvironmentVariable(NpuBackends.XrtEmulationVariable));
+        RefuseStandIn(xclbin, XrtShim.EmulationMode());
         byte[] image = xclbin.GetBytes();
         Span<byte> uuid = stackalloc byte[16];
         fixed (byte* data = image)

@@ -9,13 +9,16 @@ internal static partial class XrtShim
     internal const string Library = "npusdk_xrt";
 
     /// <summary>The ABI version these declarations match (NPUSDK_ABI_VERSION).</summary>
-    internal const uint AbiVersion = 2;
+    internal const uint AbiVersion = 3;
 
     [LibraryImport(Library, EntryPoint = "npusdk_abi_version")]
     internal static partial uint GetAbiVersion();
 
     [LibraryImport(Library, EntryPoint = "npusdk_capabilities")]
     internal static partial XrtStatus Capabilities(out uint capabilities, out uint xrtVersionCode);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_xrt_emulation_mode")]
+    internal static unsafe partial XrtStatus XrtEmulationMode(byte* mode, nuint capacity, out nuint length);
 
     [LibraryImport(Library, EntryPoint = "npusdk_last_error")]
     internal static partial nint LastError();
@@ -31,6 +34,12 @@ internal static partial class XrtShim
 
     [LibraryImport(Library, EntryPoint = "npusdk_device_register_xclbin_data")]
     internal static unsafe partial XrtStatus DeviceRegisterXclbinData(XrtDeviceSafeHandle device, byte* data, nuint size, byte* uuid);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_device_name")]
+    internal static unsafe partial XrtStatus DeviceName(XrtDeviceSafeHandle device, byte* name, nuint capacity, out nuint length);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_device_context_budget")]
+    internal static partial XrtStatus DeviceContextBudget(XrtDeviceSafeHandle device, out uint limit, out uint inUse);
 
     [LibraryImport(Library, EntryPoint = "npusdk_context_create")]
     internal static unsafe partial XrtStatus ContextCreate(XrtDeviceSafeHandle device, byte* uuid, out XrtContextSafeHandle context);
@@ -115,6 +124,18 @@ internal static partial class XrtShim
 
     [LibraryImport(Library, EntryPoint = "npusdk_runlist_release")]
     internal static partial XrtStatus RunListRelease(nint list);
+
+    /// <summary><c>XCL_EMULATION_MODE</c> as XRT sees it (the process's environment, which a managed copy may not show), or null when unset.</summary>
+    internal static unsafe string? EmulationMode()
+    {
+        if (XrtEmulationMode(null, 0, out nuint length) != XrtStatus.Ok || length == 0) return null;
+        var bytes = new byte[(int)length + 1];
+        fixed (byte* p = bytes)
+        {
+            if (XrtEmulationMode(p, (nuint)bytes.Length, out _) != XrtStatus.Ok) return null;
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, (int)length);
+    }
 
     /// <summary>The message the last failing call on this thread left in the shim's slot.</summary>
     internal static string LastErrorMessage() => Marshal.PtrToStringUTF8(LastError()) ?? "";

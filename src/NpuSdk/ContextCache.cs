@@ -251,6 +251,9 @@ internal sealed class ContextCache
     {
         var ticket = new object();
         _slotWaiters.AddLast(ticket);
+        var trace = _device.Tracer;
+        double started = trace?.Now() ?? 0;
+        bool waited = false;
         try
         {
             while (true)
@@ -268,6 +271,7 @@ internal sealed class ContextCache
                         throw Exhausted(Describe(entry.Name, entry.Uuid), null);
                     if (!_open.Any(e => e.Draining) && _open.Last is { } lru) lru.Value.Draining = true;
                 }
+                waited = true;
                 if (!Monitor.Wait(_gate, Remaining(deadline)))
                     throw new NpuContextBudgetException(
                         $"No hardware context came free for {Describe(entry.Name, entry.Uuid)} within {timeout.TotalMilliseconds:0} ms: {BudgetWords()}, and every one is busy: " +
@@ -277,6 +281,7 @@ internal sealed class ContextCache
         }
         finally
         {
+            if (waited) trace?.Host("wait for a context", "context", started, "budget", Budget, text: entry.Name);
             _slotWaiters.Remove(ticket);
             // A context drained for a call that gave up is pinned again until the next call in line drains one.
             if (_slotWaiters.Count == 0) foreach (var e in _open) e.Draining = false;
@@ -314,8 +319,11 @@ internal sealed class ContextCache
             victim.Draining = false;
             Interlocked.Increment(ref _evicted);
             _device.Counters.AddContextEvicted();
+            var trace = _device.Tracer;
+            double started = trace?.Now() ?? 0;
             // Closing releases the slot (Closed), under this lock: the slot is free when the caller looks again.
             _device.CloseContext(context);
+            trace?.Host("evict context", "context", started, "budget", Budget, text: victim.Name);
             return true;
         }
         return false;

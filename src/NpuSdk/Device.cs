@@ -69,7 +69,9 @@ public sealed class Device : IDisposable
         var handle = backend.OpenDevice(index);
         try
         {
-            return new Device(backend, handle, reason, environment);
+            var device = new Device(backend, handle, reason, environment);
+            NpuTrace.ForProcess?.Attach(device);
+            return device;
         }
         catch
         {
@@ -113,6 +115,32 @@ public sealed class Device : IDisposable
     public IReadOnlyList<string> DescribeLiveContexts() => Contexts.Describe();
 
     internal ContextCache Contexts { get; }
+
+    /// <summary>Where trace events go while a trace is on (<see cref="StartTrace"/>, <c>NPUSDK_TRACE</c>), else null: every hook checks it and does nothing.</summary>
+    internal Tracing.TraceRecorder? Tracer { get; private set; }
+
+    /// <summary>
+    /// Traces this device into <paramref name="path"/> until the returned trace is disposed, which writes it: a timeline
+    /// in the Chrome trace-event format that Perfetto and <c>chrome://tracing</c> open (see <see cref="NpuTrace"/>).
+    /// </summary>
+    /// <param name="path">The JSON file to write.</param>
+    /// <param name="maxEvents">The most events kept; later ones are counted and left out.</param>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The cap is not positive.</exception>
+    public NpuTrace StartTrace(string path, int maxEvents = NpuTrace.DefaultMaxEvents) => NpuTrace.Start(this, path, maxEvents);
+
+    internal void AttachTrace(Tracing.TraceRecorder recorder)
+    {
+        Tracer = recorder;
+        (_handle as ITracesProjection)?.AttachTrace(recorder);
+    }
+
+    internal void DetachTrace(Tracing.TraceRecorder recorder)
+    {
+        if (Tracer != recorder) return;
+        Tracer = null;
+        (_handle as ITracesProjection)?.AttachTrace(null);
+    }
 
     /// <summary>Time the work so far would take on the modelled NPU (emulator with a latency model), or null.</summary>
     public TimeSpan? ProjectedTime => (Handle as IProjectsDeviceTime)?.ProjectedTime;

@@ -71,6 +71,23 @@ public static class CommandStateExtensions
     }
 
     /// <summary>True for the states of a command that has not finished: a wait timed out on it.</summary>
+    /// <summary>The state's name, as XRT's <c>ERT_CMD_STATE_*</c> reads without the prefix (a constant: nothing allocated).</summary>
+    internal static string Name(this CommandState state) => state switch
+    {
+        CommandState.New => "New",
+        CommandState.Queued => "Queued",
+        CommandState.Running => "Running",
+        CommandState.Completed => "Completed",
+        CommandState.Error => "Error",
+        CommandState.Abort => "Abort",
+        CommandState.Submitted => "Submitted",
+        CommandState.Timeout => "Timeout",
+        CommandState.NoResponse => "NoResponse",
+        CommandState.SoftKernelError => "SoftKernelError",
+        CommandState.SoftKernelCrashed => "SoftKernelCrashed",
+        _ => "Unknown",
+    };
+
     internal static bool IsPending(this CommandState state) =>
         state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued;
 }

@@ -27,7 +27,10 @@ public sealed class HwContext : IDisposable
         Device = device;
         Xclbin = device.GetXclbin(uuid);
         _handWritten = cache is null;
+        var trace = device.Tracer;
+        double started = trace?.Now() ?? 0;
         _handle = device.Contexts.Create(this, uuid, _handWritten);
+        trace?.Host("open context", "context", started, text: Xclbin.SourceName ?? uuid.ToString());
         device.Counters.AddContext();
         device.Own(this);
     }
@@ -49,9 +52,12 @@ public sealed class HwContext : IDisposable
         var h = Interlocked.Exchange(ref _handle, null);
         if (h is null) return;
         Device.Release(this);
+        var trace = Device.Tracer;
+        double started = trace?.Now() ?? 0;
         try
         {
             h.Dispose();
+            trace?.Host("close context", "context", started, text: Xclbin.SourceName);
         }
         finally
         {

@@ -45,7 +45,10 @@ public sealed class RunList : IDisposable
     /// <summary>Submits every run in the list (one submission).</summary>
     public void Execute()
     {
+        var trace = Device.Tracer;
+        double started = trace?.Now() ?? 0;
         Handle.Execute();
+        trace?.Host("execute run list", "submit", started, "runs", _count);
         Device.Counters.AddSubmission();
         Device.Counters.AddRuns(_count);
     }
@@ -53,7 +56,10 @@ public sealed class RunList : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/> for every run; returns completed, or the first other state.</summary>
     public CommandState Wait(TimeSpan timeout)
     {
+        var trace = Device.Tracer;
+        double started = trace?.Now() ?? 0;
         var state = Handle.Wait(timeout);
+        trace?.Host("wait run list", "wait", started, "state", (long)state, "runs", _count, state.Name());
         Device.Counters.AddWait();
         return state;
     }

@@ -50,6 +50,39 @@ public sealed class SampleRunTests
     }
 
     [Fact]
+    public void The_quickstart_traced_shows_the_per_tile_loops_round_trips_against_the_generated_calls_one_submission()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"npusdk-quickstart-{Environment.ProcessId}.json");
+        try
+        {
+            var result = DotnetProcess.Start(DotnetProcess.Dotnet, Repository.Root, TimeSpan.FromMinutes(5),
+                new Dictionary<string, string> { ["NPUSDK_TRACE"] = path }, Program("Quickstart"));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var trace = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            var spans = trace.RootElement.GetProperty("traceEvents").EnumerateArray().Where(e => e.GetProperty("ph").GetString() == "X")
+                .Select(e => (Name: e.GetProperty("name").GetString()!, Pid: e.GetProperty("pid").GetInt32())).ToList();
+            int Count(int pid, string name) => spans.Count(s => s.Pid == pid && s.Name == name);
+            // The host, on the wall clock: 32,768 starts and waits of the per-tile loop, against the generated call's one
+            // run-list submission and one wait (the call is made twice: once to build its plan, once timed).
+            Assert.Equal(32_768, Count(1, "start run"));
+            Assert.Equal(32_768, Count(1, "wait run"));
+            Assert.Equal(2, Count(1, "execute run list"));
+            Assert.Equal(2, Count(1, "wait run list"));
+            Assert.Equal(2, Count(1, "QuickstartKernels.MatMul"));
+            // The projected Phoenix, on its own tracks: both on one device timeline, every run of both drawn.
+            int projected = spans.First(s => s.Name == "chain command").Pid;
+            Assert.Equal(32_768, Count(projected, "start run"));
+            Assert.Equal(2, Count(projected, "submit run list"));
+            Assert.Equal(3 * 32_768, Count(projected, "run"));
+            Assert.Equal(2 * 1_366, Count(projected, "chain command"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void The_whisper_encoder_refuses_bad_arguments_with_its_usage()
     {
         var result = DotnetProcess.Start(DotnetProcess.Dotnet, Repository.Root, TimeSpan.FromMinutes(2), null, Program("WhisperEncoder"), "--layers", "0");

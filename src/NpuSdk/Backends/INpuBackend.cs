@@ -164,6 +164,13 @@ public interface IAcceptsKernelManifests
     void AddManifest(XclbinUuid uuid, KernelModel.KernelManifest manifest, uint[]? instructions);
 }
 
+/// <summary>Implemented by a backend device whose projected timeline a trace can show (the emulator with a latency model).</summary>
+internal interface ITracesProjection
+{
+    /// <summary>Records the projection on <paramref name="recorder"/> from now on, or stops with null.</summary>
+    void AttachTrace(Tracing.TraceRecorder? recorder);
+}
+
 /// <summary>Optionally implemented by a backend device that can project hardware time (the emulator's latency model).</summary>
 public interface IProjectsDeviceTime
 {

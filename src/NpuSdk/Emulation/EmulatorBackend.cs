@@ -119,7 +119,7 @@ internal sealed class ContextSlots(int limit, int heldElsewhere)
     public void Return() => Interlocked.Decrement(ref _live);
 }
 
-internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcceptsKernelManifests
+internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcceptsKernelManifests, ITracesProjection
 {
     private readonly object _gate = new();
     private readonly Lazy<EmulatorQueue> _queue;
@@ -205,16 +205,20 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
         if (xclbin is null) throw new NpuException($"No xclbin with uuid {uuid} is registered on the emulated device.");
         // As amdxdna does past its hwctx_limit: the budget counts every context on the device, whoever holds it.
         if (!_slots.TryTake()) throw ContextRefusal.FromDriver(ContextRefusal.Operation(uuid), ContextRefusal.DriverMessage);
-        Timeline?.OpenContext();
+        Timeline?.OpenContext(xclbin.SourceName);
         return new EmulatorContext(this, xclbin);
     }
 
     /// <summary>The last reference to a context went (the context and every kernel, run and run list made on it): its slot is free.</summary>
-    internal void ContextReleased()
+    internal void ContextReleased(XclbinFile xclbin)
     {
         _slots.Return();
-        Timeline?.CloseContext();
+        Timeline?.CloseContext(xclbin.SourceName);
     }
+
+    /// <summary>Records the projection on <paramref name="recorder"/> (a process of tracks of its own), or stops with null.</summary>
+    public void AttachTrace(Tracing.TraceRecorder? recorder) =>
+        Timeline?.Attach(recorder, $"{Profile.Name} NPU, projected ({(Timeline.Model == LatencyModel.Strix ? "LatencyModel.Strix" : Timeline.Model == LatencyModel.Phoenix ? "LatencyModel.Phoenix" : "a latency model")}, from the device's open)");
 
     public IBoHandle AllocateBo(ulong size, BoFlags flags, int group)
     {
@@ -250,7 +254,7 @@ internal sealed class EmulatorContext : IContextHandle
 
     internal void ReleaseReference()
     {
-        if (Interlocked.Decrement(ref _references) == 0) Device.ContextReleased();
+        if (Interlocked.Decrement(ref _references) == 0) Device.ContextReleased(Xclbin);
     }
 
     public IKernelHandle OpenKernel(string name)

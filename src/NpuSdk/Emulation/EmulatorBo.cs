@@ -54,7 +54,7 @@ internal sealed class EmulatorBo(BoStorage storage, int offset, int size) : IBoH
             Storage.Host.AsSpan(start, count).CopyTo(Storage.DeviceView.AsSpan(start, count));
         else
             Storage.DeviceView.AsSpan(start, count).CopyTo(Storage.Host.AsSpan(start, count));
-        Storage.Device.Timeline?.Sync(size);
+        Storage.Device.Timeline?.Sync(size, direction);
     }
 
     public IBoHandle CreateSubBuffer(ulong size, ulong offset)

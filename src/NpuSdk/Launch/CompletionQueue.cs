@@ -74,6 +74,7 @@ internal sealed class CompletionQueue
         Exception? error = null;
         bool completed = false;
         var operands = p.Operands;
+        var finishing = Tracing.TraceSpan.Begin(_session.Device);
         try
         {
             WaitFor(p.Plan, p.CancellationToken);
@@ -92,6 +93,7 @@ internal sealed class CompletionQueue
         {
             operands.Release();
             _session.EndCall(p.Plan, deviceDone: completed);
+            finishing.End(p.Plan.Binding.Method, "call", "asynchronous call completed: waited, synced back and unpacked");
         }
         // The call's span and duration end here, when its task does.
         var telemetry = p.Telemetry;

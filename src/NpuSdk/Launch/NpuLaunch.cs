@@ -21,15 +21,19 @@ public static class NpuLaunch
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuOperands operands)
     {
         var binding = Resolve(session, descriptor, "with spans");
+        var call = Tracing.TraceSpan.Begin(session.Device);
         var shapes = Shapes(binding, operands);
         var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
+        call.End("validate", "call");
         var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
         try
         {
             var plan = launch.Start(operands);
             plan.Wait();
             plan.SyncOutputs();
+            var unpack = Tracing.TraceSpan.Begin(session.Device);
             plan.Unpack(operands);
+            unpack.End("unpack", "call");
             launch.Completed();
         }
         catch (Exception e) when (launch.Failed(e))
@@ -39,6 +43,7 @@ public static class NpuLaunch
         finally
         {
             launch.End();
+            call.End(binding.Method, "call", "generated call over spans");
         }
     }
 
@@ -53,13 +58,16 @@ public static class NpuLaunch
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuTensorOperands operands)
     {
         var binding = Resolve(session, descriptor, recordable: true);
+        var call = Tracing.TraceSpan.Begin(session.Device);
         var shapes = Shapes(binding, operands);
         var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
         if (NpuSequence.Recording is { } recorder && recorder.Session == session)
         {
             recorder.Add(binding, key, operands);
+            call.End(binding.Method, "call", "recorded into a sequence");
             return;
         }
+        call.End("validate", "call");
         var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
         try
         {
@@ -74,6 +82,7 @@ public static class NpuLaunch
         finally
         {
             launch.End();
+            call.End(binding.Method, "call", "generated call over tensors");
         }
     }
 
@@ -175,6 +184,7 @@ public static class NpuLaunch
             var device = session.Device;
             device.EnterCall();
             var telemetry = NpuTelemetry.StartCall(binding, shapes, device);
+            var planning = Tracing.TraceSpan.Begin(device);
             try
             {
                 // The kernel's context is pinned from here until the call ends: it is not evicted while the runs may run.
@@ -190,6 +200,7 @@ public static class NpuLaunch
                     throw;
                 }
                 telemetry.Planned(plan.Invocations);
+                planning.End("plan", "call", "the context pinned (opened if needed) and the plan rented (built if needed)");
                 return new Scope { _session = session, _telemetry = telemetry, Plan = plan };
             }
             catch (Exception e)
@@ -206,7 +217,9 @@ public static class NpuLaunch
         {
             var plan = (BlockPlan)Plan;
             plan.BindScalars(operands.Scalars);
+            var pack = Tracing.TraceSpan.Begin(plan.Kernel.Device);
             plan.Pack(operands);
+            pack.End("pack", "call");
             plan.SyncInputs();
             _submitted = true;
             plan.Execute();

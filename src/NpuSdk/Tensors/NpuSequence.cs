@@ -60,6 +60,7 @@ public sealed class NpuSequence : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var device = _session.Device;
             device.EnterCall();
+            var replay = Tracing.TraceSpan.Begin(device);
             try
             {
                 foreach (var group in _groups) group.Run();
@@ -67,6 +68,7 @@ public sealed class NpuSequence : IDisposable
             finally
             {
                 device.ExitCall();
+                replay.End("replay sequence", "call");
             }
         }
     }

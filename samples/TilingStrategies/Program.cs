@@ -25,6 +25,9 @@ if (options.Error is { } usage)
     return 2;
 }
 
+// The case traced: small enough that each strategy's trace opens at once (512 runs), large enough to show the pattern.
+const string TraceCase = "128x128x128/int8/tile16";
+
 TilingCase[] cases =
 [
     new("64x64x64/int8/tile16", "matmul_16x16_int8", 64, 64, 64),
@@ -77,7 +80,10 @@ foreach (var (backendName, open) in backends)
         foreach (var (name, call) in strategies)
         {
             var output = New();
-            var row = Measure(device, backendName, c, name, () => call(output), options.Repetitions);
+            // One case traced per strategy, on the first backend: one steady-state call after the timed ones, host and projected device.
+            string? tracePath = c.Name == TraceCase && backendName == backends[0].Name
+                ? Path.Combine(TraceFolder(Path.GetFullPath(options.Output)), $"tiling-{name}.json") : null;
+            var row = Measure(device, backendName, c, name, () => call(output), options.Repetitions, tracePath);
             if (row.ProjectedMs is { } p) projections[(c.Name, name)] = p;
             else if (projections.TryGetValue((c.Name, name), out double q)) row = row with { ProjectedMs = q, Note = row.Note + " Projected: the emulator's projection of the same operations." };
             rows.Add(row);
@@ -105,6 +111,10 @@ File.WriteAllText(outputPath, JsonSerializer.Serialize(rows, new JsonSerializerO
     Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
 }) + "\n");
 AnsiConsole.MarkupLine($"Wrote {Markup.Escape(outputPath)}.");
+string chartPath = Path.ChangeExtension(outputPath, ".png");
+Chart.Write(rows.Where(r => r.Backend == backends[0].Name).ToList(), backends[0].Name, chartPath);
+AnsiConsole.MarkupLine($"Wrote {Markup.Escape(chartPath)} (the chart) and a trace per strategy of {Markup.Escape(TraceCase)} in {Markup.Escape(TraceFolder(outputPath))} " +
+    "(open one in https://ui.perfetto.dev or chrome://tracing; docs/performance.md).");
 Summarise(rows);
 if (!allMatch)
 {
@@ -129,7 +139,7 @@ static void Generated(NpuSession session, TilingCase c, sbyte[] a, sbyte[] b, Ar
 
 // One warm-up (the generated call builds its plan there, as a program's first call does), then the timed repetitions;
 // counts and the projection are those of one steady-state call.
-static Row Measure(Device device, string backend, TilingCase c, string strategy, Action call, int repetitions)
+static Row Measure(Device device, string backend, TilingCase c, string strategy, Action call, int repetitions, string? tracePath)
 {
     call();
     var counters = device.Counters;
@@ -145,6 +155,12 @@ static Row Measure(Device device, string backend, TilingCase c, string strategy,
     }
     long Per(long now, long before) => (now - before) / repetitions;
     double? projected = device.ProjectedTime is { } after && projectedBefore is { } before ? (after - before).TotalMilliseconds / repetitions : null;
+    if (tracePath is not null)
+    {
+        // One more steady-state call, traced apart from the timed ones so that recording does not weigh on them.
+        using var trace = device.StartTrace(tracePath);
+        call();
+    }
     times.Sort();
     double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
     string note = strategy switch
@@ -190,6 +206,9 @@ static void Summarise(List<Row> rows)
         AnsiConsole.MarkupLine($"512³ on the whole-array design: projected {whole.ProjectedMs:N3} ms on Phoenix, {15_034 / whole.ProjectedMs:N0}x below the original port's measured 15,034 ms; " +
             $"the host's own time for the call (packing, unpacking, the emulator's compute) was {whole.HostMs:N2} ms here.");
 }
+
+/// <summary>Where the traces go: a folder beside the JSON output.</summary>
+static string TraceFolder(string output) => Path.Combine(Path.GetDirectoryName(output)!, "traces");
 
 /// <summary>One case: a product and the library design that computes it.</summary>
 internal sealed record TilingCase(string Name, string Design, int M, int K, int N);

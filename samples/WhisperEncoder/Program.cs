@@ -106,7 +106,9 @@ ProfileRun Run(Device device, bool printOperators)
         var x = new Matrix<float>(Frames, EncoderLayer.Model);
         input.Data.CopyTo(x.Data, 0);
         var log = new OperatorLog(device);
-        var span = Work.Measure(device, () => RunAll($"{profile} span-based layers", l => layers[l].Forward(x, buffers, session, log)));
+        // The measured passes of the first profile are traced, each mode in a file of its own (docs/performance.md).
+        var span = Traced(device, printOperators, $"whisper-{profile}-span-based.json",
+            () => Work.Measure(device, () => RunAll($"{profile} span-based layers", l => layers[l].Forward(x, buffers, session, log))));
         if (printOperators) Print(log, layerCount, $"{profile}, span-based");
         var spanCheck = Check.Against(reference, x.Data);
 
@@ -123,12 +125,12 @@ ProfileRun Run(Device device, bool printOperators)
         AnsiConsole.MarkupLine($"  device-resident warm-up (one layer): {residentSetup.ContextsOpened} contexts opened, {residentSetup.ContextsEvicted} evicted");
         var residentLog = new OperatorLog(device);
         var output16 = new BFloat16[input16.Length];
-        var residentWork = Work.Measure(device, () =>
+        var residentWork = Traced(device, printOperators, $"whisper-{profile}-device-resident.json", () => Work.Measure(device, () =>
         {
             residentLog.Host("input to the device", () => activations.X.CopyFrom(input16));
             RunAll($"{profile} device-resident layers", l => resident[l].Forward(session, activations, residentLog));
             residentLog.Host("output from the device", () => activations.X.CopyTo(output16));
-        });
+        }));
         if (printOperators) Print(residentLog, layerCount, $"{profile}, device-resident");
         var output = new float[output16.Length];
         BFloat16Span.Widen(output16, output);
@@ -141,6 +143,17 @@ ProfileRun Run(Device device, bool printOperators)
         return new ProfileRun(profile, span, spanCheck, residentWork, residentCheck, weightBytes, recorded,
             Contexts(device, profile, span, residentWork));
     }
+}
+
+// The work traced into artifacts/traces/<name> when asked for (a timeline Perfetto and chrome://tracing open).
+static Work Traced(Device device, bool traced, string name, Func<Work> work)
+{
+    if (!traced) return work();
+    string path = Path.Combine("artifacts", "traces", name);
+    Work done;
+    using (device.StartTrace(path)) done = work();
+    AnsiConsole.MarkupLine($"  traced into {Markup.Escape(path)} (open it in https://ui.perfetto.dev or chrome://tracing)");
+    return done;
 }
 
 // What the layers' contexts cost, in words: none opened, or how many a layer opens and what they add to its projection.

@@ -313,24 +313,31 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private ISymbol? SpanBuffer(IOperation? expression)
         {
-            var value = expression is null ? null : Unwrap(expression);
-            switch (value)
+            // A loop, not recursion: a chain of slices and views may be as long as the code makes it.
+            for (var value = expression is null ? null : Unwrap(expression); value is not null; value = value is null ? null : Unwrap(value))
             {
-                case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
-                    return mapped;
-                case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
-                    return Variable(call.Instance);
-                case IPropertyReferenceOperation viewSpan when IsViewSpan(viewSpan):
-                    return ViewTensor(viewSpan.Instance);
-                case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
-                    return SpanBuffer(slice.Instance);
-                case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
-                    return SpanBuffer(range.Instance);
-                case IInvocationOperation view when IsMemoryView(view) && view.Arguments.Length == 1:
-                    return SpanBuffer(view.Arguments[0].Value);
-                default:
-                    return null;
+                switch (value)
+                {
+                    case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
+                        return mapped;
+                    case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
+                        return Variable(call.Instance);
+                    case IPropertyReferenceOperation viewSpan when IsViewSpan(viewSpan):
+                        return ViewTensor(viewSpan.Instance);
+                    case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
+                        value = slice.Instance;
+                        break;
+                    case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
+                        value = range.Instance;
+                        break;
+                    case IInvocationOperation view when IsMemoryView(view) && view.Arguments.Length == 1:
+                        value = view.Arguments[0].Value;
+                        break;
+                    default:
+                        return null;
+                }
             }
+            return null;
         }
 
         /// <summary>MemoryMarshal.Cast / AsBytes: the same memory seen as other elements.</summary>

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -30,7 +30,7 @@ namespace NpuSdk.Analyzers
         /// must follow the wait for the run that wrote the tile), nor call user code that might launch, nor sync
         /// the same buffer the other way.
         /// </summary>
-        public static ILoopOperation? SyncHoistTarget(MethodIndex index, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
+        public static ILoopOperation? SyncHoistTarget(MethodIndex index, IInvocationOperation sync, IEnumerable<ILoopOperation> loops, int direction)
         {
             if (!(sync.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation)) return null;
             var buffer = VariableSymbol(sync.Instance);
@@ -40,8 +40,8 @@ namespace NpuSdk.Analyzers
             {
                 if (!(loop.Parent is IBlockOperation) || DeclaredInside(buffer, loop)) break;
                 var summary = index.Summary(loop);
-                int directions = summary.SyncDirections.TryGetValue(buffer, out var seen) ? seen : 0;
-                bool blocked = summary.Launches || summary.Waits || summary.UserCalls.Any(mayLaunch)
+                int directions = summary.SyncDirections(buffer);
+                bool blocked = summary.Launches || summary.Waits || summary.CallsMayLaunch
                     || (directions & ~(direction == 0 ? 1 : 2)) != 0;
                 if (blocked) break;
                 target = loop;
@@ -54,7 +54,7 @@ namespace NpuSdk.Analyzers
         /// ...) declaration can be hoisted out of: the receiver and arguments read only values fixed outside that
         /// loop, the local is not reassigned or disposed in the method, and its name is free there.
         /// </summary>
-        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, MethodIndex index, IOperation value, ImmutableArray<ILoopOperation> loops)
+        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, MethodIndex index, IOperation value, IEnumerable<ILoopOperation> loops)
         {
             if (!(value.Parent is IVariableInitializerOperation initializer)
                 || !(initializer.Parent is IVariableDeclaratorOperation declarator)
@@ -102,7 +102,7 @@ namespace NpuSdk.Analyzers
             // With the waits moved out, the next iteration runs while earlier runs still read their buffers:
             // an iteration that writes, maps or syncs a buffer (or calls code that might) would race them.
             var summary = index.Summary(innermost);
-            if (summary.UserCalls.Count > 0 || summary.TouchesBuffers) return null;
+            if (summary.CallsUserCode || summary.TouchesBuffers) return null;
             if (!(wait.Instance is ILocalReferenceOperation runReference)) return null;
             var declarator = index.Declarator(runReference.Local);
             if (declarator is null || declarator.Initializer is null || !MethodIndex.Contains(body, declarator)) return null;

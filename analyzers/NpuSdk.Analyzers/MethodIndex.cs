@@ -1,21 +1,137 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
 {
-    /// <summary>What one loop (or lambda) body holds, summed once over its operations.</summary>
-    internal sealed class RegionSummary
+    /// <summary>What one loop (or lambda) body holds, answered from the method's sorted positions of each fact.</summary>
+    internal readonly struct RegionSummary
     {
-        public bool Launches { get; set; }
-        public bool Waits { get; set; }
+        private readonly MethodIndex _index;
+        private readonly int _start;
+        private readonly int _end;
+
+        public RegionSummary(MethodIndex index, IOperation region)
+        {
+            _index = index;
+            _start = region.Syntax.SpanStart;
+            _end = region.Syntax.Span.End;
+        }
+
+        public bool Launches => _index.Launches.Any(_start, _end);
+        public bool Waits => _index.Waits.Any(_start, _end);
         /// <summary>Host writes, maps or syncs: buffers the iteration touches.</summary>
-        public bool TouchesBuffers { get; set; }
-        public bool Awaits { get; set; }
-        /// <summary>Methods of this compilation (and local functions, delegates) called in the region.</summary>
-        public List<IMethodSymbol> UserCalls { get; } = new List<IMethodSymbol>();
-        /// <summary>Per synced variable, the directions seen (bit 0 to device, bit 1 from device, bit 2 unknown).</summary>
-        public Dictionary<ISymbol, int> SyncDirections { get; } = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        public bool TouchesBuffers => _index.BufferTouches.Any(_start, _end);
+        public bool Awaits => _index.Awaits.Any(_start, _end);
+        /// <summary>Calls a method of this compilation (or a local function, or a delegate).</summary>
+        public bool CallsUserCode => _index.UserCalls.Any(_start, _end);
+        /// <summary>Calls code of this compilation that starts runs.</summary>
+        public bool CallsLaunching => _index.UserCalls.Any(_start, _end, UserCall.Launches);
+        /// <summary>Calls code of this compilation that waits for runs.</summary>
+        public bool CallsWaiting => _index.UserCalls.Any(_start, _end, UserCall.Waits);
+        /// <summary>Calls code of this compilation that starts runs or cannot be followed.</summary>
+        public bool CallsMayLaunch => _index.UserCalls.Any(_start, _end, UserCall.MayLaunch);
+
+        /// <summary>The directions the region syncs the variable in (bit 0 to device, bit 1 from device, bit 2 unknown).</summary>
+        public int SyncDirections(ISymbol buffer) => _index.SyncDirectionsOf(buffer, _start, _end);
+    }
+
+    /// <summary>What a call into this compilation does, as a region asks it.</summary>
+    internal static class UserCall
+    {
+        public const int Launches = 0;
+        public const int Waits = 1;
+        public const int MayLaunch = 2;
+        public const int Count = 3;
+    }
+
+    /// <summary>
+    /// Positions (syntax starts) of one kind of fact in a method, sorted once, so that "does this region hold one" is
+    /// a binary search whatever the nesting: no fact is recorded once per enclosing loop.
+    /// </summary>
+    internal sealed class Positions
+    {
+        private readonly List<int> _positions = new List<int>();
+        private readonly List<IMethodSymbol> _methods = new List<IMethodSymbol>();
+        private readonly Func<IMethodSymbol, MethodSummary>? _summaryOf;
+        private int[][]? _counts;
+        private bool _sorted;
+
+        public Positions(Func<IMethodSymbol, MethodSummary>? summaryOf = null) => _summaryOf = summaryOf;
+
+        public void Add(int position, IMethodSymbol? method = null)
+        {
+            _positions.Add(position);
+            if (method is not null) _methods.Add(method);
+        }
+
+        public bool Any(int start, int end) => Count(start, end) > 0;
+
+        /// <summary>True when a call in [start, end) has the property (one of <see cref="UserCall"/>).</summary>
+        public bool Any(int start, int end, int property)
+        {
+            Sort();
+            int first = LowerBound(start), last = LowerBound(end);
+            if (first >= last) return false;
+            var counts = Counts();
+            return counts[property][last] - counts[property][first] > 0;
+        }
+
+        private int Count(int start, int end)
+        {
+            Sort();
+            return LowerBound(end) - LowerBound(start);
+        }
+
+        private void Sort()
+        {
+            if (_sorted) return;
+            _sorted = true;
+            if (_methods.Count == _positions.Count && _methods.Count > 0)
+            {
+                var order = Enumerable.Range(0, _positions.Count).OrderBy(i => _positions[i]).ToArray();
+                var positions = order.Select(i => _positions[i]).ToList();
+                var methods = order.Select(i => _methods[i]).ToList();
+                _positions.Clear();
+                _positions.AddRange(positions);
+                _methods.Clear();
+                _methods.AddRange(methods);
+            }
+            else
+            {
+                _positions.Sort();
+            }
+        }
+
+        /// <summary>Prefix counts of each <see cref="UserCall"/> property, worked out on the first question.</summary>
+        private int[][] Counts()
+        {
+            if (_counts is not null) return _counts;
+            var counts = new int[UserCall.Count][];
+            for (int p = 0; p < UserCall.Count; p++) counts[p] = new int[_methods.Count + 1];
+            for (int i = 0; i < _methods.Count; i++)
+            {
+                var summary = _summaryOf is null ? MethodSummary.Unknown : _summaryOf(_methods[i]);
+                counts[UserCall.Launches][i + 1] = counts[UserCall.Launches][i] + (summary.Launches ? 1 : 0);
+                counts[UserCall.Waits][i + 1] = counts[UserCall.Waits][i] + (summary.Waits ? 1 : 0);
+                counts[UserCall.MayLaunch][i + 1] = counts[UserCall.MayLaunch][i] + (summary.MayLaunch ? 1 : 0);
+            }
+            return _counts = counts;
+        }
+
+        private int LowerBound(int position)
+        {
+            int low = 0, high = _positions.Count;
+            while (low < high)
+            {
+                int middle = (low + high) / 2;
+                if (_positions[middle] < position) low = middle + 1;
+                else high = middle;
+            }
+            return low;
+        }
     }
 
     /// <summary>
@@ -34,14 +150,22 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ISymbol, List<IOperation>> _elementStores = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _launchesOn = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _disposes = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IOperation, RegionSummary> _regions = new Dictionary<IOperation, RegionSummary>();
+        private readonly Dictionary<ISymbol, List<(int Position, int Bit)>> _syncDirections = new Dictionary<ISymbol, List<(int, int)>>(SymbolEqualityComparer.Default);
 
-        public MethodIndex(NpuTypes types, IOperation root)
+        /// <param name="summaryOf">What a call into this compilation does, for the region questions about such calls (none asked when null).</param>
+        public MethodIndex(NpuTypes types, IOperation root, Func<IMethodSymbol, MethodSummary>? summaryOf = null)
         {
             _types = types;
             Root = root;
+            UserCalls = new Positions(summaryOf);
             foreach (var op in root.DescendantsAndSelf()) Add(op);
         }
+
+        internal Positions Launches { get; } = new Positions();
+        internal Positions Waits { get; } = new Positions();
+        internal Positions BufferTouches { get; } = new Positions();
+        internal Positions Awaits { get; } = new Positions();
+        internal Positions UserCalls { get; }
 
         public IOperation Root { get; }
 
@@ -67,7 +191,15 @@ namespace NpuSdk.Analyzers
         public IReadOnlyList<IOperation> Disposes(ISymbol symbol) => _disposes.TryGetValue(symbol, out var d) ? d : None;
 
         /// <summary>What a loop or lambda of this body holds.</summary>
-        public RegionSummary Summary(IOperation region) => _regions.TryGetValue(region, out var s) ? s : new RegionSummary();
+        public RegionSummary Summary(IOperation region) => new RegionSummary(this, region);
+
+        internal int SyncDirectionsOf(ISymbol buffer, int start, int end)
+        {
+            if (!_syncDirections.TryGetValue(buffer, out var syncs)) return 0;
+            int bits = 0;
+            foreach (var (position, bit) in syncs) if (position >= start && position < end) bits |= bit;
+            return bits;
+        }
 
         public bool WrittenInside(ISymbol symbol, IOperation region)
         {
@@ -105,7 +237,7 @@ namespace NpuSdk.Analyzers
                     AddCall(call);
                     break;
                 case IAwaitOperation _:
-                    ForRegions(op, s => s.Awaits = true);
+                    Awaits.Add(op.Syntax.SpanStart);
                     break;
             }
         }
@@ -127,44 +259,35 @@ namespace NpuSdk.Analyzers
             var kind = _types.Classify(call);
             var receiver = call.Instance is IArrayElementReferenceOperation element ? element.ArrayReference : call.Instance;
             var receiverSymbol = LoopFixes.VariableSymbol(receiver);
+            int position = call.Syntax.SpanStart;
             switch (kind)
             {
                 case NpuCallKind.Launch:
                     if (receiverSymbol is not null) List(_launchesOn, receiverSymbol).Add(call);
-                    ForRegions(call, s => s.Launches = true);
+                    Launches.Add(position);
                     break;
                 case NpuCallKind.RunWait:
                 case NpuCallKind.RunListWait:
-                    ForRegions(call, s => s.Waits = true);
+                    Waits.Add(position);
                     break;
                 case NpuCallKind.Sync:
                     int direction = LoopFixes.ConstantDirection(call);
                     int bit = direction == 0 ? 1 : direction == 1 ? 2 : 4;
-                    ForRegions(call, s =>
+                    BufferTouches.Add(position);
+                    if (receiverSymbol is not null)
                     {
-                        s.TouchesBuffers = true;
-                        if (receiverSymbol is not null) s.SyncDirections[receiverSymbol] = (s.SyncDirections.TryGetValue(receiverSymbol, out var seen) ? seen : 0) | bit;
-                    });
+                        if (!_syncDirections.TryGetValue(receiverSymbol, out var syncs)) _syncDirections[receiverSymbol] = syncs = new List<(int, int)>();
+                        syncs.Add((position, bit));
+                    }
                     break;
                 case NpuCallKind.HostWrite:
                 case NpuCallKind.Map:
-                    ForRegions(call, s => s.TouchesBuffers = true);
+                    BufferTouches.Add(position);
                     break;
                 case NpuCallKind.None:
                     if (call.TargetMethod.Name == "Dispose" && receiverSymbol is not null) List(_disposes, receiverSymbol).Add(call);
-                    if (LoopFixes.IsUserCode(_types, call.TargetMethod)) ForRegions(call, s => s.UserCalls.Add(call.TargetMethod.OriginalDefinition));
+                    if (LoopFixes.IsUserCode(_types, call.TargetMethod)) UserCalls.Add(position, call.TargetMethod.OriginalDefinition);
                     break;
-            }
-        }
-
-        /// <summary>Records a fact in the summary of every loop and lambda around the operation in this body.</summary>
-        private void ForRegions(IOperation op, System.Action<RegionSummary> record)
-        {
-            for (var parent = op.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (!(parent is ILoopOperation || parent is IAnonymousFunctionOperation)) continue;
-                if (!_regions.TryGetValue(parent, out var summary)) _regions[parent] = summary = new RegionSummary();
-                record(summary);
             }
         }
 

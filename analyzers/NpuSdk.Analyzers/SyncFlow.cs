@@ -181,19 +181,38 @@ namespace NpuSdk.Analyzers
 
         /// <summary>
         /// Children first: arguments are evaluated before the call that uses them, and an assignment's value before
-        /// the store (in <c>s[i] = s[i] + 1</c> the read comes first).
+        /// the store (in <c>s[i] = s[i] + 1</c> the read comes first). An explicit stack, so an expression of any depth
+        /// (a chain of twenty thousand additions) takes no stack of its own.
         /// </summary>
-        private void Visit(IOperation operation, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
+        private void Visit(IOperation root, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
         {
-            if (operation is ISimpleAssignmentOperation assignment)
+            var pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
+            pending.Push((root, false));
+            while (pending.Count > 0)
             {
-                Visit(assignment.Value, state, report);
-                Visit(assignment.Target, state, report);
+                var (operation, childrenDone) = pending.Pop();
+                if (childrenDone)
+                {
+                    Apply(operation, state, report);
+                    continue;
+                }
+                pending.Push((operation, true));
+                if (operation is ISimpleAssignmentOperation assignment)
+                {
+                    pending.Push((assignment.Target, false));
+                    pending.Push((assignment.Value, false));
+                }
+                else
+                {
+                    var children = operation.ChildOperations;
+                    foreach (var child in children.Reverse()) pending.Push((child, false));
+                }
             }
-            else
-            {
-                foreach (var child in operation.ChildOperations) Visit(child, state, report);
-            }
+        }
+
+        /// <summary>What one operation does to the state, once its children have done theirs.</summary>
+        private void Apply(IOperation operation, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
+        {
             var (kind, buffer) = _facts.Classify(operation, out var launched);
             switch (kind)
             {

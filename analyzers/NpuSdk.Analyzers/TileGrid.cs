@@ -62,15 +62,7 @@ namespace NpuSdk.Analyzers
         /// </summary>
         public static bool SubBuffersOfOnePlan(NpuTypes types, MethodIndex index, IOperation buffer, IOperation loop)
         {
-            buffer = Unwrap(buffer);
-            IOperation? collection = buffer switch
-            {
-                ILocalReferenceOperation local when loop is IForEachLoopOperation forEach && forEach.Locals.Contains(local.Local, SymbolEqualityComparer.Default) => forEach.Collection,
-                IArrayElementReferenceOperation element => element.ArrayReference,
-                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
-                _ => null,
-            };
-            if (!(LoopFixes.VariableSymbol(collection is null ? null : Unwrap(collection)) is { } symbol)) return false;
+            if (!(LoopFixes.VariableSymbol(WalkedCollection(buffer, loop)) is { } symbol)) return false;
             bool IsSubBuffer(IOperation? value)
             {
                 value = value is null ? null : Unwrap(value);
@@ -82,6 +74,34 @@ namespace NpuSdk.Analyzers
             if (index.ElementStores(symbol).Any(s => s is ISimpleAssignmentOperation assignment && IsSubBuffer(assignment.Value))) return true;
             return index.References(symbol).Any(r => r.Parent is IInvocationOperation { TargetMethod.Name: "Add" } add && ReferenceEquals(add.Instance, r)
                 && add.Arguments.Any(a => IsSubBuffer(a.Value)));
+        }
+
+        /// <summary>
+        /// The collection whose elements the loop walks, when the buffer is one of them: the foreach variable over it, or
+        /// an element of it ("slices[t]", "plan[t]"); else null.
+        /// </summary>
+        public static IOperation? WalkedCollection(IOperation buffer, IOperation loop)
+        {
+            IOperation? collection = Unwrap(buffer) switch
+            {
+                ILocalReferenceOperation local when loop is IForEachLoopOperation forEach && forEach.Locals.Contains(local.Local, SymbolEqualityComparer.Default) => forEach.Collection,
+                IParameterReferenceOperation element when loop is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(element.Parameter.ContainingSymbol, lambda.Symbol)
+                    => ElementSource(lambda),
+                IArrayElementReferenceOperation element => element.ArrayReference,
+                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
+                _ => null,
+            };
+            return collection is null ? null : Unwrap(collection);
+        }
+
+        /// <summary>The collection a per-element lambda walks: the receiver of List.ForEach, or the first argument of Array.ForEach and LINQ.</summary>
+        private static IOperation? ElementSource(IAnonymousFunctionOperation lambda)
+        {
+            IOperation? parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation) parent = parent.Parent;
+            if (!(parent is IArgumentOperation { Parent: IInvocationOperation call } argument)) return null;
+            if (call.Instance is not null) return call.Instance;
+            return call.Arguments.Length > 1 && !ReferenceEquals(call.Arguments[0], argument) ? call.Arguments[0].Value : null;
         }
 
         private static IOperation Unwrap(IOperation operation)

@@ -22,19 +22,16 @@ namespace NpuSdk.Analyzers
     /// </summary>
     internal sealed class WholeJobLoops
     {
-        private const int TaintPasses = 3;
         private readonly NpuTypes _types;
         private readonly Func<IOperation, MethodIndex> _indexOf;
-        private readonly Func<IMethodSymbol, bool> _startsRuns;
-        private readonly Func<IMethodSymbol, bool> _waits;
+        private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
         private readonly Dictionary<IOperation, bool> _known = new Dictionary<IOperation, bool>();
 
-        public WholeJobLoops(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, bool> startsRuns, Func<IMethodSymbol, bool> waits)
+        public WholeJobLoops(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, MethodSummary> summaryOf)
         {
             _types = types;
             _indexOf = indexOf;
-            _startsRuns = startsRuns;
-            _waits = waits;
+            _summaryOf = summaryOf;
         }
 
         public bool IsWholeJob(IOperation loop)
@@ -48,8 +45,8 @@ namespace NpuSdk.Analyzers
         private bool Judge(IOperation loop)
         {
             var summary = _indexOf(loop).Summary(loop);
-            bool launches = summary.Launches || summary.UserCalls.Any(_startsRuns);
-            bool waits = summary.Waits || summary.UserCalls.Any(_waits);
+            bool launches = summary.Launches || summary.CallsLaunching;
+            bool waits = summary.Waits || summary.CallsWaiting;
             if (!launches || !waits) return false;
             // Where the first launch's arguments have been evaluated, and where the first wait starts.
             int firstLaunch = int.MaxValue, firstWait = int.MaxValue;
@@ -59,20 +56,21 @@ namespace NpuSdk.Analyzers
             {
                 if (!(op is IInvocationOperation call)) continue;
                 var kind = _types.Classify(call);
-                bool userCall = kind == NpuCallKind.None && LoopFixes.IsUserCode(_types, call.TargetMethod);
-                if (kind == NpuCallKind.Launch || (userCall && _startsRuns(call.TargetMethod.OriginalDefinition)))
+                var helper = kind == NpuCallKind.None ? Helper(call) : null;
+                if (kind == NpuCallKind.Launch || (helper?.Launches ?? false))
                     firstLaunch = Math.Min(firstLaunch, call.Syntax.Span.End);
-                if (kind is NpuCallKind.RunWait or NpuCallKind.RunListWait || (userCall && _waits(call.TargetMethod.OriginalDefinition)))
+                if (kind is NpuCallKind.RunWait or NpuCallKind.RunListWait || (helper?.Waits ?? false))
                     firstWait = Math.Min(firstWait, call.Syntax.SpanStart);
             }
             if (firstWait == int.MaxValue) return false;
 
             if (operations.Any(op => op.Syntax.SpanStart > firstWait && IsClockRead(op))) return true;
 
-            var results = ReadBack(operations, firstWait);
-            bool readsBack = results.Count > 0 || operations.Any(op => op.Syntax.SpanStart > firstWait
-                && (ReadsDevice(op) || (op is IInvocationOperation read && _types.Classify(read) == NpuCallKind.HostRead)));
-            if (readsBack && ReceivesInput(loop, operations)) return true;
+            var results = ReadBackTaint.WrittenFromResults(_types, operations, firstWait, ReturnsResults);
+            bool readsBack = results.Count > 0 || operations.Any(op => op.Syntax.SpanStart >= firstWait
+                && (ReadBackTaint.ReadsDevice(_types, op) || (op is IInvocationOperation read
+                    && (_types.Classify(read) == NpuCallKind.HostRead || ReturnsResults(read)))));
+            if (readsBack && (ReceivesInput(loop, operations) || HandsResultsOut(loop, operations, results, firstWait))) return true;
             foreach (var op in operations)
             {
                 if (!(LoopFixes.VariableSymbol(op) is { } symbol) || IsWriteTarget(op)) continue;
@@ -80,66 +78,76 @@ namespace NpuSdk.Analyzers
                 // A buffer reassigned after the wait (a swap) and launched again: the output is the next input.
                 if (_types.IsBo(op.Type) && op.Syntax.SpanStart <= firstLaunch && WrittenAfter(symbol, loop, firstWait) && InLaunch(op)) return true;
             }
-            return false;
+            return operations.Any(op => op is IInvocationOperation call && CarriesState(call, loop));
+        }
+
+        /// <summary>What a call into this compilation does, or null for any other call.</summary>
+        private MethodSummary? Helper(IInvocationOperation call) =>
+            LoopFixes.IsUserCode(_types, call.TargetMethod) ? _summaryOf(call.TargetMethod) : null;
+
+        /// <summary>A call whose value carries results: a helper that waits or reads back ("x = Layer(x)", "y = Download()").</summary>
+        private bool ReturnsResults(IInvocationOperation call) => Helper(call) is { } helper && (helper.Waits || helper.ReadsBack);
+
+        /// <summary>
+        /// A helper that launches, waits and feeds its own next call: it reads state (a field, or the array it is passed,
+        /// the same one on every iteration) before its launch and overwrites it with results after its wait. Only for a
+        /// single loop around the call: a nest of loops around one helper walks a grid of tiles, whatever the helper keeps.
+        /// </summary>
+        private bool CarriesState(IInvocationOperation call, IOperation loop)
+        {
+            if (!ReferenceEquals(EnclosingLoops.Innermost(call), loop) || EnclosingLoops.Innermost(loop) is not null) return false;
+            if (!(Helper(call) is { LaunchesAndWaits: true } helper)) return false;
+            if (helper.CarriesFieldState) return true;
+            return call.Arguments.Any(a => a.Parameter is not null && helper.CarriedParameters.Contains(a.Parameter.Ordinal)
+                && LoopFixes.VariableSymbol(a.Value) is { } array && !_indexOf(loop).WrittenInside(array, loop));
         }
 
         /// <summary>
-        /// Variables written after the first wait from data the kernel produced: destinations of Read and of copies out
-        /// of mapped memory, variables assigned from mapped reads or from a helper that waits, and (a few passes) the
-        /// variables computed from those.
+        /// Each iteration hands its results to whoever asked for them before the next one starts: a yield return, a reply
+        /// (a delegate, a TaskCompletionSource, a method of the request the loop walks), or a write to a console, a
+        /// stream, a channel or a socket. The loop serves requests one at a time.
         /// </summary>
-        private HashSet<ISymbol> ReadBack(List<IOperation> operations, int firstWait)
+        private bool HandsResultsOut(IOperation loop, List<IOperation> operations, HashSet<ISymbol> results, int firstWait)
         {
-            var results = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var element = ElementOf(loop);
             foreach (var op in operations)
             {
-                if (op.Syntax.SpanStart < firstWait || !(op is IInvocationOperation call)) continue;
-                var kind = _types.Classify(call);
-                if (kind == NpuCallKind.HostRead && call.Arguments.Length > 0) AddTarget(results, call.Arguments[0].Value);
-                if (call.TargetMethod.Name is "CopyTo" or "TryCopyTo" && call.Instance is not null && ReadsDevice(call.Instance) && call.Arguments.Length > 0)
-                    AddTarget(results, call.Arguments[0].Value);
+                // An operation completes after its operands: "yield return Infer(request)" hands out what Infer waited for.
+                if (op.Syntax.Span.End < firstWait) continue;
+                if (op is IReturnOperation { Kind: OperationKind.YieldReturn }) return true;
+                if (!(op is IInvocationOperation call) || !call.Arguments.Any(a => CarriesResults(a.Value, results))) continue;
+                var method = call.TargetMethod;
+                if (method.MethodKind == MethodKind.DelegateInvoke || method.Name is "SetResult" or "TrySetResult") return true;
+                if (IsOutput(method)) return true;
+                if (element is not null && RootSymbol(call.Instance) is { } receiver && SymbolEqualityComparer.Default.Equals(receiver, element)) return true;
             }
-            for (int pass = 0; pass < TaintPasses; pass++)
-            {
-                int before = results.Count;
-                foreach (var op in operations)
-                {
-                    // An assignment completes after its value: "x = Layer(x)" writes x after the wait inside Layer.
-                    if (op.Syntax.Span.End < firstWait) continue;
-                    var (target, value) = op switch
-                    {
-                        IVariableDeclaratorOperation { Initializer: { } initializer } declarator => ((IOperation?)declarator, (IOperation?)initializer.Value),
-                        IAssignmentOperation assignment => (assignment.Target, assignment.Value),
-                        _ => ((IOperation?)null, (IOperation?)null),
-                    };
-                    if (target is null || value is null) continue;
-                    bool derived = value.DescendantsAndSelf().Any(v => (LoopFixes.VariableSymbol(v) is { } read && results.Contains(read)) || ReadsDevice(v)
-                        || (v is IInvocationOperation helper && LoopFixes.IsUserCode(_types, helper.TargetMethod) && _waits(helper.TargetMethod.OriginalDefinition)));
-                    if (!derived) continue;
-                    if (target is IVariableDeclaratorOperation declared) results.Add(declared.Symbol);
-                    else AddTarget(results, target);
-                }
-                if (results.Count == before) break;
-            }
-            return results;
+            return false;
         }
 
-        private static void AddTarget(HashSet<ISymbol> results, IOperation target)
+        private bool CarriesResults(IOperation value, HashSet<ISymbol> results) => value.DescendantsAndSelf().Any(v =>
+            (LoopFixes.VariableSymbol(v) is { } read && results.Contains(read)) || ReadBackTaint.ReadsDevice(_types, v)
+            || (v is IInvocationOperation call && ReturnsResults(call)));
+
+        /// <summary>The variable a foreach loop walks (the request), or null.</summary>
+        private static ISymbol? ElementOf(IOperation loop) =>
+            loop is IForEachLoopOperation forEach && forEach.Locals.Length == 1 ? forEach.Locals[0] : null;
+
+        private static ISymbol? RootSymbol(IOperation? value)
         {
-            while (target is IConversionOperation conversion) target = conversion.Operand;
-            var holder = target switch
-            {
-                IArrayElementReferenceOperation element => element.ArrayReference,
-                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
-                IInvocationOperation { TargetMethod.Name: "AsSpan" or "AsMemory" } view => view.Instance ?? (view.Arguments.Length > 0 ? view.Arguments[0].Value : null),
-                _ => target,
-            };
-            if (LoopFixes.VariableSymbol(holder) is { } symbol) results.Add(symbol);
+            while (value is IMemberReferenceOperation member && !(value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }))
+                value = member.Instance;
+            while (value is IConversionOperation conversion) value = conversion.Operand;
+            return value is ILocalReferenceOperation local ? local.Local : null;
         }
 
-        /// <summary>An expression that reads mapped device memory: Map() or a span local assigned from it.</summary>
-        private bool ReadsDevice(IOperation value) =>
-            value is IInvocationOperation call && _types.Classify(call) == NpuCallKind.Map;
+        private static bool IsOutput(IMethodSymbol method)
+        {
+            string ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? "";
+            bool writes = method.Name.StartsWith("Write", StringComparison.Ordinal) || method.Name.StartsWith("Send", StringComparison.Ordinal)
+                || method.Name.StartsWith("TryWrite", StringComparison.Ordinal);
+            return writes && (IsIoNamespace(ns) || ns == "System.Threading.Channels" || ns.StartsWith("System.Net", StringComparison.Ordinal)
+                || method.ContainingType?.Name == "Console");
+        }
 
         private bool WrittenAfter(ISymbol symbol, IOperation loop, int position) =>
             _indexOf(loop).Writes(symbol).Any(w => MethodIndex.Contains(loop, w) && w.Syntax.SpanStart > position);
@@ -154,11 +162,12 @@ namespace NpuSdk.Analyzers
             return false;
         }
 
-        /// <summary>Input that arrives from outside: the iteration awaits, or the loop takes it from a queue, a channel, a stream or a socket.</summary>
-        private static bool ReceivesInput(IOperation loop, List<IOperation> body)
+        /// <summary>Input that arrives from outside: the iteration awaits something other than its NPU work, or the loop takes it from a queue, a channel, the console, a stream or a socket.</summary>
+        private bool ReceivesInput(IOperation loop, List<IOperation> body)
         {
             if (loop is IForEachLoopOperation { IsAsynchronous: true }) return true;
-            if (body.Any(op => op is IAwaitOperation)) return true;
+            // Awaiting the NPU work itself (a tile helper, a Task.Run around a wait) receives nothing.
+            if (body.Any(op => op is IAwaitOperation awaited && !IsNpuWork(awaited.Operation))) return true;
             var header = loop switch
             {
                 IWhileLoopOperation whileLoop => whileLoop.Condition,
@@ -173,8 +182,14 @@ namespace NpuSdk.Analyzers
         {
             string ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? "";
             if (ns == "System.Collections.Concurrent" || ns == "System.Threading.Channels" || ns.StartsWith("System.Net", StringComparison.Ordinal)) return true;
-            return ns == "System.IO" && method.Name.StartsWith("Read", StringComparison.Ordinal);
+            return (IsIoNamespace(ns) || (ns == "System" && method.ContainingType?.Name == "Console")) && method.Name.StartsWith("Read", StringComparison.Ordinal);
         }
+
+        private static bool IsIoNamespace(string ns) => ns == "System.IO" || ns.StartsWith("System.IO.", StringComparison.Ordinal);
+
+        /// <summary>Code that launches, waits or syncs: an SDK call, or a call into the compilation that does.</summary>
+        private bool IsNpuWork(IOperation operation) => operation.DescendantsAndSelf().Any(op => op is IInvocationOperation call
+            && (_types.Classify(call) != NpuCallKind.None || (Helper(call) is { } helper && (helper.Launches || helper.Waits || helper.Syncs))));
 
         private static bool IsClockRead(IOperation op)
         {

@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NpuSdk.Analyzers
+{
+    /// <summary>
+    /// Collections that hold a whole buffer per tile: "Solution B" allocates a buffer for every tile before the launches
+    /// and keeps them in a list, then syncs each and launches each. Kept, they are a plan rather than a per-iteration
+    /// allocation, but a plan of whole buffers, one per tile, is the per-tile cost itself (32,768 allocations, syncs and
+    /// runs for one 512³ product); the cure is one buffer and a sub-buffer per tile. A collection is per tile when a loop
+    /// adds (or stores) a new whole buffer to it, and that loop walks tiles (two loops deep, a flattened grid, thousands of
+    /// iterations), or the method then launches its elements one per iteration of a loop of their own. One buffer per
+    /// distinct tensor (mlir-aie's harness) is neither, and sub-buffers of one parent are the cure.
+    /// </summary>
+    internal sealed class PerTileBuffers
+    {
+        private readonly NpuTypes _types;
+        private readonly Func<IOperation, MethodIndex> _indexOf;
+        private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
+        private readonly Func<IOperation, string?> _tileLoop;
+        private readonly Dictionary<(IOperation Root, ISymbol Collection), bool> _known = new Dictionary<(IOperation, ISymbol), bool>();
+        private readonly Dictionary<IOperation, HashSet<ISymbol>> _launchedOneByOne = new Dictionary<IOperation, HashSet<ISymbol>>();
+
+        /// <param name="tileLoop">How a single loop walks tiles (a flattened grid, many iterations), or null.</param>
+        public PerTileBuffers(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, MethodSummary> summaryOf, Func<IOperation, string?> tileLoop)
+        {
+            _types = types;
+            _indexOf = indexOf;
+            _summaryOf = summaryOf;
+            _tileLoop = tileLoop;
+        }
+
+        /// <summary>The per-tile collection a new buffer (or a call returning one) is stored into in a loop, or null.</summary>
+        public ISymbol? PerTileCollectionOf(IOperation value)
+        {
+            var collection = StoredInto(value);
+            return collection is not null && IsPerTile(collection, value) ? collection : null;
+        }
+
+        /// <summary>True when the collection the loop walks (the buffer is its element) holds a whole buffer per tile.</summary>
+        public bool WalksPerTileBuffers(IOperation buffer, IOperation loop) =>
+            LoopFixes.VariableSymbol(TileGrid.WalkedCollection(buffer, loop)) is { } collection && IsPerTile(collection, loop);
+
+        private bool IsPerTile(ISymbol collection, IOperation inMethod)
+        {
+            var index = _indexOf(inMethod);
+            var key = (index.Root, collection);
+            if (_known.TryGetValue(key, out var known)) return known;
+            var stores = Stores(index, collection).Where(s => EnclosingLoops.Innermost(s) is not null && IsNewWholeBuffer(index, s)).ToList();
+            bool result = stores.Count > 0
+                && (stores.Any(InTileLoop) || LaunchedOneByOne(index).Contains(collection));
+            _known[key] = result;
+            return result;
+        }
+
+        /// <summary>Two loops deep, or one loop that walks a flattened grid or thousands of tiles.</summary>
+        private bool InTileLoop(IOperation store)
+        {
+            var innermost = EnclosingLoops.Innermost(store)!;
+            return EnclosingLoops.Innermost(innermost) is not null || _tileLoop(innermost) is not null;
+        }
+
+        /// <summary>
+        /// Collections whose elements the method launches one per iteration of a loop that no other loop of the method
+        /// repeats: "for (t) kernel.Start(..., inputs[t], ...)", "foreach (var b in inputs) kernel.Start(..., b)".
+        /// </summary>
+        private HashSet<ISymbol> LaunchedOneByOne(MethodIndex index)
+        {
+            if (_launchedOneByOne.TryGetValue(index.Root, out var known)) return known;
+            var launched = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var op in index.Root.Descendants())
+            {
+                if (!(op is IInvocationOperation call) || _types.Classify(call) != NpuCallKind.Launch) continue;
+                var loop = EnclosingLoops.Innermost(call);
+                if (loop is null || EnclosingLoops.Innermost(loop) is not null) continue;
+                foreach (var argument in call.Arguments.SelectMany(a => Values(a.Value)))
+                    if (LoopFixes.VariableSymbol(TileGrid.WalkedCollection(argument, loop)) is { } collection) launched.Add(collection);
+            }
+            _launchedOneByOne[index.Root] = launched;
+            return launched;
+        }
+
+        private static IEnumerable<IOperation> Values(IOperation argument)
+        {
+            while (argument is IConversionOperation conversion) argument = conversion.Operand;
+            return argument is IArrayCreationOperation { Initializer: { } initializer } ? initializer.ElementValues : new[] { argument };
+        }
+
+        /// <summary>"inputs.Add(value)", "inputs[t] = value", directly or through a local declared in the loop that stores it.</summary>
+        private ISymbol? StoredInto(IOperation value)
+        {
+            var index = _indexOf(value);
+            if (value.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+            {
+                foreach (var reference in index.References(declarator.Symbol))
+                    if (CollectionStoring(reference) is { } collection) return collection;
+                return null;
+            }
+            return CollectionStoring(value);
+        }
+
+        private static ISymbol? CollectionStoring(IOperation value)
+        {
+            var child = value;
+            while (child.Parent is IConversionOperation) child = child.Parent;
+            switch (child.Parent)
+            {
+                case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert":
+                    return LoopFixes.VariableSymbol(add.Instance);
+                case ISimpleAssignmentOperation store when ReferenceEquals(store.Value, child):
+                    return store.Target switch
+                    {
+                        IArrayElementReferenceOperation element => LoopFixes.VariableSymbol(element.ArrayReference),
+                        IPropertyReferenceOperation { Property.IsIndexer: true } indexer => LoopFixes.VariableSymbol(indexer.Instance),
+                        _ => null,
+                    };
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The values the method stores into the collection (element stores and Add-like calls).</summary>
+        private static IEnumerable<IOperation> Stores(MethodIndex index, ISymbol collection)
+        {
+            foreach (var store in index.ElementStores(collection))
+                if (store is ISimpleAssignmentOperation assignment) yield return assignment.Value;
+            foreach (var reference in index.References(collection))
+                if (reference.Parent is IInvocationOperation { TargetMethod.Name: "Add" or "Enqueue" or "Push" or "Insert" } add && ReferenceEquals(add.Instance, reference))
+                    foreach (var argument in add.Arguments) yield return argument.Value;
+        }
+
+        /// <summary>A new whole buffer (not a sub-buffer), directly, through a local initialized with one, or returned by a method of the compilation.</summary>
+        private bool IsNewWholeBuffer(MethodIndex index, IOperation value)
+        {
+            var made = Unwrap(value);
+            if (made is ILocalReferenceOperation local && index.Declarator(local.Local)?.Initializer is { } initializer) made = Unwrap(initializer.Value);
+            switch (made)
+            {
+                case IObjectCreationOperation creation when _types.Classify(creation) == NpuCallKind.BufferAllocation:
+                    return IsWhole(creation);
+                case IInvocationOperation call when LoopFixes.IsUserCode(_types, call.TargetMethod) && call.TargetMethod.MethodKind != MethodKind.DelegateInvoke:
+                    return _summaryOf(call.TargetMethod).ReturnedAllocation is IObjectCreationOperation returned && IsWhole(returned);
+                default:
+                    return false;
+            }
+        }
+
+        private bool IsWhole(IObjectCreationOperation creation) =>
+            !(creation.Constructor!.Parameters.Length > 0 && _types.IsBo(creation.Constructor.Parameters[0].Type));
+
+        private static IOperation? Unwrap(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion) operation = conversion.Operand;
+            return operation;
+        }
+    }
+}

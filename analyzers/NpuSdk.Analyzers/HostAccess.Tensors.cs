@@ -31,7 +31,7 @@ namespace NpuSdk.Analyzers
         public bool IsTensor(ISymbol buffer) => _tensors.IsTensor(TypeOf(buffer));
 
         /// <summary>What a whole-buffer sync of the buffer is called on: the raw buffer of a tensor, else the buffer itself.</summary>
-        public string SyncTarget(ISymbol buffer) => IsTensor(buffer) ? buffer.Name + ".Buffer" : buffer.Name;
+        public string SyncTarget(ISymbol buffer) => IsTensor(buffer) ? Display(buffer) + ".Buffer" : Display(buffer);
 
         /// <summary>True when the read goes through a tensor's write view (for the message; a report happens rarely, so it may look).</summary>
         public bool ThroughWriteView(IOperation read) => read.DescendantsAndSelf().Any(op =>
@@ -44,8 +44,8 @@ namespace NpuSdk.Analyzers
         private ISymbol? Variable(IOperation? expression)
         {
             if (expression is IPropertyReferenceOperation buffer && _tensors.IsBufferProperty(buffer.Property))
-                return buffer.Instance is null ? null : LoopFixes.VariableSymbol(Unwrap(buffer.Instance));
-            return LoopFixes.VariableSymbol(expression);
+                return buffer.Instance is null ? null : LoopFixes.VariableSymbol(Unwrap(buffer.Instance)) ?? MemberVariable(Unwrap(buffer.Instance));
+            return LoopFixes.VariableSymbol(expression) ?? MemberVariable(expression);
         }
 
         private bool IsTensorCreation(IOperation origin) =>
@@ -205,6 +205,7 @@ namespace NpuSdk.Analyzers
             ILocalSymbol local => local.Type,
             IParameterSymbol parameter => parameter.Type,
             IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
             _ => null,
         };
     }

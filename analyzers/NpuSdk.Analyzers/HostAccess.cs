@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -46,7 +47,8 @@ namespace NpuSdk.Analyzers
     /// <summary>
     /// The facts about a method body that do not depend on the path: which span locals map which buffer,
     /// which buffers are sub-buffers of which, which buffers each run (and run list) is bound to, and which
-    /// buffers the host ever writes. Only locals, parameters and fields of this instance are tracked. A tensor
+    /// buffers the host ever writes. Only locals, parameters, fields of this instance and members reached through one
+    /// variable (HostAccess.Members.cs) are tracked. A tensor
     /// stands for its device buffer (<c>t.Buffer</c> is <c>t</c>); its own calls are in HostAccess.Tensors.cs.
     /// </summary>
     internal sealed partial class BufferFacts
@@ -62,10 +64,15 @@ namespace NpuSdk.Analyzers
         private readonly HashSet<ISymbol> _knownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
-        public BufferFacts(NpuTypes types, TensorTypes tensors, IOperation body)
+        private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
+
+        /// <param name="summaryOf">What a call into the compilation does: a call that cannot sync is followed through the spans it is passed.</param>
+        public BufferFacts(NpuTypes types, TensorTypes tensors, Func<IMethodSymbol, MethodSummary> summaryOf, IOperation body)
         {
             _types = types;
             _tensors = tensors;
+            _summaryOf = summaryOf;
+            GatherMembers(body);
             foreach (var op in body.Descendants()) Gather(op);
             foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
             FinishTensorFacts();
@@ -148,7 +155,7 @@ namespace NpuSdk.Analyzers
             }
             // Before the user-code rule: a generated tensor overload is compiled with the user's code.
             if (ClassifyTensorCall(call, out launched) is { } tensorAccess) return tensorAccess;
-            if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
+            if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return ClassifyUserCall(call);
             // A library call running a lambda (List.ForEach, Parallel.For, ...) runs user code too.
             if (call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate)) return (AccessKind.Opaque, null);
             // A reinterpreting view of mapped memory touches nothing by itself; its element accesses count.
@@ -185,6 +192,43 @@ namespace NpuSdk.Analyzers
                 escaped = escaping;
             }
             return escaped is null ? (AccessKind.None, null) : (AccessKind.Unknown, escaped);
+        }
+
+        /// <summary>
+        /// A call into the compilation. One that may sync, launch or run code not followed could make anything right:
+        /// forget everything. One that cannot touches only what it is passed: mapped memory it writes or reads through a
+        /// span parameter (its summary says which), and a buffer passed whole (whose use is not followed).
+        /// </summary>
+        private (AccessKind, ISymbol?) ClassifyUserCall(IInvocationOperation call)
+        {
+            var summary = _summaryOf(call.TargetMethod);
+            if (summary.MaySync) return (AccessKind.Opaque, null);
+            (AccessKind, ISymbol?) access = (AccessKind.None, null);
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is not { } parameter) continue;
+                int ordinal = parameter.Ordinal;
+                (AccessKind, ISymbol?) touched;
+                if (SpanBuffer(argument.Value) is { } mapped)
+                {
+                    bool writes = summary.WrittenSpans.Contains(ordinal), reads = summary.ReadSpans.Contains(ordinal);
+                    if (summary.UnknownSpans.Contains(ordinal)) return (AccessKind.Opaque, null);
+                    if (!writes && !reads) continue;
+                    touched = (writes && reads ? AccessKind.HostReadWrite : writes ? AccessKind.HostWrite : AccessKind.HostRead, mapped);
+                }
+                else if (IsTracked(Unwrap(argument.Value).Type) && Variable(Unwrap(argument.Value)) is { } whole)
+                {
+                    touched = (AccessKind.Unknown, whole);
+                }
+                else
+                {
+                    continue;
+                }
+                // One access per operation: a call touching two buffers cannot be followed, so it forgets everything.
+                if (access.Item2 is not null) return (AccessKind.Opaque, null);
+                access = touched;
+            }
+            return access;
         }
 
         private static (AccessKind, ISymbol?) ElementAccess(IOperation element, ISymbol? buffer)

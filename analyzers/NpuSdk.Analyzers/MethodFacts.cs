@@ -105,6 +105,7 @@ namespace NpuSdk.Analyzers
                 if (operation is IInvocationOperation || operation is IObjectCreationOperation) Own.Opaque |= MayDoNpuWork(operation);
                 return;
             }
+            NoteSpanUse(operation);
             switch (operation)
             {
                 case IInvocationOperation call:
@@ -178,7 +179,7 @@ namespace NpuSdk.Analyzers
                     Own.Syncs = true;
                     return;
             }
-            if (call.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+            if (call.TargetMethod.MethodKind == MethodKind.DelegateInvoke || IsOtherRuntimeCallOnABuffer(call))
             {
                 Own.Opaque = true;
                 return;
@@ -358,6 +359,56 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
+        /// What the method does through a span it is passed (mapped memory, when the caller passes Map()): an element
+        /// stored, filled, cleared or copied into is written; an element read, a copy out of it, a walk over it is read.
+        /// A span handed to a library call that may do either counts as both; one handed to a method of the
+        /// compilation is that method's business (its summary maps it back). Any other use (a slice, a local, a
+        /// return) is not followed: the span is marked unknown and a caller forgets what it knew of the buffer.
+        /// </summary>
+        private void NoteSpanUse(IOperation operation)
+        {
+            if (!(SpanParameter(operation) is { } parameter)) return;
+            var use = operation;
+            while (use.Parent is IConversionOperation) use = use.Parent;
+            bool write = false, read = false;
+            switch (use.Parent)
+            {
+                case IPropertyReferenceOperation { Property.IsIndexer: true } element when ReferenceEquals(element.Instance, use):
+                    (write, read) = element.Parent switch
+                    {
+                        ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, element) => (true, false),
+                        ICompoundAssignmentOperation compound when ReferenceEquals(compound.Target, element) => (true, true),
+                        IIncrementOrDecrementOperation _ => (true, true),
+                        _ => (false, true),
+                    };
+                    break;
+                case IInvocationOperation call when ReferenceEquals(call.Instance, use) && call.TargetMethod.Name != "Slice":
+                    (write, read) = call.TargetMethod.Name is "Fill" or "Clear" ? (true, false) : (false, true);
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when IsCompilationMethod(call.TargetMethod):
+                    return;
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when call.TargetMethod.ContainingType?.Name != "MemoryMarshal":
+                    (write, read) = call.TargetMethod.Name is "CopyTo" or "TryCopyTo" ? (true, false)
+                        : argument.Parameter?.Type.Name == "ReadOnlySpan" ? (false, true) : (true, true);
+                    break;
+                case IForEachLoopOperation loop when ReferenceEquals(loop.Collection, use):
+                    read = true;
+                    break;
+                default:
+                    Own.UnknownSpans = Own.UnknownSpans.Add(parameter);
+                    return;
+            }
+            if (write) Own.WrittenSpans = Own.WrittenSpans.Add(parameter);
+            if (read) Own.ReadSpans = Own.ReadSpans.Add(parameter);
+        }
+
+        /// <summary>A parameter of type Span or ReadOnlySpan, by ordinal, when the operation names it (directly).</summary>
+        private int? SpanParameter(IOperation operation) =>
+            operation is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _method)
+            && parameter.Parameter.Type.Name is "Span" or "ReadOnlySpan" && parameter.Parameter.Type.ContainingNamespace?.ToDisplayString() == "System"
+                ? parameter.Parameter.Ordinal : (int?)null;
+
+        /// <summary>
         /// State this method reads before its first launch and overwrites with results after its first wait: a field of
         /// the object (or a static), or an array parameter updated in place.
         /// </summary>
@@ -382,6 +433,13 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private bool MayDoNpuWork(IOperation operation) => _types.Classify(operation) != NpuCallKind.None
             || (operation is IInvocationOperation call && (IsCompilationMethod(call.TargetMethod) || _tensors.Classify(call.TargetMethod) != TensorCallKind.None));
+
+        /// <summary>A runtime call the rules do not classify that is handed a buffer or a tensor: it may sync it.</summary>
+        private bool IsOtherRuntimeCallOnABuffer(IInvocationOperation call) =>
+            SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, _types.Bo.ContainingAssembly) && call.TargetMethod.Name != "Dispose"
+            && (IsBuffer(call.Instance?.Type) || call.Arguments.Any(a => IsBuffer(a.Value.Type)));
+
+        private bool IsBuffer(ITypeSymbol? type) => _types.IsBo(type) || _tensors.IsTensor(type);
 
         private bool IsCompilationMethod(IMethodSymbol method) =>
             method.MethodKind == MethodKind.LocalFunction || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _types.Compilation.Assembly);

@@ -131,11 +131,10 @@ namespace NpuSdk.Analyzers
                 else if (origin == ArgumentOrigin.Parameter && !caller.ParameterSyncs.ContainsKey(parameter))
                     caller.ParameterSyncs = caller.ParameterSyncs.Add(parameter, pair.Value);
             }
-            foreach (var waited in callee.WaitedParameters)
-            {
-                var (origin, parameter) = call.Argument(waited);
-                if (origin == ArgumentOrigin.Parameter) caller.WaitedParameters = caller.WaitedParameters.Add(parameter);
-            }
+            caller.WaitedParameters = caller.WaitedParameters.Union(CallerParameters(call, callee.WaitedParameters));
+            caller.WrittenSpans = caller.WrittenSpans.Union(CallerParameters(call, callee.WrittenSpans));
+            caller.ReadSpans = caller.ReadSpans.Union(CallerParameters(call, callee.ReadSpans));
+            caller.UnknownSpans = caller.UnknownSpans.Union(CallerParameters(call, callee.UnknownSpans));
             caller.DroppedAllocation ??= callee.DroppedAllocation;
             if (callee.ReturnedAllocation is { } returned)
             {
@@ -144,6 +143,16 @@ namespace NpuSdk.Analyzers
             }
             if (caller.Setup is null && call.EveryCall && callee.Setup is { } setup)
                 caller.Setup = new OpenedSetup(setup.What, setup.Operation, ParametersPassedTo(callerMethod, call, setup.FixedParameters));
+        }
+
+        /// <summary>The caller's parameters passed straight on as the given parameters of the callee.</summary>
+        private static IEnumerable<int> CallerParameters(CallEdge call, ImmutableHashSet<int> calleeParameters)
+        {
+            foreach (var ordinal in calleeParameters)
+            {
+                var (origin, parameter) = call.Argument(ordinal);
+                if (origin == ArgumentOrigin.Parameter) yield return parameter;
+            }
         }
 
         /// <summary>The caller's parameters that the arguments for the callee's fixed parameters read.</summary>
@@ -182,6 +191,9 @@ namespace NpuSdk.Analyzers
                 foreach (var pair in summary.ParameterSyncs)
                     if (!merged.ParameterSyncs.ContainsKey(pair.Key)) merged.ParameterSyncs = merged.ParameterSyncs.Add(pair.Key, pair.Value);
                 merged.WaitedParameters = merged.WaitedParameters.Union(summary.WaitedParameters);
+                merged.WrittenSpans = merged.WrittenSpans.Union(summary.WrittenSpans);
+                merged.ReadSpans = merged.ReadSpans.Union(summary.ReadSpans);
+                merged.UnknownSpans = merged.UnknownSpans.Union(summary.UnknownSpans);
                 merged.ReturnsKept &= summary.ReturnsKept;
                 merged.ReturnsStartedRun &= summary.ReturnsStartedRun;
                 merged.CarriesFieldState |= summary.CarriesFieldState;

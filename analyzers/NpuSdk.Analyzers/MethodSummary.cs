@@ -76,6 +76,13 @@ namespace NpuSdk.Analyzers
         public bool CarriesFieldState { get; set; }
         public ImmutableHashSet<int> CarriedParameters { get; set; } = ImmutableHashSet<int>.Empty;
 
+        /// <summary>Span parameters (by ordinal) the method writes through: host writes into mapped memory passed to it.</summary>
+        public ImmutableHashSet<int> WrittenSpans { get; set; } = ImmutableHashSet<int>.Empty;
+        /// <summary>Span parameters (by ordinal) the method reads through.</summary>
+        public ImmutableHashSet<int> ReadSpans { get; set; } = ImmutableHashSet<int>.Empty;
+        /// <summary>Span parameters (by ordinal) used in a way not followed (sliced, stored, returned): anything may happen to them.</summary>
+        public ImmutableHashSet<int> UnknownSpans { get; set; } = ImmutableHashSet<int>.Empty;
+
         /// <summary>May sync a buffer, directly, through a launch (a generated kernel call syncs), or through code not followed.</summary>
         public bool MaySync => Syncs || Launches || Opaque;
 

@@ -254,7 +254,7 @@ namespace NpuSdk.Analyzers
                         if (state.Dirty.Contains(b) && report is not null)
                             report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(),
                                 Properties(b, "ToDevice"),
-                                "A launch uses", b.Name, "after the host wrote it", "ToDevice",
+                                "A launch uses", _facts.Display(b), "after the host wrote it", "ToDevice",
                                 _facts.IsTensor(b) ? "write a tensor with CopyFrom, or dispose its MapForWrite view before the launch: each syncs it"
                                     : "the kernel sees host writes only after that sync")));
                     }
@@ -327,7 +327,7 @@ namespace NpuSdk.Analyzers
             }
             var properties = download ? ImmutableDictionary<string, string?>.Empty : Properties(buffer, "FromDevice");
             report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(), properties,
-                "The host reads", buffer.Name, how, "FromDevice", why)));
+                "The host reads", _facts.Display(buffer), how, "FromDevice", why)));
         }
 
         private void Forget(SyncState state, ISymbol? buffer)
@@ -340,6 +340,6 @@ namespace NpuSdk.Analyzers
             ImmutableDictionary<string, string?>.Empty
                 .Add(LoopFixes.DirectionKey, direction)
                 .Add(LoopFixes.BufferKey, _facts.SyncTarget(buffer))
-                .Add(LoopFixes.BufferVariableKey, buffer.Name);
+                .Add(LoopFixes.BufferVariableKey, _facts.Display(buffer));
     }
 }

@@ -204,7 +204,9 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private bool HoldsStartedRun(IOperation value)
         {
-            while (value is IConversionOperation conversion) value = conversion.Operand;
+            // "await StartAsync(t)" gives what the asynchronous helper returned.
+            while (value is IConversionOperation || value is IAwaitOperation)
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IAwaitOperation)value).Operation;
             switch (value)
             {
                 case IInvocationOperation call:

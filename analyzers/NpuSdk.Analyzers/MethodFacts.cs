@@ -310,6 +310,9 @@ namespace NpuSdk.Analyzers
             {
                 case ICoalesceAssignmentOperation cache:
                     return IsOwnState(cache.Target);
+                case ISimpleAssignmentOperation store:
+                    // "cache[key] = new Bo(...)": the value stored into the object's state is the value returned.
+                    return IsKept(store.Target, depth + 1);
                 case IArrayElementReferenceOperation element:
                     return IsOwnState(element.ArrayReference);
                 case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:

@@ -108,6 +108,8 @@ namespace NpuSdk.Analyzers
             while (child.Parent is IConversionOperation) child = child.Parent;
             switch (child.Parent)
             {
+                case IReturnOperation returned when Lambda(returned) is { } lambda:
+                    return CollectedInto(lambda);
                 case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert":
                     return LoopFixes.VariableSymbol(add.Instance);
                 case ISimpleAssignmentOperation store when ReferenceEquals(store.Value, child):
@@ -122,9 +124,43 @@ namespace NpuSdk.Analyzers
             }
         }
 
-        /// <summary>The values the method stores into the collection (element stores and Add-like calls).</summary>
+        /// <summary>
+        /// The collection a per-element lambda's results are gathered into: "var inputs = tiles.Select(t => ...).ToList()"
+        /// (or assigned to a variable), or null.
+        /// </summary>
+        private static ISymbol? CollectedInto(IAnonymousFunctionOperation lambda)
+        {
+            if (EnclosingLoops.ElementLoop(lambda) == LambdaLoop.None) return null;
+            IOperation gathered = lambda;
+            while (gathered.Parent is IDelegateCreationOperation || gathered.Parent is IConversionOperation || gathered.Parent is IArgumentOperation
+                || (gathered.Parent is IInvocationOperation call && call.TargetMethod.ContainingType?.Name == "Enumerable"))
+                gathered = gathered.Parent;
+            return gathered.Parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation store when ReferenceEquals(store.Value, gathered) => LoopFixes.VariableSymbol(store.Target),
+                _ => null,
+            };
+        }
+
+        private static IAnonymousFunctionOperation? Lambda(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation lambda) return lambda;
+                if (parent is ILocalFunctionOperation) return null;
+            }
+            return null;
+        }
+
+        /// <summary>The values the method stores into the collection (element stores, Add-like calls, results of a per-element lambda gathered into it).</summary>
         private static IEnumerable<IOperation> Stores(MethodIndex index, ISymbol collection)
         {
+            var made = index.Declarator(collection)?.Initializer?.Value;
+            if (made is not null)
+                foreach (var returned in made.Descendants().OfType<IReturnOperation>())
+                    if (returned.ReturnedValue is { } value && Lambda(returned) is { } lambda && SymbolEqualityComparer.Default.Equals(CollectedInto(lambda), collection))
+                        yield return value;
             foreach (var store in index.ElementStores(collection))
                 if (store is ISimpleAssignmentOperation assignment) yield return assignment.Value;
             foreach (var reference in index.References(collection))

@@ -48,6 +48,8 @@ namespace NpuSdk.Analyzers
             bool launches = summary.Launches || summary.CallsLaunching;
             bool waits = summary.Waits || summary.CallsWaiting;
             if (!launches || !waits) return false;
+            // Aggregate hands each result to the next element's call: "layers.Aggregate(x, (h, layer) => Forward(layer, h))".
+            if (IsAccumulating(loop)) return true;
             // Where the first launch's arguments have been evaluated, and where the first wait starts.
             int firstLaunch = int.MaxValue, firstWait = int.MaxValue;
             // The header too: a for's condition and a while's condition read what the last iteration left.
@@ -79,6 +81,19 @@ namespace NpuSdk.Analyzers
                 if (_types.IsBo(op.Type) && op.Syntax.SpanStart <= firstLaunch && WrittenAfter(symbol, loop, firstWait) && InLaunch(op)) return true;
             }
             return operations.Any(op => op is IInvocationOperation call && CarriesState(call, loop));
+        }
+
+        /// <summary>A lambda passed to Enumerable.Aggregate that reads its accumulator: every call consumes the previous one's result.</summary>
+        private static bool IsAccumulating(IOperation loop)
+        {
+            if (!(loop is IAnonymousFunctionOperation lambda) || lambda.Symbol.Parameters.Length < 2) return false;
+            IOperation? parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation) parent = parent.Parent;
+            if (!(parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Aggregate" } aggregate })
+                || aggregate.TargetMethod.ContainingType?.Name != "Enumerable")
+                return false;
+            var accumulator = lambda.Symbol.Parameters[0];
+            return lambda.Body.Descendants().Any(op => op is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, accumulator));
         }
 
         /// <summary>What a call into this compilation does, or null for any other call.</summary>

@@ -459,14 +459,19 @@ namespace NpuSdk.Analyzers
             return null;
         }
 
-        /// <summary>A field or property of this object (or a static): the same object on every call of the method.</summary>
-        private static bool IsOwnState(IOperation value)
+        /// <summary>
+        /// A field or property of this object (or a static), or a primary constructor's parameter it captured: the same
+        /// object on every call of the method.
+        /// </summary>
+        private bool IsOwnState(IOperation value)
         {
             value = Unwrap(value)!;
             return value switch
             {
                 IFieldReferenceOperation field => field.Instance is null || field.Instance is IInstanceReferenceOperation,
                 IPropertyReferenceOperation property => property.Arguments.IsEmpty && (property.Instance is null || property.Instance is IInstanceReferenceOperation),
+                IParameterReferenceOperation captured => captured.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+                    && !SymbolEqualityComparer.Default.Equals(constructor, _method),
                 _ => false,
             };
         }

@@ -38,6 +38,7 @@ namespace NpuSdk.Analyzers
         /// </summary>
         public static bool IsFlattened(IOperation loop)
         {
+            if (IsPairSelector(loop)) return true;
             var counters = loop switch
             {
                 ILoopOperation any => any.Locals,
@@ -53,6 +54,19 @@ namespace NpuSdk.Analyzers
                 if (divided && remainder) return true;
             }
             return false;
+        }
+
+        /// <summary>
+        /// The result selector of SelectMany ("from i in rows from j in columns select ..."): one lambda run once per
+        /// pair, a grid of two loops flattened into one.
+        /// </summary>
+        private static bool IsPairSelector(IOperation loop)
+        {
+            if (!(loop is IAnonymousFunctionOperation lambda) || lambda.Symbol.Parameters.Length != 2) return false;
+            IOperation? parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation) parent = parent.Parent;
+            return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "SelectMany" } call } argument
+                && call.TargetMethod.ContainingType?.Name == "Enumerable" && ReferenceEquals(call.Arguments[call.Arguments.Length - 1], argument);
         }
 
         /// <summary>

@@ -233,7 +233,12 @@ namespace NpuSdk.Analyzers
             _ => false,
         };
 
-        private static bool IsWriteTarget(IOperation reference) =>
-            reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference);
+        /// <summary>A variable written, or an array whose element is stored into ("results[t] = ..."): a slot, not a read.</summary>
+        private static bool IsWriteTarget(IOperation reference)
+        {
+            var target = reference.Parent is IArrayElementReferenceOperation element && ReferenceEquals(element.ArrayReference, reference)
+                && element.Parent is ISimpleAssignmentOperation ? element : reference;
+            return target.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, target);
+        }
     }
 }

@@ -123,4 +123,34 @@ public class MappedWriteStyleTests
             }
             """);
     }
+
+    [Fact]
+    public async Task ReadAfterAWaitRunOnAWorkerIsReportedAndASyncThereIsNot()
+    {
+        // A lambda a library call runs is followed when all it does is wait: the read after it still lacks its sync.
+        await NpuVerifier.VerifyAsync("using System.Threading.Tasks;\n" + Snippet.Usings + """
+            public static class OneShot
+            {
+                public static async Task<int> RunAsync(Kernel kernel, Bo input, Bo output)
+                {
+                    input.Sync(SyncDirection.ToDevice);
+                    var run = kernel.Start(3UL, input, output);
+                    (await Task.Run(() => run.Wait(TimeSpan.FromSeconds(1)))).ThrowIfNotCompleted();
+                    return {|NPU2006:output.Map<int>()[0]|};
+                }
+
+                public static async Task<int> SyncedOnTheWorkerAsync(Kernel kernel, Bo input, Bo output)
+                {
+                    input.Sync(SyncDirection.ToDevice);
+                    var run = kernel.Start(3UL, input, output);
+                    await Task.Run(() =>
+                    {
+                        run.Wait().ThrowIfNotCompleted();
+                        output.Sync(SyncDirection.FromDevice);
+                    });
+                    return output.Map<int>()[0];
+                }
+            }
+            """);
+    }
 }

@@ -142,34 +142,57 @@ namespace NpuSdk.Analyzers
         private static bool DeclaredInside(ISymbol symbol, ILoopOperation loop) =>
             symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span));
 
+        /// <summary>
+        /// Reads only values fixed outside the loop: literals, parameters, locals declared before it and not written in
+        /// it, members of those, Kernel.GroupId, and arithmetic on them. An explicit stack, however deep the expression.
+        /// </summary>
         private static bool IsInvariant(NpuTypes types, MethodIndex index, IOperation value, ILoopOperation loop)
         {
-            switch (value)
+            var pending = new Stack<IOperation>();
+            pending.Push(value);
+            while (pending.Count > 0)
             {
-                case ILiteralOperation _:
-                case IParameterReferenceOperation _:
-                case IInstanceReferenceOperation _:
-                    return true;
-                case ILocalReferenceOperation local:
-                    return !DeclaredInside(local.Local, loop) && !index.WrittenInside(local.Local, loop);
-                case IFieldReferenceOperation field:
-                    return field.Instance is null || IsInvariant(types, index, field.Instance, loop);
-                case IPropertyReferenceOperation property:
-                    return property.Arguments.Length == 0 && (property.Instance is null || IsInvariant(types, index, property.Instance, loop));
-                case IConversionOperation conversion:
-                    return IsInvariant(types, index, conversion.Operand, loop);
-                case IBinaryOperation binary:
-                    return IsInvariant(types, index, binary.LeftOperand, loop) && IsInvariant(types, index, binary.RightOperand, loop);
-                case IUnaryOperation unary:
-                    return IsInvariant(types, index, unary.Operand, loop);
-                case IInvocationOperation call:
-                    // Kernel.GroupId reads the xclbin's connectivity: the same answer on every iteration.
-                    return call.TargetMethod.Name == "GroupId" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel)
-                        && call.Instance is not null && IsInvariant(types, index, call.Instance, loop)
-                        && call.Arguments.All(a => IsInvariant(types, index, a.Value, loop));
-                default:
-                    return value.ConstantValue.HasValue;
+                var operation = pending.Pop();
+                switch (operation)
+                {
+                    case ILiteralOperation _:
+                    case IParameterReferenceOperation _:
+                    case IInstanceReferenceOperation _:
+                        continue;
+                    case ILocalReferenceOperation local:
+                        if (DeclaredInside(local.Local, loop) || index.WrittenInside(local.Local, loop)) return false;
+                        continue;
+                    case IFieldReferenceOperation field:
+                        if (field.Instance is not null) pending.Push(field.Instance);
+                        continue;
+                    case IPropertyReferenceOperation property:
+                        if (property.Arguments.Length != 0) return false;
+                        if (property.Instance is not null) pending.Push(property.Instance);
+                        continue;
+                    case IConversionOperation conversion:
+                        pending.Push(conversion.Operand);
+                        continue;
+                    case IBinaryOperation binary:
+                        pending.Push(binary.LeftOperand);
+                        pending.Push(binary.RightOperand);
+                        continue;
+                    case IUnaryOperation unary:
+                        pending.Push(unary.Operand);
+                        continue;
+                    case IInvocationOperation call:
+                        // Kernel.GroupId reads the xclbin's connectivity: the same answer on every iteration.
+                        if (call.TargetMethod.Name != "GroupId" || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel)
+                            || call.Instance is null)
+                            return false;
+                        pending.Push(call.Instance);
+                        foreach (var argument in call.Arguments) pending.Push(argument.Value);
+                        continue;
+                    default:
+                        if (!operation.ConstantValue.HasValue) return false;
+                        continue;
+                }
             }
+            return true;
         }
     }
 }

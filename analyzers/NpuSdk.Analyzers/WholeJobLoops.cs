@@ -9,15 +9,19 @@ namespace NpuSdk.Analyzers
     /// <summary>
     /// Loops whose every iteration is a complete job that the next one depends on, so its launch, wait and syncs
     /// cannot be batched across iterations (NPU2001, NPU2002 and NPU2004 leave them alone). An iteration that
-    /// launches and waits is a whole job when, after its wait, it observes the result and the next iteration
-    /// needs that observation:
+    /// launches and waits (itself, or through a method of the compilation that does) is a whole job when, after its
+    /// wait, it observes the result and the next iteration needs that observation:
     /// <list type="bullet">
-    /// <item>loop-carried data: a variable written from the read-back results (or from a helper that waits) is
-    /// read before the next launch or by the loop's condition (a layer loop feeding each output to the next
-    /// layer), or a buffer swapped after the wait is launched again (ping-pong buffers);</item>
+    /// <item>loop-carried data: a variable written from the read-back results (or from a helper that waits or reads
+    /// back) is read before the next launch or by the loop's condition (a layer loop feeding each output to the next
+    /// layer), a buffer swapped after the wait is launched again (ping-pong buffers), an Aggregate's accumulator, or
+    /// a helper called from a single loop that feeds its own next call (a field, or the array it is passed);</item>
     /// <item>a clock read after the wait: each iteration's latency is what the loop measures (a timed benchmark);</item>
-    /// <item>input that arrives from outside (an await, an await foreach, a concurrent collection, a channel, a
-    /// stream or a socket) with results read back in the same iteration: one request served at a time.</item>
+    /// <item>requests served one at a time, results read back in the same iteration: input that arrives from outside
+    /// (an await of something other than the NPU work, an await foreach, a concurrent collection, a channel, the
+    /// console, a stream or a socket), or results handed to whoever asked before the next iteration (a yield return,
+    /// a reply delegate or TaskCompletionSource, a method of the request walked, a write to a console, a stream, a
+    /// channel or a socket).</item>
     /// </list>
     /// </summary>
     internal sealed class WholeJobLoops
@@ -110,8 +114,8 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private bool CarriesState(IInvocationOperation call, IOperation loop)
         {
-            if (!ReferenceEquals(EnclosingLoops.Innermost(call), loop) || EnclosingLoops.Innermost(loop) is not null) return false;
             if (!(Helper(call) is { LaunchesAndWaits: true } helper)) return false;
+            if (!ReferenceEquals(EnclosingLoops.Innermost(call), loop) || EnclosingLoops.Innermost(loop) is not null) return false;
             if (helper.CarriesFieldState) return true;
             return call.Arguments.Any(a => a.Parameter is not null && helper.CarriedParameters.Contains(a.Parameter.Ordinal)
                 && LoopFixes.VariableSymbol(a.Value) is { } array && !_indexOf(loop).WrittenInside(array, loop));

@@ -26,7 +26,7 @@ namespace NpuSdk.Analyzers
                 if (op is IAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } assignment)
                     reassigned.Add(LoopFixes.VariableSymbol(assignment.Target)!);
                 if (!(op is IMemberReferenceOperation member) || !IsFollowedMember(member)) continue;
-                var instance = member.Instance is null ? null : Unwrap(member.Instance);
+                var instance = member.Instance?.WithoutConversions();
                 ISymbol? root;
                 string text;
                 switch (instance)

@@ -188,8 +188,8 @@ namespace NpuSdk.Analyzers
                     // A ReadOnlySpan parameter can only be read; a Span parameter may be written too.
                     return (IsReadOnlySpan(argument.Parameter?.Type) ? AccessKind.HostRead : AccessKind.Unknown, buffer);
                 }
-                var escaping = Variable(Unwrap(argument.Value));
-                if (escaping is null || !IsTracked(Unwrap(argument.Value).Type)) continue;
+                var escaping = Variable(argument.Value.WithoutConversions());
+                if (escaping is null || !IsTracked(argument.Value.WithoutConversions().Type)) continue;
                 // A library call handed two buffers or tensors may sync either: only one can be forgotten.
                 if (escaped is not null) return (AccessKind.Opaque, null);
                 escaped = escaping;
@@ -219,7 +219,7 @@ namespace NpuSdk.Analyzers
                     if (!writes && !reads) continue;
                     touched = (writes && reads ? AccessKind.HostReadWrite : writes ? AccessKind.HostWrite : AccessKind.HostRead, mapped);
                 }
-                else if (IsTracked(Unwrap(argument.Value).Type) && Variable(Unwrap(argument.Value)) is { } whole)
+                else if (IsTracked(argument.Value.WithoutConversions().Type) && Variable(argument.Value.WithoutConversions()) is { } whole)
                 {
                     touched = (AccessKind.Unknown, whole);
                 }
@@ -245,7 +245,7 @@ namespace NpuSdk.Analyzers
             foreach (var argument in call.Arguments)
             {
                 if (argument.Value.Type?.TypeKind != TypeKind.Delegate) continue;
-                var code = Unwrap(argument.Value);
+                var code = argument.Value.WithoutConversions();
                 if (code is IDelegateCreationOperation creation) code = creation.Target;
                 switch (code)
                 {
@@ -311,7 +311,7 @@ namespace NpuSdk.Analyzers
         private void NoteOrigin(ILocalSymbol target, IOperation value)
         {
             if (!IsTracked(target.Type)) return;
-            var origin = Unwrap(value);
+            var origin = value.WithoutConversions();
             bool known = (origin is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation)
                 || IsTensorCreation(origin) || Variable(origin) is not null;
             (known ? _knownOrigin : _unknownOrigin).Add(target);
@@ -337,7 +337,7 @@ namespace NpuSdk.Analyzers
             switch (op)
             {
                 case IVariableDeclaratorOperation declarator when declarator.Initializer is not null:
-                    var value = Unwrap(declarator.Initializer.Value);
+                    var value = declarator.Initializer.Value.WithoutConversions();
                     if (IsSpan(declarator.Symbol.Type))
                     {
                         var buffer = SpanBuffer(value);
@@ -352,7 +352,7 @@ namespace NpuSdk.Analyzers
                     }
                     else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                         && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
-                        && Variable(Unwrap(creation.Arguments[0].Value)) is { } parent)
+                        && Variable(creation.Arguments[0].Value.WithoutConversions()) is { } parent)
                     {
                         Relate(declarator.Symbol, parent);
                         Relate(parent, declarator.Symbol);
@@ -362,7 +362,7 @@ namespace NpuSdk.Analyzers
                     _reassignedSpans.Add(spanLocal.Local);
                     break;
                 case ISimpleAssignmentOperation alias when IsTracked(alias.Target.Type)
-                    && Variable(alias.Target) is { } target && Variable(Unwrap(alias.Value)) is { } source:
+                    && Variable(alias.Target) is { } target && Variable(alias.Value.WithoutConversions()) is { } source:
                     Relate(target, source);
                     Relate(source, target);
                     break;
@@ -371,9 +371,9 @@ namespace NpuSdk.Analyzers
                     var owner = LoopFixes.VariableSymbol(call.Instance);
                     if (owner is null) break;
                     if (kind == NpuCallKind.SetArg && call.Arguments.Length == 2 && _types.IsBo(call.Arguments[1].Value.Type)
-                        && Variable(Unwrap(call.Arguments[1].Value)) is { } bound)
+                        && Variable(call.Arguments[1].Value.WithoutConversions()) is { } bound)
                         Set(_runBuffers, owner).Add(bound);
-                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(Unwrap(call.Arguments[0].Value)) is { } run)
+                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(call.Arguments[0].Value.WithoutConversions()) is { } run)
                         Set(_runListRuns, owner).Add(run);
                     break;
             }
@@ -389,11 +389,11 @@ namespace NpuSdk.Analyzers
                 case "Kernel":
                     foreach (var argument in launch.Arguments)
                     {
-                        var values = Unwrap(argument.Value) is IArrayCreationOperation array && array.Initializer is not null
+                        var values = argument.Value.WithoutConversions() is IArrayCreationOperation array && array.Initializer is not null
                             ? (IEnumerable<IOperation>)array.Initializer.ElementValues : new[] { argument.Value };
                         foreach (var value in values)
                         {
-                            var inner = Unwrap(value);
+                            var inner = value.WithoutConversions();
                             if (_types.IsBo(inner.Type) && Variable(inner) is { } buffer) buffers.Add(buffer, OperandRole.Unknown);
                         }
                     }
@@ -419,7 +419,7 @@ namespace NpuSdk.Analyzers
         private ISymbol? SpanBuffer(IOperation? expression)
         {
             // A loop, not recursion: a chain of slices and views may be as long as the code makes it.
-            for (var value = expression is null ? null : Unwrap(expression); value is not null; value = value is null ? null : Unwrap(value))
+            for (var value = expression?.WithoutConversions(); value is not null; value = value?.WithoutConversions())
             {
                 switch (value)
                 {
@@ -459,11 +459,6 @@ namespace NpuSdk.Analyzers
             return set;
         }
 
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion) operation = conversion.Operand;
-            return operation;
-        }
 
         private static bool IsSpan(ITypeSymbol? type) =>
             type is INamedTypeSymbol named && (named.Name == "Span" || named.Name == "ReadOnlySpan")

@@ -85,7 +85,7 @@ namespace NpuSdk.Analyzers
                     return OfArgument(call, argument, owner, depth);
                 case IReturnOperation returned:
                     // A lambda's result goes to the library call that runs it (Select, ToDictionary): collected.
-                    if (InLambda(returned)) return (Lifetime.Beyond, null);
+                    if (returned.EnclosingLambda() is not null) return (Lifetime.Beyond, null);
                     return OfCalls(owner, depth);
                 case IInvalidOperation _:
                     // Code that does not bind (an unknown member beside it, a half-typed line): where the value goes
@@ -207,16 +207,6 @@ namespace NpuSdk.Analyzers
                 return parent is IObjectCreationOperation || parent is IAnonymousObjectCreationOperation ? parent : null;
             }
             return null;
-        }
-
-        private static bool InLambda(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation) return true;
-                if (parent is ILocalFunctionOperation) return false;
-            }
-            return false;
         }
     }
 }

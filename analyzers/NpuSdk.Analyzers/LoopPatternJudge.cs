@@ -213,10 +213,10 @@ namespace NpuSdk.Analyzers
                     return _types.Classify(call) == NpuCallKind.Launch
                         || (IsCompilationMethod(call.TargetMethod) && _graph.Summary(call.TargetMethod).ReturnsStartedRun);
                 case ITupleOperation tuple:
-                    return tuple.Elements.Any(e => Unwrap(e) is IInvocationOperation part && HoldsStartedRun(part));
+                    return tuple.Elements.Any(e => e.WithoutConversions() is IInvocationOperation part && HoldsStartedRun(part));
                 case IObjectCreationOperation creation:
                     return _types.Classify(creation) == NpuCallKind.None
-                        && creation.Arguments.Any(a => Unwrap(a.Value) is IInvocationOperation part && HoldsStartedRun(part));
+                        && creation.Arguments.Any(a => a.Value.WithoutConversions() is IInvocationOperation part && HoldsStartedRun(part));
                 default:
                     return false;
             }
@@ -225,11 +225,6 @@ namespace NpuSdk.Analyzers
         private bool IsCompilationMethod(IMethodSymbol method) =>
             LoopFixes.IsUserCode(_types, method) && method.MethodKind != MethodKind.DelegateInvoke;
 
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion) operation = conversion.Operand;
-            return operation;
-        }
 
         /// <summary>
         /// NPU2004: two or more loops deep (through callers too), or a single loop that launches per tile: thousands of
@@ -247,7 +242,7 @@ namespace NpuSdk.Analyzers
 
         /// <summary>A launch that binds the buffer of this iteration's tile, from a collection holding a whole buffer per tile.</summary>
         private bool BindsPerTileBuffer(IInvocationOperation launch, IOperation loop) =>
-            launch.Arguments.SelectMany(a => Unwrap(a.Value) is IArrayCreationOperation { Initializer: { } values } ? values.ElementValues.AsEnumerable() : new[] { a.Value })
+            launch.Arguments.SelectMany(a => a.Value.WithoutConversions() is IArrayCreationOperation { Initializer: { } values } ? values.ElementValues.AsEnumerable() : new[] { a.Value })
                 .Any(value => _perTile.WalksPerTileBuffers(value, loop));
 
         /// <summary>How a single loop walks tiles one launch at a time, or null; once per loop.</summary>
@@ -337,13 +332,13 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private bool SyncedOncePerNewBuffer(IInvocationOperation sync, IMethodSymbol owner)
         {
-            if (!(Unwrap(sync.Instance!) is ILocalReferenceOperation local)) return false;
+            if (!(sync.Instance!.WithoutConversions() is ILocalReferenceOperation local)) return false;
             var index = IndexOf(sync);
             var values = index.Writes(local.Local).OfType<ISimpleAssignmentOperation>().Select(w => (Value: w.Value, Statement: w.Parent))
                 .Concat(index.Declarator(local.Local) is { Initializer: { } initializer } declarator ? new[] { (Value: initializer.Value, Statement: declarator.Parent?.Parent) } : Array.Empty<(IOperation, IOperation?)>());
             foreach (var (value, statement) in values)
             {
-                if (!(Unwrap(value) is IObjectCreationOperation creation) || _types.Classify(creation) != NpuCallKind.BufferAllocation) continue;
+                if (!(value.WithoutConversions() is IObjectCreationOperation creation) || _types.Classify(creation) != NpuCallKind.BufferAllocation) continue;
                 if (_lifetimes.Of(creation, owner).Lifetime != Lifetime.Beyond) continue;
                 var block = statement;
                 while (block is not null && !(block is IBlockOperation)) block = block.Parent;

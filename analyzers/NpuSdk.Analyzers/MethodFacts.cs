@@ -221,7 +221,7 @@ namespace NpuSdk.Analyzers
         /// <summary>A sync of the object's own buffer, a static one or one this call allocates is the same on every call; a parameter's is the argument's.</summary>
         private void NoteSync(IInvocationOperation sync)
         {
-            var buffer = Unwrap(sync.Instance);
+            var buffer = sync.Instance?.WithoutConversions();
             switch (buffer)
             {
                 case IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _method):
@@ -229,7 +229,7 @@ namespace NpuSdk.Analyzers
                         Own.ParameterSyncs = Own.ParameterSyncs.Add(parameter.Parameter.Ordinal, sync);
                     return;
                 case ILocalReferenceOperation local when _index.Declarator(local.Local)?.Initializer?.Value is { } initial
-                    && Unwrap(initial) is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
+                    && initial.WithoutConversions() is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                     && _lifetimes.Of(creation, _method).Lifetime <= Lifetime.Call:
                     Own.FixedSync ??= sync;
                     return;
@@ -252,7 +252,7 @@ namespace NpuSdk.Analyzers
             foreach (var argument in arguments)
             {
                 if (argument.Parameter is null || argument.Parameter.Ordinal >= origins.Length) continue;
-                var value = Unwrap(argument.Value);
+                var value = argument.Value.WithoutConversions();
                 origins[argument.Parameter.Ordinal] = value switch
                 {
                     IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _method)
@@ -273,7 +273,7 @@ namespace NpuSdk.Analyzers
         {
             _returns = true;
             if (ContainsStartedRun(value)) Own.ReturnsStartedRun = true;
-            if (!IsKept(value, 0) && !(Unwrap(value) is IInvocationOperation call && IsCompilationMethod(call.TargetMethod)))
+            if (!IsKept(value, 0) && !(value.WithoutConversions() is IInvocationOperation call && IsCompilationMethod(call.TargetMethod)))
                 Own.ReturnsKept = false;
         }
 
@@ -295,7 +295,7 @@ namespace NpuSdk.Analyzers
             return _index.Writes(local).Any(w => w is ISimpleAssignmentOperation assignment && IsLaunch(assignment.Value));
         }
 
-        private bool IsLaunch(IOperation value) => Unwrap(value) is IInvocationOperation call && _types.Classify(call) == NpuCallKind.Launch;
+        private bool IsLaunch(IOperation value) => value.WithoutConversions() is IInvocationOperation call && _types.Classify(call) == NpuCallKind.Launch;
 
         /// <summary>
         /// A value kept across calls: a field or property of the object (or a static), a ??= on one, an element of a
@@ -305,7 +305,7 @@ namespace NpuSdk.Analyzers
         private bool IsKept(IOperation value, int depth)
         {
             if (depth > 4) return false;
-            value = Unwrap(value)!;
+            value = value.WithoutConversions();
             switch (value)
             {
                 case ICoalesceAssignmentOperation cache:
@@ -331,7 +331,7 @@ namespace NpuSdk.Analyzers
         }
 
         private bool IsKeptOrReturnedCall(IOperation value, int depth) =>
-            IsKept(value, depth + 1) || (Unwrap(value) is IInvocationOperation call && IsCompilationMethod(call.TargetMethod));
+            IsKept(value, depth + 1) || (value.WithoutConversions() is IInvocationOperation call && IsCompilationMethod(call.TargetMethod));
 
         private bool KeptLocal(ILocalSymbol local, int depth)
         {
@@ -357,8 +357,8 @@ namespace NpuSdk.Analyzers
             }
             if (values.Count == 0) return _index.References(local).Count > 0;
             return values.All(v => IsKept(v, depth + 1)
-                || (Unwrap(v) is IObjectCreationOperation creation && _lifetimes.Of(creation, _method).Lifetime == Lifetime.Beyond)
-                || (Unwrap(v) is IInvocationOperation call && IsCompilationMethod(call.TargetMethod)));
+                || (v.WithoutConversions() is IObjectCreationOperation creation && _lifetimes.Of(creation, _method).Lifetime == Lifetime.Beyond)
+                || (v.WithoutConversions() is IInvocationOperation call && IsCompilationMethod(call.TargetMethod)));
         }
 
         /// <summary>
@@ -450,7 +450,7 @@ namespace NpuSdk.Analyzers
         /// <summary>The method's parameter a run expression comes from: run, p.Run, p.Item1, ...</summary>
         private int? ParameterRoot(IOperation? run)
         {
-            for (var value = Unwrap(run); value is not null; value = Unwrap((value as IMemberReferenceOperation)?.Instance))
+            for (var value = run?.WithoutConversions(); value is not null; value = (value as IMemberReferenceOperation)?.Instance?.WithoutConversions())
             {
                 if (value is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _method))
                     return parameter.Parameter.Ordinal;
@@ -465,7 +465,7 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private bool IsOwnState(IOperation value)
         {
-            value = Unwrap(value)!;
+            value = value.WithoutConversions();
             return value switch
             {
                 IFieldReferenceOperation field => field.Instance is null || field.Instance is IInstanceReferenceOperation,
@@ -503,11 +503,5 @@ namespace NpuSdk.Analyzers
             return false;
         }
 
-        private static IOperation? Unwrap(IOperation? operation)
-        {
-            while (operation is IConversionOperation || operation is IParenthesizedOperation)
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            return operation;
-        }
     }
 }

@@ -60,29 +60,12 @@ namespace NpuSdk.Analyzers
             var built = component.Select(m => Build(m, members)).ToList();
             if (built.Count > 1)
             {
-                var shared = new MethodSummary
-                {
-                    Launches = built.Any(s => s.Launches),
-                    Waits = built.Any(s => s.Waits),
-                    Syncs = built.Any(s => s.Syncs),
-                    ReadsBack = built.Any(s => s.ReadsBack),
-                    Opaque = built.Any(s => s.Opaque),
-                    LaunchLoops = built.Max(s => s.LaunchLoops),
-                    Launch = built.Select(s => s.Launch).FirstOrDefault(l => l is not null),
-                    Wait = built.Select(s => s.Wait).FirstOrDefault(w => w is not null),
-                    DroppedAllocation = built.Select(s => s.DroppedAllocation).FirstOrDefault(a => a is not null),
-                };
+                var shared = new MethodSummary { LaunchLoops = built.Max(s => s.LaunchLoops) };
+                foreach (var summary in built) shared.AddReach(summary);
                 foreach (var summary in built)
                 {
-                    summary.Launches = shared.Launches;
-                    summary.Waits = shared.Waits;
-                    summary.Syncs = shared.Syncs;
-                    summary.ReadsBack = shared.ReadsBack;
-                    summary.Opaque = shared.Opaque;
+                    summary.AddReach(shared);
                     summary.LaunchLoops = shared.LaunchLoops;
-                    summary.Launch ??= shared.Launch;
-                    summary.Wait ??= shared.Wait;
-                    summary.DroppedAllocation ??= shared.DroppedAllocation;
                 }
             }
             for (int i = 0; i < component.Count; i++) _summaries[component[i]] = built[i];
@@ -115,13 +98,7 @@ namespace NpuSdk.Analyzers
         /// <summary>What one call adds to its caller, through the arguments it passes and what the caller does with its result.</summary>
         private static void Add(MethodSummary caller, IMethodSymbol callerMethod, CallEdge call, MethodSummary callee)
         {
-            caller.Launches |= callee.Launches;
-            caller.Waits |= callee.Waits;
-            caller.Syncs |= callee.Syncs;
-            caller.ReadsBack |= callee.ReadsBack;
-            caller.Opaque |= callee.Opaque;
-            caller.Launch ??= callee.Launch;
-            caller.Wait ??= callee.Wait;
+            caller.AddReach(callee);
             if (callee.Launches) caller.LaunchLoops = System.Math.Max(caller.LaunchLoops, call.Loops + callee.LaunchLoops);
             caller.FixedSync ??= callee.FixedSync;
             foreach (var pair in callee.ParameterSyncs)
@@ -135,7 +112,6 @@ namespace NpuSdk.Analyzers
             caller.WrittenSpans = caller.WrittenSpans.Union(CallerParameters(call, callee.WrittenSpans));
             caller.ReadSpans = caller.ReadSpans.Union(CallerParameters(call, callee.ReadSpans));
             caller.UnknownSpans = caller.UnknownSpans.Union(CallerParameters(call, callee.UnknownSpans));
-            caller.DroppedAllocation ??= callee.DroppedAllocation;
             if (callee.ReturnedAllocation is { } returned)
             {
                 if (call.ResultLifetime <= Lifetime.Call) caller.DroppedAllocation ??= returned;
@@ -177,16 +153,9 @@ namespace NpuSdk.Analyzers
             var merged = new MethodSummary { ReturnsKept = true, ReturnsStartedRun = true };
             foreach (var summary in implementations)
             {
-                merged.Launches |= summary.Launches;
-                merged.Waits |= summary.Waits;
-                merged.Syncs |= summary.Syncs;
-                merged.ReadsBack |= summary.ReadsBack;
-                merged.Opaque |= summary.Opaque;
-                merged.Launch ??= summary.Launch;
-                merged.Wait ??= summary.Wait;
+                merged.AddReach(summary);
                 merged.LaunchLoops = System.Math.Max(merged.LaunchLoops, summary.LaunchLoops);
                 merged.FixedSync ??= summary.FixedSync;
-                merged.DroppedAllocation ??= summary.DroppedAllocation;
                 merged.ReturnedAllocation ??= summary.ReturnedAllocation;
                 foreach (var pair in summary.ParameterSyncs)
                     if (!merged.ParameterSyncs.ContainsKey(pair.Key)) merged.ParameterSyncs = merged.ParameterSyncs.Add(pair.Key, pair.Value);

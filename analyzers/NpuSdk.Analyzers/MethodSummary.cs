@@ -93,5 +93,18 @@ namespace NpuSdk.Analyzers
         public bool LaunchesAndWaits => Launches && Waits;
 
         public MethodSummary Clone() => (MethodSummary)MemberwiseClone();
+
+        /// <summary>What this method reaches through another it may run: the other's work is its work too.</summary>
+        public void AddReach(MethodSummary other)
+        {
+            Launches |= other.Launches;
+            Waits |= other.Waits;
+            Syncs |= other.Syncs;
+            ReadsBack |= other.ReadsBack;
+            Opaque |= other.Opaque;
+            Launch ??= other.Launch;
+            Wait ??= other.Wait;
+            DroppedAllocation ??= other.DroppedAllocation;
+        }
     }
 }

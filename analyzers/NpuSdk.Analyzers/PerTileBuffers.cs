@@ -108,7 +108,7 @@ namespace NpuSdk.Analyzers
             while (child.Parent is IConversionOperation) child = child.Parent;
             switch (child.Parent)
             {
-                case IReturnOperation returned when Lambda(returned) is { } lambda:
+                case IReturnOperation returned when returned.EnclosingLambda() is { } lambda:
                     return CollectedInto(lambda);
                 case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert":
                     return LoopFixes.VariableSymbol(add.Instance);
@@ -143,23 +143,13 @@ namespace NpuSdk.Analyzers
             };
         }
 
-        private static IAnonymousFunctionOperation? Lambda(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation lambda) return lambda;
-                if (parent is ILocalFunctionOperation) return null;
-            }
-            return null;
-        }
-
         /// <summary>The values the method stores into the collection (element stores, Add-like calls, results of a per-element lambda gathered into it).</summary>
         private static IEnumerable<IOperation> Stores(MethodIndex index, ISymbol collection)
         {
             var made = index.Declarator(collection)?.Initializer?.Value;
             if (made is not null)
                 foreach (var returned in made.Descendants().OfType<IReturnOperation>())
-                    if (returned.ReturnedValue is { } value && Lambda(returned) is { } lambda && SymbolEqualityComparer.Default.Equals(CollectedInto(lambda), collection))
+                    if (returned.ReturnedValue is { } value && returned.EnclosingLambda() is { } lambda && SymbolEqualityComparer.Default.Equals(CollectedInto(lambda), collection))
                         yield return value;
             foreach (var store in index.ElementStores(collection))
                 if (store is ISimpleAssignmentOperation assignment) yield return assignment.Value;
@@ -171,8 +161,8 @@ namespace NpuSdk.Analyzers
         /// <summary>A new whole buffer (not a sub-buffer), directly, through a local initialized with one, or returned by a method of the compilation.</summary>
         private bool IsNewWholeBuffer(MethodIndex index, IOperation value)
         {
-            var made = Unwrap(value);
-            if (made is ILocalReferenceOperation local && index.Declarator(local.Local)?.Initializer is { } initializer) made = Unwrap(initializer.Value);
+            var made = value.WithoutConversions();
+            if (made is ILocalReferenceOperation local && index.Declarator(local.Local)?.Initializer is { } initializer) made = initializer.Value.WithoutConversions();
             switch (made)
             {
                 case IObjectCreationOperation creation when _types.Classify(creation) == NpuCallKind.BufferAllocation:
@@ -187,10 +177,5 @@ namespace NpuSdk.Analyzers
         private bool IsWhole(IObjectCreationOperation creation) =>
             !(creation.Constructor!.Parameters.Length > 0 && _types.IsBo(creation.Constructor.Parameters[0].Type));
 
-        private static IOperation? Unwrap(IOperation? operation)
-        {
-            while (operation is IConversionOperation conversion) operation = conversion.Operand;
-            return operation;
-        }
     }
 }

@@ -17,13 +17,13 @@ namespace NpuSdk.Analyzers
             switch (loop)
             {
                 case IForLoopOperation forLoop when forLoop.Condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition
-                    && Unwrap(condition.LeftOperand) is ILocalReferenceOperation counter
+                    && condition.LeftOperand.WithoutConversions() is ILocalReferenceOperation counter
                     && forLoop.Locals.Contains(counter.Local, SymbolEqualityComparer.Default)
                     && condition.RightOperand.ConstantValue is { HasValue: true, Value: int end }:
                     var start = forLoop.Before.SelectMany(b => b.DescendantsAndSelf()).OfType<IVariableDeclaratorOperation>().FirstOrDefault()?.Initializer?.Value.ConstantValue;
                     if (!(start is { HasValue: true, Value: int first })) return null;
                     return end - first + (condition.OperatorKind == BinaryOperatorKind.LessThanOrEqual ? 1 : 0);
-                case IForEachLoopOperation forEach when Unwrap(forEach.Collection) is IInvocationOperation { TargetMethod.Name: "Range" } range
+                case IForEachLoopOperation forEach when forEach.Collection.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Range" } range
                     && range.TargetMethod.ContainingType.Name == "Enumerable" && range.Arguments.Length == 2
                     && range.Arguments[1].Value.ConstantValue is { HasValue: true, Value: int count }:
                     return count;
@@ -48,7 +48,7 @@ namespace NpuSdk.Analyzers
             bool divided = false, remainder = false;
             foreach (var op in ((ILoopOperation)loop).Body.Descendants())
             {
-                if (!(op is IBinaryOperation binary) || !(Unwrap(binary.LeftOperand) is ILocalReferenceOperation local) || !counters.Contains(local.Local, SymbolEqualityComparer.Default)) continue;
+                if (!(op is IBinaryOperation binary) || !(binary.LeftOperand.WithoutConversions() is ILocalReferenceOperation local) || !counters.Contains(local.Local, SymbolEqualityComparer.Default)) continue;
                 divided |= binary.OperatorKind == BinaryOperatorKind.Divide;
                 remainder |= binary.OperatorKind == BinaryOperatorKind.Remainder;
                 if (divided && remainder) return true;
@@ -79,8 +79,8 @@ namespace NpuSdk.Analyzers
             if (!(LoopFixes.VariableSymbol(WalkedCollection(buffer, loop)) is { } symbol)) return false;
             bool IsSubBuffer(IOperation? value)
             {
-                value = value is null ? null : Unwrap(value);
-                if (value is ILocalReferenceOperation local && index.Declarator(local.Local)?.Initializer is { } initializer) value = Unwrap(initializer.Value);
+                value = value?.WithoutConversions();
+                if (value is ILocalReferenceOperation local && index.Declarator(local.Local)?.Initializer is { } initializer) value = initializer.Value.WithoutConversions();
                 return value is IObjectCreationOperation creation && types.Classify(creation) == NpuCallKind.BufferAllocation
                     && creation.Arguments.Length > 0 && types.IsBo(creation.Arguments[0].Value.Type);
             }
@@ -96,7 +96,7 @@ namespace NpuSdk.Analyzers
         /// </summary>
         public static IOperation? WalkedCollection(IOperation buffer, IOperation loop)
         {
-            IOperation? collection = Unwrap(buffer) switch
+            IOperation? collection = buffer.WithoutConversions() switch
             {
                 ILocalReferenceOperation local when loop is IForEachLoopOperation forEach && forEach.Locals.Contains(local.Local, SymbolEqualityComparer.Default) => forEach.Collection,
                 IParameterReferenceOperation element when loop is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(element.Parameter.ContainingSymbol, lambda.Symbol)
@@ -105,7 +105,7 @@ namespace NpuSdk.Analyzers
                 IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
                 _ => null,
             };
-            return collection is null ? null : Unwrap(collection);
+            return collection?.WithoutConversions();
         }
 
         /// <summary>The collection a per-element lambda walks: the receiver of List.ForEach, or the first argument of Array.ForEach and LINQ.</summary>
@@ -118,10 +118,5 @@ namespace NpuSdk.Analyzers
             return call.Arguments.Length > 1 && !ReferenceEquals(call.Arguments[0], argument) ? call.Arguments[0].Value : null;
         }
 
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion) operation = conversion.Operand;
-            return operation;
-        }
     }
 }

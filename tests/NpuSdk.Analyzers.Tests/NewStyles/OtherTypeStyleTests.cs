@@ -28,6 +28,24 @@ public class OtherTypeStyleTests
 
         """;
 
+    /// <summary>Starts a run and hands it on in a record, a tuple or a task; waits for the run of a record it is given.</summary>
+    private const string Starter = """
+        public sealed record Pending(Run Run, Bo Output);
+
+        public sealed class Starter(Kernel kernel, Bo instr)
+        {
+            public Pending Start(Bo input, Bo output) => new Pending(kernel.Start(3UL, instr, 7u, input, output), output);
+            public (Run Run, Bo Output) StartTuple(Bo input, Bo output) => (kernel.Start(3UL, instr, 7u, input, output), output);
+            public async Task<Pending> StartAsync(Bo input, Bo output)
+            {
+                await Task.Yield();
+                return Start(input, output);
+            }
+            public void Finish(Pending pending) => pending.Run.Wait().ThrowIfNotCompleted();
+        }
+
+        """;
+
     [Fact]
     public async Task ExecutorCalledPerTileIsReportedAtTheCallForEachRule()
     {
@@ -164,21 +182,7 @@ public class OtherTypeStyleTests
     [Fact]
     public async Task RunHandedOnInARecordOrATupleFromTheHelperThatStartsItIsReportedWhereItIsWaited()
     {
-        await NpuVerifier.VerifyAsync(Usings + """
-            public sealed record Pending(Run Run, Bo Output);
-
-            public sealed class Starter(Kernel kernel, Bo instr)
-            {
-                public Pending Start(Bo input, Bo output) => new Pending(kernel.Start(3UL, instr, 7u, input, output), output);
-                public (Run Run, Bo Output) StartTuple(Bo input, Bo output) => (kernel.Start(3UL, instr, 7u, input, output), output);
-                public async Task<Pending> StartAsync(Bo input, Bo output)
-                {
-                    await Task.Yield();
-                    return Start(input, output);
-                }
-                public void Finish(Pending pending) => pending.Run.Wait().ThrowIfNotCompleted();
-            }
-
+        await NpuVerifier.VerifyAsync(Usings + Starter + """
             public sealed class Pipeline(Starter starter)
             {
                 public async Task RunAsync(Bo[] inputs, Bo[] outputs)
@@ -205,14 +209,7 @@ public class OtherTypeStyleTests
     [Fact]
     public async Task RunsHandedOnInRecordsAndWaitedAfterTheLoopAreNotReported()
     {
-        await NpuVerifier.VerifyAsync(Usings + """
-            public sealed record Pending(Run Run, Bo Output);
-
-            public sealed class Starter(Kernel kernel, Bo instr)
-            {
-                public Pending Start(Bo input, Bo output) => new Pending(kernel.Start(3UL, instr, 7u, input, output), output);
-            }
-
+        await NpuVerifier.VerifyAsync(Usings + Starter + """
             public static class Batch
             {
                 public static void Run(Starter starter, Bo[] inputs, Bo[] outputs)

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
@@ -66,8 +65,6 @@ namespace NpuSdk.Analyzers
         private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
-        // The method's lambdas by their syntax: the control-flow graph refers to a lambda without its body.
-        private readonly Dictionary<SyntaxNode, IAnonymousFunctionOperation> _lambdas = new Dictionary<SyntaxNode, IAnonymousFunctionOperation>();
 
         /// <param name="summaryOf">What a call into the compilation does: a call that cannot sync is followed through the spans it is passed.</param>
         public BufferFacts(NpuTypes types, TensorTypes tensors, Func<IMethodSymbol, MethodSummary> summaryOf, IOperation body)
@@ -76,6 +73,7 @@ namespace NpuSdk.Analyzers
             _tensors = tensors;
             _summaryOf = summaryOf;
             GatherMembers(body);
+            GatherLambdas(body);
             foreach (var op in body.Descendants()) Gather(op);
             foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
             FinishTensorFacts();
@@ -234,61 +232,6 @@ namespace NpuSdk.Analyzers
             return access;
         }
 
-        /// <summary>
-        /// The lambdas (or methods) a library call runs: followed only when all they do to buffers is wait (a wait on a
-        /// worker, "await Task.Run(() => run.Wait())"); anything else they might do (sync, launch, touch mapped memory,
-        /// call code that may sync, run a delegate not seen here) makes the call forget everything.
-        /// </summary>
-        private (AccessKind, ISymbol?) ClassifyCodeRun(IInvocationOperation call)
-        {
-            bool waits = false;
-            foreach (var argument in call.Arguments)
-            {
-                if (argument.Value.Type?.TypeKind != TypeKind.Delegate) continue;
-                var code = argument.Value.WithoutConversions();
-                if (code is IDelegateCreationOperation creation) code = creation.Target;
-                switch (code)
-                {
-                    case IAnonymousFunctionOperation or IFlowAnonymousFunctionOperation when LambdaBody(code) is { } body:
-                        foreach (var op in body.Descendants())
-                        {
-                            if (!(op is IInvocationOperation || op is IObjectCreationOperation || op is IPropertyReferenceOperation)) continue;
-                            var kind = _types.Classify(op);
-                            if (kind is NpuCallKind.RunWait or NpuCallKind.RunListWait) waits = true;
-                            else if (kind != NpuCallKind.None || MayTouchBuffers(op)) return (AccessKind.Opaque, null);
-                        }
-                        break;
-                    case IMethodReferenceOperation group when LoopFixes.IsUserCode(_types, group.Method):
-                        var summary = _summaryOf(group.Method);
-                        if (summary.MaySync) return (AccessKind.Opaque, null);
-                        waits |= summary.Waits;
-                        break;
-                    default:
-                        return (AccessKind.Opaque, null);
-                }
-            }
-            return (waits ? AccessKind.Wait : AccessKind.None, null);
-        }
-
-        /// <summary>A lambda's body; in a control-flow graph the lambda stands for a graph of its own, so its tree is looked up.</summary>
-        private IOperation? LambdaBody(IOperation lambda) => lambda switch
-        {
-            IAnonymousFunctionOperation anonymous => anonymous.Body,
-            IFlowAnonymousFunctionOperation flow => _lambdas.TryGetValue(flow.Syntax, out var tree) ? tree.Body : null,
-            _ => null,
-        };
-
-        /// <summary>In code a library call runs: a call into code that may sync, a tensor call, a delegate, or mapped memory.</summary>
-        private bool MayTouchBuffers(IOperation op) => op switch
-        {
-            IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } => true,
-            IInvocationOperation call when LoopFixes.IsUserCode(_types, call.TargetMethod) => _summaryOf(call.TargetMethod).MaySync,
-            IInvocationOperation call => _tensors.Classify(call.TargetMethod) != TensorCallKind.None || call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate),
-            IObjectCreationOperation { Constructor: { } constructor } when LoopFixes.IsUserCode(_types, constructor) => _summaryOf(constructor).MaySync,
-            IPropertyReferenceOperation property => IsViewSpan(property) || _tensors.IsBufferProperty(property.Property),
-            _ => false,
-        };
-
         private static (AccessKind, ISymbol?) ElementAccess(IOperation element, ISymbol? buffer)
         {
             if (buffer is null) return (AccessKind.None, null);
@@ -321,9 +264,6 @@ namespace NpuSdk.Analyzers
         {
             switch (op)
             {
-                case IAnonymousFunctionOperation lambda:
-                    _lambdas[lambda.Syntax] = lambda;
-                    break;
                 case IVariableDeclaratorOperation { Initializer: { } origin } declared:
                     NoteOrigin(declared.Symbol, origin.Value);
                     break;

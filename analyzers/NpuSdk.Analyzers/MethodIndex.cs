@@ -48,26 +48,26 @@ namespace NpuSdk.Analyzers
     }
 
     /// <summary>
-    /// Positions (syntax starts) of one kind of fact in a method, sorted once, so that "does this region hold one" is
-    /// a binary search whatever the nesting: no fact is recorded once per enclosing loop.
+    /// The operations of one kind in a method, sorted once by where they start, so that "does this region hold one"
+    /// and "which ones does it hold" are binary searches whatever the nesting: no fact is recorded once per enclosing loop.
     /// </summary>
     internal sealed class Positions
     {
-        private readonly List<int> _positions = new List<int>();
-        private readonly List<IMethodSymbol> _methods = new List<IMethodSymbol>();
+        private readonly List<IOperation> _operations = new List<IOperation>();
         private readonly Func<IMethodSymbol, MethodSummary>? _summaryOf;
         private int[][]? _counts;
         private bool _sorted;
 
+        /// <param name="summaryOf">For calls into the compilation: what the called method does (for <see cref="Any(int, int, int)"/>).</param>
         public Positions(Func<IMethodSymbol, MethodSummary>? summaryOf = null) => _summaryOf = summaryOf;
 
-        public void Add(int position, IMethodSymbol? method = null)
-        {
-            _positions.Add(position);
-            if (method is not null) _methods.Add(method);
-        }
+        public void Add(IOperation operation) => _operations.Add(operation);
 
-        public bool Any(int start, int end) => Count(start, end) > 0;
+        public bool Any(int start, int end)
+        {
+            Sort();
+            return LowerBound(end) > LowerBound(start);
+        }
 
         /// <summary>True when a call in [start, end) has the property (one of <see cref="UserCall"/>).</summary>
         public bool Any(int start, int end, int property)
@@ -79,30 +79,30 @@ namespace NpuSdk.Analyzers
             return counts[property][last] - counts[property][first] > 0;
         }
 
-        private int Count(int start, int end)
+        /// <summary>The operations that start in [start, end), in source order.</summary>
+        public IEnumerable<IOperation> In(int start, int end)
         {
             Sort();
-            return LowerBound(end) - LowerBound(start);
+            for (int i = LowerBound(start); i < _operations.Count && _operations[i].Syntax.SpanStart < end; i++) yield return _operations[i];
+        }
+
+        /// <summary>The first call in [start, end) with the property, or null.</summary>
+        public IOperation? First(int start, int end, int property)
+        {
+            if (!Any(start, end, property)) return null;
+            var counts = Counts();
+            int i = LowerBound(start);
+            while (counts[property][i + 1] == counts[property][i]) i++;
+            return _operations[i];
         }
 
         private void Sort()
         {
             if (_sorted) return;
             _sorted = true;
-            if (_methods.Count == _positions.Count && _methods.Count > 0)
-            {
-                var order = Enumerable.Range(0, _positions.Count).OrderBy(i => _positions[i]).ToArray();
-                var positions = order.Select(i => _positions[i]).ToList();
-                var methods = order.Select(i => _methods[i]).ToList();
-                _positions.Clear();
-                _positions.AddRange(positions);
-                _methods.Clear();
-                _methods.AddRange(methods);
-            }
-            else
-            {
-                _positions.Sort();
-            }
+            var sorted = _operations.OrderBy(o => o.Syntax.SpanStart).ToList();
+            _operations.Clear();
+            _operations.AddRange(sorted);
         }
 
         /// <summary>Prefix counts of each <see cref="UserCall"/> property, worked out on the first question.</summary>
@@ -110,10 +110,10 @@ namespace NpuSdk.Analyzers
         {
             if (_counts is not null) return _counts;
             var counts = new int[UserCall.Count][];
-            for (int p = 0; p < UserCall.Count; p++) counts[p] = new int[_methods.Count + 1];
-            for (int i = 0; i < _methods.Count; i++)
+            for (int p = 0; p < UserCall.Count; p++) counts[p] = new int[_operations.Count + 1];
+            for (int i = 0; i < _operations.Count; i++)
             {
-                var summary = _summaryOf is null ? MethodSummary.Unknown : _summaryOf(_methods[i]);
+                var summary = _summaryOf is null || !(_operations[i] is IInvocationOperation call) ? MethodSummary.Unknown : _summaryOf(call.TargetMethod.OriginalDefinition);
                 counts[UserCall.Launches][i + 1] = counts[UserCall.Launches][i] + (summary.Launches ? 1 : 0);
                 counts[UserCall.Waits][i + 1] = counts[UserCall.Waits][i] + (summary.Waits ? 1 : 0);
                 counts[UserCall.MayLaunch][i + 1] = counts[UserCall.MayLaunch][i] + (summary.MayLaunch ? 1 : 0);
@@ -123,11 +123,11 @@ namespace NpuSdk.Analyzers
 
         private int LowerBound(int position)
         {
-            int low = 0, high = _positions.Count;
+            int low = 0, high = _operations.Count;
             while (low < high)
             {
                 int middle = (low + high) / 2;
-                if (_positions[middle] < position) low = middle + 1;
+                if (_operations[middle].Syntax.SpanStart < position) low = middle + 1;
                 else high = middle;
             }
             return low;
@@ -161,10 +161,16 @@ namespace NpuSdk.Analyzers
             foreach (var op in root.DescendantsAndSelf()) Add(op);
         }
 
+        /// <summary>Every operation of the body.</summary>
+        internal Positions All { get; } = new Positions();
         internal Positions Launches { get; } = new Positions();
         internal Positions Waits { get; } = new Positions();
+        /// <summary>Run.SetArg calls: a buffer bound to a run that is started later.</summary>
+        internal Positions SetArgs { get; } = new Positions();
         internal Positions BufferTouches { get; } = new Positions();
         internal Positions Awaits { get; } = new Positions();
+        /// <summary>Calls that take input from outside: a concurrent collection, a channel, the console, a stream, a socket.</summary>
+        internal Positions Receives { get; } = new Positions();
         internal Positions UserCalls { get; }
 
         public IOperation Root { get; }
@@ -212,6 +218,7 @@ namespace NpuSdk.Analyzers
 
         private void Add(IOperation op)
         {
+            All.Add(op);
             switch (op)
             {
                 case IVariableDeclaratorOperation declarator:
@@ -237,7 +244,7 @@ namespace NpuSdk.Analyzers
                     AddCall(call);
                     break;
                 case IAwaitOperation _:
-                    Awaits.Add(op.Syntax.SpanStart);
+                    Awaits.Add(op);
                     break;
             }
         }
@@ -260,20 +267,21 @@ namespace NpuSdk.Analyzers
             var receiver = call.Instance is IArrayElementReferenceOperation element ? element.ArrayReference : call.Instance;
             var receiverSymbol = LoopFixes.VariableSymbol(receiver);
             int position = call.Syntax.SpanStart;
+            if (WholeJobLoops.IsReceive(call.TargetMethod)) Receives.Add(call);
             switch (kind)
             {
                 case NpuCallKind.Launch:
                     if (receiverSymbol is not null) List(_launchesOn, receiverSymbol).Add(call);
-                    Launches.Add(position);
+                    Launches.Add(call);
                     break;
                 case NpuCallKind.RunWait:
                 case NpuCallKind.RunListWait:
-                    Waits.Add(position);
+                    Waits.Add(call);
                     break;
                 case NpuCallKind.Sync:
                     int direction = LoopFixes.ConstantDirection(call);
                     int bit = direction == 0 ? 1 : direction == 1 ? 2 : 4;
-                    BufferTouches.Add(position);
+                    BufferTouches.Add(call);
                     if (receiverSymbol is not null)
                     {
                         if (!_syncDirections.TryGetValue(receiverSymbol, out var syncs)) _syncDirections[receiverSymbol] = syncs = new List<(int, int)>();
@@ -282,11 +290,14 @@ namespace NpuSdk.Analyzers
                     break;
                 case NpuCallKind.HostWrite:
                 case NpuCallKind.Map:
-                    BufferTouches.Add(position);
+                    BufferTouches.Add(call);
+                    break;
+                case NpuCallKind.SetArg:
+                    SetArgs.Add(call);
                     break;
                 case NpuCallKind.None:
                     if (call.TargetMethod.Name == "Dispose" && receiverSymbol is not null) List(_disposes, receiverSymbol).Add(call);
-                    if (LoopFixes.IsUserCode(_types, call.TargetMethod)) UserCalls.Add(position, call.TargetMethod.OriginalDefinition);
+                    if (LoopFixes.IsUserCode(_types, call.TargetMethod)) UserCalls.Add(call);
                     break;
             }
         }

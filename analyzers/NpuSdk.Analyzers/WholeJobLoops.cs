@@ -46,45 +46,60 @@ namespace NpuSdk.Analyzers
             return result;
         }
 
+        /// <summary>
+        /// Looks only where the answer can be: the first launch and the first wait come from the method's index, the
+        /// observations after the wait from the operations from the statement that waits to the end of the loop, and
+        /// the loop-carried reads from the references of what was read back. A loop nested in loops is judged in time
+        /// that does not grow with the code around it or inside it before its wait.
+        /// </summary>
         private bool Judge(IOperation loop)
         {
-            var summary = _indexOf(loop).Summary(loop);
+            var index = _indexOf(loop);
+            var summary = index.Summary(loop);
             bool launches = summary.Launches || summary.CallsLaunching;
             bool waits = summary.Waits || summary.CallsWaiting;
             if (!launches || !waits) return false;
             // Aggregate hands each result to the next element's call: "layers.Aggregate(x, (h, layer) => Forward(layer, h))".
             if (IsAccumulating(loop)) return true;
+            int start = loop.Syntax.SpanStart, end = loop.Syntax.Span.End;
             // Where the first launch's arguments have been evaluated, and where the first wait starts.
-            int firstLaunch = int.MaxValue, firstWait = int.MaxValue;
-            // The header too: a for's condition and a while's condition read what the last iteration left.
-            var operations = loop.Descendants().ToList();
-            foreach (var op in operations)
-            {
-                if (!(op is IInvocationOperation call)) continue;
-                var kind = _types.Classify(call);
-                var helper = kind == NpuCallKind.None ? Helper(call) : null;
-                if (kind == NpuCallKind.Launch || (helper?.Launches ?? false))
-                    firstLaunch = Math.Min(firstLaunch, call.Syntax.Span.End);
-                if (kind is NpuCallKind.RunWait or NpuCallKind.RunListWait || (helper?.Waits ?? false))
-                    firstWait = Math.Min(firstWait, call.Syntax.SpanStart);
-            }
-            if (firstWait == int.MaxValue) return false;
+            var firstLaunch = Earliest(index.Launches.In(start, end).FirstOrDefault(), index.UserCalls.First(start, end, UserCall.Launches));
+            var firstWaitCall = Earliest(index.Waits.In(start, end).FirstOrDefault(), index.UserCalls.First(start, end, UserCall.Waits));
+            if (firstWaitCall is null) return false;
+            int launchEnd = firstLaunch?.Syntax.Span.End ?? int.MaxValue, firstWait = firstWaitCall.Syntax.SpanStart;
+            // From the statement that waits: an assignment around the wait ("x = Layer(x)") completes after it.
+            var afterWait = index.All.In(StatementOf(firstWaitCall, loop).Syntax.SpanStart, end).ToList();
 
-            if (operations.Any(op => op.Syntax.SpanStart > firstWait && IsClockRead(op))) return true;
+            if (afterWait.Any(op => op.Syntax.SpanStart > firstWait && IsClockRead(op))) return true;
 
-            var results = ReadBackTaint.WrittenFromResults(_types, operations, firstWait, ReturnsResults);
-            bool readsBack = results.Count > 0 || operations.Any(op => op.Syntax.SpanStart >= firstWait
+            var results = ReadBackTaint.WrittenFromResults(_types, afterWait, firstWait, ReturnsResults);
+            bool readsBack = results.Count > 0 || afterWait.Any(op => op.Syntax.SpanStart >= firstWait
                 && (ReadBackTaint.ReadsDevice(_types, op) || (op is IInvocationOperation read
                     && (_types.Classify(read) == NpuCallKind.HostRead || ReturnsResults(read)))));
-            if (readsBack && (ReceivesInput(loop, operations) || HandsResultsOut(loop, operations, results, firstWait))) return true;
-            foreach (var op in operations)
-            {
-                if (!(LoopFixes.VariableSymbol(op) is { } symbol) || IsWriteTarget(op)) continue;
-                if (results.Contains(symbol) && (op.Syntax.SpanStart < firstLaunch || InHeader(loop, op))) return true;
-                // A buffer reassigned after the wait (a swap) and launched again: the output is the next input.
-                if (_types.IsBo(op.Type) && op.Syntax.SpanStart <= firstLaunch && WrittenAfter(symbol, loop, firstWait) && InLaunch(op)) return true;
-            }
-            return operations.Any(op => op is IInvocationOperation call && CarriesState(call, loop));
+            if (readsBack && (ReceivesInput(loop, index) || HandsResultsOut(loop, afterWait, results, firstWait))) return true;
+            // The next iteration reads what this one read back, before its launch or in the loop's condition.
+            foreach (var symbol in results)
+                if (index.References(symbol).Any(r => MethodIndex.Contains(loop, r) && !IsWriteTarget(r) && (r.Syntax.SpanStart < launchEnd || InHeader(loop, r))))
+                    return true;
+            // A buffer reassigned after the wait (a swap) and launched again: the output is the next input.
+            foreach (var launch in index.Launches.In(start, end).Concat(index.SetArgs.In(start, end)))
+                foreach (var op in launch.Descendants())
+                    if (LoopFixes.VariableSymbol(op) is { } buffer && _types.IsBo(op.Type) && op.Syntax.SpanStart <= launchEnd
+                        && WrittenAfter(buffer, loop, firstWait) && InLaunch(op))
+                        return true;
+            return index.UserCalls.In(start, end).Any(call => CarriesState((IInvocationOperation)call, loop));
+        }
+
+        private static IOperation? Earliest(IOperation? a, IOperation? b) =>
+            a is null ? b : b is null ? a : a.Syntax.SpanStart <= b.Syntax.SpanStart ? a : b;
+
+        /// <summary>The statement of the loop body that holds the operation (walking up its expression, not the loops).</summary>
+        private static IOperation StatementOf(IOperation operation, IOperation loop)
+        {
+            var statement = operation;
+            while (statement.Parent is not null && !ReferenceEquals(statement.Parent, loop) && !(statement.Parent is IBlockOperation))
+                statement = statement.Parent;
+            return statement;
         }
 
         /// <summary>A lambda passed to Enumerable.Aggregate that reads its accumulator: every call consumes the previous one's result.</summary>
@@ -182,22 +197,17 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>Input that arrives from outside: the iteration awaits something other than its NPU work, or the loop takes it from a queue, a channel, the console, a stream or a socket.</summary>
-        private bool ReceivesInput(IOperation loop, List<IOperation> body)
+        private bool ReceivesInput(IOperation loop, MethodIndex index)
         {
             if (loop is IForEachLoopOperation { IsAsynchronous: true }) return true;
+            int start = loop.Syntax.SpanStart, end = loop.Syntax.Span.End;
             // Awaiting the NPU work itself (a tile helper, a Task.Run around a wait) receives nothing.
-            if (body.Any(op => op is IAwaitOperation awaited && !IsNpuWork(awaited.Operation))) return true;
-            var header = loop switch
-            {
-                IWhileLoopOperation whileLoop => whileLoop.Condition,
-                IForEachLoopOperation forEach => forEach.Collection,
-                _ => null,
-            };
-            var candidates = header is null ? body : body.Concat(header.DescendantsAndSelf());
-            return candidates.Any(op => op is IInvocationOperation call && IsReceive(call.TargetMethod));
+            if (index.Awaits.In(start, end).Any(op => !IsNpuWork(((IAwaitOperation)op).Operation))) return true;
+            return index.Receives.Any(start, end);
         }
 
-        private static bool IsReceive(IMethodSymbol method)
+        /// <summary>A call that takes input from outside: a concurrent collection, a channel, the console, a stream, a socket.</summary>
+        internal static bool IsReceive(IMethodSymbol method)
         {
             string ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? "";
             if (ns == "System.Collections.Concurrent" || ns == "System.Threading.Channels" || ns.StartsWith("System.Net", StringComparison.Ordinal)) return true;

@@ -40,7 +40,8 @@ namespace NpuSdk.Analyzers
             _graph.IsWholeJob = _wholeJobs.IsWholeJob;
             _lifetimes = new Lifetimes(types, IndexOf, _graph.CallsOf);
             _invariance = new LoopInvariance(types, _graph.Summary);
-            _perTile = new PerTileBuffers(types, IndexOf, _graph.Summary, SingleTileLoop);
+            _perTile = new PerTileBuffers(types, IndexOf, _graph.Summary, SingleTileLoop, _wholeJobs.IsWholeJob,
+                () => _sites.Select(s => Root(s.Operation)).Distinct());
         }
 
         public void Report(Action<Diagnostic> report)

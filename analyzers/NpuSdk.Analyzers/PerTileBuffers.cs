@@ -11,9 +11,11 @@ namespace NpuSdk.Analyzers
     /// and keeps them in a list, then syncs each and launches each. Kept, they are a plan rather than a per-iteration
     /// allocation, but a plan of whole buffers, one per tile, is the per-tile cost itself (32,768 allocations, syncs and
     /// runs for one 512³ product); the cure is one buffer and a sub-buffer per tile. A collection is per tile when a loop
-    /// adds (or stores) a new whole buffer to it, and that loop walks tiles (two loops deep, a flattened grid, thousands of
-    /// iterations), or the method then launches its elements one per iteration of a loop of their own. One buffer per
-    /// distinct tensor (mlir-aie's harness) is neither, and sub-buffers of one parent are the cure.
+    /// adds (or stores) a new whole buffer to it, the type then launches its elements one by one in a loop that is not a
+    /// whole job, and either the adding loop walks tiles (two loops deep, a flattened grid, thousands of iterations) or
+    /// that launching loop is the only loop around the launch (one launch per element). One buffer per distinct tensor
+    /// (mlir-aie's harness, weights uploaded once each), a plan built and kept for use elsewhere (a buffer factory's
+    /// callers), a pool launched in waves, and sub-buffers of one parent (the cure) are none of these.
     /// </summary>
     internal sealed class PerTileBuffers
     {
@@ -21,16 +23,24 @@ namespace NpuSdk.Analyzers
         private readonly Func<IOperation, MethodIndex> _indexOf;
         private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
         private readonly Func<IOperation, string?> _tileLoop;
+        private readonly Func<IOperation, bool> _isWholeJob;
+        private readonly Func<IEnumerable<IOperation>> _typeBlocks;
         private readonly Dictionary<(IOperation Root, ISymbol Collection), bool> _known = new Dictionary<(IOperation, ISymbol), bool>();
-        private readonly Dictionary<IOperation, HashSet<ISymbol>> _launchedOneByOne = new Dictionary<IOperation, HashSet<ISymbol>>();
+        private readonly Dictionary<IOperation, (HashSet<ISymbol> Walked, HashSet<ISymbol> LaunchedOneByOne)> _uses =
+            new Dictionary<IOperation, (HashSet<ISymbol>, HashSet<ISymbol>)>();
 
         /// <param name="tileLoop">How a single loop walks tiles (a flattened grid, many iterations), or null.</param>
-        public PerTileBuffers(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, MethodSummary> summaryOf, Func<IOperation, string?> tileLoop)
+        /// <param name="isWholeJob">Whether a loop's iterations are whole jobs (a layer loop over per-layer buffers walks no tiles).</param>
+        /// <param name="typeBlocks">The code blocks of the type: a field's plan may be built in one method and used in another.</param>
+        public PerTileBuffers(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, MethodSummary> summaryOf,
+            Func<IOperation, string?> tileLoop, Func<IOperation, bool> isWholeJob, Func<IEnumerable<IOperation>> typeBlocks)
         {
+            _typeBlocks = typeBlocks;
             _types = types;
             _indexOf = indexOf;
             _summaryOf = summaryOf;
             _tileLoop = tileLoop;
+            _isWholeJob = isWholeJob;
         }
 
         /// <summary>The per-tile collection a new buffer (or a call returning one) is stored into in a loop, or null.</summary>
@@ -44,14 +54,17 @@ namespace NpuSdk.Analyzers
         public bool WalksPerTileBuffers(IOperation buffer, IOperation loop) =>
             LoopFixes.VariableSymbol(TileGrid.WalkedCollection(buffer, loop)) is { } collection && IsPerTile(collection, loop);
 
+        /// <summary>Whether the collection holds a whole buffer per tile; a field's plan is looked for in every method of the type.</summary>
         private bool IsPerTile(ISymbol collection, IOperation inMethod)
         {
-            var index = _indexOf(inMethod);
-            var key = (index.Root, collection);
+            var blocks = collection is IFieldSymbol ? _typeBlocks().ToList() : new List<IOperation> { _indexOf(inMethod).Root };
+            var key = (blocks[0], collection);
             if (_known.TryGetValue(key, out var known)) return known;
-            var stores = Stores(index, collection).Where(s => EnclosingLoops.Innermost(s) is not null && IsNewWholeBuffer(index, s)).ToList();
-            bool result = stores.Count > 0
-                && (stores.Any(InTileLoop) || LaunchedOneByOne(index).Contains(collection));
+            var stores = blocks.SelectMany(block => Stores(_indexOf(block), collection)
+                .Where(s => EnclosingLoops.Innermost(s) is not null && IsNewWholeBuffer(_indexOf(block), s))).ToList();
+            var uses = blocks.Select(block => Uses(_indexOf(block))).ToList();
+            bool result = stores.Count > 0 && uses.Any(u => u.Walked.Contains(collection))
+                && (stores.Any(InTileLoop) || uses.Any(u => u.LaunchedOneByOne.Contains(collection)));
             _known[key] = result;
             return result;
         }
@@ -64,23 +77,27 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
-        /// Collections whose elements the method launches one per iteration of a loop that no other loop of the method
-        /// repeats: "for (t) kernel.Start(..., inputs[t], ...)", "foreach (var b in inputs) kernel.Start(..., b)".
+        /// Collections whose elements the method launches one per iteration of a loop that is not a whole job, and those
+        /// it launches so in a loop no other loop of the method repeats ("for (t) kernel.Start(..., inputs[t], ...)",
+        /// "foreach (var b in inputs) kernel.Start(..., b)").
         /// </summary>
-        private HashSet<ISymbol> LaunchedOneByOne(MethodIndex index)
+        private (HashSet<ISymbol> Walked, HashSet<ISymbol> LaunchedOneByOne) Uses(MethodIndex index)
         {
-            if (_launchedOneByOne.TryGetValue(index.Root, out var known)) return known;
+            if (_uses.TryGetValue(index.Root, out var known)) return known;
+            var walked = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             var launched = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var op in index.Root.Descendants())
+            foreach (var call in index.Launches.In(int.MinValue, int.MaxValue).Cast<IInvocationOperation>())
             {
-                if (!(op is IInvocationOperation call) || _types.Classify(call) != NpuCallKind.Launch) continue;
                 var loop = EnclosingLoops.Innermost(call);
-                if (loop is null || EnclosingLoops.Innermost(loop) is not null) continue;
-                foreach (var argument in call.Arguments.SelectMany(a => Values(a.Value)))
-                    if (LoopFixes.VariableSymbol(TileGrid.WalkedCollection(argument, loop)) is { } collection) launched.Add(collection);
+                if (loop is null || _isWholeJob(loop)) continue;
+                foreach (var element in call.Arguments.SelectMany(a => Values(a.Value)))
+                {
+                    if (!(LoopFixes.VariableSymbol(TileGrid.WalkedCollection(element, loop)) is { } collection)) continue;
+                    walked.Add(collection);
+                    if (EnclosingLoops.Innermost(loop) is null) launched.Add(collection);
+                }
             }
-            _launchedOneByOne[index.Root] = launched;
-            return launched;
+            return _uses[index.Root] = (walked, launched);
         }
 
         private static IEnumerable<IOperation> Values(IOperation argument)

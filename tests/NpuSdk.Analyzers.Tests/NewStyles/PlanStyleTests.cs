@@ -84,8 +84,9 @@ public class PlanStyleTests
     [Fact]
     public async Task SolutionBInAWrapperClassWithALocalFunctionFactoryIsReportedAtTheCall()
     {
+        // The plan is built by one method of the class and synced and launched by another.
         await NpuVerifier.VerifyAsync(Usings + """
-            public sealed class TilePlan(Device device, Kernel kernel)
+            public sealed class TilePlan(Device device, Kernel kernel, Bo instr)
             {
                 private readonly List<Bo> _inputs = new();
 
@@ -97,6 +98,13 @@ public class PlanStyleTests
 
                     Bo NewTile() => new Bo(device, 512, BoFlags.HostOnly, kernel.GroupId(3));
                 }
+
+                public void Run()
+                {
+                    _inputs.ForEach(tile => {|NPU2002:tile.Sync(SyncDirection.ToDevice)|});
+                    var runs = _inputs.Select(tile => {|NPU2004:kernel.Start(3UL, instr, 7u, tile)|}).ToList();
+                    runs.ForEach(run => run.Wait().ThrowIfNotCompleted());
+                }
             }
             """);
     }
@@ -104,7 +112,8 @@ public class PlanStyleTests
     [Fact]
     public async Task OneBufferPerDistinctTensorAndSubBuffersOfOneParentAreNotReported()
     {
-        // The harness style (a buffer per tensor, launched together) and the cure (one parent, a sub-buffer per tile).
+        // The harness style (a buffer per tensor, launched together), the cure (one parent, a sub-buffer per tile), and
+        // weights made in nested loops but launched by a whole-job layer loop.
         await NpuVerifier.VerifyAsync("using System.Linq;\n" + Snippet.InMethod("""
                 var tensors = new[] { 4096, 4096, 1024 }.Select(size => new Bo(device, (ulong)size, BoFlags.HostOnly, 0)).ToArray();
                 foreach (var tensor in tensors) tensor.Sync(SyncDirection.ToDevice);
@@ -114,6 +123,21 @@ public class PlanStyleTests
                 all.Sync(SyncDirection.ToDevice);
                 var runs = slices.Select(slice => kernel.Start(3UL, instr, 7u, slice)).ToList();
                 runs.ForEach(run => run.Wait().ThrowIfNotCompleted());
+                // Weights per layer and projection, uploaded once each and used by a layer loop that feeds each output on.
+                var weights = new List<Bo>();
+                for (int layer = 0; layer < 4; layer++)
+                    for (int projection = 0; projection < 3; projection++)
+                        weights.Add(new Bo(device, 4096, BoFlags.HostOnly, 0));
+                foreach (var weight in weights) weight.Sync(SyncDirection.ToDevice);
+                var x = (byte[])data.Clone();
+                for (int l = 0; l < weights.Count; l++)
+                {
+                    input.Write(x);
+                    input.Sync(SyncDirection.ToDevice);
+                    kernel.Start(3UL, instr, 7u, input, weights[l], output).Wait().ThrowIfNotCompleted();
+                    output.Sync(SyncDirection.FromDevice);
+                    output.Read(x);
+                }
         """));
     }
 

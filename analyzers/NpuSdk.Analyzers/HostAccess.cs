@@ -327,15 +327,10 @@ namespace NpuSdk.Analyzers
             switch (launch.TargetMethod.ContainingType.Name)
             {
                 case "Kernel":
-                    foreach (var argument in launch.Arguments)
+                    foreach (var value in launch.ArgumentValues())
                     {
-                        var values = argument.Value.WithoutConversions() is IArrayCreationOperation array && array.Initializer is not null
-                            ? (IEnumerable<IOperation>)array.Initializer.ElementValues : new[] { argument.Value };
-                        foreach (var value in values)
-                        {
-                            var inner = value.WithoutConversions();
-                            if (_types.IsBo(inner.Type) && Variable(inner) is { } buffer) buffers.Add(buffer, OperandRole.Unknown);
-                        }
+                        var inner = value.WithoutConversions();
+                        if (_types.IsBo(inner.Type) && Variable(inner) is { } buffer) buffers.Add(buffer, OperandRole.Unknown);
                     }
                     break;
                 case "Run":

@@ -243,8 +243,7 @@ namespace NpuSdk.Analyzers
 
         /// <summary>A launch that binds the buffer of this iteration's tile, from a collection holding a whole buffer per tile.</summary>
         private bool BindsPerTileBuffer(IInvocationOperation launch, IOperation loop) =>
-            launch.Arguments.SelectMany(a => a.Value.WithoutConversions() is IArrayCreationOperation { Initializer: { } values } ? values.ElementValues.AsEnumerable() : new[] { a.Value })
-                .Any(value => _perTile.WalksPerTileBuffers(value, loop));
+            launch.ArgumentValues().Any(value => _perTile.WalksPerTileBuffers(value, loop));
 
         /// <summary>How a single loop walks tiles one launch at a time, or null; once per loop.</summary>
         private string? SingleTileLoop(IOperation loop)

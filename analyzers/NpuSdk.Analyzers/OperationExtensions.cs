@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -11,6 +12,21 @@ namespace NpuSdk.Analyzers
         {
             while (operation is IConversionOperation conversion) operation = conversion.Operand;
             return operation;
+        }
+
+        /// <summary>
+        /// What a call is passed, argument by argument, with the elements of an array written in the call one by one
+        /// ("kernel.Start(3UL, instr, n, input, output)" passes each operand through its params array).
+        /// </summary>
+        public static IEnumerable<IOperation> ArgumentValues(this IInvocationOperation call)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Value.WithoutConversions() is IArrayCreationOperation { Initializer: { } array })
+                    foreach (var element in array.ElementValues) yield return element;
+                else
+                    yield return argument.Value;
+            }
         }
 
         /// <summary>The innermost lambda the operation is in, within its method or local function; null when none.</summary>

@@ -90,7 +90,7 @@ namespace NpuSdk.Analyzers
             {
                 var loop = EnclosingLoops.Innermost(call);
                 if (loop is null || _isWholeJob(loop)) continue;
-                foreach (var element in call.Arguments.SelectMany(a => Values(a.Value)))
+                foreach (var element in call.ArgumentValues())
                 {
                     if (!(LoopFixes.VariableSymbol(TileGrid.WalkedCollection(element, loop)) is { } collection)) continue;
                     walked.Add(collection);
@@ -98,12 +98,6 @@ namespace NpuSdk.Analyzers
                 }
             }
             return _uses[index.Root] = (walked, launched);
-        }
-
-        private static IEnumerable<IOperation> Values(IOperation argument)
-        {
-            while (argument is IConversionOperation conversion) argument = conversion.Operand;
-            return argument is IArrayCreationOperation { Initializer: { } initializer } ? initializer.ElementValues : new[] { argument };
         }
 
         /// <summary>"inputs.Add(value)", "inputs[t] = value", directly or through a local declared in the loop that stores it.</summary>

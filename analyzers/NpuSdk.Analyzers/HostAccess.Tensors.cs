@@ -31,7 +31,7 @@ namespace NpuSdk.Analyzers
         public bool IsTensor(ISymbol buffer) => _tensors.IsTensor(TypeOf(buffer));
 
         /// <summary>What a whole-buffer sync of the buffer is called on: the raw buffer of a tensor, else the buffer itself.</summary>
-        public string SyncTarget(ISymbol buffer) => IsTensor(buffer) ? buffer.Name + ".Buffer" : buffer.Name;
+        public string SyncTarget(ISymbol buffer) => IsTensor(buffer) ? Display(buffer) + ".Buffer" : Display(buffer);
 
         /// <summary>True when the read goes through a tensor's write view (for the message; a report happens rarely, so it may look).</summary>
         public bool ThroughWriteView(IOperation read) => read.DescendantsAndSelf().Any(op =>
@@ -44,8 +44,8 @@ namespace NpuSdk.Analyzers
         private ISymbol? Variable(IOperation? expression)
         {
             if (expression is IPropertyReferenceOperation buffer && _tensors.IsBufferProperty(buffer.Property))
-                return buffer.Instance is null ? null : LoopFixes.VariableSymbol(Unwrap(buffer.Instance));
-            return LoopFixes.VariableSymbol(expression);
+                return buffer.Instance is null ? null : LoopFixes.VariableSymbol(buffer.Instance.WithoutConversions()) ?? MemberVariable(buffer.Instance.WithoutConversions());
+            return LoopFixes.VariableSymbol(expression) ?? MemberVariable(expression);
         }
 
         private bool IsTensorCreation(IOperation origin) =>
@@ -60,7 +60,7 @@ namespace NpuSdk.Analyzers
         /// <summary>The tensor a view expression maps: a view local, or MapForRead()/MapForWrite() itself.</summary>
         private ISymbol? ViewTensor(IOperation? expression)
         {
-            switch (expression is null ? null : Unwrap(expression))
+            switch (expression?.WithoutConversions())
             {
                 case ILocalReferenceOperation local when _views.TryGetValue(local.Local, out var tensor) && !_reassignedViews.Contains(local.Local):
                     return tensor;
@@ -123,7 +123,7 @@ namespace NpuSdk.Analyzers
             foreach (var argument in call.Arguments)
             {
                 if (argument.Parameter is not { } parameter || !_tensors.IsTensor(parameter.Type)) continue;
-                if (Variable(Unwrap(argument.Value)) is { } tensor)
+                if (Variable(argument.Value.WithoutConversions()) is { } tensor)
                     launched.Add(tensor, parameter.Ordinal < roles.Length ? roles[parameter.Ordinal] : OperandRole.Unknown);
             }
             return launched;
@@ -132,14 +132,14 @@ namespace NpuSdk.Analyzers
         /// <summary>NpuTensorOperands.Create().In(a).Out(b)...: each In an input, each Out an output (a chain built elsewhere adds nothing).</summary>
         private void AddOperandChain(IOperation operands, LaunchedBuffers launched)
         {
-            var link = Unwrap(operands);
+            var link = operands.WithoutConversions();
             while (link is IInvocationOperation call && _tensors.IsOperandsType(call.TargetMethod.ContainingType))
             {
                 if (_tensors.OperandOf(call.TargetMethod) is { } role && call.Arguments.Length == 1
-                    && Variable(Unwrap(call.Arguments[0].Value)) is { } tensor)
+                    && Variable(call.Arguments[0].Value.WithoutConversions()) is { } tensor)
                     launched.Add(tensor, role);
                 if (call.Instance is null) break;
-                link = Unwrap(call.Instance);
+                link = call.Instance.WithoutConversions();
             }
         }
 
@@ -158,7 +158,7 @@ namespace NpuSdk.Analyzers
                         _writeViewSpans.Add(declarator.Symbol);
                     break;
                 case IVariableDeclaratorOperation { Initializer: { } sequence } declarator when _tensors.IsSequence(declarator.Symbol.Type):
-                    if (Unwrap(sequence.Value) is IInvocationOperation record && _tensors.Classify(record.TargetMethod) == TensorCallKind.Record
+                    if (sequence.Value.WithoutConversions() is IInvocationOperation record && _tensors.Classify(record.TargetMethod) == TensorCallKind.Record
                         && record.Arguments.Length == 1 && record.Arguments[0].Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation action })
                         _recordedActions[declarator.Symbol] = action.Body;
                     else
@@ -205,6 +205,7 @@ namespace NpuSdk.Analyzers
             ILocalSymbol local => local.Type,
             IParameterSymbol parameter => parameter.Type,
             IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
             _ => null,
         };
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -46,7 +47,8 @@ namespace NpuSdk.Analyzers
     /// <summary>
     /// The facts about a method body that do not depend on the path: which span locals map which buffer,
     /// which buffers are sub-buffers of which, which buffers each run (and run list) is bound to, and which
-    /// buffers the host ever writes. Only locals, parameters and fields of this instance are tracked. A tensor
+    /// buffers the host ever writes. Only locals, parameters, fields of this instance and members reached through one
+    /// variable (HostAccess.Members.cs) are tracked. A tensor
     /// stands for its device buffer (<c>t.Buffer</c> is <c>t</c>); its own calls are in HostAccess.Tensors.cs.
     /// </summary>
     internal sealed partial class BufferFacts
@@ -62,10 +64,16 @@ namespace NpuSdk.Analyzers
         private readonly HashSet<ISymbol> _knownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _unknownOrigin = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
-        public BufferFacts(NpuTypes types, TensorTypes tensors, IOperation body)
+        private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
+
+        /// <param name="summaryOf">What a call into the compilation does: a call that cannot sync is followed through the spans it is passed.</param>
+        public BufferFacts(NpuTypes types, TensorTypes tensors, Func<IMethodSymbol, MethodSummary> summaryOf, IOperation body)
         {
             _types = types;
             _tensors = tensors;
+            _summaryOf = summaryOf;
+            GatherMembers(body);
+            GatherLambdas(body);
             foreach (var op in body.Descendants()) Gather(op);
             foreach (var span in _reassignedSpans) _mappedSpans.Remove(span);
             FinishTensorFacts();
@@ -148,9 +156,9 @@ namespace NpuSdk.Analyzers
             }
             // Before the user-code rule: a generated tensor overload is compiled with the user's code.
             if (ClassifyTensorCall(call, out launched) is { } tensorAccess) return tensorAccess;
-            if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return (AccessKind.Opaque, null);
-            // A library call running a lambda (List.ForEach, Parallel.For, ...) runs user code too.
-            if (call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate)) return (AccessKind.Opaque, null);
+            if (LoopFixes.IsUserCode(_types, call.TargetMethod)) return ClassifyUserCall(call);
+            // A library call running a lambda (List.ForEach, Parallel.For, Task.Run, ...) runs that code too.
+            if (call.Arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate)) return ClassifyCodeRun(call);
             // A reinterpreting view of mapped memory touches nothing by itself; its element accesses count.
             if (IsMemoryView(call)) return (AccessKind.None, null);
             var instanceBuffer = SpanBuffer(call.Instance);
@@ -178,13 +186,50 @@ namespace NpuSdk.Analyzers
                     // A ReadOnlySpan parameter can only be read; a Span parameter may be written too.
                     return (IsReadOnlySpan(argument.Parameter?.Type) ? AccessKind.HostRead : AccessKind.Unknown, buffer);
                 }
-                var escaping = Variable(Unwrap(argument.Value));
-                if (escaping is null || !IsTracked(Unwrap(argument.Value).Type)) continue;
+                var escaping = Variable(argument.Value.WithoutConversions());
+                if (escaping is null || !IsTracked(argument.Value.WithoutConversions().Type)) continue;
                 // A library call handed two buffers or tensors may sync either: only one can be forgotten.
                 if (escaped is not null) return (AccessKind.Opaque, null);
                 escaped = escaping;
             }
             return escaped is null ? (AccessKind.None, null) : (AccessKind.Unknown, escaped);
+        }
+
+        /// <summary>
+        /// A call into the compilation. One that may sync, launch or run code not followed could make anything right:
+        /// forget everything. One that cannot touches only what it is passed: mapped memory it writes or reads through a
+        /// span parameter (its summary says which), and a buffer passed whole (whose use is not followed).
+        /// </summary>
+        private (AccessKind, ISymbol?) ClassifyUserCall(IInvocationOperation call)
+        {
+            var summary = _summaryOf(call.TargetMethod);
+            if (summary.MaySync) return (AccessKind.Opaque, null);
+            (AccessKind, ISymbol?) access = (AccessKind.None, null);
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is not { } parameter) continue;
+                int ordinal = parameter.Ordinal;
+                (AccessKind, ISymbol?) touched;
+                if (SpanBuffer(argument.Value) is { } mapped)
+                {
+                    bool writes = summary.WrittenSpans.Contains(ordinal), reads = summary.ReadSpans.Contains(ordinal);
+                    if (summary.UnknownSpans.Contains(ordinal)) return (AccessKind.Opaque, null);
+                    if (!writes && !reads) continue;
+                    touched = (writes && reads ? AccessKind.HostReadWrite : writes ? AccessKind.HostWrite : AccessKind.HostRead, mapped);
+                }
+                else if (IsTracked(argument.Value.WithoutConversions().Type) && Variable(argument.Value.WithoutConversions()) is { } whole)
+                {
+                    touched = (AccessKind.Unknown, whole);
+                }
+                else
+                {
+                    continue;
+                }
+                // One access per operation: a call touching two buffers cannot be followed, so it forgets everything.
+                if (access.Item2 is not null) return (AccessKind.Opaque, null);
+                access = touched;
+            }
+            return access;
         }
 
         private static (AccessKind, ISymbol?) ElementAccess(IOperation element, ISymbol? buffer)
@@ -209,7 +254,7 @@ namespace NpuSdk.Analyzers
         private void NoteOrigin(ILocalSymbol target, IOperation value)
         {
             if (!IsTracked(target.Type)) return;
-            var origin = Unwrap(value);
+            var origin = value.WithoutConversions();
             bool known = (origin is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation)
                 || IsTensorCreation(origin) || Variable(origin) is not null;
             (known ? _knownOrigin : _unknownOrigin).Add(target);
@@ -232,7 +277,7 @@ namespace NpuSdk.Analyzers
             switch (op)
             {
                 case IVariableDeclaratorOperation declarator when declarator.Initializer is not null:
-                    var value = Unwrap(declarator.Initializer.Value);
+                    var value = declarator.Initializer.Value.WithoutConversions();
                     if (IsSpan(declarator.Symbol.Type))
                     {
                         var buffer = SpanBuffer(value);
@@ -247,7 +292,7 @@ namespace NpuSdk.Analyzers
                     }
                     else if (value is IObjectCreationOperation creation && _types.Classify(creation) == NpuCallKind.BufferAllocation
                         && creation.Arguments.Length > 0 && _types.IsBo(creation.Arguments[0].Value.Type)
-                        && Variable(Unwrap(creation.Arguments[0].Value)) is { } parent)
+                        && Variable(creation.Arguments[0].Value.WithoutConversions()) is { } parent)
                     {
                         Relate(declarator.Symbol, parent);
                         Relate(parent, declarator.Symbol);
@@ -257,7 +302,7 @@ namespace NpuSdk.Analyzers
                     _reassignedSpans.Add(spanLocal.Local);
                     break;
                 case ISimpleAssignmentOperation alias when IsTracked(alias.Target.Type)
-                    && Variable(alias.Target) is { } target && Variable(Unwrap(alias.Value)) is { } source:
+                    && Variable(alias.Target) is { } target && Variable(alias.Value.WithoutConversions()) is { } source:
                     Relate(target, source);
                     Relate(source, target);
                     break;
@@ -266,9 +311,9 @@ namespace NpuSdk.Analyzers
                     var owner = LoopFixes.VariableSymbol(call.Instance);
                     if (owner is null) break;
                     if (kind == NpuCallKind.SetArg && call.Arguments.Length == 2 && _types.IsBo(call.Arguments[1].Value.Type)
-                        && Variable(Unwrap(call.Arguments[1].Value)) is { } bound)
+                        && Variable(call.Arguments[1].Value.WithoutConversions()) is { } bound)
                         Set(_runBuffers, owner).Add(bound);
-                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(Unwrap(call.Arguments[0].Value)) is { } run)
+                    else if (kind == NpuCallKind.RunListAdd && call.Arguments.Length == 1 && LoopFixes.VariableSymbol(call.Arguments[0].Value.WithoutConversions()) is { } run)
                         Set(_runListRuns, owner).Add(run);
                     break;
             }
@@ -282,15 +327,10 @@ namespace NpuSdk.Analyzers
             switch (launch.TargetMethod.ContainingType.Name)
             {
                 case "Kernel":
-                    foreach (var argument in launch.Arguments)
+                    foreach (var value in launch.ArgumentValues())
                     {
-                        var values = Unwrap(argument.Value) is IArrayCreationOperation array && array.Initializer is not null
-                            ? (IEnumerable<IOperation>)array.Initializer.ElementValues : new[] { argument.Value };
-                        foreach (var value in values)
-                        {
-                            var inner = Unwrap(value);
-                            if (_types.IsBo(inner.Type) && Variable(inner) is { } buffer) buffers.Add(buffer, OperandRole.Unknown);
-                        }
+                        var inner = value.WithoutConversions();
+                        if (_types.IsBo(inner.Type) && Variable(inner) is { } buffer) buffers.Add(buffer, OperandRole.Unknown);
                     }
                     break;
                 case "Run":
@@ -313,24 +353,31 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private ISymbol? SpanBuffer(IOperation? expression)
         {
-            var value = expression is null ? null : Unwrap(expression);
-            switch (value)
+            // A loop, not recursion: a chain of slices and views may be as long as the code makes it.
+            for (var value = expression?.WithoutConversions(); value is not null; value = value?.WithoutConversions())
             {
-                case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
-                    return mapped;
-                case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
-                    return Variable(call.Instance);
-                case IPropertyReferenceOperation viewSpan when IsViewSpan(viewSpan):
-                    return ViewTensor(viewSpan.Instance);
-                case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
-                    return SpanBuffer(slice.Instance);
-                case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
-                    return SpanBuffer(range.Instance);
-                case IInvocationOperation view when IsMemoryView(view) && view.Arguments.Length == 1:
-                    return SpanBuffer(view.Arguments[0].Value);
-                default:
-                    return null;
+                switch (value)
+                {
+                    case ILocalReferenceOperation local when _mappedSpans.TryGetValue(local.Local, out var mapped) && !_reassignedSpans.Contains(local.Local):
+                        return mapped;
+                    case IInvocationOperation call when _types.Classify(call) == NpuCallKind.Map:
+                        return Variable(call.Instance);
+                    case IPropertyReferenceOperation viewSpan when IsViewSpan(viewSpan):
+                        return ViewTensor(viewSpan.Instance);
+                    case IInvocationOperation slice when slice.TargetMethod.Name == "Slice" && IsSpan(slice.Type):
+                        value = slice.Instance;
+                        break;
+                    case IImplicitIndexerReferenceOperation range when IsSpan(range.Type):
+                        value = range.Instance;
+                        break;
+                    case IInvocationOperation view when IsMemoryView(view) && view.Arguments.Length == 1:
+                        value = view.Arguments[0].Value;
+                        break;
+                    default:
+                        return null;
+                }
             }
+            return null;
         }
 
         /// <summary>MemoryMarshal.Cast / AsBytes: the same memory seen as other elements.</summary>
@@ -347,11 +394,6 @@ namespace NpuSdk.Analyzers
             return set;
         }
 
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion) operation = conversion.Operand;
-            return operation;
-        }
 
         private static bool IsSpan(ITypeSymbol? type) =>
             type is INamedTypeSymbol named && (named.Name == "Span" || named.Name == "ReadOnlySpan")

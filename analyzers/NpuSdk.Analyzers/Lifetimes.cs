@@ -11,6 +11,8 @@ namespace NpuSdk.Analyzers
         Iteration,
         /// <summary>Kept by a local (or a local collection) of one call: it dies with that call.</summary>
         Call,
+        /// <summary>Returned to callers not followed here (a method summarized for calls from other types): they decide.</summary>
+        Returned,
         /// <summary>Kept by a field, a property, a static, a caller, or something this analysis cannot follow: a plan or a cache.</summary>
         Beyond,
     }
@@ -26,9 +28,10 @@ namespace NpuSdk.Analyzers
         private const int MaxDepth = 6;
         private readonly NpuTypes _types;
         private readonly Func<IOperation, MethodIndex> _indexOf;
-        private readonly Func<IMethodSymbol, CallSite[]> _callsOf;
+        private readonly Func<IMethodSymbol, CallSite[]>? _callsOf;
 
-        public Lifetimes(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, CallSite[]> callsOf)
+        /// <summary>With <paramref name="callsOf"/> a returned value lives as its callers keep it; without, it is <see cref="Lifetime.Returned"/>.</summary>
+        public Lifetimes(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, CallSite[]>? callsOf)
         {
             _types = types;
             _indexOf = indexOf;
@@ -46,7 +49,10 @@ namespace NpuSdk.Analyzers
             while (parent is IConversionOperation || parent is IParenthesizedOperation
                 || (parent is IConditionalOperation ternary && !ReferenceEquals(ternary.Condition, child))
                 || (parent is ICoalesceOperation coalesce && ReferenceEquals(coalesce.WhenNull, child))
-                || parent is IArrayInitializerOperation || parent is IArrayCreationOperation)
+                || parent is IArrayInitializerOperation || parent is IArrayCreationOperation
+                // "kind switch { Small => new Bo(...), ... }": each arm's value is the switch's value.
+                || (parent is ISwitchExpressionArmOperation arm && ReferenceEquals(arm.Value, child))
+                || (parent is ISwitchExpressionOperation switchExpression && !ReferenceEquals(switchExpression.Value, child)))
             {
                 child = parent;
                 parent = parent.Parent;
@@ -69,6 +75,8 @@ namespace NpuSdk.Analyzers
 
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     return OfLocal(declarator.Symbol, owner, declarator, value, depth);
+                case IDeconstructionAssignmentOperation deconstruction when ReferenceEquals(deconstruction.Value, child):
+                    return OfDeconstruction(deconstruction.Target, owner, value, depth);
                 case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, child):
                     return OfTarget(assignment.Target, owner, value, depth);
                 case ICoalesceAssignmentOperation cache when ReferenceEquals(cache.Value, child):
@@ -77,7 +85,7 @@ namespace NpuSdk.Analyzers
                     return OfArgument(call, argument, owner, depth);
                 case IReturnOperation returned:
                     // A lambda's result goes to the library call that runs it (Select, ToDictionary): collected.
-                    if (InLambda(returned)) return (Lifetime.Beyond, null);
+                    if (returned.EnclosingLambda() is not null) return (Lifetime.Beyond, null);
                     return OfCalls(owner, depth);
                 case IInvalidOperation _:
                     // Code that does not bind (an unknown member beside it, a half-typed line): where the value goes
@@ -98,6 +106,22 @@ namespace NpuSdk.Analyzers
             if (!IsStoreMethod(method.Name)) return (Lifetime.Iteration, null);
             var collection = call.Instance ?? (method.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
             return collection is null ? (Lifetime.Beyond, null) : OfHolder(collection, owner, depth);
+        }
+
+        /// <summary>
+        /// "var (input, output) = Pair(...)": the parts go to the variables of the pattern; the value lives as long as the
+        /// longest-kept of them (which part is which is not followed).
+        /// </summary>
+        private (Lifetime, IMethodSymbol?) OfDeconstruction(IOperation pattern, IMethodSymbol owner, IOperation value, int depth)
+        {
+            (Lifetime, IMethodSymbol?) result = (Lifetime.Iteration, null);
+            foreach (var part in pattern.DescendantsAndSelf())
+            {
+                if (part is ITupleOperation || part is IDeclarationExpressionOperation || part is IConversionOperation) continue;
+                result = Max(result, OfTarget(part, owner, value, depth + 1));
+                if (result.Item1 == Lifetime.Beyond) break;
+            }
+            return result;
         }
 
         /// <summary>A store into a variable, a member or an element: as long as the variable or the holder lives.</summary>
@@ -149,6 +173,7 @@ namespace NpuSdk.Analyzers
         /// <summary>Returned: kept as long as the callers keep it (each call of the method in this type); no caller known means kept.</summary>
         private (Lifetime, IMethodSymbol?) OfCalls(IMethodSymbol owner, int depth)
         {
+            if (_callsOf is null) return (Lifetime.Returned, null);
             // A helper's value repeats as its callers do: the caller that keeps it least decides.
             (Lifetime, IMethodSymbol?)? least = null;
             foreach (var call in _callsOf(owner))
@@ -161,11 +186,7 @@ namespace NpuSdk.Analyzers
 
         private static (Lifetime, IMethodSymbol?) Max((Lifetime, IMethodSymbol?) a, (Lifetime, IMethodSymbol?) b) => b.Item1 > a.Item1 ? b : a;
 
-        private static IOperation? Loop(IOperation operation)
-        {
-            var loops = EnclosingLoops.Of(operation);
-            return loops.IsEmpty ? null : loops[0];
-        }
+        private static IOperation? Loop(IOperation operation) => EnclosingLoops.Innermost(operation);
 
         private bool IsSdk(IMethodSymbol method) => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _types.Bo.ContainingAssembly);
 
@@ -186,16 +207,6 @@ namespace NpuSdk.Analyzers
                 return parent is IObjectCreationOperation || parent is IAnonymousObjectCreationOperation ? parent : null;
             }
             return null;
-        }
-
-        private static bool InLambda(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation) return true;
-                if (parent is ILocalFunctionOperation) return false;
-            }
-            return false;
         }
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -30,7 +30,7 @@ namespace NpuSdk.Analyzers
         /// must follow the wait for the run that wrote the tile), nor call user code that might launch, nor sync
         /// the same buffer the other way.
         /// </summary>
-        public static ILoopOperation? SyncHoistTarget(MethodIndex index, IInvocationOperation sync, ImmutableArray<ILoopOperation> loops, int direction, Func<IMethodSymbol, bool> mayLaunch)
+        public static ILoopOperation? SyncHoistTarget(MethodIndex index, IInvocationOperation sync, IEnumerable<ILoopOperation> loops, int direction)
         {
             if (!(sync.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation)) return null;
             var buffer = VariableSymbol(sync.Instance);
@@ -40,8 +40,8 @@ namespace NpuSdk.Analyzers
             {
                 if (!(loop.Parent is IBlockOperation) || DeclaredInside(buffer, loop)) break;
                 var summary = index.Summary(loop);
-                int directions = summary.SyncDirections.TryGetValue(buffer, out var seen) ? seen : 0;
-                bool blocked = summary.Launches || summary.Waits || summary.UserCalls.Any(mayLaunch)
+                int directions = summary.SyncDirections(buffer);
+                bool blocked = summary.Launches || summary.Waits || summary.CallsMayLaunch
                     || (directions & ~(direction == 0 ? 1 : 2)) != 0;
                 if (blocked) break;
                 target = loop;
@@ -54,7 +54,7 @@ namespace NpuSdk.Analyzers
         /// ...) declaration can be hoisted out of: the receiver and arguments read only values fixed outside that
         /// loop, the local is not reassigned or disposed in the method, and its name is free there.
         /// </summary>
-        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, MethodIndex index, IOperation value, ImmutableArray<ILoopOperation> loops)
+        public static ILoopOperation? DeclarationHoistTarget(NpuTypes types, MethodIndex index, IOperation value, IEnumerable<ILoopOperation> loops)
         {
             if (!(value.Parent is IVariableInitializerOperation initializer)
                 || !(initializer.Parent is IVariableDeclaratorOperation declarator)
@@ -102,7 +102,7 @@ namespace NpuSdk.Analyzers
             // With the waits moved out, the next iteration runs while earlier runs still read their buffers:
             // an iteration that writes, maps or syncs a buffer (or calls code that might) would race them.
             var summary = index.Summary(innermost);
-            if (summary.UserCalls.Count > 0 || summary.TouchesBuffers) return null;
+            if (summary.CallsUserCode || summary.TouchesBuffers) return null;
             if (!(wait.Instance is ILocalReferenceOperation runReference)) return null;
             var declarator = index.Declarator(runReference.Local);
             if (declarator is null || declarator.Initializer is null || !MethodIndex.Contains(body, declarator)) return null;
@@ -142,34 +142,57 @@ namespace NpuSdk.Analyzers
         private static bool DeclaredInside(ISymbol symbol, ILoopOperation loop) =>
             symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span));
 
+        /// <summary>
+        /// Reads only values fixed outside the loop: literals, parameters, locals declared before it and not written in
+        /// it, members of those, Kernel.GroupId, and arithmetic on them. An explicit stack, however deep the expression.
+        /// </summary>
         private static bool IsInvariant(NpuTypes types, MethodIndex index, IOperation value, ILoopOperation loop)
         {
-            switch (value)
+            var pending = new Stack<IOperation>();
+            pending.Push(value);
+            while (pending.Count > 0)
             {
-                case ILiteralOperation _:
-                case IParameterReferenceOperation _:
-                case IInstanceReferenceOperation _:
-                    return true;
-                case ILocalReferenceOperation local:
-                    return !DeclaredInside(local.Local, loop) && !index.WrittenInside(local.Local, loop);
-                case IFieldReferenceOperation field:
-                    return field.Instance is null || IsInvariant(types, index, field.Instance, loop);
-                case IPropertyReferenceOperation property:
-                    return property.Arguments.Length == 0 && (property.Instance is null || IsInvariant(types, index, property.Instance, loop));
-                case IConversionOperation conversion:
-                    return IsInvariant(types, index, conversion.Operand, loop);
-                case IBinaryOperation binary:
-                    return IsInvariant(types, index, binary.LeftOperand, loop) && IsInvariant(types, index, binary.RightOperand, loop);
-                case IUnaryOperation unary:
-                    return IsInvariant(types, index, unary.Operand, loop);
-                case IInvocationOperation call:
-                    // Kernel.GroupId reads the xclbin's connectivity: the same answer on every iteration.
-                    return call.TargetMethod.Name == "GroupId" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel)
-                        && call.Instance is not null && IsInvariant(types, index, call.Instance, loop)
-                        && call.Arguments.All(a => IsInvariant(types, index, a.Value, loop));
-                default:
-                    return value.ConstantValue.HasValue;
+                var operation = pending.Pop();
+                switch (operation)
+                {
+                    case ILiteralOperation _:
+                    case IParameterReferenceOperation _:
+                    case IInstanceReferenceOperation _:
+                        continue;
+                    case ILocalReferenceOperation local:
+                        if (DeclaredInside(local.Local, loop) || index.WrittenInside(local.Local, loop)) return false;
+                        continue;
+                    case IFieldReferenceOperation field:
+                        if (field.Instance is not null) pending.Push(field.Instance);
+                        continue;
+                    case IPropertyReferenceOperation property:
+                        if (property.Arguments.Length != 0) return false;
+                        if (property.Instance is not null) pending.Push(property.Instance);
+                        continue;
+                    case IConversionOperation conversion:
+                        pending.Push(conversion.Operand);
+                        continue;
+                    case IBinaryOperation binary:
+                        pending.Push(binary.LeftOperand);
+                        pending.Push(binary.RightOperand);
+                        continue;
+                    case IUnaryOperation unary:
+                        pending.Push(unary.Operand);
+                        continue;
+                    case IInvocationOperation call:
+                        // Kernel.GroupId reads the xclbin's connectivity: the same answer on every iteration.
+                        if (call.TargetMethod.Name != "GroupId" || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Kernel)
+                            || call.Instance is null)
+                            return false;
+                        pending.Push(call.Instance);
+                        foreach (var argument in call.Arguments) pending.Push(argument.Value);
+                        continue;
+                    default:
+                        if (!operation.ConstantValue.HasValue) return false;
+                        continue;
+                }
             }
+            return true;
         }
     }
 }

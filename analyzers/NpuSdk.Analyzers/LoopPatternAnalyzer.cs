@@ -8,8 +8,9 @@ namespace NpuSdk.Analyzers
     /// <summary>
     /// NPU2001-NPU2005: per-tile work inside loops. A call counts as "in a loop" when a loop of its own method
     /// repeats it, or when its method is called from a loop elsewhere in the same type (the ported wrappers
-    /// put the per-tile launch in a helper called from the tile loops). The whole type is gathered first and
-    /// judged at its end, because the call sites of a helper may come after the helper.
+    /// put the per-tile launch in a helper called from the tile loops). A call in such a loop to a method of another
+    /// type is judged by what that method does (its summary, over everything it calls) and reported at the call. The
+    /// whole type is gathered first and judged at its end, because the call sites of a helper may come after the helper.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class LoopPatternAnalyzer : DiagnosticAnalyzer
@@ -28,14 +29,16 @@ namespace NpuSdk.Analyzers
             {
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
-                var setupReach = new SetupReach(types);
+                var summaries = new MethodSummaries(types, TensorTypes.Resolve(start.Compilation));
                 start.RegisterSymbolStartAction(symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
                     var facts = new TypeFacts(types, type);
-                    symbolStart.RegisterOperationAction(op => facts.Add(op.Operation, op.ContainingSymbol),
-                        OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.PropertyReference, OperationKind.MethodReference);
-                    symbolStart.RegisterSymbolEndAction(end => new LoopPatternJudge(types, facts, setupReach).Report(end.ReportDiagnostic));
+                    symbolStart.RegisterOperationBlockAction(block =>
+                    {
+                        foreach (var operation in block.OperationBlocks) facts.AddBlock(operation, block.OwningSymbol, block.CancellationToken);
+                    });
+                    symbolStart.RegisterSymbolEndAction(end => new LoopPatternJudge(types, facts, summaries, end.CancellationToken).Report(end.ReportDiagnostic));
                 }, SymbolKind.NamedType);
             });
         }

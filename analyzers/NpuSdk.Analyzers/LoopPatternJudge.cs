@@ -2,13 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
 {
-    /// <summary>Turns one type's gathered call sites into NPU2001-NPU2005 diagnostics.</summary>
-    internal sealed class LoopPatternJudge
+    /// <summary>
+    /// Turns one type's gathered call sites into NPU2001-NPU2005 diagnostics: the SDK calls of the type's methods, judged
+    /// by the loops around them and around their same-type callers, and the type's calls into other types, judged by
+    /// what the called method does (LoopPatternJudge.OtherTypes.cs).
+    /// </summary>
+    internal sealed partial class LoopPatternJudge
     {
         /// <summary>A single loop with at least this many iterations (known at compile time) launches per tile.</summary>
         private const int ManyIterations = 1024;
@@ -17,28 +22,41 @@ namespace NpuSdk.Analyzers
         private readonly TypeCallGraph _graph;
         private readonly WholeJobLoops _wholeJobs;
         private readonly Lifetimes _lifetimes;
-        private readonly SetupReach _setupReach;
+        private readonly LoopInvariance _invariance;
+        private readonly PerTileBuffers _perTile;
+        private readonly CancellationToken _cancellationToken;
         private readonly Dictionary<IOperation, MethodIndex> _indexes = new Dictionary<IOperation, MethodIndex>();
+        private readonly Dictionary<IOperation, IOperation> _roots = new Dictionary<IOperation, IOperation>();
         private readonly Dictionary<IOperation, string?> _singleTileLoops = new Dictionary<IOperation, string?>();
 
-        public LoopPatternJudge(NpuTypes types, TypeFacts facts, SetupReach setupReach)
+        public LoopPatternJudge(NpuTypes types, TypeFacts facts, MethodSummaries summaries, CancellationToken cancellationToken)
         {
             _types = types;
-            _setupReach = setupReach;
+            _cancellationToken = cancellationToken;
             // A stable order, so diagnostics come out the same on every build.
-            _sites = facts.Sites.OrderBy(s => s.Operation.Syntax.SpanStart).ToArray();
-            _graph = new TypeCallGraph(_sites, IndexOf);
-            _wholeJobs = new WholeJobLoops(types, IndexOf, _graph.StartsRuns, _graph.Waits);
+            _sites = facts.Sites.OrderBy(s => s.Operation.Syntax.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Operation.Syntax.SpanStart).ToArray();
+            _graph = new TypeCallGraph(_sites, summaries, cancellationToken);
+            _wholeJobs = new WholeJobLoops(types, IndexOf, _graph.Summary);
             _graph.IsWholeJob = _wholeJobs.IsWholeJob;
             _lifetimes = new Lifetimes(types, IndexOf, _graph.CallsOf);
+            _invariance = new LoopInvariance(types, _graph.Summary);
+            _perTile = new PerTileBuffers(types, IndexOf, _graph.Summary, SingleTileLoop, _wholeJobs.IsWholeJob,
+                () => _sites.Select(s => Root(s.Operation)).Distinct());
         }
 
         public void Report(Action<Diagnostic> report)
         {
             foreach (var site in _sites)
             {
-                var diagnostic = site.Callee is null ? Judge(site) : JudgeOtherTypeSetup(site);
-                if (diagnostic is not null) report(diagnostic);
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (site.Callee is null)
+                {
+                    if (Judge(site) is { } diagnostic) report(diagnostic);
+                }
+                else
+                {
+                    foreach (var diagnostic in JudgeCall(site)) report(diagnostic);
+                }
             }
         }
 
@@ -56,6 +74,9 @@ namespace NpuSdk.Analyzers
                     return JudgeLaunch((IInvocationOperation)site.Operation, site);
                 case NpuCallKind.BufferAllocation when RepeatsWithoutBeingKept(site):
                     return JudgeAllocation((IObjectCreationOperation)site.Operation, site);
+                case NpuCallKind.BufferAllocation when _perTile.PerTileCollectionOf(site.Operation) is { } collection:
+                    return Diagnostic.Create(NpuDiagnostics.BufferInLoop, site.Operation.Syntax.GetLocation(),
+                        BufferName((IObjectCreationOperation)site.Operation) + " (one per tile, kept in '" + collection.Name + "')");
                 case NpuCallKind.Setup when RepeatsWithoutBeingKept(site):
                     return JudgeSetup(site, via);
                 default:
@@ -88,7 +109,7 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private Diagnostic? JudgeWait(IInvocationOperation wait, CallSite site)
         {
-            if (!site.Loops.IsEmpty && EnclosingLoops.IsParallel(site.Loops[0])) return null;
+            if (!site.Loops.IsEmpty && EnclosingLoops.IsParallel(site.Loops.Innermost)) return null;
             var launching = site.Loops.FirstOrDefault(StartsSomething);
             if (launching is not null)
             {
@@ -99,15 +120,16 @@ namespace NpuSdk.Analyzers
                 return null;
             }
             var text = wait.Syntax.ToString();
-            bool movable = launching is not null && ReferenceEquals(launching, site.Loops[0]) && !site.StatementLoops.IsEmpty && ReferenceEquals(site.StatementLoops[0], site.Loops[0]);
-            var target = movable ? LoopFixes.WaitMoveTarget(_types, IndexOf(wait), wait, site.StatementLoops[0]) : null;
+            var statement = site.Loops.IsEmpty ? null : site.Loops.InnermostStatement;
+            bool movable = launching is not null && statement is not null && ReferenceEquals(launching, statement);
+            var target = movable ? LoopFixes.WaitMoveTarget(_types, IndexOf(wait), wait, statement!) : null;
             return Create(NpuDiagnostics.WaitInLaunchLoop, wait, target, LoopFixes.WaitAfterLoop, null, text);
         }
 
         private bool StartsSomething(IOperation loop)
         {
             var summary = IndexOf(loop).Summary(loop);
-            return summary.Launches || summary.UserCalls.Any(_graph.StartsRuns);
+            return summary.Launches || summary.CallsLaunching;
         }
 
         /// <summary>
@@ -117,14 +139,25 @@ namespace NpuSdk.Analyzers
         private bool StartedByCallingLoop(IOperation? run, IMethodSymbol helper)
         {
             while (run is IConversionOperation conversion) run = conversion.Operand;
-            var calls = _graph.CallsOf(helper).Where(c => !c.Loops.IsEmpty && !_wholeJobs.IsWholeJob(c.Loops[0])).ToList();
+            var calls = _graph.CallsOf(helper).Where(c => !c.Loops.IsEmpty && !_wholeJobs.IsWholeJob(c.Loops.Innermost)).ToList();
             if (run is null || calls.Count == 0) return false;
             if (run is IFieldReferenceOperation field && LoopFixes.VariableSymbol(field) is not null)
-                return calls.Any(call => StartsInIteration(field, call.Loops[0]));
-            if (!(run is IParameterReferenceOperation parameter)) return false;
+                return calls.Any(call => StartsInIteration(field, call.Loops.Innermost));
+            // The run itself, or a run handed over inside a record or a tuple (p.Run, p.Item1).
+            if (!(HolderOf(run) is IParameterReferenceOperation parameter)) return false;
             return calls.Any(call => call.Operation is IInvocationOperation invocation
                 && invocation.Arguments.Any(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Parameter.Ordinal
-                    && StartsInIteration(a.Value, call.Loops[0])));
+                    && StartsInIteration(a.Value, call.Loops.Innermost)));
+        }
+
+        /// <summary>The variable a run is reached through: the run itself, or the record or tuple holding it (p.Run, pending.Item1).</summary>
+        private static IOperation HolderOf(IOperation run)
+        {
+            while (run is IPropertyReferenceOperation { Arguments.IsEmpty: true, Instance: { } holder } && !(holder is IInstanceReferenceOperation)
+                || run is IFieldReferenceOperation { Instance: { } tuple } && !(tuple is IInstanceReferenceOperation))
+                run = ((IMemberReferenceOperation)run).Instance!;
+            while (run is IConversionOperation conversion) run = conversion.Operand;
+            return run;
         }
 
         /// <summary>
@@ -136,19 +169,22 @@ namespace NpuSdk.Analyzers
         {
             while (run is IConversionOperation conversion) run = conversion.Operand;
             if (run is null) return false;
-            if (IsLaunch(run)) return true;
+            if (HoldsStartedRun(run)) return true;
             var index = IndexOf(iteration);
-            var symbol = LoopFixes.VariableSymbol(run);
+            var symbol = LoopFixes.VariableSymbol(HolderOf(run));
             if (symbol is not null)
             {
                 if (index.LaunchesOn(symbol).Any(l => MethodIndex.Contains(iteration, l))) return true;
-                if (index.Declarator(symbol) is { Initializer: { } initializer } declarator && MethodIndex.Contains(iteration, declarator) && IsLaunch(initializer.Value)) return true;
-                return index.Writes(symbol).Any(w => MethodIndex.Contains(iteration, w) && w is ISimpleAssignmentOperation assignment && IsLaunch(assignment.Value));
+                if (index.Declarator(symbol) is { Initializer: { } initializer } declarator && MethodIndex.Contains(iteration, declarator) && HoldsStartedRun(initializer.Value)) return true;
+                // "var (run, output) = Launch(t)": a deconstruction of a tuple holding the run.
+                return index.Writes(symbol).Any(w => MethodIndex.Contains(iteration, w)
+                    && (w is ISimpleAssignmentOperation assignment && HoldsStartedRun(assignment.Value)
+                        || w is IDeconstructionAssignmentOperation deconstruction && HoldsStartedRun(deconstruction.Value)));
             }
             if (!(run is IArrayElementReferenceOperation wanted) || LoopFixes.VariableSymbol(wanted.ArrayReference) is not { } array) return false;
             return index.LaunchesOn(array).Any(l => MethodIndex.Contains(iteration, l) && SameElement(((IInvocationOperation)l).Instance, wanted))
                 || index.ElementStores(array).Any(w => MethodIndex.Contains(iteration, w) && w is ISimpleAssignmentOperation assignment
-                    && SameElement(assignment.Target, wanted) && IsLaunch(assignment.Value));
+                    && SameElement(assignment.Target, wanted) && HoldsStartedRun(assignment.Value));
         }
 
         /// <summary>The same element of the same array (runs[t] and runs[t], not runs[t - 2]).</summary>
@@ -163,12 +199,33 @@ namespace NpuSdk.Analyzers
             return true;
         }
 
-        private bool IsLaunch(IOperation value)
+        /// <summary>
+        /// A launch, a call of a method of the compilation that returns a run it started (alone or in a record or tuple),
+        /// or a tuple or object made here around one.
+        /// </summary>
+        private bool HoldsStartedRun(IOperation value)
         {
-            while (value is IConversionOperation conversion) value = conversion.Operand;
-            return value is IInvocationOperation call
-                && (_types.Classify(call) == NpuCallKind.Launch || (_graph.IsTypeMethod(call.TargetMethod) && _graph.ReturnsStartedRun(call.TargetMethod)));
+            // "await StartAsync(t)" gives what the asynchronous helper returned.
+            while (value is IConversionOperation || value is IAwaitOperation)
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IAwaitOperation)value).Operation;
+            switch (value)
+            {
+                case IInvocationOperation call:
+                    return _types.Classify(call) == NpuCallKind.Launch
+                        || (IsCompilationMethod(call.TargetMethod) && _graph.Summary(call.TargetMethod).ReturnsStartedRun);
+                case ITupleOperation tuple:
+                    return tuple.Elements.Any(e => e.WithoutConversions() is IInvocationOperation part && HoldsStartedRun(part));
+                case IObjectCreationOperation creation:
+                    return _types.Classify(creation) == NpuCallKind.None
+                        && creation.Arguments.Any(a => a.Value.WithoutConversions() is IInvocationOperation part && HoldsStartedRun(part));
+                default:
+                    return false;
+            }
         }
+
+        private bool IsCompilationMethod(IMethodSymbol method) =>
+            LoopFixes.IsUserCode(_types, method) && method.MethodKind != MethodKind.DelegateInvoke;
+
 
         /// <summary>
         /// NPU2004: two or more loops deep (through callers too), or a single loop that launches per tile: thousands of
@@ -179,9 +236,14 @@ namespace NpuSdk.Analyzers
         {
             int depth = TileDepth(site);
             string? where = depth >= 2 ? depth + " loops deep" : null;
-            if (where is null && depth == 1 && site.Loops.FirstOrDefault(l => !_wholeJobs.IsWholeJob(l)) is { } loop) where = SingleTileLoop(loop);
-            return where is null ? null : Diagnostic.Create(NpuDiagnostics.LaunchInTileLoop, launch.Syntax.GetLocation(), LaunchName(launch), where);
+            if (where is null && depth == 1 && site.Loops.FirstOrDefault(l => !_wholeJobs.IsWholeJob(l)) is { } loop)
+                where = SingleTileLoop(loop) ?? (BindsPerTileBuffer(launch, loop) ? "in a loop over a buffer per tile" : null);
+            return where is null ? null : Diagnostic.Create(NpuDiagnostics.LaunchInTileLoop, launch.Syntax.GetLocation(), NpuNames.Launch(launch), where);
         }
+
+        /// <summary>A launch that binds the buffer of this iteration's tile, from a collection holding a whole buffer per tile.</summary>
+        private bool BindsPerTileBuffer(IInvocationOperation launch, IOperation loop) =>
+            launch.ArgumentValues().Any(value => _perTile.WalksPerTileBuffers(value, loop));
 
         /// <summary>How a single loop walks tiles one launch at a time, or null; once per loop.</summary>
         private string? SingleTileLoop(IOperation loop)
@@ -195,42 +257,109 @@ namespace NpuSdk.Analyzers
         }
 
         /// <summary>
-        /// Reported when the syncs are per tile: the same buffer synced on every iteration (a tile range at a
-        /// time), a buffer the iteration allocates and drops, a buffer per tile synced next to its launch or again
-        /// on every pass of an outer loop (the port's "waves" over a pool of buffers), or each sub-buffer of a plan
-        /// synced on its own. A single loop over existing, different buffers (foreach weight buffer: sync it, once)
-        /// needs one sync per buffer and is not reported; neither is a sync in an iteration that is a whole job.
+        /// Reported when the syncs are per tile: the same buffer synced on every iteration (a tile range at a time), a
+        /// buffer the iteration allocates and drops, a buffer per tile synced next to its launch or again on every pass
+        /// of an outer loop (the port's "waves" over a pool of buffers), each sub-buffer of a plan synced on its own, or
+        /// each of a list of whole buffers made one per tile. A loop over existing, different buffers that launches
+        /// nothing (foreach weight buffer: sync it, once) needs one sync per buffer: it counts only when something
+        /// around it repeats the same set of buffers per tile. A sync in an iteration that is a whole job, or of a buffer
+        /// just made and kept (a cache filled on a miss), is not per tile.
         /// </summary>
         private Diagnostic? JudgeSync(IInvocationOperation sync, CallSite site, CallSite? via)
         {
             if (sync.Instance is null || TileDepth(site) == 0) return null;
-            if (!site.Loops.IsEmpty && _wholeJobs.IsWholeJob(site.Loops[0])) return null;
+            var loop = site.Loops.IsEmpty ? null : site.Loops.Innermost;
+            if (loop is not null && _wholeJobs.IsWholeJob(loop)) return null;
+            if (SyncedOncePerNewBuffer(sync, site.Owner)) return null;
             var index = IndexOf(sync);
-            bool subBuffers = !site.Loops.IsEmpty && TileGrid.SubBuffersOfOnePlan(_types, index, sync.Instance, site.Loops[0]);
-            bool perTile = TileDepth(site) >= 2
-                || LoopWithSameInputs(site, via, new[] { sync.Instance }) is not null
-                || (!site.Loops.IsEmpty && (DroppedInIteration(sync.Instance, site.Loops[0], site.Owner) || StartsSomething(site.Loops[0])))
-                || subBuffers;
+            bool subBuffers = loop is not null && TileGrid.SubBuffersOfOnePlan(_types, index, sync.Instance, loop);
+            bool perTileBuffers = loop is not null && !subBuffers && _perTile.WalksPerTileBuffers(sync.Instance, loop);
+            bool perTile = subBuffers || perTileBuffers || (loop is not null && WalksDistinctBuffers(index, sync.Instance, loop)
+                ? DistinctBuffersRepeat(index, sync.Instance, site, via)
+                : TileDepth(site) >= 2
+                    || LoopWithSameInputs(site, via, new[] { sync.Instance }) is not null
+                    || (loop is not null && (DroppedInIteration(sync.Instance, loop, site.Owner) || StartsSomething(loop))));
             if (!perTile) return null;
             int direction = LoopFixes.ConstantDirection(sync);
-            string where = subBuffers ? "(their parent buffer) " : "";
-            where += direction == 0 ? "after the loop that writes it (before the launch)"
-                : direction == 1 ? "before the loop that reads it (after the launch)"
-                : "outside the loop";
-            var target = site.StatementLoops.IsEmpty || direction < 0 || subBuffers ? null : LoopFixes.SyncHoistTarget(index, sync, site.StatementLoops, direction, MayLaunch);
+            string where = subBuffers ? "(their parent buffer) " : perTileBuffers ? "(one buffer for all tiles, a sub-buffer per tile) " : "";
+            where += SyncWhere(direction);
+            var statements = site.Loops.InnermostStatement is null || direction < 0 || subBuffers || perTileBuffers ? null : site.Loops.Statements();
+            var target = statements is null ? null : LoopFixes.SyncHoistTarget(index, sync, statements, direction);
             var properties = direction < 0 ? null : new[] { new KeyValuePair<string, string?>(LoopFixes.DirectionKey, direction == 0 ? "ToDevice" : "FromDevice") };
-            string arguments = string.Join(", ", sync.Arguments.Where(a => a.ArgumentKind == ArgumentKind.Explicit).Select(a => a.Syntax.ToString()));
-            return Create(NpuDiagnostics.SyncInLoop, sync, target, LoopFixes.Hoist, properties, sync.Instance?.Syntax.ToString() ?? "buffer", arguments, where);
+            return Create(NpuDiagnostics.SyncInLoop, sync, target, LoopFixes.Hoist, properties, sync.Instance.Syntax.ToString(), SyncArguments(sync), where);
+        }
+
+        private static string SyncWhere(int direction) =>
+            direction == 0 ? "after the loop that writes it (before the launch)"
+            : direction == 1 ? "before the loop that reads it (after the launch)"
+            : "outside the loop";
+
+        private static string SyncArguments(IInvocationOperation sync) =>
+            string.Join(", ", sync.Arguments.Where(a => a.ArgumentKind == ArgumentKind.Explicit).Select(a => a.Syntax.ToString()));
+
+        /// <summary>
+        /// The loop walks a collection of different buffers (a call's inputs, each weight once) and neither launches nor
+        /// waits: one sync per buffer, the cure rather than the disease.
+        /// </summary>
+        private bool WalksDistinctBuffers(MethodIndex index, IOperation buffer, IOperation loop)
+        {
+            if (TileGrid.WalkedCollection(buffer, loop) is null) return false;
+            var summary = index.Summary(loop);
+            if (summary.Launches || summary.Waits || summary.CallsLaunching || summary.CallsWaiting) return false;
+            return !_invariance.SameEveryIteration(index, buffer, loop, _ => true);
+        }
+
+        /// <summary>
+        /// Syncs over a collection of distinct buffers are per tile only when the loops (or calling loops) around that loop
+        /// repeat them tile by tile: two such loops, a loop over a tile grid, or one that passes the same collection on
+        /// every iteration (the port's waves over a pool of buffers).
+        /// </summary>
+        private bool DistinctBuffersRepeat(MethodIndex index, IOperation buffer, CallSite site, CallSite? via)
+        {
+            var loop = site.Loops.Innermost;
+            int around = TileDepth(site) - (_wholeJobs.IsWholeJob(loop) ? 0 : 1);
+            if (around <= 0) return false;
+            if (around >= 2) return true;
+            var collection = TileGrid.WalkedCollection(buffer, loop)!;
+            var outer = site.Loops.Outer!.FirstOrDefault(l => !_wholeJobs.IsWholeJob(l));
+            if (outer is not null) return SingleTileLoop(outer) is not null || _invariance.SameEveryIteration(index, collection, outer, _ => true);
+            return CallerWithSameInputs(site.Owner, via, new[] { collection }) is not null;
+        }
+
+        /// <summary>
+        /// A buffer the method has just made and keeps (in a field, a cache), synced once right after: setup done on a
+        /// cache miss, once per buffer however often the method runs.
+        /// </summary>
+        private bool SyncedOncePerNewBuffer(IInvocationOperation sync, IMethodSymbol owner)
+        {
+            if (!(sync.Instance!.WithoutConversions() is ILocalReferenceOperation local)) return false;
+            var index = IndexOf(sync);
+            var values = index.Writes(local.Local).OfType<ISimpleAssignmentOperation>().Select(w => (Value: w.Value, Statement: w.Parent))
+                .Concat(index.Declarator(local.Local) is { Initializer: { } initializer } declarator ? new[] { (Value: initializer.Value, Statement: declarator.Parent?.Parent) } : Array.Empty<(IOperation, IOperation?)>());
+            foreach (var (value, statement) in values)
+            {
+                if (!(value.WithoutConversions() is IObjectCreationOperation creation) || _types.Classify(creation) != NpuCallKind.BufferAllocation) continue;
+                if (_lifetimes.Of(creation, owner).Lifetime != Lifetime.Beyond) continue;
+                var block = statement;
+                while (block is not null && !(block is IBlockOperation)) block = block.Parent;
+                if (block is not null && MethodIndex.Contains(block, sync) && sync.Syntax.SpanStart > creation.Syntax.SpanStart) return true;
+            }
+            return false;
         }
 
         private Diagnostic JudgeAllocation(IObjectCreationOperation creation, CallSite site)
         {
+            var target = site.Loops.InnermostStatement is null ? null : LoopFixes.DeclarationHoistTarget(_types, IndexOf(creation), creation, site.Loops.Statements());
+            return Create(NpuDiagnostics.BufferInLoop, creation, target, LoopFixes.Hoist, null, BufferName(creation));
+        }
+
+        /// <summary>"Buffer 'scratch'", "A sub-buffer", ...</summary>
+        private string BufferName(IObjectCreationOperation creation)
+        {
             bool subBuffer = creation.Constructor!.Parameters.Length > 0 && _types.IsBo(creation.Constructor.Parameters[0].Type);
-            string what = subBuffer ? "A sub-buffer" : "A buffer";
             if (creation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
-                what = (subBuffer ? "Sub-buffer" : "Buffer") + " '" + declarator.Symbol.Name + "'";
-            var target = site.StatementLoops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, IndexOf(creation), creation, site.StatementLoops);
-            return Create(NpuDiagnostics.BufferInLoop, creation, target, LoopFixes.Hoist, null, what);
+                return (subBuffer ? "Sub-buffer" : "Buffer") + " '" + declarator.Symbol.Name + "'";
+            return subBuffer ? "A sub-buffer" : "A buffer";
         }
 
         /// <summary>
@@ -245,33 +374,10 @@ namespace NpuSdk.Analyzers
             {
                 // Opened in a helper that a loop calls: the cache belongs in the caller; point at the call too.
                 return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), new[] { via!.Operation.Syntax.GetLocation() },
-                    SetupName(site.Operation), $" (it is called from a loop through '{(via.Callee!.AssociatedSymbol ?? via.Callee).Name}')");
+                    NpuNames.Setup(site.Operation), $" (it is called from a loop through '{(via.Callee!.AssociatedSymbol ?? via.Callee).Name}')");
             }
-            var target = site.StatementLoops.IsEmpty ? null : LoopFixes.DeclarationHoistTarget(_types, IndexOf(site.Operation), site.Operation, site.StatementLoops);
-            return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, SetupName(site.Operation), "");
-        }
-
-        /// <summary>
-        /// A call in a loop to a constructor or method of another type of the compilation that opens a device,
-        /// xclbin, context or kernel on every call (with inputs fixed by this call's arguments): reported at the call.
-        /// </summary>
-        private Diagnostic? JudgeOtherTypeSetup(CallSite site)
-        {
-            if (!site.CrossType || site.Loops.IsEmpty) return null;
-            if (!(_setupReach.OpenedBy(site.Callee!) is { } opened)) return null;
-            var arguments = site.Operation switch
-            {
-                IInvocationOperation call => call.Arguments,
-                IObjectCreationOperation creation => creation.Arguments,
-                _ => ImmutableArray<IArgumentOperation>.Empty,
-            };
-            var index = IndexOf(site.Operation);
-            if (!arguments.Where(a => opened.FixedParameters.Contains(a.Parameter?.Ordinal ?? -1))
-                .All(a => LoopInvariance.SameEveryIteration(_types, index, a.Value, site.Loops[0], _ => true)))
-                return null;
-            if (_lifetimes.Of(site.Operation, site.Owner).Lifetime == Lifetime.Beyond) return null;
-            string name = site.Operation is IObjectCreationOperation ? "'new " + site.Callee!.ContainingType.Name + "(...)'" : "'" + site.Callee!.ContainingType.Name + "." + site.Callee.Name + "'";
-            return Diagnostic.Create(NpuDiagnostics.SetupInLoop, site.Operation.Syntax.GetLocation(), name, $" (it runs {opened.What} each time)");
+            var target = site.Loops.InnermostStatement is null ? null : LoopFixes.DeclarationHoistTarget(_types, IndexOf(site.Operation), site.Operation, site.Loops.Statements());
+            return Create(NpuDiagnostics.SetupInLoop, site.Operation, target, LoopFixes.Hoist, null, NpuNames.Setup(site.Operation), "");
         }
 
         /// <summary>
@@ -281,38 +387,47 @@ namespace NpuSdk.Analyzers
         /// </summary>
         private CallSite? LoopWithSameInputs(CallSite site, CallSite? via, IOperation[] inputs)
         {
-            if (SameEveryIteration(site, via, inputs)) return site.Loops.IsEmpty ? via : site;
-            if (!site.Loops.IsEmpty) return null;
-            return _graph.CallsOf(site.Owner).FirstOrDefault(c => !c.Loops.IsEmpty && SameEveryIteration(site, c, inputs));
+            if (!site.Loops.IsEmpty)
+            {
+                var loop = site.Loops.Innermost;
+                var index = IndexOf(site.Operation);
+                return inputs.All(i => _invariance.SameEveryIteration(index, i, loop, _ => true)) ? site : null;
+            }
+            return CallerWithSameInputs(site.Owner, via, inputs);
+        }
+
+        /// <summary>For a helper with no loop of its own: the call (the deepest, or any direct one from a loop) that passes the same inputs each time.</summary>
+        private CallSite? CallerWithSameInputs(IMethodSymbol helper, CallSite? via, IOperation[] inputs)
+        {
+            if (PassesSameInputs(via, inputs)) return via;
+            return _graph.CallsOf(helper).FirstOrDefault(c => !c.Loops.IsEmpty && PassesSameInputs(c, inputs));
         }
 
         /// <summary>
-        /// Whether the inputs have the same value on every iteration of the loop that repeats the site: its own
-        /// innermost loop, or, for a helper, the loop around the call (whose arguments fix the parameters).
+        /// Whether a helper's inputs have the same value on every iteration of the loop around the call that repeats
+        /// it (the call's arguments fix the parameters).
         /// </summary>
-        private bool SameEveryIteration(CallSite site, CallSite? via, IEnumerable<IOperation> inputs)
+        private bool PassesSameInputs(CallSite? via, IEnumerable<IOperation> inputs)
         {
-            if (!site.Loops.IsEmpty)
-            {
-                var index = IndexOf(site.Operation);
-                return inputs.All(i => LoopInvariance.SameEveryIteration(_types, index, i, site.Loops[0], _ => true));
-            }
             if (via is null || via.Loops.IsEmpty) return true;
             // A method's (or an indexer's) arguments are judged at the call; a method group passed per element
             // gets the element, which changes.
-            if (via.Operation is IMethodReferenceOperation) return inputs.All(i => IsFixedInHelper(i, _ => false));
-            var arguments = via.Operation switch
-            {
-                IInvocationOperation call => call.Arguments,
-                IPropertyReferenceOperation property => property.Arguments,
-                _ => ImmutableArray<IArgumentOperation>.Empty,
-            };
+            if (via.Operation is IMethodReferenceOperation) return inputs.All(i => _invariance.FixedInHelper(i, _ => false));
+            var arguments = Arguments(via.Operation);
             var callerIndex = IndexOf(via.Operation);
             bool ParameterIsFixed(IParameterSymbol parameter) => arguments
                 .Where(a => a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
-                .All(a => LoopInvariance.SameEveryIteration(_types, callerIndex, a.Value, via.Loops[0], _ => true));
-            return inputs.All(i => IsFixedInHelper(i, ParameterIsFixed));
+                .All(a => _invariance.SameEveryIteration(callerIndex, a.Value, via.Loops.Innermost, _ => true));
+            return inputs.All(i => _invariance.FixedInHelper(i, ParameterIsFixed));
         }
+
+        private static ImmutableArray<IArgumentOperation> Arguments(IOperation call) => call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            IPropertyReferenceOperation property => property.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
 
         /// <summary>A buffer the iteration allocates and does not keep: a fresh buffer per tile.</summary>
         private bool DroppedInIteration(IOperation buffer, IOperation loop, IMethodSymbol owner)
@@ -323,16 +438,6 @@ namespace NpuSdk.Analyzers
                 && _lifetimes.Of(creation, owner).Lifetime == Lifetime.Iteration;
         }
 
-        /// <summary>In a helper (no loop of its own) an input is fixed when it reads only constants, fields and fixed parameters.</summary>
-        private static bool IsFixedInHelper(IOperation input, Func<IParameterSymbol, bool> parameterIsFixed) =>
-            input.DescendantsAndSelf().All(op => op switch
-            {
-                IParameterReferenceOperation parameter => parameterIsFixed(parameter.Parameter),
-                ILocalReferenceOperation _ => false,
-                IInvocationOperation _ => false,
-                _ => true,
-            });
-
         private static IOperation[] SetupInputs(IOperation setup) => setup switch
         {
             IObjectCreationOperation creation => creation.Arguments.Select(a => a.Value).ToArray(),
@@ -340,13 +445,10 @@ namespace NpuSdk.Analyzers
             _ => Array.Empty<IOperation>(),
         };
 
-        /// <summary>Whether a call in a loop might launch: same-type methods are known, other user code is assumed to.</summary>
-        private bool MayLaunch(IMethodSymbol method) => !_graph.IsTypeMethod(method) || _graph.StartsRuns(method);
-
         private MethodIndex IndexOf(IOperation operation)
         {
             var root = Root(operation);
-            if (!_indexes.TryGetValue(root, out var index)) _indexes[root] = index = new MethodIndex(_types, root);
+            if (!_indexes.TryGetValue(root, out var index)) _indexes[root] = index = new MethodIndex(_types, root, _graph.Summary);
             return index;
         }
 
@@ -364,21 +466,19 @@ namespace NpuSdk.Analyzers
             return Diagnostic.Create(descriptor, operation.Syntax.GetLocation(), additional, properties.ToImmutable(), arguments);
         }
 
-        private static IOperation Root(IOperation operation)
+        /// <summary>The top of the operation's tree (its code block), remembered for every operation on the way up.</summary>
+        private IOperation Root(IOperation operation)
         {
+            var path = new List<IOperation>();
             var root = operation;
-            while (root.Parent is not null) root = root.Parent;
+            while (root.Parent is not null && !_roots.ContainsKey(root))
+            {
+                path.Add(root);
+                root = root.Parent;
+            }
+            if (_roots.TryGetValue(root, out var known)) root = known;
+            foreach (var op in path) _roots[op] = root;
             return root;
         }
-
-        private static string LaunchName(IInvocationOperation launch) =>
-            (launch.Instance?.Syntax.ToString() ?? launch.TargetMethod.ContainingType.Name) + "." + launch.TargetMethod.Name;
-
-        private static string SetupName(IOperation setup) => setup switch
-        {
-            IObjectCreationOperation creation => "'new " + creation.Type!.Name + "(...)'",
-            IInvocationOperation invocation => "'" + invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name + "'",
-            _ => setup.Syntax.ToString(),
-        };
     }
 }

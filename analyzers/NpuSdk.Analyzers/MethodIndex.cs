@@ -1,21 +1,137 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
 {
-    /// <summary>What one loop (or lambda) body holds, summed once over its operations.</summary>
-    internal sealed class RegionSummary
+    /// <summary>What one loop (or lambda) body holds, answered from the method's sorted positions of each fact.</summary>
+    internal readonly struct RegionSummary
     {
-        public bool Launches { get; set; }
-        public bool Waits { get; set; }
+        private readonly MethodIndex _index;
+        private readonly int _start;
+        private readonly int _end;
+
+        public RegionSummary(MethodIndex index, IOperation region)
+        {
+            _index = index;
+            _start = region.Syntax.SpanStart;
+            _end = region.Syntax.Span.End;
+        }
+
+        public bool Launches => _index.Launches.Any(_start, _end);
+        public bool Waits => _index.Waits.Any(_start, _end);
         /// <summary>Host writes, maps or syncs: buffers the iteration touches.</summary>
-        public bool TouchesBuffers { get; set; }
-        public bool Awaits { get; set; }
-        /// <summary>Methods of this compilation (and local functions, delegates) called in the region.</summary>
-        public List<IMethodSymbol> UserCalls { get; } = new List<IMethodSymbol>();
-        /// <summary>Per synced variable, the directions seen (bit 0 to device, bit 1 from device, bit 2 unknown).</summary>
-        public Dictionary<ISymbol, int> SyncDirections { get; } = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        public bool TouchesBuffers => _index.BufferTouches.Any(_start, _end);
+        public bool Awaits => _index.Awaits.Any(_start, _end);
+        /// <summary>Calls a method of this compilation (or a local function, or a delegate).</summary>
+        public bool CallsUserCode => _index.UserCalls.Any(_start, _end);
+        /// <summary>Calls code of this compilation that starts runs.</summary>
+        public bool CallsLaunching => _index.UserCalls.Any(_start, _end, UserCall.Launches);
+        /// <summary>Calls code of this compilation that waits for runs.</summary>
+        public bool CallsWaiting => _index.UserCalls.Any(_start, _end, UserCall.Waits);
+        /// <summary>Calls code of this compilation that starts runs or cannot be followed.</summary>
+        public bool CallsMayLaunch => _index.UserCalls.Any(_start, _end, UserCall.MayLaunch);
+
+        /// <summary>The directions the region syncs the variable in (bit 0 to device, bit 1 from device, bit 2 unknown).</summary>
+        public int SyncDirections(ISymbol buffer) => _index.SyncDirectionsOf(buffer, _start, _end);
+    }
+
+    /// <summary>What a call into this compilation does, as a region asks it.</summary>
+    internal static class UserCall
+    {
+        public const int Launches = 0;
+        public const int Waits = 1;
+        public const int MayLaunch = 2;
+        public const int Count = 3;
+    }
+
+    /// <summary>
+    /// The operations of one kind in a method, sorted once by where they start, so that "does this region hold one"
+    /// and "which ones does it hold" are binary searches whatever the nesting: no fact is recorded once per enclosing loop.
+    /// </summary>
+    internal sealed class Positions
+    {
+        private readonly List<IOperation> _operations = new List<IOperation>();
+        private readonly Func<IMethodSymbol, MethodSummary>? _summaryOf;
+        private int[][]? _counts;
+        private bool _sorted;
+
+        /// <param name="summaryOf">For calls into the compilation: what the called method does (for <see cref="Any(int, int, int)"/>).</param>
+        public Positions(Func<IMethodSymbol, MethodSummary>? summaryOf = null) => _summaryOf = summaryOf;
+
+        public void Add(IOperation operation) => _operations.Add(operation);
+
+        public bool Any(int start, int end)
+        {
+            Sort();
+            return LowerBound(end) > LowerBound(start);
+        }
+
+        /// <summary>True when a call in [start, end) has the property (one of <see cref="UserCall"/>).</summary>
+        public bool Any(int start, int end, int property)
+        {
+            Sort();
+            int first = LowerBound(start), last = LowerBound(end);
+            if (first >= last) return false;
+            var counts = Counts();
+            return counts[property][last] - counts[property][first] > 0;
+        }
+
+        /// <summary>The operations that start in [start, end), in source order.</summary>
+        public IEnumerable<IOperation> In(int start, int end)
+        {
+            Sort();
+            for (int i = LowerBound(start); i < _operations.Count && _operations[i].Syntax.SpanStart < end; i++) yield return _operations[i];
+        }
+
+        /// <summary>The first call in [start, end) with the property, or null.</summary>
+        public IOperation? First(int start, int end, int property)
+        {
+            if (!Any(start, end, property)) return null;
+            var counts = Counts();
+            int i = LowerBound(start);
+            while (counts[property][i + 1] == counts[property][i]) i++;
+            return _operations[i];
+        }
+
+        private void Sort()
+        {
+            if (_sorted) return;
+            _sorted = true;
+            var sorted = _operations.OrderBy(o => o.Syntax.SpanStart).ToList();
+            _operations.Clear();
+            _operations.AddRange(sorted);
+        }
+
+        /// <summary>Prefix counts of each <see cref="UserCall"/> property, worked out on the first question.</summary>
+        private int[][] Counts()
+        {
+            if (_counts is not null) return _counts;
+            var counts = new int[UserCall.Count][];
+            for (int p = 0; p < UserCall.Count; p++) counts[p] = new int[_operations.Count + 1];
+            for (int i = 0; i < _operations.Count; i++)
+            {
+                var summary = _summaryOf is null || !(_operations[i] is IInvocationOperation call) ? MethodSummary.Unknown : _summaryOf(call.TargetMethod.OriginalDefinition);
+                counts[UserCall.Launches][i + 1] = counts[UserCall.Launches][i] + (summary.Launches ? 1 : 0);
+                counts[UserCall.Waits][i + 1] = counts[UserCall.Waits][i] + (summary.Waits ? 1 : 0);
+                counts[UserCall.MayLaunch][i + 1] = counts[UserCall.MayLaunch][i] + (summary.MayLaunch ? 1 : 0);
+            }
+            return _counts = counts;
+        }
+
+        private int LowerBound(int position)
+        {
+            int low = 0, high = _operations.Count;
+            while (low < high)
+            {
+                int middle = (low + high) / 2;
+                if (_operations[middle].Syntax.SpanStart < position) low = middle + 1;
+                else high = middle;
+            }
+            return low;
+        }
     }
 
     /// <summary>
@@ -34,14 +150,28 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<ISymbol, List<IOperation>> _elementStores = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _launchesOn = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _disposes = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IOperation, RegionSummary> _regions = new Dictionary<IOperation, RegionSummary>();
+        private readonly Dictionary<ISymbol, List<(int Position, int Bit)>> _syncDirections = new Dictionary<ISymbol, List<(int, int)>>(SymbolEqualityComparer.Default);
 
-        public MethodIndex(NpuTypes types, IOperation root)
+        /// <param name="summaryOf">What a call into this compilation does, for the region questions about such calls (none asked when null).</param>
+        public MethodIndex(NpuTypes types, IOperation root, Func<IMethodSymbol, MethodSummary>? summaryOf = null)
         {
             _types = types;
             Root = root;
+            UserCalls = new Positions(summaryOf);
             foreach (var op in root.DescendantsAndSelf()) Add(op);
         }
+
+        /// <summary>Every operation of the body.</summary>
+        internal Positions All { get; } = new Positions();
+        internal Positions Launches { get; } = new Positions();
+        internal Positions Waits { get; } = new Positions();
+        /// <summary>Run.SetArg calls: a buffer bound to a run that is started later.</summary>
+        internal Positions SetArgs { get; } = new Positions();
+        internal Positions BufferTouches { get; } = new Positions();
+        internal Positions Awaits { get; } = new Positions();
+        /// <summary>Calls that take input from outside: a concurrent collection, a channel, the console, a stream, a socket.</summary>
+        internal Positions Receives { get; } = new Positions();
+        internal Positions UserCalls { get; }
 
         public IOperation Root { get; }
 
@@ -67,7 +197,15 @@ namespace NpuSdk.Analyzers
         public IReadOnlyList<IOperation> Disposes(ISymbol symbol) => _disposes.TryGetValue(symbol, out var d) ? d : None;
 
         /// <summary>What a loop or lambda of this body holds.</summary>
-        public RegionSummary Summary(IOperation region) => _regions.TryGetValue(region, out var s) ? s : new RegionSummary();
+        public RegionSummary Summary(IOperation region) => new RegionSummary(this, region);
+
+        internal int SyncDirectionsOf(ISymbol buffer, int start, int end)
+        {
+            if (!_syncDirections.TryGetValue(buffer, out var syncs)) return 0;
+            int bits = 0;
+            foreach (var (position, bit) in syncs) if (position >= start && position < end) bits |= bit;
+            return bits;
+        }
 
         public bool WrittenInside(ISymbol symbol, IOperation region)
         {
@@ -80,6 +218,7 @@ namespace NpuSdk.Analyzers
 
         private void Add(IOperation op)
         {
+            All.Add(op);
             switch (op)
             {
                 case IVariableDeclaratorOperation declarator:
@@ -105,7 +244,7 @@ namespace NpuSdk.Analyzers
                     AddCall(call);
                     break;
                 case IAwaitOperation _:
-                    ForRegions(op, s => s.Awaits = true);
+                    Awaits.Add(op);
                     break;
             }
         }
@@ -127,44 +266,39 @@ namespace NpuSdk.Analyzers
             var kind = _types.Classify(call);
             var receiver = call.Instance is IArrayElementReferenceOperation element ? element.ArrayReference : call.Instance;
             var receiverSymbol = LoopFixes.VariableSymbol(receiver);
+            int position = call.Syntax.SpanStart;
+            if (WholeJobLoops.IsReceive(call.TargetMethod)) Receives.Add(call);
             switch (kind)
             {
                 case NpuCallKind.Launch:
                     if (receiverSymbol is not null) List(_launchesOn, receiverSymbol).Add(call);
-                    ForRegions(call, s => s.Launches = true);
+                    Launches.Add(call);
                     break;
                 case NpuCallKind.RunWait:
                 case NpuCallKind.RunListWait:
-                    ForRegions(call, s => s.Waits = true);
+                    Waits.Add(call);
                     break;
                 case NpuCallKind.Sync:
                     int direction = LoopFixes.ConstantDirection(call);
                     int bit = direction == 0 ? 1 : direction == 1 ? 2 : 4;
-                    ForRegions(call, s =>
+                    BufferTouches.Add(call);
+                    if (receiverSymbol is not null)
                     {
-                        s.TouchesBuffers = true;
-                        if (receiverSymbol is not null) s.SyncDirections[receiverSymbol] = (s.SyncDirections.TryGetValue(receiverSymbol, out var seen) ? seen : 0) | bit;
-                    });
+                        if (!_syncDirections.TryGetValue(receiverSymbol, out var syncs)) _syncDirections[receiverSymbol] = syncs = new List<(int, int)>();
+                        syncs.Add((position, bit));
+                    }
                     break;
                 case NpuCallKind.HostWrite:
                 case NpuCallKind.Map:
-                    ForRegions(call, s => s.TouchesBuffers = true);
+                    BufferTouches.Add(call);
+                    break;
+                case NpuCallKind.SetArg:
+                    SetArgs.Add(call);
                     break;
                 case NpuCallKind.None:
                     if (call.TargetMethod.Name == "Dispose" && receiverSymbol is not null) List(_disposes, receiverSymbol).Add(call);
-                    if (LoopFixes.IsUserCode(_types, call.TargetMethod)) ForRegions(call, s => s.UserCalls.Add(call.TargetMethod.OriginalDefinition));
+                    if (LoopFixes.IsUserCode(_types, call.TargetMethod)) UserCalls.Add(call);
                     break;
-            }
-        }
-
-        /// <summary>Records a fact in the summary of every loop and lambda around the operation in this body.</summary>
-        private void ForRegions(IOperation op, System.Action<RegionSummary> record)
-        {
-            for (var parent = op.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (!(parent is ILoopOperation || parent is IAnonymousFunctionOperation)) continue;
-                if (!_regions.TryGetValue(parent, out var summary)) _regions[parent] = summary = new RegionSummary();
-                record(summary);
             }
         }
 

@@ -12,8 +12,9 @@ namespace NpuSdk.Analyzers
     /// NPU2006: the host reads a buffer after a launch with no sync from the device in between, or a launch
     /// uses a buffer the host wrote with no sync to the device in between. A must-analysis over the method's
     /// control-flow graph: a fact holds at a point only when it holds on every path there, so a sync on any
-    /// path (or anything the analysis cannot follow, such as a call into user code) means no report. Tensors are
-    /// followed as the buffers they hold (see BufferFacts).
+    /// path (or anything the analysis cannot follow, such as a call into user code that may sync) means no report.
+    /// A call into the compilation that cannot sync (its summary says so) is followed through the mapped spans it is
+    /// passed. Tensors are followed as the buffers they hold (see BufferFacts).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class MissingSyncAnalyzer : DiagnosticAnalyzer
@@ -31,16 +32,17 @@ namespace NpuSdk.Analyzers
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
                 var tensors = TensorTypes.Resolve(start.Compilation);
-                start.RegisterOperationAction(op => Analyze(types, tensors, op), OperationKind.MethodBody, OperationKind.ConstructorBody);
+                var summaries = new MethodSummaries(types, tensors);
+                start.RegisterOperationAction(op => Analyze(types, tensors, summaries, op), OperationKind.MethodBody, OperationKind.ConstructorBody);
             });
         }
 
-        private static void Analyze(NpuTypes types, TensorTypes tensors, OperationAnalysisContext context)
+        private static void Analyze(NpuTypes types, TensorTypes tensors, MethodSummaries summaries, OperationAnalysisContext context)
         {
             var body = context.Operation;
             if (!body.Descendants().Any(op => op is IInvocationOperation call && IsLaunch(types, tensors, call))) return;
             var graph = context.GetControlFlowGraph();
-            var facts = new BufferFacts(types, tensors, body);
+            var facts = new BufferFacts(types, tensors, method => summaries.Of(method, context.CancellationToken), body);
             AnalyzeGraph(graph, facts, context);
         }
 

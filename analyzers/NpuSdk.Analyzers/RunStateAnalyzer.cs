@@ -10,7 +10,8 @@ namespace NpuSdk.Analyzers
     /// <summary>
     /// NPU2007: Run.Wait and RunList.Wait return the command state instead of throwing, so a statement that
     /// drops it (or assigns it to a discard, or to a local nothing reads) turns a timed-out or failed run into
-    /// silently stale results. A run whose State property is read after the dropped wait is checked that way.
+    /// silently stale results. A wait returned from a lambda run on a worker (Task.Run) whose awaited result is
+    /// dropped is dropped too. A run whose State property is read after the dropped wait is checked that way.
     /// Each code block is walked once.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -61,12 +62,46 @@ namespace NpuSdk.Analyzers
                     // "run?.Wait()" is reported as a whole: the fix checks the state inside the null-conditional chain.
                     IOperation reported = wait;
                     while (reported.Parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, reported)) reported = access;
-                    bool dropped = IsDiscarded(reported) || StoredInUnreadLocal(reported, localReads);
+                    bool dropped = IsDiscarded(reported) || StoredInUnreadLocal(reported, localReads) || ReturnedToADroppedTask(reported, localReads);
                     if (!dropped) continue;
                     if (LoopFixes.VariableSymbol(wait.Instance) is { } run && stateReads.TryGetValue(run, out var reads) && reads.Any(p => p > wait.Syntax.SpanStart)) continue;
                     context.ReportDiagnostic(Diagnostic.Create(NpuDiagnostics.RunStateIgnored, reported.Syntax.GetLocation(), reported.Syntax.ToString()));
                 }
             }
+        }
+
+        /// <summary>
+        /// "await Task.Run(() => run.Wait(t));": the lambda returns the state, the task that runs it is awaited (or
+        /// blocked on) where it starts, and what the await gives back is dropped, so the state is too.
+        /// </summary>
+        private static bool ReturnedToADroppedTask(IOperation wait, Dictionary<ISymbol, int> localReads)
+        {
+            var value = wait;
+            while (value.Parent is IConversionOperation) value = value.Parent;
+            if (!(value.Parent is IReturnOperation returned)) return false;
+            IOperation? lambda = returned.Parent;
+            while (lambda is IBlockOperation) lambda = lambda.Parent;
+            if (!(lambda is IAnonymousFunctionOperation)) return false;
+            var start = lambda.Parent;
+            while (start is IDelegateCreationOperation || start is IConversionOperation || start is IArgumentOperation) start = start.Parent;
+            if (!(start is IInvocationOperation { TargetMethod.Name: "Run" or "StartNew" } run)
+                || run.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
+                return false;
+            IOperation task = run;
+            while (task.Parent is IConversionOperation || task.Parent is IParenthesizedOperation) task = task.Parent;
+            if (task.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured) task = configured;
+            var result = task.Parent switch
+            {
+                IAwaitOperation awaited => awaited,
+                IPropertyReferenceOperation { Property.Name: "Result" } blocked => blocked,
+                IInvocationOperation { TargetMethod.Name: "GetAwaiter", Parent: IInvocationOperation { TargetMethod.Name: "GetResult" } getResult } => getResult,
+                // Task.Wait() gives back no state at all.
+                IInvocationOperation { TargetMethod.Name: "Wait" } => (IOperation?)null,
+                _ => task,
+            };
+            if (result is null) return true;
+            if (ReferenceEquals(result, task)) return false;
+            return IsDiscarded(result) || StoredInUnreadLocal(result, localReads);
         }
 
         /// <summary>"var state = run.Wait();" (or an assignment) to a local that nothing reads.</summary>

@@ -181,19 +181,38 @@ namespace NpuSdk.Analyzers
 
         /// <summary>
         /// Children first: arguments are evaluated before the call that uses them, and an assignment's value before
-        /// the store (in <c>s[i] = s[i] + 1</c> the read comes first).
+        /// the store (in <c>s[i] = s[i] + 1</c> the read comes first). An explicit stack, so an expression of any depth
+        /// (a chain of twenty thousand additions) takes no stack of its own.
         /// </summary>
-        private void Visit(IOperation operation, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
+        private void Visit(IOperation root, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
         {
-            if (operation is ISimpleAssignmentOperation assignment)
+            var pending = new Stack<(IOperation Operation, bool ChildrenDone)>();
+            pending.Push((root, false));
+            while (pending.Count > 0)
             {
-                Visit(assignment.Value, state, report);
-                Visit(assignment.Target, state, report);
+                var (operation, childrenDone) = pending.Pop();
+                if (childrenDone)
+                {
+                    Apply(operation, state, report);
+                    continue;
+                }
+                pending.Push((operation, true));
+                if (operation is ISimpleAssignmentOperation assignment)
+                {
+                    pending.Push((assignment.Target, false));
+                    pending.Push((assignment.Value, false));
+                }
+                else
+                {
+                    var children = operation.ChildOperations;
+                    foreach (var child in children.Reverse()) pending.Push((child, false));
+                }
             }
-            else
-            {
-                foreach (var child in operation.ChildOperations) Visit(child, state, report);
-            }
+        }
+
+        /// <summary>What one operation does to the state, once its children have done theirs.</summary>
+        private void Apply(IOperation operation, SyncState state, System.Action<(IOperation, Diagnostic)>? report)
+        {
             var (kind, buffer) = _facts.Classify(operation, out var launched);
             switch (kind)
             {
@@ -235,7 +254,7 @@ namespace NpuSdk.Analyzers
                         if (state.Dirty.Contains(b) && report is not null)
                             report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(),
                                 Properties(b, "ToDevice"),
-                                "A launch uses", b.Name, "after the host wrote it", "ToDevice",
+                                "A launch uses", _facts.Display(b), "after the host wrote it", "ToDevice",
                                 _facts.IsTensor(b) ? "write a tensor with CopyFrom, or dispose its MapForWrite view before the launch: each syncs it"
                                     : "the kernel sees host writes only after that sync")));
                     }
@@ -308,7 +327,7 @@ namespace NpuSdk.Analyzers
             }
             var properties = download ? ImmutableDictionary<string, string?>.Empty : Properties(buffer, "FromDevice");
             report((operation, Diagnostic.Create(NpuDiagnostics.MissingSync, operation.Syntax.GetLocation(), properties,
-                "The host reads", buffer.Name, how, "FromDevice", why)));
+                "The host reads", _facts.Display(buffer), how, "FromDevice", why)));
         }
 
         private void Forget(SyncState state, ISymbol? buffer)
@@ -321,6 +340,6 @@ namespace NpuSdk.Analyzers
             ImmutableDictionary<string, string?>.Empty
                 .Add(LoopFixes.DirectionKey, direction)
                 .Add(LoopFixes.BufferKey, _facts.SyncTarget(buffer))
-                .Add(LoopFixes.BufferVariableKey, buffer.Name);
+                .Add(LoopFixes.BufferVariableKey, _facts.Display(buffer));
     }
 }

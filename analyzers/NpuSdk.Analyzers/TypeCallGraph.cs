@@ -1,39 +1,37 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NpuSdk.Analyzers
 {
     /// <summary>
-    /// The calls between the methods of one type, and what each method does through them: how many loops deep it
-    /// runs (all loops, or only the loops that are not whole jobs), whether it starts runs, waits, or returns a
-    /// started run. Every answer is memoized per method and every walk bounded, so a type is judged in time
-    /// linear in its call sites.
+    /// The calls between the methods of one type: how many loops deep each method runs through its callers in the type
+    /// (all loops, or only the loops that are not whole jobs), and what each method does through everything it calls
+    /// (the compilation's <see cref="MethodSummaries"/>). Depths are worked out for every method at once over the
+    /// strongly connected components of the callers graph, callers first: linear in the type's call sites, with no
+    /// recursion however long a chain of helpers is.
     /// </summary>
     internal sealed class TypeCallGraph
     {
-        private const int MaxReturnDepth = 4;
+        private static readonly IEqualityComparer<IMethodSymbol> Comparer = SymbolEqualityComparer.Default;
         private static readonly CallSite[] NoCalls = new CallSite[0];
         private readonly Dictionary<IMethodSymbol, CallSite[]> _callsOf;
-        private readonly Dictionary<IMethodSymbol, CallSite[]> _sitesIn;
-        private readonly Dictionary<IMethodSymbol, (int, CallSite?)> _callerDepth = new Dictionary<IMethodSymbol, (int, CallSite?)>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, int> _tileCallerDepth = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, bool> _startsRuns = new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, bool> _waits = new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, bool> _returnsRun = new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly MethodSummaries _summaries;
+        private readonly CancellationToken _cancellationToken;
+        private readonly Dictionary<LoopChain, int> _tileLoops = new Dictionary<LoopChain, int>();
+        private Dictionary<IMethodSymbol, (int Depth, CallSite? Via)>? _callerDepths;
+        private Dictionary<IMethodSymbol, (int Depth, CallSite? Via)>? _tileCallerDepths;
 
-        private readonly Func<IOperation, MethodIndex> _indexOf;
-
-        public TypeCallGraph(CallSite[] sites, Func<IOperation, MethodIndex> indexOf)
+        public TypeCallGraph(CallSite[] sites, MethodSummaries summaries, CancellationToken cancellationToken)
         {
-            _indexOf = indexOf;
+            _summaries = summaries;
+            _cancellationToken = cancellationToken;
             _callsOf = sites.Where(s => s.Callee is not null && !s.CrossType)
-                .GroupBy<CallSite, IMethodSymbol>(s => s.Callee!, SymbolEqualityComparer.Default)
-                .ToDictionary<IGrouping<IMethodSymbol, CallSite>, IMethodSymbol, CallSite[]>(g => g.Key, g => g.ToArray(), SymbolEqualityComparer.Default);
-            _sitesIn = sites.GroupBy<CallSite, IMethodSymbol>(s => s.Owner.OriginalDefinition, SymbolEqualityComparer.Default)
-                .ToDictionary<IGrouping<IMethodSymbol, CallSite>, IMethodSymbol, CallSite[]>(g => g.Key, g => g.ToArray(), SymbolEqualityComparer.Default);
+                .GroupBy(s => s.Callee!, Comparer)
+                .ToDictionary(g => g.Key, g => g.ToArray(), Comparer);
         }
 
         /// <summary>Decides whether a loop is a whole job; set once the loop facts exist.</summary>
@@ -42,94 +40,76 @@ namespace NpuSdk.Analyzers
         /// <summary>The calls of a method of this type from this type (empty when none, or not a method of this type).</summary>
         public CallSite[] CallsOf(IMethodSymbol method) => _callsOf.TryGetValue(method.OriginalDefinition, out var calls) ? calls : NoCalls;
 
-        public bool IsTypeMethod(IMethodSymbol method) => _sitesIn.ContainsKey(method.OriginalDefinition) || _callsOf.ContainsKey(method.OriginalDefinition);
+        /// <summary>What a call of a method of this compilation does, through everything it calls.</summary>
+        public MethodSummary Summary(IMethodSymbol method) => _summaries.Of(method, _cancellationToken);
 
         /// <summary>
-        /// How many loops deep the method runs through its callers in this type (the deepest call chain), and the
-        /// call that leads there. Recursion counts as no extra depth, never when unsure.
+        /// How many loops deep the method runs through its callers in this type (the deepest call chain), and the call
+        /// that leads there. Recursion counts as no extra depth.
         /// </summary>
-        public (int Depth, CallSite? Via) CallerDepth(IMethodSymbol method) => CallerDepth(method.OriginalDefinition, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-
-        private (int Depth, CallSite? Via) CallerDepth(IMethodSymbol method, HashSet<IMethodSymbol> visiting)
-        {
-            if (_callerDepth.TryGetValue(method, out var known)) return known;
-            if (!visiting.Add(method) || !_callsOf.TryGetValue(method, out var calls)) return (0, null);
-            (int Depth, CallSite? Via) best = (0, null);
-            foreach (var call in calls)
-            {
-                int depth = call.Loops.Length + CallerDepth(call.Owner.OriginalDefinition, visiting).Depth;
-                if (depth > best.Depth) best = (depth, call);
-            }
-            visiting.Remove(method);
-            _callerDepth[method] = best;
-            return best;
-        }
-
-        /// <summary>The loops around a site that repeat it tile by tile: whole-job loops do not count.</summary>
-        public int TileLoops(CallSite site) => site.Loops.Count(l => !IsWholeJob(l));
+        public (int Depth, CallSite? Via) CallerDepth(IMethodSymbol method) =>
+            Lookup(_callerDepths ??= Depths(site => site.Loops.Length), method);
 
         /// <summary>Like <see cref="CallerDepth(IMethodSymbol)"/>, counting only the callers' loops that are not whole jobs.</summary>
-        public int TileCallerDepth(IMethodSymbol method) => TileCallerDepth(method.OriginalDefinition, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+        public int TileCallerDepth(IMethodSymbol method) => Lookup(_tileCallerDepths ??= Depths(TileLoops), method).Depth;
 
-        private int TileCallerDepth(IMethodSymbol method, HashSet<IMethodSymbol> visiting)
+        /// <summary>The loops around a site that repeat it tile by tile: whole-job loops do not count. Worked out once per chain of loops.</summary>
+        public int TileLoops(CallSite site) => TileLoops(site.Loops);
+
+        public int TileLoops(LoopChain loops)
         {
-            if (_tileCallerDepth.TryGetValue(method, out var known)) return known;
-            if (!visiting.Add(method) || !_callsOf.TryGetValue(method, out var calls)) return 0;
-            int best = 0;
-            foreach (var call in calls) best = Math.Max(best, TileLoops(call) + TileCallerDepth(call.Owner.OriginalDefinition, visiting));
-            visiting.Remove(method);
-            _tileCallerDepth[method] = best;
-            return best;
+            var unknown = new Stack<LoopChain>();
+            for (var chain = loops; !chain.IsEmpty && !_tileLoops.ContainsKey(chain); chain = chain.Outer!) unknown.Push(chain);
+            while (unknown.Count > 0)
+            {
+                var chain = unknown.Pop();
+                int outer = chain.Outer!.IsEmpty ? 0 : _tileLoops[chain.Outer];
+                _tileLoops[chain] = outer + (IsWholeJob(chain.Innermost) ? 0 : 1);
+            }
+            return loops.IsEmpty ? 0 : _tileLoops[loops];
         }
 
-        /// <summary>True when the method (or a same-type method it calls) launches; other user code is assumed not to.</summary>
-        public bool StartsRuns(IMethodSymbol method) => Any(method.OriginalDefinition, _startsRuns, s => s.Kind == NpuCallKind.Launch, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-
-        /// <summary>True when the method (or a same-type method it calls) waits for a run or a run list.</summary>
-        public bool Waits(IMethodSymbol method) => Any(method.OriginalDefinition, _waits, s => s.Kind is NpuCallKind.RunWait or NpuCallKind.RunListWait, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-
-        private bool Any(IMethodSymbol method, Dictionary<IMethodSymbol, bool> memo, Func<CallSite, bool> direct, HashSet<IMethodSymbol> visiting)
-        {
-            if (memo.TryGetValue(method, out var known)) return known;
-            if (!visiting.Add(method) || !_sitesIn.TryGetValue(method, out var sites)) return false;
-            bool result = sites.Any(s => direct(s) || (s.Callee is not null && !s.CrossType && Any(s.Callee.OriginalDefinition, memo, direct, visiting)));
-            visiting.Remove(method);
-            memo[method] = result;
-            return result;
-        }
+        private static (int Depth, CallSite? Via) Lookup(Dictionary<IMethodSymbol, (int, CallSite?)> depths, IMethodSymbol method) =>
+            depths.TryGetValue(method.OriginalDefinition, out var known) ? known : (0, null);
 
         /// <summary>
-        /// True when the method returns a run it started: "return kernel.Start(...)", a run local it starts or
-        /// assigns from a launch and returns, or the result of another such method of this type (a few calls deep).
+        /// The deepest chain of callers of every method, the loops around each call counted by <paramref name="loopsAt"/>.
+        /// Components come callers first, so a method's callers are settled before it; a call from inside its own
+        /// component (recursion) adds its loops to the component's depth, never the component's depth to itself.
         /// </summary>
-        public bool ReturnsStartedRun(IMethodSymbol method) => ReturnsStartedRun(method.OriginalDefinition, 0);
-
-        private bool ReturnsStartedRun(IMethodSymbol method, int depth)
+        private Dictionary<IMethodSymbol, (int, CallSite?)> Depths(Func<CallSite, int> loopsAt)
         {
-            if (_returnsRun.TryGetValue(method, out var known)) return known;
-            if (depth > MaxReturnDepth || !_sitesIn.TryGetValue(method, out var sites)) return false;
-            _returnsRun[method] = false; // a cycle answers no
-            bool result = sites.Any(s => s.Kind == NpuCallKind.Launch && ReturnsLaunched((IInvocationOperation)s.Operation)
-                || (s.Callee is not null && !s.CrossType && Returned(s.Operation) && ReturnsStartedRun(s.Callee.OriginalDefinition, depth + 1)));
-            _returnsRun[method] = result;
-            return result;
-        }
-
-        private bool ReturnsLaunched(IInvocationOperation launch)
-        {
-            if (Returned(launch)) return true;
-            IOperation? run = launch.TargetMethod.Name == "Start" && launch.Instance is not null && launch.TargetMethod.ContainingType.Name == "Run" ? launch.Instance : null;
-            var local = run is ILocalReferenceOperation reference ? reference.Local
-                : launch.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null;
-            if (local is null) return false;
-            return _indexOf(launch).References(local).Any(Returned);
-        }
-
-        private static bool Returned(IOperation value)
-        {
-            var parent = value.Parent;
-            while (parent is IConversionOperation) parent = parent.Parent;
-            return parent is IReturnOperation;
+            var depths = new Dictionary<IMethodSymbol, (int Depth, CallSite? Via)>(Comparer);
+            var components = ComponentOrder.Of(_callsOf.Keys, m => CallsOf(m).Select(c => c.Owner.OriginalDefinition), Comparer, _cancellationToken);
+            foreach (var component in components)
+            {
+                var members = new HashSet<IMethodSymbol>(component, Comparer);
+                int outside = 0;
+                foreach (var method in component)
+                {
+                    (int Depth, CallSite? Via) best = (0, null);
+                    foreach (var call in CallsOf(method))
+                    {
+                        var caller = call.Owner.OriginalDefinition;
+                        if (members.Contains(caller)) continue;
+                        int depth = loopsAt(call) + (depths.TryGetValue(caller, out var known) ? known.Depth : 0);
+                        if (depth > best.Depth) best = (depth, call);
+                    }
+                    depths[method] = best;
+                    outside = Math.Max(outside, best.Depth);
+                }
+                if (component.Count == 1 && !CallsOf(component[0]).Any(c => members.Contains(c.Owner.OriginalDefinition))) continue;
+                foreach (var method in component)
+                {
+                    foreach (var call in CallsOf(method))
+                    {
+                        if (!members.Contains(call.Owner.OriginalDefinition)) continue;
+                        int depth = loopsAt(call) + outside;
+                        if (depth > depths[method].Depth) depths[method] = (depth, call);
+                    }
+                }
+            }
+            return depths;
         }
     }
 }

@@ -9,32 +9,33 @@ namespace NpuSdk.Analyzers
     /// <summary>
     /// Loops whose every iteration is a complete job that the next one depends on, so its launch, wait and syncs
     /// cannot be batched across iterations (NPU2001, NPU2002 and NPU2004 leave them alone). An iteration that
-    /// launches and waits is a whole job when, after its wait, it observes the result and the next iteration
-    /// needs that observation:
+    /// launches and waits (itself, or through a method of the compilation that does) is a whole job when, after its
+    /// wait, it observes the result and the next iteration needs that observation:
     /// <list type="bullet">
-    /// <item>loop-carried data: a variable written from the read-back results (or from a helper that waits) is
-    /// read before the next launch or by the loop's condition (a layer loop feeding each output to the next
-    /// layer), or a buffer swapped after the wait is launched again (ping-pong buffers);</item>
+    /// <item>loop-carried data: a variable written from the read-back results (or from a helper that waits or reads
+    /// back) is read before the next launch or by the loop's condition (a layer loop feeding each output to the next
+    /// layer), a buffer swapped after the wait is launched again (ping-pong buffers), an Aggregate's accumulator, or
+    /// a helper called from a single loop that feeds its own next call (a field, or the array it is passed);</item>
     /// <item>a clock read after the wait: each iteration's latency is what the loop measures (a timed benchmark);</item>
-    /// <item>input that arrives from outside (an await, an await foreach, a concurrent collection, a channel, a
-    /// stream or a socket) with results read back in the same iteration: one request served at a time.</item>
+    /// <item>requests served one at a time, results read back in the same iteration: input that arrives from outside
+    /// (an await of something other than the NPU work, an await foreach, a concurrent collection, a channel, the
+    /// console, a stream or a socket), or results handed to whoever asked before the next iteration (a yield return,
+    /// a reply delegate or TaskCompletionSource, a method of the request walked, a write to a console, a stream, a
+    /// channel or a socket).</item>
     /// </list>
     /// </summary>
     internal sealed class WholeJobLoops
     {
-        private const int TaintPasses = 3;
         private readonly NpuTypes _types;
         private readonly Func<IOperation, MethodIndex> _indexOf;
-        private readonly Func<IMethodSymbol, bool> _startsRuns;
-        private readonly Func<IMethodSymbol, bool> _waits;
+        private readonly Func<IMethodSymbol, MethodSummary> _summaryOf;
         private readonly Dictionary<IOperation, bool> _known = new Dictionary<IOperation, bool>();
 
-        public WholeJobLoops(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, bool> startsRuns, Func<IMethodSymbol, bool> waits)
+        public WholeJobLoops(NpuTypes types, Func<IOperation, MethodIndex> indexOf, Func<IMethodSymbol, MethodSummary> summaryOf)
         {
             _types = types;
             _indexOf = indexOf;
-            _startsRuns = startsRuns;
-            _waits = waits;
+            _summaryOf = summaryOf;
         }
 
         public bool IsWholeJob(IOperation loop)
@@ -45,101 +46,142 @@ namespace NpuSdk.Analyzers
             return result;
         }
 
+        /// <summary>
+        /// Looks only where the answer can be: the first launch and the first wait come from the method's index, the
+        /// observations after the wait from the operations from the statement that waits to the end of the loop, and
+        /// the loop-carried reads from the references of what was read back. A loop nested in loops is judged in time
+        /// that does not grow with the code around it or inside it before its wait.
+        /// </summary>
         private bool Judge(IOperation loop)
         {
-            var summary = _indexOf(loop).Summary(loop);
-            bool launches = summary.Launches || summary.UserCalls.Any(_startsRuns);
-            bool waits = summary.Waits || summary.UserCalls.Any(_waits);
+            var index = _indexOf(loop);
+            var summary = index.Summary(loop);
+            bool launches = summary.Launches || summary.CallsLaunching;
+            bool waits = summary.Waits || summary.CallsWaiting;
             if (!launches || !waits) return false;
+            // Aggregate hands each result to the next element's call: "layers.Aggregate(x, (h, layer) => Forward(layer, h))".
+            if (IsAccumulating(loop)) return true;
+            int start = loop.Syntax.SpanStart, end = loop.Syntax.Span.End;
             // Where the first launch's arguments have been evaluated, and where the first wait starts.
-            int firstLaunch = int.MaxValue, firstWait = int.MaxValue;
-            // The header too: a for's condition and a while's condition read what the last iteration left.
-            var operations = loop.Descendants().ToList();
+            var firstLaunch = Earliest(index.Launches.In(start, end).FirstOrDefault(), index.UserCalls.First(start, end, UserCall.Launches));
+            var firstWaitCall = Earliest(index.Waits.In(start, end).FirstOrDefault(), index.UserCalls.First(start, end, UserCall.Waits));
+            if (firstWaitCall is null) return false;
+            int launchEnd = firstLaunch?.Syntax.Span.End ?? int.MaxValue, firstWait = firstWaitCall.Syntax.SpanStart;
+            // From the statement that waits: an assignment around the wait ("x = Layer(x)") completes after it.
+            var afterWait = index.All.In(StatementOf(firstWaitCall, loop).Syntax.SpanStart, end).ToList();
+
+            if (afterWait.Any(op => op.Syntax.SpanStart > firstWait && IsClockRead(op))) return true;
+
+            var results = ReadBackTaint.WrittenFromResults(_types, afterWait, firstWait, ReturnsResults);
+            bool readsBack = results.Count > 0 || afterWait.Any(op => op.Syntax.SpanStart >= firstWait
+                && (ReadBackTaint.ReadsDevice(_types, op) || (op is IInvocationOperation read
+                    && (_types.Classify(read) == NpuCallKind.HostRead || ReturnsResults(read)))));
+            if (readsBack && (ReceivesInput(loop, index) || HandsResultsOut(loop, afterWait, results, firstWait))) return true;
+            // The next iteration reads what this one read back, before its launch or in the loop's condition.
+            foreach (var symbol in results)
+                if (index.References(symbol).Any(r => MethodIndex.Contains(loop, r) && !IsWriteTarget(r) && (r.Syntax.SpanStart < launchEnd || InHeader(loop, r))))
+                    return true;
+            // A buffer reassigned after the wait (a swap) and launched again: the output is the next input.
+            foreach (var launch in index.Launches.In(start, end).Concat(index.SetArgs.In(start, end)))
+                foreach (var op in launch.Descendants())
+                    if (LoopFixes.VariableSymbol(op) is { } buffer && _types.IsBo(op.Type) && op.Syntax.SpanStart <= launchEnd
+                        && WrittenAfter(buffer, loop, firstWait) && InLaunch(op))
+                        return true;
+            return index.UserCalls.In(start, end).Any(call => CarriesState((IInvocationOperation)call, loop));
+        }
+
+        private static IOperation? Earliest(IOperation? a, IOperation? b) =>
+            a is null ? b : b is null ? a : a.Syntax.SpanStart <= b.Syntax.SpanStart ? a : b;
+
+        /// <summary>The statement of the loop body that holds the operation (walking up its expression, not the loops).</summary>
+        private static IOperation StatementOf(IOperation operation, IOperation loop)
+        {
+            var statement = operation;
+            while (statement.Parent is not null && !ReferenceEquals(statement.Parent, loop) && !(statement.Parent is IBlockOperation))
+                statement = statement.Parent;
+            return statement;
+        }
+
+        /// <summary>A lambda passed to Enumerable.Aggregate that reads its accumulator: every call consumes the previous one's result.</summary>
+        private static bool IsAccumulating(IOperation loop)
+        {
+            if (!(loop is IAnonymousFunctionOperation lambda) || lambda.Symbol.Parameters.Length < 2) return false;
+            IOperation? parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation) parent = parent.Parent;
+            if (!(parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Aggregate" } aggregate })
+                || aggregate.TargetMethod.ContainingType?.Name != "Enumerable")
+                return false;
+            var accumulator = lambda.Symbol.Parameters[0];
+            return lambda.Body.Descendants().Any(op => op is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, accumulator));
+        }
+
+        /// <summary>What a call into this compilation does, or null for any other call.</summary>
+        private MethodSummary? Helper(IInvocationOperation call) =>
+            LoopFixes.IsUserCode(_types, call.TargetMethod) ? _summaryOf(call.TargetMethod) : null;
+
+        /// <summary>A call whose value carries results: a helper that waits or reads back ("x = Layer(x)", "y = Download()").</summary>
+        private bool ReturnsResults(IInvocationOperation call) => Helper(call) is { } helper && (helper.Waits || helper.ReadsBack);
+
+        /// <summary>
+        /// A helper that launches, waits and feeds its own next call: it reads state (a field, or the array it is passed,
+        /// the same one on every iteration) before its launch and overwrites it with results after its wait. Only for a
+        /// single loop around the call: a nest of loops around one helper walks a grid of tiles, whatever the helper keeps.
+        /// </summary>
+        private bool CarriesState(IInvocationOperation call, IOperation loop)
+        {
+            if (!(Helper(call) is { LaunchesAndWaits: true } helper)) return false;
+            if (!ReferenceEquals(EnclosingLoops.Innermost(call), loop) || EnclosingLoops.Innermost(loop) is not null) return false;
+            if (helper.CarriesFieldState) return true;
+            return call.Arguments.Any(a => a.Parameter is not null && helper.CarriedParameters.Contains(a.Parameter.Ordinal)
+                && LoopFixes.VariableSymbol(a.Value) is { } array && !_indexOf(loop).WrittenInside(array, loop));
+        }
+
+        /// <summary>
+        /// Each iteration hands its results to whoever asked for them before the next one starts: a yield return, a reply
+        /// (a delegate, a TaskCompletionSource, a method of the request the loop walks), or a write to a console, a
+        /// stream, a channel or a socket. The loop serves requests one at a time.
+        /// </summary>
+        private bool HandsResultsOut(IOperation loop, List<IOperation> operations, HashSet<ISymbol> results, int firstWait)
+        {
+            var element = ElementOf(loop);
             foreach (var op in operations)
             {
-                if (!(op is IInvocationOperation call)) continue;
-                var kind = _types.Classify(call);
-                bool userCall = kind == NpuCallKind.None && LoopFixes.IsUserCode(_types, call.TargetMethod);
-                if (kind == NpuCallKind.Launch || (userCall && _startsRuns(call.TargetMethod.OriginalDefinition)))
-                    firstLaunch = Math.Min(firstLaunch, call.Syntax.Span.End);
-                if (kind is NpuCallKind.RunWait or NpuCallKind.RunListWait || (userCall && _waits(call.TargetMethod.OriginalDefinition)))
-                    firstWait = Math.Min(firstWait, call.Syntax.SpanStart);
-            }
-            if (firstWait == int.MaxValue) return false;
-
-            if (operations.Any(op => op.Syntax.SpanStart > firstWait && IsClockRead(op))) return true;
-
-            var results = ReadBack(operations, firstWait);
-            bool readsBack = results.Count > 0 || operations.Any(op => op.Syntax.SpanStart > firstWait
-                && (ReadsDevice(op) || (op is IInvocationOperation read && _types.Classify(read) == NpuCallKind.HostRead)));
-            if (readsBack && ReceivesInput(loop, operations)) return true;
-            foreach (var op in operations)
-            {
-                if (!(LoopFixes.VariableSymbol(op) is { } symbol) || IsWriteTarget(op)) continue;
-                if (results.Contains(symbol) && (op.Syntax.SpanStart < firstLaunch || InHeader(loop, op))) return true;
-                // A buffer reassigned after the wait (a swap) and launched again: the output is the next input.
-                if (_types.IsBo(op.Type) && op.Syntax.SpanStart <= firstLaunch && WrittenAfter(symbol, loop, firstWait) && InLaunch(op)) return true;
+                // An operation completes after its operands: "yield return Infer(request)" hands out what Infer waited for.
+                if (op.Syntax.Span.End < firstWait) continue;
+                if (op is IReturnOperation { Kind: OperationKind.YieldReturn }) return true;
+                if (!(op is IInvocationOperation call) || !call.Arguments.Any(a => CarriesResults(a.Value, results))) continue;
+                var method = call.TargetMethod;
+                if (method.MethodKind == MethodKind.DelegateInvoke || method.Name is "SetResult" or "TrySetResult") return true;
+                if (IsOutput(method)) return true;
+                if (element is not null && RootSymbol(call.Instance) is { } receiver && SymbolEqualityComparer.Default.Equals(receiver, element)) return true;
             }
             return false;
         }
 
-        /// <summary>
-        /// Variables written after the first wait from data the kernel produced: destinations of Read and of copies out
-        /// of mapped memory, variables assigned from mapped reads or from a helper that waits, and (a few passes) the
-        /// variables computed from those.
-        /// </summary>
-        private HashSet<ISymbol> ReadBack(List<IOperation> operations, int firstWait)
+        private bool CarriesResults(IOperation value, HashSet<ISymbol> results) => value.DescendantsAndSelf().Any(v =>
+            (LoopFixes.VariableSymbol(v) is { } read && results.Contains(read)) || ReadBackTaint.ReadsDevice(_types, v)
+            || (v is IInvocationOperation call && ReturnsResults(call)));
+
+        /// <summary>The variable a foreach loop walks (the request), or null.</summary>
+        private static ISymbol? ElementOf(IOperation loop) =>
+            loop is IForEachLoopOperation forEach && forEach.Locals.Length == 1 ? forEach.Locals[0] : null;
+
+        private static ISymbol? RootSymbol(IOperation? value)
         {
-            var results = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var op in operations)
-            {
-                if (op.Syntax.SpanStart < firstWait || !(op is IInvocationOperation call)) continue;
-                var kind = _types.Classify(call);
-                if (kind == NpuCallKind.HostRead && call.Arguments.Length > 0) AddTarget(results, call.Arguments[0].Value);
-                if (call.TargetMethod.Name is "CopyTo" or "TryCopyTo" && call.Instance is not null && ReadsDevice(call.Instance) && call.Arguments.Length > 0)
-                    AddTarget(results, call.Arguments[0].Value);
-            }
-            for (int pass = 0; pass < TaintPasses; pass++)
-            {
-                int before = results.Count;
-                foreach (var op in operations)
-                {
-                    // An assignment completes after its value: "x = Layer(x)" writes x after the wait inside Layer.
-                    if (op.Syntax.Span.End < firstWait) continue;
-                    var (target, value) = op switch
-                    {
-                        IVariableDeclaratorOperation { Initializer: { } initializer } declarator => ((IOperation?)declarator, (IOperation?)initializer.Value),
-                        IAssignmentOperation assignment => (assignment.Target, assignment.Value),
-                        _ => ((IOperation?)null, (IOperation?)null),
-                    };
-                    if (target is null || value is null) continue;
-                    bool derived = value.DescendantsAndSelf().Any(v => (LoopFixes.VariableSymbol(v) is { } read && results.Contains(read)) || ReadsDevice(v)
-                        || (v is IInvocationOperation helper && LoopFixes.IsUserCode(_types, helper.TargetMethod) && _waits(helper.TargetMethod.OriginalDefinition)));
-                    if (!derived) continue;
-                    if (target is IVariableDeclaratorOperation declared) results.Add(declared.Symbol);
-                    else AddTarget(results, target);
-                }
-                if (results.Count == before) break;
-            }
-            return results;
+            while (value is IMemberReferenceOperation member && !(value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }))
+                value = member.Instance;
+            while (value is IConversionOperation conversion) value = conversion.Operand;
+            return value is ILocalReferenceOperation local ? local.Local : null;
         }
 
-        private static void AddTarget(HashSet<ISymbol> results, IOperation target)
+        private static bool IsOutput(IMethodSymbol method)
         {
-            while (target is IConversionOperation conversion) target = conversion.Operand;
-            var holder = target switch
-            {
-                IArrayElementReferenceOperation element => element.ArrayReference,
-                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
-                IInvocationOperation { TargetMethod.Name: "AsSpan" or "AsMemory" } view => view.Instance ?? (view.Arguments.Length > 0 ? view.Arguments[0].Value : null),
-                _ => target,
-            };
-            if (LoopFixes.VariableSymbol(holder) is { } symbol) results.Add(symbol);
+            string ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? "";
+            bool writes = method.Name.StartsWith("Write", StringComparison.Ordinal) || method.Name.StartsWith("Send", StringComparison.Ordinal)
+                || method.Name.StartsWith("TryWrite", StringComparison.Ordinal);
+            return writes && (IsIoNamespace(ns) || ns == "System.Threading.Channels" || ns.StartsWith("System.Net", StringComparison.Ordinal)
+                || method.ContainingType?.Name == "Console");
         }
-
-        /// <summary>An expression that reads mapped device memory: Map() or a span local assigned from it.</summary>
-        private bool ReadsDevice(IOperation value) =>
-            value is IInvocationOperation call && _types.Classify(call) == NpuCallKind.Map;
 
         private bool WrittenAfter(ISymbol symbol, IOperation loop, int position) =>
             _indexOf(loop).Writes(symbol).Any(w => MethodIndex.Contains(loop, w) && w.Syntax.SpanStart > position);
@@ -154,27 +196,29 @@ namespace NpuSdk.Analyzers
             return false;
         }
 
-        /// <summary>Input that arrives from outside: the iteration awaits, or the loop takes it from a queue, a channel, a stream or a socket.</summary>
-        private static bool ReceivesInput(IOperation loop, List<IOperation> body)
+        /// <summary>Input that arrives from outside: the iteration awaits something other than its NPU work, or the loop takes it from a queue, a channel, the console, a stream or a socket.</summary>
+        private bool ReceivesInput(IOperation loop, MethodIndex index)
         {
             if (loop is IForEachLoopOperation { IsAsynchronous: true }) return true;
-            if (body.Any(op => op is IAwaitOperation)) return true;
-            var header = loop switch
-            {
-                IWhileLoopOperation whileLoop => whileLoop.Condition,
-                IForEachLoopOperation forEach => forEach.Collection,
-                _ => null,
-            };
-            var candidates = header is null ? body : body.Concat(header.DescendantsAndSelf());
-            return candidates.Any(op => op is IInvocationOperation call && IsReceive(call.TargetMethod));
+            int start = loop.Syntax.SpanStart, end = loop.Syntax.Span.End;
+            // Awaiting the NPU work itself (a tile helper, a Task.Run around a wait) receives nothing.
+            if (index.Awaits.In(start, end).Any(op => !IsNpuWork(((IAwaitOperation)op).Operation))) return true;
+            return index.Receives.Any(start, end);
         }
 
-        private static bool IsReceive(IMethodSymbol method)
+        /// <summary>A call that takes input from outside: a concurrent collection, a channel, the console, a stream, a socket.</summary>
+        internal static bool IsReceive(IMethodSymbol method)
         {
             string ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? "";
             if (ns == "System.Collections.Concurrent" || ns == "System.Threading.Channels" || ns.StartsWith("System.Net", StringComparison.Ordinal)) return true;
-            return ns == "System.IO" && method.Name.StartsWith("Read", StringComparison.Ordinal);
+            return (IsIoNamespace(ns) || (ns == "System" && method.ContainingType?.Name == "Console")) && method.Name.StartsWith("Read", StringComparison.Ordinal);
         }
+
+        private static bool IsIoNamespace(string ns) => ns == "System.IO" || ns.StartsWith("System.IO.", StringComparison.Ordinal);
+
+        /// <summary>Code that launches, waits or syncs: an SDK call, or a call into the compilation that does.</summary>
+        private bool IsNpuWork(IOperation operation) => operation.DescendantsAndSelf().Any(op => op is IInvocationOperation call
+            && (_types.Classify(call) != NpuCallKind.None || (Helper(call) is { } helper && (helper.Launches || helper.Waits || helper.Syncs))));
 
         private static bool IsClockRead(IOperation op)
         {
@@ -203,7 +247,12 @@ namespace NpuSdk.Analyzers
             _ => false,
         };
 
-        private static bool IsWriteTarget(IOperation reference) =>
-            reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference);
+        /// <summary>A variable written, or an array whose element is stored into ("results[t] = ..."): a slot, not a read.</summary>
+        private static bool IsWriteTarget(IOperation reference)
+        {
+            var target = reference.Parent is IArrayElementReferenceOperation element && ReferenceEquals(element.ArrayReference, reference)
+                && element.Parent is ISimpleAssignmentOperation ? element : reference;
+            return target.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, target);
+        }
     }
 }

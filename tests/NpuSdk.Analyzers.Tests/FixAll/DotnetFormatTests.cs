@@ -136,8 +136,65 @@ public class DotnetFormatTests
         Assert.Equal(TensorsAfter.ReplaceLineEndings(), Format("Chain", TensorsBefore, NpuDiagnostics.MissingSyncId).ReplaceLineEndings());
     }
 
-    /// <summary>Runs `dotnet format analyzers` for one rule over a one-file project and returns the file as it left it.</summary>
-    private static string Format(string name, string source, string diagnosticId)
+    /// <summary>
+    /// A one-shot GEMM in the styles of issue 21: buffers held by a record, a packing helper given the mapped span, and
+    /// the wait run on a worker with its state dropped one await later.
+    /// </summary>
+    private const string GemmBefore = """
+        using System;
+        using System.Threading.Tasks;
+        using NpuSdk;
+
+        public sealed record GemmBuffers(Bo A, Bo B, Bo C);
+
+        public static class Gemm
+        {
+            public static async Task<float> RunAsync(Kernel kernel, GemmBuffers buffers, float[] x)
+            {
+                Pack(x, buffers.A.Map<float>());
+                var run = kernel.Start(3UL, buffers.A, buffers.B, buffers.C);
+                await Task.Run(() => run.Wait(TimeSpan.FromSeconds(1)));
+                return buffers.C.Map<float>()[0];
+            }
+
+            private static void Pack(float[] source, Span<float> destination) => source.AsSpan().CopyTo(destination);
+        }
+
+        """;
+
+    private const string GemmAfter = """
+        using System;
+        using System.Threading.Tasks;
+        using NpuSdk;
+
+        public sealed record GemmBuffers(Bo A, Bo B, Bo C);
+
+        public static class Gemm
+        {
+            public static async Task<float> RunAsync(Kernel kernel, GemmBuffers buffers, float[] x)
+            {
+                Pack(x, buffers.A.Map<float>());
+                buffers.A.Sync(SyncDirection.ToDevice);
+                var run = kernel.Start(3UL, buffers.A, buffers.B, buffers.C);
+                await Task.Run(() => run.Wait(TimeSpan.FromSeconds(1)).ThrowIfNotCompleted());
+                buffers.C.Sync(SyncDirection.FromDevice);
+                return buffers.C.Map<float>()[0];
+            }
+
+            private static void Pack(float[] source, Span<float> destination) => source.AsSpan().CopyTo(destination);
+        }
+
+        """;
+
+    [Fact]
+    public void DotnetFormatAnalyzersAppliesTheFixesThatChangedInIssue21()
+    {
+        Assert.Equal(GemmAfter.ReplaceLineEndings(),
+            Format("Gemm", GemmBefore, NpuDiagnostics.MissingSyncId, NpuDiagnostics.RunStateIgnoredId).ReplaceLineEndings());
+    }
+
+    /// <summary>Runs `dotnet format analyzers` for some rules over a one-file project and returns the file as it left it.</summary>
+    private static string Format(string name, string source, params string[] diagnosticIds)
     {
         var folder = Directory.CreateTempSubdirectory("npusdk-format-");
         try
@@ -157,7 +214,8 @@ public class DotnetFormatTests
                   </ItemGroup>
                 </Project>
                 """);
-            var (exitCode, output) = Run(folder.FullName, "format", "analyzers", name + ".csproj", "--diagnostics", diagnosticId, "--severity", "info", "--verbosity", "detailed");
+            var (exitCode, output) = Run(folder.FullName, new[] { "format", "analyzers", name + ".csproj", "--diagnostics" }
+                .Concat(diagnosticIds).Concat(new[] { "--severity", "info", "--verbosity", "detailed" }).ToArray());
             Assert.True(exitCode == 0, $"dotnet format exited with {exitCode}:\n{output}");
             return File.ReadAllText(Path.Combine(folder.FullName, name + ".cs"));
         }

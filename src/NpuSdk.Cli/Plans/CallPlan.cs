@@ -105,21 +105,22 @@ internal sealed class CallPlan
     }
 
     /// <summary>What <c>--shape</c> means for each pattern.</summary>
-    public static string ShapeMeaning(KernelPattern pattern) => pattern switch
+    public static string ShapeMeaning(NpuPattern pattern) => pattern switch
     {
-        KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul => "MxKxN (A is M x K, B is K x N)",
-        KernelPattern.Gemv => "MxK (A is M x K, b has K values)",
-        KernelPattern.Elementwise => "N (elements of every operand)",
-        KernelPattern.Rowwise => "ROWSxCOLS",
-        _ => "QUERIESxKEYSxDIM",
+        NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul => "MxKxN (A is M x K, B is K x N)",
+        NpuPattern.Gemv => "MxK (A is M x K, b has K values)",
+        NpuPattern.Elementwise => "N (elements of every operand)",
+        NpuPattern.Rowwise => "ROWSxCOLS",
+        NpuPattern.Attention => "QUERIESxKEYSxDIM",
+        _ => "(the manifest's pattern)",
     };
 
     private static CallShapes Shapes(KernelManifest manifest, IReadOnlyList<MethodOperand> operands, IReadOnlyList<int> d)
     {
         int expected = manifest.Pattern switch
         {
-            KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul or KernelPattern.Attention => 3,
-            KernelPattern.Gemv or KernelPattern.Rowwise => 2,
+            NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul or NpuPattern.Attention => 3,
+            NpuPattern.Gemv or NpuPattern.Rowwise => 2,
             _ => 1,
         };
         if (d.Count != expected)
@@ -129,15 +130,15 @@ internal sealed class CallPlan
         {
             var (rows, cols) = manifest.Pattern switch
             {
-                KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul => o.Name switch
+                NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul => o.Name switch
                 {
                     "a" => (d[0], d[1]),
                     "b" => (d[1], d[2]),
                     _ => (d[0], d[2]),
                 },
-                KernelPattern.Gemv => o.Name switch { "a" => (d[0], d[1]), "b" => (1, d[1]), _ => (1, d[0]) },
-                KernelPattern.Elementwise => (1, d[0]),
-                KernelPattern.Rowwise => o.Kind == OperandShapeKind.Matrix ? (d[0], d[1]) : (1, d[1]),
+                NpuPattern.Gemv => o.Name switch { "a" => (d[0], d[1]), "b" => (1, d[1]), _ => (1, d[0]) },
+                NpuPattern.Elementwise => (1, d[0]),
+                NpuPattern.Rowwise => o.Kind == OperandShapeKind.Matrix ? (d[0], d[1]) : (1, d[1]),
                 _ => o.Name is "k" or "v" ? (d[1], d[2]) : (d[0], d[2]),
             };
             shapes.Add(rows, cols);

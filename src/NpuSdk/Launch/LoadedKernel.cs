@@ -32,15 +32,19 @@ internal sealed class LoadedKernel : IDisposable
         if (!File.Exists(xclbinPath))
             throw new FileNotFoundException($"{d.Method}: the xclbin '{d.XclbinPath}' is not in {baseDirectory}; add it to the project as an AdditionalFiles item (NpuSdk.props copies *.xclbin to the output).", xclbinPath);
         var xclbin = XclbinFile.ReadFile(xclbinPath);
+        // The file checked is the file loaded: a replaced or rebuilt xclbin has another uuid.
+        if (xclbin.Uuid != binding.Uuid)
+            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' in {baseDirectory} has uuid {xclbin.Uuid}, but the build checked '{d.XclbinPath}' with uuid {binding.Uuid}: " +
+                "the file was replaced after the build. Rebuild the project, so that the generator checks the file the program loads, or put back the file it was built against.");
         var signature = xclbin.FindKernel(d.KernelName)
             ?? throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' has no kernel '{d.KernelName}'; it has {string.Join(", ", xclbin.Kernels.Select(k => k.Name))}.");
         try
         {
-            Arguments = KernelAbi.Bind(signature, binding.Manifest);
+            Arguments = d.Design.Bind(KernelAbi.Arguments(signature), binding.Manifest);
         }
         catch (KernelManifestException e)
         {
-            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's manifest: {e.Reason}.", e);
+            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's design: {e.Reason}. Rebuild the project.", e);
         }
         if (Arguments.FirstOrDefault(a => a.Use == ArgumentUse.Instructions) is not null)
         {

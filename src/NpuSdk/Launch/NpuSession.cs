@@ -23,7 +23,7 @@ public sealed class NpuSession : IDisposable
 
     private readonly object _gate = new();
     // Methods bound to the same files and manifest share one loaded kernel.
-    private readonly Dictionary<(string Xclbin, string Kernel, string Instructions, string Manifest), LoadedKernel> _kernels = new();
+    private readonly Dictionary<string, LoadedKernel> _kernels = new(StringComparer.Ordinal);
     private readonly Dictionary<(KernelBinding, GridKey, bool Tensors), Stack<LaunchPlan>> _idle = new();
     private readonly LinkedList<LaunchPlan> _idleByAge = new();
     private readonly bool _ownsDevice;
@@ -358,8 +358,7 @@ public sealed class NpuSession : IDisposable
 
     internal LoadedKernel GetKernel(KernelBinding binding)
     {
-        var d = binding.Descriptor;
-        var key = (d.XclbinPath, d.KernelName, d.InstructionsPath, d.ManifestText);
+        var key = binding.Key;
         lock (_gate)
         {
             // Disposed while this call built its plan: Dispose is waiting for it and is about to release the kernels.

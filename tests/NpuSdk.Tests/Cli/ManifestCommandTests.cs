@@ -36,7 +36,7 @@ public sealed class ManifestCommandTests : IDisposable
             .Replace("\"elementType\": \"TODO\"", "\"elementType\": \"int16\"").Replace("\"accumulator\": \"TODO\"", "\"accumulator\": \"int64\"")
             .Replace("\"hostAccumulator\": \"TODO\"", "\"hostAccumulator\": \"int32\"");
         var manifest = KernelManifestParser.Parse(filled, "final.kernel.json");
-        Assert.Equal(KernelPattern.WholeArray, manifest.Pattern);
+        Assert.Equal(NpuPattern.WholeArray, manifest.Pattern);
         Assert.Equal(["a", "b", "c"], manifest.Operands.Select(o => o.Part.Operand).ToArray());
         Assert.Equal([BufferRole.Input, BufferRole.Input, BufferRole.Output, BufferRole.Unused, BufferRole.Unused], manifest.Buffers.Select(b => b.Role).ToArray());
         Assert.Equal(512, manifest.Dimension("k"));

@@ -72,8 +72,8 @@ public sealed class PlanCommandTests : IDisposable
         var plan = CallPlan.Make(manifest, [m, k, n], LatencyModel.Phoenix, EmulationXclbin.StandInWords);
 
         var outputType = manifest.BufferOf("c")!.ElementType!.Value;
-        var descriptor = new NpuKernelDescriptor(name, name + ".xclbin", "MLIR_AIE", name + ".insts.txt", manifest.Text,
-            ["a:int8", "b:int8", $"c:{ElementTypes.ManifestName(outputType)}"], 60_000);
+        var descriptor = NpuKernelDescriptor.For(name, NpuSdk.Xclbin.XclbinFile.ReadFile(Path.Combine(AppContext.BaseDirectory, name + ".xclbin")), name + ".xclbin", manifest, name + ".insts.txt",
+            [ElementType.Int8, ElementType.Int8, outputType], 60_000);
         var a = new sbyte[m * k];
         var b = new sbyte[k * n];
         using var device = Device.Open(new EmulatorBackend(new EmulatorOptions { Latency = LatencyModel.Phoenix }));

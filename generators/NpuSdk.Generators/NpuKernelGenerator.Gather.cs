@@ -20,6 +20,7 @@ public sealed partial class NpuKernelGenerator
     {
         private const string SessionType = "global::NpuSdk.NpuSession";
         private const string DeviceType = "global::NpuSdk.Device";
+        private const string OverloadPriorityAttribute = "System.Runtime.CompilerServices.OverloadResolutionPriorityAttribute";
 
         /// <summary>The oldest language version the generated code compiles with (partial methods with modifiers).</summary>
         internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
@@ -108,8 +109,13 @@ public sealed partial class NpuKernelGenerator
             string asyncName = method.Name + "Async";
             string? asyncIdentifier = method.ContainingType.GetMembers(asyncName).IsEmpty && method.ContainingType.GetTypeMembers(asyncName).IsEmpty
                 ? CSharpText.Identifier(asyncName) : null;
+            // The span form and the tensor form share a name, so an argument written new(...) fits both (CS0121): where the
+            // language and framework have OverloadResolutionPriority (C# 13, .NET 9), the span form is preferred.
+            bool prefersSpans = syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp13 }
+                && context.SemanticModel.Compilation.GetTypeByMetadataName(OverloadPriorityAttribute) is { } priority
+                && context.SemanticModel.Compilation.IsSymbolAccessibleWithin(priority, context.SemanticModel.Compilation.Assembly);
             var model2 = new MethodModel(method.GetDocumentationCommentId() ?? display, HintName(method), ns, types.ToEquatableArray(), CSharpText.Identifier(method.Name), display,
-                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), asyncIdentifier, canEmit);
+                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), asyncIdentifier, canEmit, prefersSpans);
             return new Result<MethodModel>(model2, errors.ToImmutable().ToEquatableArray());
         }
 

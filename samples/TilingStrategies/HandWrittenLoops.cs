@@ -1,6 +1,7 @@
 using NpuSdk;
 using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
+using NpuSdk.Xrt;
 
 namespace TilingStrategies;
 

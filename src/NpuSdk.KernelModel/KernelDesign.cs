@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -8,6 +9,7 @@ using NpuSdk.KernelModel.Patterns;
 namespace NpuSdk.KernelModel;
 
 /// <summary>One named dimension of a design's tile, such as <c>m = 64</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class DesignTile
 {
     /// <summary>Creates the dimension.</summary>
@@ -30,6 +32,7 @@ public sealed class DesignTile
 }
 
 /// <summary>One operand packed into a buffer argument, with its row-major shape, outermost first.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class DesignPart
 {
     /// <summary>Creates the part.</summary>
@@ -56,6 +59,7 @@ public sealed class DesignPart
 /// instruction buffer or its length, a data buffer (input, output or scratch, with its element type and the operands
 /// packed into it), an unused buffer, or a scalar (fixed, or passed by the method).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class DesignArgument
 {
     private DesignArgument(int index, string name, ArgumentUse use, BufferRole? role, ElementType? elementType, DesignPart[] parts,
@@ -142,6 +146,7 @@ public sealed class DesignArgument
 /// manifest for it, so the runtime plans calls with no manifest parsed. Buffers and scalars are in the kernel's argument
 /// order, which is the order a manifest lists them in.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class KernelDesign
 {
     /// <summary>Creates the design. Nothing is checked here (a static field's initializer must not throw); <see cref="ToManifest"/> checks.</summary>

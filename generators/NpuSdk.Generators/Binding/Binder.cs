@@ -95,7 +95,7 @@ internal static class Binder
         string summary = $"{c.Name}: {KernelManifestParser.PatternName(manifest.Pattern)} on kernel {kernel.Name} of {xclbin.OutputPath} (design {design.Name})" + StandIn(xclbin);
         return new KernelSourceModel(c.Method.SortKey, c.Method.HintName, c.Method.Namespace, c.Method.Types, c.Method.Name, c.Name, c.Method.Modifiers,
             c.Method.Parameters, c.Method.DescriptorField, xclbin.OutputPath, descriptor, summary, "A call: " + strategy.Explain(manifest, names, types) + ".",
-            c.Method.AsyncName, tensors);
+            c.Method.AsyncName, tensors, tensors && c.Method.PrefersSpanForm);
     }
 
     /// <summary>What the generated comment says of an emulation stand-in: it runs on the emulator only, and what to build for an NPU.</summary>

@@ -39,6 +39,8 @@ internal static class KernelMethodWriter
         using (w.Indent()) w.WriteLines(model.Descriptor + ";");
         w.WriteLine();
         w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+        // Beside the tensor form of the same name, an argument written new(...) would fit both: the span form wins.
+        if (model.PrefersSpanForm) w.WriteLine("[global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]");
         string parameters = string.Join(", ", model.Parameters.Select(p => p.Modifiers + p.TypeText + " " + p.Name));
         w.WriteLine($"{model.Modifiers} void {model.Name}({parameters})");
         using (w.WriteBlock())

@@ -49,7 +49,8 @@ internal sealed record MethodModel(
     DiagnosticLocation AttributeLocation,
     string DescriptorField,
     string? AsyncName,
-    bool CanEmit);
+    bool CanEmit,
+    bool PrefersSpanForm = false);
 
 /// <summary>A kernel and its arguments in index order, as the kernel model projects them from the xclbin.</summary>
 internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumentInfo> Arguments);
@@ -110,4 +111,5 @@ internal sealed record KernelSourceModel(
     string Summary,
     string Explanation,
     string? AsyncName,
-    bool TensorOverloads);
+    bool TensorOverloads,
+    bool PrefersSpanForm = false);

@@ -43,6 +43,7 @@ namespace Demo
                 timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Attention(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> q, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> k, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> v, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> o)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuOperands.Create().In(q, "q").In(k, "k").In(v, "v").Out(o, "o"));

@@ -40,6 +40,7 @@ namespace Demo
                 timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Add(global::System.ReadOnlySpan<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> y, global::System.Span<global::NpuSdk.BFloat16> sum)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(y, "y").Out(sum, "sum"));

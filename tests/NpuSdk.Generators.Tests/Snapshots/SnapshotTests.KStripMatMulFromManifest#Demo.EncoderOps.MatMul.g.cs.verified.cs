@@ -41,6 +41,7 @@ namespace Demo
                 timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<int> c)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));

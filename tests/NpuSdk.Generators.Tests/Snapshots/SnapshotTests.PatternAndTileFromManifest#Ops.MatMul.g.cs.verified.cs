@@ -39,6 +39,7 @@ partial class Ops
             timeoutMilliseconds: 10000);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> a, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> b, global::NpuSdk.Span2D<float> c)
     {
         global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));

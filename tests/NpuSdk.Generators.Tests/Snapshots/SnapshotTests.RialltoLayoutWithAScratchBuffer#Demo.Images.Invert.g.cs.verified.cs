@@ -38,6 +38,7 @@ namespace Demo
                 timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Invert(global::System.ReadOnlySpan<byte> x, global::System.Span<byte> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").Out(y, "y"));

@@ -43,6 +43,7 @@ namespace Demo
                 timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void LayerNorm(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> gamma, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> beta, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(gamma, "gamma").In(beta, "beta").Out(y, "y"));

@@ -1,7 +1,7 @@
 using NpuSdk.Backends;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk;
+namespace NpuSdk.Xrt;
 
 /// <summary>
 /// A hardware context on a registered xclbin (<c>xrt::hw_context</c>). The device allows only so many alive at once

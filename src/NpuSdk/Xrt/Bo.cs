@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using NpuSdk.Backends;
 
-namespace NpuSdk;
+namespace NpuSdk.Xrt;
 
 /// <summary>
 /// A buffer object (<c>xrt::bo</c>): device-reachable memory with a host view. Host writes reach the

@@ -2,7 +2,7 @@ using NpuSdk.Backends;
 using NpuSdk.Backends.Xrt;
 using NpuSdk.Emulation;
 
-namespace NpuSdk;
+namespace NpuSdk.Backends;
 
 /// <summary>The backend a program gets, and why, in words it can log or show.</summary>
 /// <param name="Backend">The backend: <see cref="XrtBackend"/> or <see cref="NpuBackends.Emulator"/>.</param>

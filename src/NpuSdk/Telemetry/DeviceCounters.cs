@@ -1,4 +1,4 @@
-namespace NpuSdk;
+namespace NpuSdk.Telemetry;
 
 /// <summary>
 /// Exact counts of the host-side operations a device has performed, for tests, samples and benchmarks.

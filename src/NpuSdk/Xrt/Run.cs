@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using NpuSdk.Backends;
 
-namespace NpuSdk;
+namespace NpuSdk.Xrt;
 
 /// <summary>
 /// One kernel invocation with bound arguments (<c>xrt::run</c>). Bind once, start many times: arguments

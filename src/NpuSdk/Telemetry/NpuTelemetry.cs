@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 
-namespace NpuSdk;
+namespace NpuSdk.Telemetry;
 
 /// <summary>
 /// NpuSdk's telemetry, under one name: a <see cref="Meter"/> and an <see cref="ActivitySource"/> both called

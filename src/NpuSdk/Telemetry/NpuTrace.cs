@@ -1,6 +1,6 @@
 using NpuSdk.Tracing;
 
-namespace NpuSdk;
+namespace NpuSdk.Telemetry;
 
 /// <summary>
 /// A timeline trace of what devices do, in the Chrome trace-event format that Perfetto (ui.perfetto.dev) and

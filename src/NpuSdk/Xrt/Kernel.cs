@@ -1,7 +1,7 @@
 using NpuSdk.Backends;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk;
+namespace NpuSdk.Xrt;
 
 /// <summary>A kernel in a hardware context (<c>xrt::kernel</c>).</summary>
 public sealed class Kernel : IDisposable

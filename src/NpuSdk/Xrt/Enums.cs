@@ -1,4 +1,4 @@
-namespace NpuSdk;
+namespace NpuSdk.Xrt;
 
 /// <summary>Buffer object flags, with XRT's values (<c>xrt::bo::flags</c>).</summary>
 [Flags]

@@ -1,6 +1,6 @@
 using NpuSdk.Backends;
 
-namespace NpuSdk;
+namespace NpuSdk.Xrt;
 
 /// <summary>
 /// Runs executed as one submission (<c>xrt::runlist</c> on XRT 2.17+; start-all/wait-all with a bounded

@@ -1,7 +1,9 @@
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+using NpuSdk.Testing;
+
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>
 /// The bounds on EMBEDDED_METADATA: a nesting depth and a size, each read up to its limit and refused one past it

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
-using NpuSdk.Tests.XrtParser;
+using NpuSdk.Testing;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>
 /// Files the writer never produces but real toolchains may: arguments written out of id order with mixed

@@ -1,6 +1,6 @@
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+namespace NpuSdk.Xclbin.Tests;
 
 public class SectionKindTests
 {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+namespace NpuSdk.Testing;
 
 /// <summary>
 /// Test-side axlf assembler: takes the header of an existing image and lays out any list of sections after it,

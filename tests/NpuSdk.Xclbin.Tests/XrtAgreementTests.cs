@@ -1,8 +1,8 @@
 using System.Text.Json;
-using NpuSdk.Tests.XrtParser;
+using NpuSdk.Testing;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>XRT's own parser (libxrt_coreutil) and the SDK's reader agree on files the SDK writes.</summary>
 public class XrtAgreementTests
@@ -80,20 +80,4 @@ public class XrtAgreementTests
             }
         }
     }
-}
-
-/// <summary>A file in the temp directory, deleted on dispose.</summary>
-internal sealed class TempFile : IDisposable
-{
-    public TempFile(byte[] content, string extension)
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "npusdk-test-" + Guid.NewGuid().ToString("N") + extension);
-        File.WriteAllBytes(Path, content);
-    }
-
-    public TempFile(string content, string extension) : this(System.Text.Encoding.UTF8.GetBytes(content), extension) { }
-
-    public string Path { get; }
-
-    public void Dispose() => File.Delete(Path);
 }

@@ -2,7 +2,7 @@ using NpuSdk.Cli;
 using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Cli;
+namespace NpuSdk.Cli.Tests;
 
 public sealed class ManifestCommandTests : IDisposable
 {

@@ -1,7 +1,9 @@
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+using NpuSdk.Testing;
+
+namespace NpuSdk.Xclbin.Tests;
 
 public class XclbinRoundTripTests
 {

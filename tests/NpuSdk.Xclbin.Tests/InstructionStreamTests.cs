@@ -2,7 +2,10 @@ using System.Buffers.Binary;
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+using NpuSdk.Testing;
+using static NpuSdk.Testing.InstructionStreams;
+
+namespace NpuSdk.Xclbin.Tests;
 
 public class InstructionStreamTests
 {
@@ -125,22 +128,5 @@ public class InstructionStreamTests
                 }
             }
         }
-    }
-
-    internal static byte[] Transaction(byte deviceGeneration, byte rows, byte columns, byte memTileRows, uint operations, int payloadWords)
-    {
-        var d = new byte[16 + payloadWords * 4];
-        d[1] = 1; d[2] = deviceGeneration; d[3] = rows; d[4] = columns; d[5] = memTileRows;
-        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(8), operations);
-        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(12), (uint)d.Length);
-        for (int i = 0; i < payloadWords; i++) BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(16 + i * 4), 0xA0000000u + (uint)i);
-        return d;
-    }
-
-    internal static byte[] ToBytes(uint[] words)
-    {
-        var d = new byte[words.Length * 4];
-        for (int i = 0; i < words.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(i * 4), words[i]);
-        return d;
     }
 }

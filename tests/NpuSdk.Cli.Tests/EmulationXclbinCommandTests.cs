@@ -1,7 +1,7 @@
 using NpuSdk.Cli;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Cli;
+namespace NpuSdk.Cli.Tests;
 
 public sealed class EmulationXclbinCommandTests : IDisposable
 {

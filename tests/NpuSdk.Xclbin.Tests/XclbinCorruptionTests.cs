@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+using NpuSdk.Testing;
+
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>Malformed images raise <see cref="XclbinFormatException"/> naming section and offset, and nothing else.</summary>
 public class XclbinCorruptionTests

@@ -7,7 +7,7 @@ using NpuSdk.Kernels;
 using NpuSdk.Launch;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Cli;
+namespace NpuSdk.Cli.Tests;
 
 public sealed class PlanCommandTests : IDisposable
 {

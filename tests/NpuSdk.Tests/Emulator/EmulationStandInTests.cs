@@ -2,7 +2,7 @@ using NpuSdk.Backends.Xrt;
 using NpuSdk.Kernels;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+namespace NpuSdk.Tests.Emulator;
 
 /// <summary>
 /// The kernel library's xclbins (and every file `npu emulation-xclbin` writes) are marked as emulation stand-ins, which the

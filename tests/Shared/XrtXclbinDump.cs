@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace NpuSdk.Tests.XrtParser;
+namespace NpuSdk.Testing;
 
 /// <summary>
 /// Builds and runs xclbin_dump.cpp, a tiny program over XRT's own parser (<c>xrt::xclbin</c> in
@@ -59,7 +59,7 @@ internal static class XrtXclbinDump
 
     private static string Build()
     {
-        string source = Path.Combine(AppContext.BaseDirectory, "XrtParser", "xclbin_dump.cpp");
+        string source = Path.Combine(AppContext.BaseDirectory, "Shared", "xclbin_dump.cpp");
         string hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(source)))[..16];
         string dir = Path.Combine(Path.GetTempPath(), "npusdk-xrt-dump", hash);
         string binary = Path.Combine(dir, "xclbin_dump");

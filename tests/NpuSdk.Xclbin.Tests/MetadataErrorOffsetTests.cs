@@ -1,7 +1,9 @@
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+using NpuSdk.Testing;
+
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>
 /// An error in EMBEDDED_METADATA is reported at the true byte offset in the file of the character at fault, whatever

@@ -1,11 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using NpuSdk.Cli;
-using NpuSdk.Tests.Xclbin;
-using NpuSdk.Tests.XrtParser;
+using NpuSdk.Testing;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Cli;
+namespace NpuSdk.Cli.Tests;
 
 public class InspectCommandTests
 {
@@ -151,7 +150,7 @@ public class InspectCommandTests
     [Fact]
     public void ATextFileHoldingBinaryTransactionDataIsCalledThat()
     {
-        var data = InstructionStreamTests.Transaction(deviceGeneration: 4, rows: 6, columns: 5, memTileRows: 1, operations: 7, payloadWords: 2);
+        var data = InstructionStreams.Transaction(deviceGeneration: 4, rows: 6, columns: 5, memTileRows: 1, operations: 7, payloadWords: 2);
         using var file = new TempFile(data, ".insts.txt");
         var (exit, stdout, _) = Npu("inspect", file.Path);
         Assert.Equal(0, exit);
@@ -252,7 +251,7 @@ public class InspectCommandTests
             Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("transaction").ValueKind);
         }
 
-        var data = InstructionStreamTests.Transaction(deviceGeneration: 4, rows: 6, columns: 5, memTileRows: 1, operations: 7, payloadWords: 2);
+        var data = InstructionStreams.Transaction(deviceGeneration: 4, rows: 6, columns: 5, memTileRows: 1, operations: 7, payloadWords: 2);
         using var binary = new TempFile(data, ".insts.bin");
         (exit, stdout, _) = Npu("inspect", binary.Path, "--json");
         Assert.Equal(0, exit);

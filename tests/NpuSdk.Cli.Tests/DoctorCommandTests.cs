@@ -2,7 +2,7 @@ using NpuSdk.Backends.Xrt;
 using NpuSdk.Cli;
 using NpuSdk.Cli.Doctor;
 
-namespace NpuSdk.Tests.Cli;
+namespace NpuSdk.Cli.Tests;
 
 /// <summary>
 /// <c>npu doctor</c> over a laid-out machine: <c>/dev</c>, <c>/sys</c>, <c>/proc</c>, AMD's XRT folder and the shim's

@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using System.Text;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+using NpuSdk.Testing;
+
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>
 /// Walks the written AIE_PARTITION the way XRT's <c>get_aie_partition</c> does (aie_partition, aie_pdi,

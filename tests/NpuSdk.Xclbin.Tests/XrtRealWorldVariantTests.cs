@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using NpuSdk.Cli;
-using NpuSdk.Tests.XrtParser;
+using NpuSdk.Testing;
 using NpuSdk.Xclbin;
 
-namespace NpuSdk.Tests.Xclbin;
+namespace NpuSdk.Xclbin.Tests;
 
 /// <summary>
 /// Ways a real mlir-aie, Riallto or hand-assembled xclbin can differ from what the SDK's writer produces: XML

@@ -1,8 +1,8 @@
 using System.Reflection;
 using NpuSdk.Cli;
-using static NpuSdk.Tests.Cli.InspectCommandTests;
+using static NpuSdk.Cli.Tests.InspectCommandTests;
 
-namespace NpuSdk.Tests.Cli;
+namespace NpuSdk.Cli.Tests;
 
 /// <summary>What every <c>npu</c> command shares: the version, help per command, and one-line usage errors.</summary>
 public class CommandLineTests

@@ -37,6 +37,9 @@ internal abstract class LaunchPlan : IDisposable
         _scalarArgs = binding.ScalarTargets.Select(t => kernel.Arguments.First(a => a.Use == ArgumentUse.Scalar && a.Target == t)).ToArray();
         _scalarBits = new ulong[_scalarArgs.Length];
         _ownsRunList = ownsRunList;
+        // The device releases the plan (its runs, then its buffers) if it is disposed first; the runs and sub-buffers
+        // are the plan's alone, so they are not tracked one by one.
+        kernel.Device.Own(this);
     }
 
     internal KernelBinding Binding { get; }
@@ -72,7 +75,7 @@ internal abstract class LaunchPlan : IDisposable
         if (_ownsRunList) _runList = new RunList(kernel.Context);
         for (int i = 0; i < Runs.Length; i++)
         {
-            var run = new Run(kernel);
+            var run = new Run(kernel, ownedByDevice: false);
             Runs[i] = run;
             Kernel.BindFixed(run);
             _bindBuffers!(run, i);
@@ -161,5 +164,9 @@ internal abstract class LaunchPlan : IDisposable
     }
 
     /// <summary>Releases the run list and runs.</summary>
-    public virtual void Dispose() => ReleaseRuns();
+    public virtual void Dispose()
+    {
+        Kernel.Device.Release(this);
+        ReleaseRuns();
+    }
 }

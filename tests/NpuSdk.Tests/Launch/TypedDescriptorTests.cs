@@ -71,6 +71,26 @@ public sealed class TypedDescriptorTests : IDisposable
     }
 
     [Fact]
+    public void Disposing_the_device_before_the_session_releases_a_plans_runs_and_sub_buffers()
+    {
+        // A plan's runs and slot sub-buffers are tracked by the plan, not one by one by the device: the device releases the plan.
+        var descriptor = Describe(WriteFiles("first build"));
+        var (a, b) = Inputs();
+        var device = Device.Open(new EmulatorBackend());
+        var session = new NpuSession(device, _folder);
+        Call(session, descriptor, a, b, new int[M * N]);
+        Assert.True(device.Counters.SubBuffersCreated > 0, "the tiled plan binds its runs to slot sub-buffers");
+        Assert.True(device.Counters.LiveBuffers > 0);
+
+        device.Dispose();
+
+        Assert.Equal(0, device.Counters.LiveBuffers);
+        Assert.Throws<ObjectDisposedException>(() => Call(session, descriptor, a, b, new int[M * N]));
+        session.Dispose();
+        Assert.Equal(0, device.Counters.LiveBuffers);
+    }
+
+    [Fact]
     public void An_xclbin_replaced_after_the_build_is_refused_naming_both_uuids()
     {
         var built = WriteFiles("the build's file");

@@ -92,7 +92,7 @@ internal sealed class BlockPlan : LaunchPlan
     public override void Dispose()
     {
         base.Dispose();
-        foreach (var b in _buffers) b.Dispose();
+        foreach (var b in _buffers ?? []) b.Dispose();   // null while the constructor has not got that far
     }
 
     /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>

@@ -62,12 +62,12 @@ namespace NpuSdk.Analyzers
         public static NpuTypes? Resolve(Compilation compilation)
         {
             var device = compilation.GetTypeByMetadataName("NpuSdk.Device");
-            var bo = compilation.GetTypeByMetadataName("NpuSdk.Bo");
-            var run = compilation.GetTypeByMetadataName("NpuSdk.Run");
-            var runList = compilation.GetTypeByMetadataName("NpuSdk.RunList");
-            var kernel = compilation.GetTypeByMetadataName("NpuSdk.Kernel");
-            var hwContext = compilation.GetTypeByMetadataName("NpuSdk.HwContext");
-            var commandState = compilation.GetTypeByMetadataName("NpuSdk.CommandState");
+            var bo = compilation.GetTypeByMetadataName("NpuSdk.Xrt.Bo");
+            var run = compilation.GetTypeByMetadataName("NpuSdk.Xrt.Run");
+            var runList = compilation.GetTypeByMetadataName("NpuSdk.Xrt.RunList");
+            var kernel = compilation.GetTypeByMetadataName("NpuSdk.Xrt.Kernel");
+            var hwContext = compilation.GetTypeByMetadataName("NpuSdk.Xrt.HwContext");
+            var commandState = compilation.GetTypeByMetadataName("NpuSdk.Xrt.CommandState");
             if (device is null || bo is null || run is null || runList is null || kernel is null || hwContext is null
                 || commandState is null)
                 return null;

@@ -65,7 +65,7 @@ namespace NpuSdk.CodeFixes
             return false;
         }
 
-        /// <summary>"b.Sync(SyncDirection.D);" (also spelled with NpuSdk.) as (b, D); else null.</summary>
+        /// <summary>"b.Sync(SyncDirection.D);" (also spelled with NpuSdk.Xrt.) as (b, D); else null.</summary>
         private static (string Buffer, string Direction)? WholeBufferSync(SyntaxNode statement)
         {
             if (!(statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Sync" } access } call })
@@ -128,13 +128,13 @@ namespace NpuSdk.CodeFixes
                 ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : SyntaxFactory.TriviaList();
         }
 
-        /// <summary>Adds "using NpuSdk;" when ThrowIfNotCompleted would not be in scope without it.</summary>
+        /// <summary>Adds "using NpuSdk.Xrt;" (where the XRT mirror's CommandState lives) when ThrowIfNotCompleted would not be in scope without it.</summary>
         public static SyntaxNode EnsureNpuSdkImport(SyntaxNode root, SemanticModel model, int position)
         {
             bool inScope = model.LookupSymbols(position, name: "ThrowIfNotCompleted", includeReducedExtensionMethods: true).Any()
                 || model.LookupNamespacesAndTypes(position, name: "CommandStateExtensions").Any();
             if (inScope || !(root is CompilationUnitSyntax unit)) return root;
-            return unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("NpuSdk")).WithAdditionalAnnotations(Formatter.Annotation));
+            return unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("NpuSdk.Xrt")).WithAdditionalAnnotations(Formatter.Annotation));
         }
 
         /// <summary>A name not yet used for any identifier in the member, from a preferred one.</summary>

@@ -36,7 +36,7 @@ namespace NpuSdk.CodeFixes
                 ImmutableArray.Create<SyntaxNode>(statement), current =>
                 {
                     if (!(current.GetCurrentNode(statement) is { } anchor) || FixSyntax.InsertedBefore(anchor, key, variable)) return null;
-                    return FixSyntax.Insert(current, anchor, FixSyntax.Inserted(FixSyntax.Statement($"{buffer}.Sync(NpuSdk.SyncDirection.{direction});"), key), before: true);
+                    return FixSyntax.Insert(current, anchor, FixSyntax.Inserted(FixSyntax.Statement($"{buffer}.Sync(NpuSdk.Xrt.SyncDirection.{direction});"), key), before: true);
                 });
         }
     }

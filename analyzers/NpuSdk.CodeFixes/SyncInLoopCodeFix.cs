@@ -33,7 +33,7 @@ namespace NpuSdk.CodeFixes
                 {
                     if (current.GetCurrentNode(loop) is not { } currentLoop) return null;
                     var newRoot = FixSyntax.SyncNextTo(currentLoop, buffer, direction, before: !toDevice) ? current
-                        : FixSyntax.Insert(current, currentLoop, FixSyntax.Statement($"{buffer}.Sync(NpuSdk.SyncDirection.{direction});"), before: !toDevice);
+                        : FixSyntax.Insert(current, currentLoop, FixSyntax.Statement($"{buffer}.Sync(NpuSdk.Xrt.SyncDirection.{direction});"), before: !toDevice);
                     return newRoot.GetCurrentNode(statement) is { } moved ? newRoot.RemoveNode(moved, SyntaxRemoveOptions.KeepNoTrivia) : null;
                 });
         }

@@ -47,7 +47,7 @@ namespace NpuSdk.CodeFixes
             var newRoot = root.ReplaceNode(currentStatement, FixSyntax.Statement($"{list}.Add({run.Identifier.ValueText});").WithTriviaFrom(currentStatement));
             // After first, while the loop still has its own indentation to copy.
             newRoot = FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"foreach (var {item} in {list}) {perRun};"), before: false);
-            return FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"var {list} = new System.Collections.Generic.List<NpuSdk.Run>();"), before: true);
+            return FixSyntax.Insert(newRoot, newRoot.GetCurrentNode(loop)!, FixSyntax.Statement($"var {list} = new System.Collections.Generic.List<NpuSdk.Xrt.Run>();"), before: true);
         }
     }
 }

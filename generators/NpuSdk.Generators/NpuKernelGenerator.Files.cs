@@ -60,7 +60,7 @@ public sealed partial class NpuKernelGenerator
                 var kernels = ImmutableArray.CreateBuilder<KernelSignature>();
                 foreach (var k in xclbin.Kernels)
                     kernels.Add(new KernelSignature(k.Name, KernelAbi.Arguments(k).ToEquatableArray()));
-                return new ProjectFile(path, display, output, null, kernels.ToImmutable().ToEquatableArray(), null, null, xclbin.EmulationStandIn);
+                return new ProjectFile(path, display, output, null, kernels.ToImmutable().ToEquatableArray(), null, null, xclbin.EmulationStandIn, xclbin.Uuid.ToString());
             }
             catch (OperationCanceledException)
             {

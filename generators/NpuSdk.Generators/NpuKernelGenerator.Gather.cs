@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NpuSdk.Generators.Diagnostics;
 using NpuSdk.Generators.Emit;
 using NpuSdk.Generators.Model;
+using NpuSdk.KernelModel;
 
 namespace NpuSdk.Generators;
 
@@ -19,6 +20,7 @@ public sealed partial class NpuKernelGenerator
     {
         private const string SessionType = "global::NpuSdk.NpuSession";
         private const string DeviceType = "global::NpuSdk.Device";
+        private const string OverloadPriorityAttribute = "System.Runtime.CompilerServices.OverloadResolutionPriorityAttribute";
 
         /// <summary>The oldest language version the generated code compiles with (partial methods with modifiers).</summary>
         internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
@@ -51,7 +53,7 @@ public sealed partial class NpuKernelGenerator
             }
             if (syntax.Modifiers.Any(SyntaxKind.AsyncKeyword) || syntax.Modifiers.Any(SyntaxKind.ExternKeyword))
             {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, nameLocation, display, "an [NpuKernel] method is neither async nor extern; the generated body runs the kernel synchronously"));
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.SignatureNotSupported, nameLocation, display, "an [NpuKernel] method is neither async nor extern; the generated body runs the kernel synchronously (the generated {Name}Async forms are the asynchronous ones)"));
                 canEmit = false;
             }
 
@@ -76,7 +78,7 @@ public sealed partial class NpuKernelGenerator
 
             if (!method.ReturnsVoid || method.IsGenericMethod)
             {
-                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.UnsupportedType, nameLocation, display,
+                errors.Add(DiagnosticInfo.Create(NpuDiagnostics.SignatureNotSupported, nameLocation, display,
                     "an [NpuKernel] method returns void and has no type parameters; results go to its Span2D<T> or Span<T> parameters"));
                 canEmit = false;
             }
@@ -107,8 +109,13 @@ public sealed partial class NpuKernelGenerator
             string asyncName = method.Name + "Async";
             string? asyncIdentifier = method.ContainingType.GetMembers(asyncName).IsEmpty && method.ContainingType.GetTypeMembers(asyncName).IsEmpty
                 ? CSharpText.Identifier(asyncName) : null;
+            // The span form and the tensor form share a name, so an argument written new(...) fits both (CS0121): where the
+            // language and framework have OverloadResolutionPriority (C# 13, .NET 9), the span form is preferred.
+            bool prefersSpans = syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp13 }
+                && context.SemanticModel.Compilation.GetTypeByMetadataName(OverloadPriorityAttribute) is { } priority
+                && context.SemanticModel.Compilation.IsSymbolAccessibleWithin(priority, context.SemanticModel.Compilation.Assembly);
             var model2 = new MethodModel(method.GetDocumentationCommentId() ?? display, HintName(method), ns, types.ToEquatableArray(), CSharpText.Identifier(method.Name), display,
-                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), asyncIdentifier, canEmit);
+                string.Join(" ", syntax.Modifiers.Select(m => m.Text)), parameters.ToEquatableArray(), options, attributeLocation, DescriptorField(method), asyncIdentifier, canEmit, prefersSpans);
             return new Result<MethodModel>(model2, errors.ToImmutable().ToEquatableArray());
         }
 
@@ -136,18 +143,18 @@ public sealed partial class NpuKernelGenerator
                   "with T one of sbyte, byte, short, int, float, BFloat16, then int, uint, long, ulong or float scalars (and an optional leading NpuSession or Device), passed by value";
             if (p.RefKind != RefKind.None || p.IsParams) return null;
             string typeText = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            if (first && typeText == SessionType) return new ParameterModel(name, ParameterKind.Session, "", typeText, modifiers);
-            if (first && typeText == DeviceType) return new ParameterModel(name, ParameterKind.Device, "", typeText, modifiers);
-            string? scalar = p.Type.SpecialType switch
+            if (first && typeText == SessionType) return new ParameterModel(name, ParameterKind.Session, null, null, typeText, modifiers);
+            if (first && typeText == DeviceType) return new ParameterModel(name, ParameterKind.Device, null, null, typeText, modifiers);
+            ScalarType? scalar = p.Type.SpecialType switch
             {
-                SpecialType.System_Int32 => "int32",
-                SpecialType.System_UInt32 => "uint32",
-                SpecialType.System_Int64 => "int64",
-                SpecialType.System_UInt64 => "uint64",
-                SpecialType.System_Single => "float32",
+                SpecialType.System_Int32 => ScalarType.Int32,
+                SpecialType.System_UInt32 => ScalarType.UInt32,
+                SpecialType.System_Int64 => ScalarType.Int64,
+                SpecialType.System_UInt64 => ScalarType.UInt64,
+                SpecialType.System_Single => ScalarType.Float32,
                 _ => null,
             };
-            if (scalar is not null) return new ParameterModel(name, ParameterKind.Scalar, scalar, typeText, modifiers);
+            if (scalar is not null) return new ParameterModel(name, ParameterKind.Scalar, null, scalar, typeText, modifiers);
             if (p.Type is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named) return null;
             var kind = named.ConstructedFrom.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) switch
             {
@@ -158,18 +165,18 @@ public sealed partial class NpuKernelGenerator
                 _ => (ParameterKind?)null,
             };
             if (kind is null) return null;
-            string? element = ElementType(named.TypeArguments[0]);
-            return element is null ? null : new ParameterModel(name, kind.Value, element, typeText, modifiers);
+            var element = ElementOf(named.TypeArguments[0]);
+            return element is null ? null : new ParameterModel(name, kind.Value, element, null, typeText, modifiers);
         }
 
-        private static string? ElementType(ITypeSymbol type) => type.SpecialType switch
+        private static ElementType? ElementOf(ITypeSymbol type) => type.SpecialType switch
         {
-            SpecialType.System_SByte => "int8",
-            SpecialType.System_Byte => "uint8",
-            SpecialType.System_Int16 => "int16",
-            SpecialType.System_Int32 => "int32",
-            SpecialType.System_Single => "float32",
-            _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::NpuSdk.BFloat16" ? "bf16" : null,
+            SpecialType.System_SByte => ElementType.Int8,
+            SpecialType.System_Byte => ElementType.UInt8,
+            SpecialType.System_Int16 => ElementType.Int16,
+            SpecialType.System_Int32 => ElementType.Int32,
+            SpecialType.System_Single => ElementType.Float32,
+            _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::NpuSdk.BFloat16" ? ElementType.BFloat16 : null,
         };
 
         private static AttributeOptions ReadOptions(AttributeData attribute)
@@ -177,7 +184,7 @@ public sealed partial class NpuKernelGenerator
             string path = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string s ? s : "";
             int tile = 0, timeout = 10_000;
             string? kernel = null, instructions = null;
-            var pattern = PatternKind.FromManifest;
+            var pattern = NpuPattern.FromManifest;
             foreach (var named in attribute.NamedArguments)
             {
                 switch (named.Key)
@@ -185,7 +192,7 @@ public sealed partial class NpuKernelGenerator
                     case "Tile" when named.Value.Value is int t: tile = t; break;
                     case "Kernel": kernel = named.Value.Value as string; break;
                     case "Instructions": instructions = named.Value.Value as string; break;
-                    case "Pattern" when named.Value.Value is int p: pattern = (PatternKind)p; break;
+                    case "Pattern" when named.Value.Value is int p: pattern = (NpuPattern)p; break;
                     case "TimeoutMilliseconds" when named.Value.Value is int ms: timeout = ms; break;
                 }
             }

@@ -58,7 +58,7 @@ public sealed partial class NpuKernelGenerator : IIncrementalGenerator
 
         var bound = methods.Combine(files)
             .Select(static (pair, token) => pair.Left.Value is { } method
-                ? Guard(token, () => Bind.Run(pair.Left!, pair.Right, token), method.AttributeLocation, method.DisplayName)
+                ? Guard(token, () => Binding.Binder.Run(pair.Left!, pair.Right, token), method.AttributeLocation, method.DisplayName)
                 : new Result<KernelSourceModel?>(null, pair.Left.Errors))
             .WithTrackingName(TrackingNames.Execute);
 

@@ -45,18 +45,18 @@ public sealed class KernelLibrary : IReferenceKernelLibrary
         ArgumentNullException.ThrowIfNull(registry);
         registry.RegisterOperation("matmul", m => m.Pattern switch
         {
-            KernelPattern.TileMatMul or KernelPattern.WholeArray => new MatMulReference(m),
-            KernelPattern.KStripMatMul => new KStripMatMulReference(m),
+            NpuPattern.TileMatMul or NpuPattern.WholeArray => new MatMulReference(m),
+            NpuPattern.KStripMatMul => new KStripMatMulReference(m),
             _ => throw Pattern(m, "tile-matmul, whole-array or kstrip-matmul"),
         });
-        registry.RegisterOperation("gemv", m => m.Pattern == KernelPattern.Gemv ? new GemvReference(m) : throw Pattern(m, "gemv"));
-        registry.RegisterOperation("add", m => m.Pattern == KernelPattern.Elementwise ? new ElementwiseReference(m) : throw Pattern(m, "elementwise"));
-        registry.RegisterOperation("multiply", m => m.Pattern == KernelPattern.Elementwise ? new ElementwiseReference(m) : throw Pattern(m, "elementwise"));
-        registry.RegisterOperation("gelu", m => m.Pattern == KernelPattern.Elementwise ? new GeluReference(m) : throw Pattern(m, "elementwise"));
-        registry.RegisterOperation("layernorm", m => m.Pattern == KernelPattern.Rowwise ? new LayerNormReference(m) : throw Pattern(m, "rowwise"));
-        registry.RegisterOperation("softmax", m => m.Pattern == KernelPattern.Rowwise ? new SoftmaxReference(m) : throw Pattern(m, "rowwise"));
-        registry.RegisterOperation("bias-add", m => m.Pattern == KernelPattern.Rowwise ? new BiasAddReference(m) : throw Pattern(m, "rowwise"));
-        registry.RegisterOperation("attention", m => m.Pattern == KernelPattern.Attention ? new AttentionReference(m) : throw Pattern(m, "attention"));
+        registry.RegisterOperation("gemv", m => m.Pattern == NpuPattern.Gemv ? new GemvReference(m) : throw Pattern(m, "gemv"));
+        registry.RegisterOperation("add", m => m.Pattern == NpuPattern.Elementwise ? new ElementwiseReference(m) : throw Pattern(m, "elementwise"));
+        registry.RegisterOperation("multiply", m => m.Pattern == NpuPattern.Elementwise ? new ElementwiseReference(m) : throw Pattern(m, "elementwise"));
+        registry.RegisterOperation("gelu", m => m.Pattern == NpuPattern.Elementwise ? new GeluReference(m) : throw Pattern(m, "elementwise"));
+        registry.RegisterOperation("layernorm", m => m.Pattern == NpuPattern.Rowwise ? new LayerNormReference(m) : throw Pattern(m, "rowwise"));
+        registry.RegisterOperation("softmax", m => m.Pattern == NpuPattern.Rowwise ? new SoftmaxReference(m) : throw Pattern(m, "rowwise"));
+        registry.RegisterOperation("bias-add", m => m.Pattern == NpuPattern.Rowwise ? new BiasAddReference(m) : throw Pattern(m, "rowwise"));
+        registry.RegisterOperation("attention", m => m.Pattern == NpuPattern.Attention ? new AttentionReference(m) : throw Pattern(m, "attention"));
     }
 
     private static KernelManifestException Pattern(KernelManifest m, string patterns) =>

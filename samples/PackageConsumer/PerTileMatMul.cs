@@ -1,4 +1,5 @@
 using NpuSdk;
+using NpuSdk.Xrt;
 using NpuSdk.Xclbin;
 
 namespace PackageConsumer;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using NpuSdk;
+using NpuSdk.Xrt;
 
 namespace PerTileStyle;
 

@@ -1,5 +1,6 @@
 using NpuSdk;
 using PerTileStyle;
+using NpuSdk.Xrt;
 
 // Two "layers" of a 64x64 int8 matmul, written tile by tile the way the original port was. Everything here
 // works; the build's NPU2xxx warnings say what each per-tile line costs on an NPU.

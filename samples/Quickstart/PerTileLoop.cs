@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using NpuSdk;
+using NpuSdk.Xrt;
 
 /// <summary>
 /// The original port's loop (ORIGINAL-PORT.md) over the same runtime API: its setup once, then per 16x16x16 block a

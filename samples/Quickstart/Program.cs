@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NpuSdk;
 using NpuSdk.Emulation;
+using NpuSdk.Backends;
 
 // Quickstart: the original Whisper port's matmul (500x512 @ 512x512, int8) on the 16x16 tile kernel, twice on the same
 // device: the port's per-tile loop (a write, a sync, a launch, a blocking wait, a sync back and a read per 16x16x16

@@ -1,6 +1,7 @@
 using NpuSdk;
 using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
+using NpuSdk.Xrt;
 
 namespace TilingStrategies;
 
@@ -38,7 +39,7 @@ internal sealed class HandWrittenLoops : IDisposable
         _instructions = new Bo(device, (ulong)words.Length * 4, BoFlags.Cacheable, _kernel.GroupId(1));
         words.AsSpan().CopyTo(_instructions.Map<uint>());
         _instructions.Sync(SyncDirection.ToDevice);
-        _kStrip = _manifest.Pattern == KernelPattern.KStripMatMul;
+        _kStrip = _manifest.Pattern == NpuPattern.KStripMatMul;
         (_tm, _tn) = (_manifest.Dimension("m"), _manifest.Dimension("n"));
         _kMultiple = _kStrip ? _manifest.Dimension("kMultiple") : _manifest.Dimension("k");
         OutputIsInt8 = _manifest.BufferOf("c")!.ElementType == ElementType.Int8;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using NpuSdk;
 using NpuSdk.Testing;
+using NpuSdk.Backends;
 
 namespace TilingStrategies;
 

@@ -4,6 +4,7 @@ using NpuSdk;
 using NpuSdk.Emulation;
 using Spectre.Console;
 using TilingStrategies;
+using NpuSdk.Backends;
 
 // The original port's int8 matmul three ways, on the library's designs:
 //   per-tile   the port's loop, written in C# over the runtime API: per call a write, a sync, a launch, a blocking wait,

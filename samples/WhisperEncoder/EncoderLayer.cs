@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NpuSdk;
+using NpuSdk.Numerics;
 
 namespace WhisperEncoder;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NpuSdk;
+using NpuSdk.Telemetry;
 
 namespace WhisperEncoder;
 

@@ -3,6 +3,8 @@ using NpuSdk;
 using NpuSdk.Emulation;
 using Spectre.Console;
 using WhisperEncoder;
+using NpuSdk.Backends;
+using NpuSdk.Numerics;
 
 // One Whisper-base encoder layer (1500 frames x 512, 8 heads, FFN 2048) through generated methods over the kernel
 // library, on the default backend, checked against the same layer in plain float32 C#, in two modes side by side:

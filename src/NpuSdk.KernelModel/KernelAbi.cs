@@ -128,6 +128,11 @@ public static class KernelAbi
                 throw Error(manifest, $"scalar \"{scalar.Arg}\" is declared {KernelManifestParser.ScalarTypeName(scalar.Type)} ({size} bytes), but the kernel's argument has {arg.Size} bytes");
         }
 
+        // Buffers and scalars in the kernel's argument order: a generated descriptor lists them so, and a method's
+        // operands and scalars follow that order, so a manifest in another order would bind other parameters.
+        CheckOrder(manifest, arguments, manifest.Buffers.Select(b => b.Arg).ToList(), "buffers");
+        CheckOrder(manifest, arguments, manifest.Scalars.Select(s => s.Arg).ToList(), "scalars");
+
         var bindings = new List<ArgumentBinding>(arguments.Count);
         foreach (var arg in arguments)
         {
@@ -146,6 +151,16 @@ public static class KernelAbi
                 throw Error(manifest, $"its scalar argument '{arg.Name}' (index {arg.Index}) is neither opcode nor ninstr; declare it in the manifest's \"scalars\" so it can be bound");
         }
         return bindings;
+    }
+
+    private static void CheckOrder(KernelManifest manifest, IReadOnlyList<KernelArgumentInfo> arguments, List<string> listed, string what)
+    {
+        for (int i = 1; i < listed.Count; i++)
+        {
+            int before = IndexOf(arguments, a => a.Name == listed[i - 1]), here = IndexOf(arguments, a => a.Name == listed[i]);
+            if (here < before)
+                throw Error(manifest, $"the manifest lists {what} \"{listed[i - 1]}\" before \"{listed[i]}\", but the kernel's argument order is {string.Join(", ", arguments.Select(a => a.Name))}; list {what} in the kernel's argument order");
+        }
     }
 
     private static int IndexOf<T>(IReadOnlyList<T> items, Func<T, bool> match)

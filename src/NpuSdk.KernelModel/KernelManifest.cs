@@ -4,29 +4,6 @@ using System.Linq;
 
 namespace NpuSdk.KernelModel;
 
-/// <summary>How a kernel's invocations cover a call (the manifest's <c>pattern</c>).</summary>
-public enum KernelPattern
-{
-    /// <summary><c>tile-matmul</c>: one invocation multiplies an m x k block of A by a k x n block of B; the host adds the partial C blocks over K.</summary>
-    TileMatMul,
-    /// <summary>
-    /// <c>whole-array</c>: one invocation computes the whole M x K x N product the design was compiled for (IRON's
-    /// <c>whole_array</c> and <c>single_core</c> GEMMs); a call at those shapes is one run, more rows are more runs,
-    /// larger K is added on the host where the rule allows it.
-    /// </summary>
-    WholeArray,
-    /// <summary><c>kstrip-matmul</c>: one invocation computes a whole m x n block of C from an m x K strip of A and a K x n strip of B, summed on the device.</summary>
-    KStripMatMul,
-    /// <summary><c>gemv</c>: one invocation computes c = A·b for an m x k block of A.</summary>
-    Gemv,
-    /// <summary><c>elementwise</c>: one invocation maps a chunk of elements of every input to the same chunk of every output.</summary>
-    Elementwise,
-    /// <summary><c>rowwise</c>: one invocation processes a block of rows; per-column vectors go to every invocation.</summary>
-    Rowwise,
-    /// <summary><c>attention</c>: one invocation computes attention for a block of query rows over all keys.</summary>
-    Attention,
-}
-
 /// <summary>What a buffer argument is for.</summary>
 public enum BufferRole
 {
@@ -179,7 +156,10 @@ public sealed class ManifestScalar
 /// <summary>The bound within which a kernel with transcendental functions or long float reductions matches the exact formula.</summary>
 public sealed class ManifestTolerance
 {
-    internal ManifestTolerance(double relative, double absolute)
+    /// <summary>Creates the bound.</summary>
+    /// <param name="relative">Allowed error relative to the exact value's magnitude.</param>
+    /// <param name="absolute">Allowed error independent of magnitude.</param>
+    public ManifestTolerance(double relative, double absolute)
     {
         Relative = relative;
         Absolute = absolute;
@@ -203,6 +183,46 @@ public sealed class ManifestTolerance
 /// <summary>The numeric rule of one invocation (the manifest's <c>numeric</c>).</summary>
 public sealed class NumericRule
 {
+    internal NumericRule() { }
+
+    /// <summary>Creates a rule: what a generated descriptor states in place of the manifest's <c>numeric</c>.</summary>
+    /// <param name="accumulator">What products are summed in: <see cref="ElementType.Int32"/> or <see cref="ElementType.Float32"/>.</param>
+    /// <param name="wideAccumulator">Integer products summed in 64 bits (the manifest's <c>int64</c>).</param>
+    /// <param name="shift">Arithmetic right shift of an integer sum before it is stored.</param>
+    /// <param name="rounding">How the shift rounds.</param>
+    /// <param name="saturate">The type a shifted integer sum is clamped to, or null.</param>
+    /// <param name="hostAccumulator">What the host adds partial outputs over K in, or null when it cannot.</param>
+    /// <param name="multiplyAdd">How a float product enters its sum.</param>
+    /// <param name="order">The summation order of a float reduction, if stated.</param>
+    /// <param name="bfloat16Rounding">How float32 values are rounded to bf16, if stated.</param>
+    /// <param name="nan">How NaN passes through, if stated.</param>
+    /// <param name="epsilon">Layer norm's epsilon.</param>
+    /// <param name="variance">Layer norm's variance, if stated.</param>
+    /// <param name="formula">GELU's formula.</param>
+    /// <param name="scale">Attention's score scale.</param>
+    /// <param name="tolerance">The bound against the exact formula, or null for a bit-exact rule.</param>
+    public NumericRule(ElementType accumulator, bool wideAccumulator = false, int shift = 0, Rounding rounding = Rounding.None,
+        ElementType? saturate = null, ElementType? hostAccumulator = null, MultiplyAdd multiplyAdd = MultiplyAdd.Fused,
+        string? order = null, string? bfloat16Rounding = null, string? nan = null, double? epsilon = null, string? variance = null,
+        string? formula = null, double? scale = null, ManifestTolerance? tolerance = null)
+    {
+        Accumulator = accumulator;
+        WideAccumulator = wideAccumulator;
+        Shift = shift;
+        Rounding = rounding;
+        Saturate = saturate;
+        HostAccumulator = hostAccumulator;
+        MultiplyAdd = multiplyAdd;
+        Order = order;
+        BFloat16Rounding = bfloat16Rounding;
+        NaN = nan;
+        Epsilon = epsilon;
+        Variance = variance;
+        Formula = formula;
+        Scale = scale;
+        Tolerance = tolerance;
+    }
+
     /// <summary>What products are summed in: <see cref="ElementType.Int32"/> (integers; see <see cref="WideAccumulator"/>) or <see cref="ElementType.Float32"/>.</summary>
     public ElementType Accumulator { get; internal set; }
 
@@ -250,6 +270,31 @@ public sealed class NumericRule
 
     /// <summary>The tolerance against the exact formula, or null when the rule is bit-exact.</summary>
     public ManifestTolerance? Tolerance { get; internal set; }
+
+    /// <summary>The rule in the manifest's words, each key that differs from its default.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string> { "accumulator " + (WideAccumulator ? "int64" : ElementTypes.ManifestName(Accumulator)) };
+        if (Shift != 0) parts.Add("shift " + Shift.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Rounding != Rounding.None) parts.Add("rounding " + KernelManifestParser.RoundingName(Rounding));
+        if (Saturate is { } s) parts.Add("saturate " + ElementTypes.ManifestName(s));
+        if (HostAccumulator is { } h) parts.Add("hostAccumulator " + ElementTypes.ManifestName(h));
+        if (MultiplyAdd != MultiplyAdd.Fused) parts.Add("multiplyAdd separate");
+        void Add(string key, object? value)
+        {
+            if (value is double d) parts.Add(key + " " + d.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            else if (value is not null) parts.Add(key + " " + value);
+        }
+        Add("order", Order);
+        Add("bf16Rounding", BFloat16Rounding);
+        Add("nan", NaN);
+        Add("epsilon", Epsilon);
+        Add("variance", Variance);
+        Add("formula", Formula);
+        Add("scale", Scale);
+        if (Tolerance is { } t) parts.Add($"tolerance {t.Relative.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} relative, {t.Absolute.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} absolute");
+        return string.Join(", ", parts);
+    }
 }
 
 /// <summary>
@@ -258,7 +303,7 @@ public sealed class NumericRule
 /// </summary>
 public sealed class KernelManifest
 {
-    internal KernelManifest(string name, string summary, string kernelName, string operation, KernelPattern pattern,
+    internal KernelManifest(string name, string summary, string kernelName, string operation, NpuPattern pattern,
         IReadOnlyDictionary<string, int> tile, int cores, IReadOnlyList<ManifestBuffer> buffers, IReadOnlyList<ManifestScalar> scalars,
         NumericRule numeric, string sourcePath, string text)
     {
@@ -296,7 +341,7 @@ public sealed class KernelManifest
     /// <summary>What the kernel computes: <c>matmul</c>, <c>gemv</c>, <c>add</c>, <c>multiply</c>, <c>layernorm</c>, <c>gelu</c>, <c>softmax</c>, <c>attention</c> or a name of the user's own.</summary>
     public string Operation { get; }
     /// <summary>How invocations cover a call.</summary>
-    public KernelPattern Pattern { get; }
+    public NpuPattern Pattern { get; }
     /// <summary>The pattern's named dimensions.</summary>
     public IReadOnlyDictionary<string, int> Tile { get; }
     /// <summary>

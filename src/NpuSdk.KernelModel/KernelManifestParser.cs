@@ -34,35 +34,58 @@ public static class KernelManifestParser
         }
         var reader = new Reader(path);
         var manifest = reader.Manifest(root, text);
-        var strategy = PatternStrategy.For(manifest.Pattern);
-        strategy.Validate(manifest, reader.Checks);
-        // Every operand the kernel reads or writes must be one the pattern passes; an extra one would never be packed.
-        var passed = new HashSet<string>(strategy.Operands(manifest).Select(o => o.Name), StringComparer.Ordinal);
-        foreach (var (buffer, part) in manifest.Operands)
-            if (buffer.Role is BufferRole.Input or BufferRole.Output && !passed.Contains(part.Operand))
-                throw reader.Checks.At(part, $"a {PatternName(manifest.Pattern)} kernel has no operand \"{part.Operand}\"; its operands are {string.Join(", ", passed.Select(p => "\"" + p + "\""))}");
+        CheckConsistent(manifest, reader.Checks);
         return manifest;
     }
 
-    /// <summary>The manifest's spelling of a pattern, e.g. <c>tile-matmul</c>.</summary>
-    public static string PatternName(KernelPattern pattern) => pattern switch
+    /// <summary>
+    /// What the pattern needs of a manifest, read or built from a descriptor's design: its operands with their roles and
+    /// shapes, and nothing the pattern would never pass (an extra operand would never be packed); and a numeric rule that
+    /// fits the element types.
+    /// </summary>
+    internal static void CheckConsistent(KernelManifest manifest, ManifestChecks checks)
     {
-        KernelPattern.TileMatMul => "tile-matmul",
-        KernelPattern.WholeArray => "whole-array",
-        KernelPattern.KStripMatMul => "kstrip-matmul",
-        KernelPattern.Gemv => "gemv",
-        KernelPattern.Elementwise => "elementwise",
-        KernelPattern.Rowwise => "rowwise",
-        _ => "attention",
+        var strategy = PatternStrategy.For(manifest.Pattern);
+        strategy.Validate(manifest, checks);
+        var passed = new HashSet<string>(strategy.Operands(manifest).Select(o => o.Name), StringComparer.Ordinal);
+        foreach (var (buffer, part) in manifest.Operands)
+            if (buffer.Role is BufferRole.Input or BufferRole.Output && !passed.Contains(part.Operand))
+                throw checks.At(part, $"a {PatternName(manifest.Pattern)} kernel has no operand \"{part.Operand}\"; its operands are {string.Join(", ", passed.Select(p => "\"" + p + "\""))}");
+        var rule = manifest.Numeric;
+        foreach (var buffer in manifest.Buffers)
+        {
+            if (buffer.Role != BufferRole.Input || buffer.ElementType is not { } t || ElementTypes.IsFloat(t) == ElementTypes.IsFloat(rule.Accumulator)) continue;
+            throw checks.At(rule, $"the accumulator is {ElementTypes.ManifestName(rule.Accumulator)}, but input buffer \"{buffer.Arg}\" holds {ElementTypes.ManifestName(t)}: integer inputs accumulate in int32, bf16 and float32 inputs in float32");
+        }
+        if (rule.HostAccumulator is { } host && ElementTypes.IsFloat(host) != ElementTypes.IsFloat(rule.Accumulator))
+            throw checks.At(rule, $"the host accumulator is {ElementTypes.ManifestName(host)}, but the kernel accumulates in {ElementTypes.ManifestName(rule.Accumulator)}");
+        if ((rule.Saturate is not null || rule.Shift > 0) && ElementTypes.IsFloat(rule.Accumulator))
+            throw checks.At(rule, "a shift or saturation applies to integer sums, not to a float32 accumulator");
+        if (rule.Shift is < 0 or > 31 || (rule.Shift > 0 && rule.Rounding == Rounding.None))
+            throw checks.At(rule, $"a shift of {rule.Shift} needs a shift from 0 to 31 and, when not 0, a rounding");
+    }
+
+    /// <summary>The manifest's spelling of a pattern, e.g. <c>tile-matmul</c>.</summary>
+    public static string PatternName(NpuPattern pattern) => pattern switch
+    {
+        NpuPattern.TileMatMul => "tile-matmul",
+        NpuPattern.WholeArray => "whole-array",
+        NpuPattern.KStripMatMul => "kstrip-matmul",
+        NpuPattern.Gemv => "gemv",
+        NpuPattern.Elementwise => "elementwise",
+        NpuPattern.Rowwise => "rowwise",
+        NpuPattern.Attention => "attention",
+        _ => "from-manifest",
     };
 
     /// <summary>Every pattern's spelling, for messages.</summary>
     internal const string PatternNames = "tile-matmul, whole-array, kstrip-matmul, gemv, elementwise, rowwise, attention";
 
-    internal static bool TryParsePattern(string? text, out KernelPattern pattern)
+    internal static bool TryParsePattern(string? text, out NpuPattern pattern)
     {
-        foreach (KernelPattern p in Enum.GetValues(typeof(KernelPattern)))
+        foreach (NpuPattern p in Enum.GetValues(typeof(NpuPattern)))
         {
+            if (p == NpuPattern.FromManifest) continue;
             if (PatternName(p) == text) { pattern = p; return true; }
         }
         pattern = default;
@@ -177,7 +200,7 @@ public static class KernelManifestParser
                 root, tileValue, buffersValue, root.Member("numeric")!.Value);
         }
 
-        private ManifestBuffer Buffer(JsonValue item, Dictionary<string, int> tile, KernelPattern pattern)
+        private ManifestBuffer Buffer(JsonValue item, Dictionary<string, int> tile, NpuPattern pattern)
         {
             Object(item, "a buffer", BufferKeys, new[] { "arg", "role" });
             string arg = String(item, "arg", pattern: IsIdentifier, patternText: "an argument name of the xclbin's kernel (letters, digits, '_')");
@@ -225,7 +248,7 @@ public static class KernelManifestParser
                     {
                         if (dim.Text == ManifestDimension.StripLength)
                         {
-                            if (pattern != KernelPattern.KStripMatMul)
+                            if (pattern != NpuPattern.KStripMatMul)
                                 throw At(dim.Position, "\"K\" (the call's reduction length) is only meaningful in a kstrip-matmul manifest");
                             d = new ManifestDimension(dim.Text, 0);
                         }

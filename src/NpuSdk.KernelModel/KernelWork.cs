@@ -20,7 +20,7 @@ internal static class KernelWork
         long Dim(string key) => m.Tile.TryGetValue(key, out int v) ? v : 0;
         return m.Operation switch
         {
-            "matmul" when m.Pattern == KernelPattern.KStripMatMul => Dim("m") * stripLength * Dim("n"),
+            "matmul" when m.Pattern == NpuPattern.KStripMatMul => Dim("m") * stripLength * Dim("n"),
             "matmul" => Dim("m") * Dim("k") * Dim("n"),
             "gemv" => Dim("m") * Dim("k"),
             "add" or "multiply" => Dim("elements"),

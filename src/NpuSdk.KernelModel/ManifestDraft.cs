@@ -13,7 +13,7 @@ internal sealed class ManifestDraft
     public string Summary { get; set; } = "";
     public string Kernel { get; set; } = "MLIR_AIE";
     public string Operation { get; set; } = "";
-    public KernelPattern Pattern { get; set; }
+    public NpuPattern Pattern { get; set; }
     /// <summary>The tile's keys in order: numbers, or a string marking what to fill in.</summary>
     public List<KeyValuePair<string, object>> Tile { get; } = new();
     public int? Cores { get; set; }

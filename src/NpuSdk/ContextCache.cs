@@ -307,6 +307,18 @@ internal sealed class ContextCache
     }
 
     /// <summary>Closes the least recently used cached context nothing pins; false when every one is pinned or none is open.</summary>
+    /// <summary>Closes every idle context, as evictions for other xclbins would: the npu tool prices a call whose context was evicted.</summary>
+    internal int EvictIdleContexts()
+    {
+        int evicted = 0;
+        lock (_gate)
+        {
+            while (EvictIdle()) evicted++;
+            Monitor.PulseAll(_gate);
+        }
+        return evicted;
+    }
+
     private bool EvictIdle()
     {
         for (var node = _open.Last; node is not null; node = node.Previous)

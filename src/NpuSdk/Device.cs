@@ -199,11 +199,22 @@ public sealed class Device : IDisposable
         throw new ArgumentException($"No xclbin with uuid {uuid} is registered on this device.", nameof(uuid));
     }
 
-    internal T Own<T>(T child) where T : IDisposable
+    internal T Own<T>(T child) where T : IDisposable => Own(child, disposeIfClosed: true);
+
+    /// <summary>
+    /// Enters <paramref name="child"/> in what the device releases on its disposal. When the device is disposed or being
+    /// disposed it throws, disposing the child first only if <paramref name="disposeIfClosed"/>: a child that registers
+    /// from its constructor, before it holds anything, is not disposed half made.
+    /// </summary>
+    internal T Own<T>(T child, bool disposeIfClosed) where T : IDisposable
     {
         lock (_gate)
         {
-            if (_handle is null || _disposing) { child.Dispose(); throw new ObjectDisposedException(nameof(Device)); }
+            if (_handle is null || _disposing)
+            {
+                if (disposeIfClosed) child.Dispose();
+                throw new ObjectDisposedException(nameof(Device));
+            }
             _owned.AddOrUpdate(child, s_owned);
         }
         return child;
@@ -247,12 +258,13 @@ public sealed class Device : IDisposable
         IDisposable[] children;
         lock (_gate)
         {
-            children = _owned.Select(pair => pair.Key).Where(c => c switch
+            children = _owned.Select(pair => pair.Key).SelectMany(c => c switch
             {
-                RunList l => l.Context == context,
-                Run r => r.Kernel.Context == context,
-                Kernel k => k.Context == context,
-                _ => false,
+                RunList l when l.Context == context => [c],
+                Run r when r.Kernel.Context == context => [c],
+                Kernel k when k.Context == context => [c],
+                Launch.LaunchPlan plan => plan.RunsOn(context),
+                _ => Enumerable.Empty<IDisposable>(),
             }).ToArray();
         }
         foreach (var c in children.OrderBy(DisposalRank)) c.Dispose();
@@ -305,7 +317,7 @@ public sealed class Device : IDisposable
     private static int DisposalRank(IDisposable d) => d switch
     {
         RunList => 0,
-        Run => 1,
+        Run or Launch.LaunchPlan => 1,
         Bo b => b.IsSubBuffer ? 2 : 3,
         Kernel => 4,
         _ => 5,

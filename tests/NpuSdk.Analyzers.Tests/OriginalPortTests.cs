@@ -18,6 +18,7 @@ public class OriginalPortTests
         using System;
         using System.Runtime.InteropServices;
         using NpuSdk;
+        using NpuSdk.Xrt;
 
         public sealed class PerTileMatMul
         {

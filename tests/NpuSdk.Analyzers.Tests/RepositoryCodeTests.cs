@@ -35,7 +35,7 @@ public class RepositoryCodeTests
     private static string NpuKernelBodyStandIns(string source)
     {
         var root = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source).GetRoot();
-        var text = new System.Text.StringBuilder("using NpuSdk;\n");
+        var text = new System.Text.StringBuilder("using NpuSdk;\nusing NpuSdk.Xrt;\n");
         foreach (var method in root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>())
         {
             if (method.Body is not null || method.ExpressionBody is not null || method.Parent is not Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax type) continue;
@@ -60,7 +60,7 @@ public class RepositoryCodeTests
         var compilation = NpuVerifier.CompileProject(files, OutputKind.DynamicallyLinkedLibrary, withRuntime: false)
             .WithOptions(new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true,
                 nullableContextOptions: NullableContextOptions.Enable));
-        Assert.NotNull(compilation.GetTypeByMetadataName("NpuSdk.Bo")); // so the rules do run here
+        Assert.NotNull(compilation.GetTypeByMetadataName("NpuSdk.Xrt.Bo")); // so the rules do run here
         var diagnostics = await NpuVerifier.AnalyzeAsync(compilation);
         Assert.True(diagnostics.IsEmpty, string.Join("\n", diagnostics));
     }

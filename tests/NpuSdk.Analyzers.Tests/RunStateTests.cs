@@ -41,15 +41,15 @@ public class RunStateTests
         var markup = """
             public static class Launcher
             {
-                public static void Go(NpuSdk.Kernel kernel) => {|NPU2007:kernel.Start(3UL).Wait()|};
+                public static void Go(NpuSdk.Xrt.Kernel kernel) => {|NPU2007:kernel.Start(3UL).Wait()|};
             }
             """;
         await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId, """
-            using NpuSdk;
+            using NpuSdk.Xrt;
 
             public static class Launcher
             {
-                public static void Go(NpuSdk.Kernel kernel) => kernel.Start(3UL).Wait().ThrowIfNotCompleted();
+                public static void Go(NpuSdk.Xrt.Kernel kernel) => kernel.Start(3UL).Wait().ThrowIfNotCompleted();
             }
             """);
     }

@@ -184,7 +184,7 @@ public class SyncInLoopTests
     [Fact]
     public async Task WithoutTheRuntimeNothingIsReported()
     {
-        // A look-alike type in another namespace: the rules key on NpuSdk.Bo by metadata name.
+        // A look-alike type in another namespace: the rules key on NpuSdk.Xrt.Bo by metadata name.
         await NpuVerifier.VerifyAsync("""
             namespace Other
             {

@@ -209,13 +209,13 @@ public sealed class DiagnosticTests
         """, "NPU1007", nameof(NPU1007_UnsupportedElementType));
 
     [Fact]
-    public void NPU1007_IntegerKernelIntoFloatOutput() => Check(Kernel(nameof(NPU1007_IntegerKernelIntoFloatOutput)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), """
+    public void NPU1020_IntegerKernelIntoFloatOutput() => Check(Kernel(nameof(NPU1020_IntegerKernelIntoFloatOutput)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), """
         public static partial class Ops
         {
             [NpuKernel("k.xclbin")]
             public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<float> c);
         }
-        """, "NPU1007", nameof(NPU1007_IntegerKernelIntoFloatOutput));
+        """, "NPU1020", nameof(NPU1020_IntegerKernelIntoFloatOutput));
 
     [Fact]
     public void NPU1008_TileNotPositive() => Check(Kernel(nameof(NPU1008_TileNotPositive)), $$"""
@@ -352,12 +352,53 @@ public sealed class DiagnosticTests
         """, "NPU1009", nameof(NPU1009_AttentionNeedsItsManifest));
 
     [Fact]
-    public void NPU1007_ManifestElementTypeDiffers() => Check(
-        Kernel(nameof(NPU1007_ManifestElementTypeDiffers)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), """
+    public void NPU1020_ManifestElementTypeDiffers() => Check(
+        Kernel(nameof(NPU1020_ManifestElementTypeDiffers)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), """
         public static partial class Ops
         {
             [NpuKernel("k.xclbin")]
             public static partial void MatMul(ReadOnlySpan2D<BFloat16> a, ReadOnlySpan2D<BFloat16> b, Span2D<float> c);
         }
-        """, "NPU1007", nameof(NPU1007_ManifestElementTypeDiffers));
+        """, "NPU1020", nameof(NPU1020_ManifestElementTypeDiffers));
+
+    [Fact]
+    public void NPU1019_ReturnsAValue() => Check(Kernel(nameof(NPU1019_ReturnsAValue)), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+            public static partial int MatMul({{MatMul}});
+        }
+        """, "NPU1019", nameof(NPU1019_ReturnsAValue));
+
+    [Fact]
+    public void NPU1021_ScalarTypeDiffers() => Check(
+        new GeneratorHarness(nameof(NPU1021_ScalarTypeDiffers))
+            .AddBinary("gemv.xclbin", NpuSdk.Xclbin.XclbinWriter.Write(SnapshotTests.WithScalar(NpuSdk.Xclbin.XclbinSpec.MlirAie(5, uuidSeed: "gemv"), "shift")))
+            .AddText("gemv.insts.txt", "0x1\n").AddText("gemv.kernel.json", TestManifests.GemvInt16WithAScalar()), """
+        public static partial class Ops
+        {
+            [NpuKernel("gemv.xclbin")]
+            public static partial void Gemv(ReadOnlySpan2D<short> a, ReadOnlySpan<short> b, Span<int> c, float shift);
+        }
+        """, "NPU1021", nameof(NPU1021_ScalarTypeDiffers));
+
+    [Fact]
+    public void NPU1022_PatternContradictsManifest() => Check(
+        Kernel(nameof(NPU1022_PatternContradictsManifest)).AddText("k.kernel.json", TestManifests.TileMatMulInt8()), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin", Pattern = NpuPattern.KStripMatMul)]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1022", nameof(NPU1022_PatternContradictsManifest));
+
+    [Fact]
+    public void NPU1006_ManifestListsBuffersOutOfArgumentOrder() => Check(
+        Kernel(nameof(NPU1006_ManifestListsBuffersOutOfArgumentOrder), buffers: 3).AddText("k.kernel.json", TestManifests.TileMatMulInt8ThreeBuffersReversed()), $$"""
+        public static partial class Ops
+        {
+            [NpuKernel("k.xclbin")]
+            public static partial void MatMul({{MatMul}});
+        }
+        """, "NPU1006", nameof(NPU1006_ManifestListsBuffersOutOfArgumentOrder));
 }

@@ -182,6 +182,7 @@ internal sealed class GeneratorHarness
             .ToList();
         paths.Add(typeof(NpuSession).Assembly.Location);
         paths.Add(typeof(XclbinFile).Assembly.Location);
+        paths.Add(typeof(NpuSdk.KernelModel.KernelDesign).Assembly.Location);
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     }
 

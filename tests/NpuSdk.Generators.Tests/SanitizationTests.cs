@@ -92,7 +92,7 @@ public sealed class SanitizationTests
         SnapshotTests.AssertCompilesClean(output);
         Assert.Equal(name, Descriptor(output).KernelName);
         string generated = Assert.Single(run.GeneratedTrees).ToString();
-        Assert.Contains("// tile-matmul on kernel " + CSharpText.Comment(name) + " of k.xclbin\n", generated, StringComparison.Ordinal);
+        Assert.Contains("// Ops.MatMul: tile-matmul on kernel " + CSharpText.Comment(name) + " of k.xclbin (design ", generated, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -111,18 +111,18 @@ public sealed class SanitizationTests
         Assert.Equal(text.Replace('\\', '/') + ".insts.txt", descriptor.InstructionsPath);
         // (The one row with backslashes in it has no character a comment escapes.)
         string path = text.Contains('\\') ? shown.Replace('\\', '/') : shown;
-        Assert.Contains($"// tile-matmul on kernel MLIR_AIE of {path}.xclbin\n", Assert.Single(run.GeneratedTrees).ToString(), StringComparison.Ordinal);
+        Assert.Contains($"// Ops.MatMul: tile-matmul on kernel MLIR_AIE of {path}.xclbin (design ", Assert.Single(run.GeneratedTrees).ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(KernelNames), DisableDiscoveryEnumeration = true)]
-    public void Manifest_text_reaches_the_runtime_exactly(string name)
+    public void The_manifests_kernel_name_reaches_the_runtime_exactly(string name)
     {
         // The name as JSON writes it (quotes and backslashes escaped, line breaks as \n or \u2028, '<' and '&' raw), in
-        // the manifest's summary and kernel, with the file's lines ended by CR LF.
+        // the manifest's summary and kernel, with the file's lines ended by CR LF: the typed descriptor's strings carry it.
         string json = System.Text.Json.JsonSerializer.Serialize(name, new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         string manifest = TestManifests.TileMatMulInt8().Replace("\"A test design.\"", json).Replace("\"MLIR_AIE\"", json).ReplaceLineEndings("\r\n");
-        var h = new GeneratorHarness(nameof(Manifest_text_reaches_the_runtime_exactly) + Index(name))
+        var h = new GeneratorHarness(nameof(The_manifests_kernel_name_reaches_the_runtime_exactly) + Index(name))
             .AddMlirAieKernel("k.xclbin", 2, kernelName: name)
             .AddText("k.kernel.json", manifest);
         var (run, output) = h.Run(Usings + """
@@ -136,8 +136,9 @@ public sealed class SanitizationTests
         Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         SnapshotTests.AssertCompilesClean(output);
         var descriptor = Descriptor(output);
-        Assert.Equal(manifest, descriptor.ManifestText);
         Assert.Equal(name, descriptor.KernelName);
+        Assert.Equal(name, descriptor.Design.Kernel);
+        Assert.Equal(NpuPattern.TileMatMul, descriptor.Design.Pattern);
     }
 
     /// <summary>Loads the compiled output and reads the descriptor the generated code hands the runtime.</summary>

@@ -43,8 +43,8 @@ public sealed class SharedXclbinTests
         Assert.Empty(GeneratorHarness.GeneratorErrors(run, output));
         string small = run.Results.Single().GeneratedSources.Single(s => s.HintName.Contains("Small", StringComparison.Ordinal)).SourceText.ToString();
         string large = run.Results.Single().GeneratedSources.Single(s => s.HintName.Contains("Large", StringComparison.Ordinal)).SourceText.ToString();
-        Assert.Contains("\"\"elements\"\": 256", small);
-        Assert.Contains("\"\"elements\"\": 4096", large);
+        Assert.Contains("new(\"elements\", 256)", small);
+        Assert.Contains("new(\"elements\", 4096)", large);
         Assert.Contains("\"add_large.insts.txt\"", large);
         Assert.Contains("an emulation stand-in: the emulator runs it, an NPU refuses it (it mirrors a design nobody built)", small);
     }

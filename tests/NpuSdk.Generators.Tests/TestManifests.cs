@@ -41,4 +41,14 @@ internal static class TestManifests
     public static string WholeArrayInt16(int m = 512, int k = 512, int n = 512) => Manifest("whole_array_int16", "whole-array", $$"""{ "m": {{m}}, "k": {{k}}, "n": {{n}} }""",
         string.Join(",\n    ", Buffer("bo0", "input", "int16", "a:m,k"), Buffer("bo1", "input", "int16", "b:k,n"), Buffer("bo2", "output", "int32", "c:m,n"), Unused("bo3"), Unused("bo4")),
         """{ "accumulator": "int64", "saturate": "int32", "hostAccumulator": "int32" }""", extra: "\n  \"cores\": 16,");
+
+    /// <summary>IRON's matrix-vector int16 design with a scalar the method passes (<c>shift</c>, int32).</summary>
+    public static string GemvInt16WithAScalar() => Manifest("gemv", "gemv", """{ "m": 288, "k": 288 }""",
+        Buffer("bo0", "input", "int16", "a:m,k") + ", " + Buffer("bo1", "input", "int16", "b:k") + ", " + Buffer("bo2", "output", "int32", "c:m"),
+        """{ "accumulator": "int64", "saturate": "int32", "hostAccumulator": "int32" }""", operation: "gemv",
+        scalars: """[ { "arg": "shift", "type": "int32", "meaning": "unused by the test" } ]""");
+
+    /// <summary>A tile matmul whose manifest lists its buffers in another order than the kernel's arguments (bo1 before bo0).</summary>
+    public static string TileMatMulInt8ThreeBuffersReversed() => Manifest("matmul_int8", "tile-matmul", """{ "m": 16, "k": 16, "n": 16 }""",
+        string.Join(",\n    ", Buffer("bo1", "input", "int8", "b:k,n"), Buffer("bo0", "input", "int8", "a:m,k"), Buffer("bo2", "output", "int8", "c:m,n")), Int8Rule);
 }

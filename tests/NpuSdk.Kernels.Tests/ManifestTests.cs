@@ -57,7 +57,7 @@ public class ManifestTests
     {
         var manifest = KernelLibrary.Manifest(name);
         Assert.True(ReferenceKernelRegistry.Default.TryCreate(manifest, out var reference, out string why), why);
-        int strip = manifest.Pattern == KernelPattern.KStripMatMul ? manifest.Dimension("kMax") : 0;
+        int strip = manifest.Pattern == NpuPattern.KStripMatMul ? manifest.Dimension("kMax") : 0;
         long planned = KernelWork.MacsPerInvocation(manifest, strip);
         Assert.True(planned > 0, $"KernelWork counts no compute for {manifest.Operation}");
         Assert.Equal(planned, reference.MacsPerInvocation);

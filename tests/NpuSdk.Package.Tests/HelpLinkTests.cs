@@ -43,7 +43,7 @@ public sealed partial class HelpLinkTests
         var ids = Descriptors().Select(row => (string)row[0]).ToArray();
         Assert.Contains("NPU1003", ids);
         Assert.Contains("NPU2007", ids);
-        Assert.Equal(18 + 7, ids.Length);   // generator NPU1001-NPU1018, analyzers NPU2001-NPU2007
+        Assert.Equal(22 + 7, ids.Length);   // generator NPU1001-NPU1022, analyzers NPU2001-NPU2007
         Assert.Equal(["NPU0001", "NPU1000"], BuildFileLinks().Select(row => (string)row[0]).Order());
     }
 

@@ -33,7 +33,7 @@ internal static class NpuDiagnostics
         "Method '{0}' does not fit kernel '{1}': {2}");
 
     public static readonly DiagnosticDescriptor UnsupportedType = Create("NPU1007",
-        "Unsupported parameter or element type",
+        "Parameter the generated method cannot pass",
         "Method '{0}': {1}");
 
     public static readonly DiagnosticDescriptor TileNotUsable = Create("NPU1008",
@@ -85,12 +85,28 @@ internal static class NpuDiagnostics
         "The project's NpuSdkDeviceProfile is '{0}', which names no NPU generation; set npu1 (Phoenix, Hawk Point) or npu4 (Strix, Strix Halo, Krackan)",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor SignatureNotSupported = Create("NPU1019",
+        "[NpuKernel] method's form is not supported",
+        "Method '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor ElementTypeMismatch = Create("NPU1020",
+        "Parameter's element type does not fit the kernel's operand",
+        "Method '{0}': parameter '{1}' (operand \"{2}\") has element type {3}, but {4}");
+
+    public static readonly DiagnosticDescriptor ScalarMismatch = Create("NPU1021",
+        "Scalar parameters do not match the kernel's scalars",
+        "Method '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor PatternContradictsManifest = Create("NPU1022",
+        "Pattern contradicts the kernel's manifest",
+        "Method '{0}': Pattern = {1} contradicts the kernel's manifest '{2}', whose pattern is {3}; remove Pattern or fix the manifest");
+
     private static readonly DiagnosticDescriptor[] All =
     {
         MethodNotPartial, TypeNotPartial, XclbinNotInAdditionalFiles, XclbinUnreadable, KernelNotFound,
         BufferMismatch, UnsupportedType, TileNotUsable, NoPattern, InstructionsNotFound, NotAMethod,
         LanguageVersionTooOld, ManifestInvalid, AmbiguousKernelFile, GeneratorFailed, TimeoutNotPositive,
-        ContextBudgetExceeded, DeviceProfileUnknown,
+        ContextBudgetExceeded, DeviceProfileUnknown, SignatureNotSupported, ElementTypeMismatch, ScalarMismatch, PatternContradictsManifest,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -24,7 +24,30 @@ internal sealed class IndentedWriter
         return new Block(this);
     }
 
+    /// <summary>Indents until the returned scope is disposed, with no braces.</summary>
+    public Indentation Indent()
+    {
+        _depth++;
+        return new Indentation(this);
+    }
+
+    /// <summary>Writes each line of <paramref name="text"/> at the current indentation.</summary>
+    public IndentedWriter WriteLines(string text)
+    {
+        foreach (string line in text.Split('\n')) WriteLine(line.TrimEnd('\r'));
+        return this;
+    }
+
     public override string ToString() => _text.ToString();
+
+    public readonly struct Indentation : IDisposable
+    {
+        private readonly IndentedWriter _writer;
+
+        public Indentation(IndentedWriter writer) => _writer = writer;
+
+        public void Dispose() => _writer._depth--;
+    }
 
     public readonly struct Block : IDisposable
     {

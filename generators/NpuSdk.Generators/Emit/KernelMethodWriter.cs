@@ -33,19 +33,14 @@ internal static class KernelMethodWriter
             scopes[i] = w.WriteBlock();
         }
 
-        var buffers = model.Parameters.Where(p => p.IsBuffer).ToList();
-        var scalars = model.Parameters.Where(p => p.Kind == ParameterKind.Scalar).ToList();
-        w.WriteLine($"// {CSharpText.Comment(model.Summary)}");
-        w.WriteLine($"private static readonly global::NpuSdk.Launch.NpuKernelDescriptor {model.DescriptorField} = new global::NpuSdk.Launch.NpuKernelDescriptor(");
-        w.WriteLine($"    {CSharpText.StringLiteral(model.DisplayName)},");
-        w.WriteLine($"    {CSharpText.StringLiteral(model.XclbinPath)},");
-        w.WriteLine($"    {CSharpText.StringLiteral(model.KernelName)},");
-        w.WriteLine($"    {CSharpText.StringLiteral(model.InstructionsPath)},");
-        w.WriteLine($"    {CSharpText.TextLiteral(model.ManifestText)},");
-        w.WriteLine($"    new string[] {{ {string.Join(", ", buffers.Concat(scalars).Select(p => CSharpText.StringLiteral(p.PlainName + ":" + p.ElementType)))} }},");
-        w.WriteLine($"    {model.TimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)});");
+        w.WriteLine("// " + CSharpText.Comment(model.Summary));
+        foreach (string line in Wrap(model.Explanation, 116)) w.WriteLine("// " + CSharpText.Comment(line));
+        w.WriteLine($"private static readonly global::NpuSdk.Launch.NpuKernelDescriptor {model.DescriptorField} =");
+        using (w.Indent()) w.WriteLines(model.Descriptor + ";");
         w.WriteLine();
         w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+        // Beside the tensor form of the same name, an argument written new(...) would fit both: the span form wins.
+        if (model.PrefersSpanForm) w.WriteLine("[global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]");
         string parameters = string.Join(", ", model.Parameters.Select(p => p.Modifiers + p.TypeText + " " + p.Name));
         w.WriteLine($"{model.Modifiers} void {model.Name}({parameters})");
         using (w.WriteBlock())
@@ -88,6 +83,23 @@ internal static class KernelMethodWriter
         for (int i = scopes.Length - 1; i >= 0; i--) scopes[i].Dispose();
         ns?.Dispose();
         return w.ToString();
+    }
+
+    /// <summary>Words cut into lines of at most <paramref name="width"/> characters (a longer word stays whole).</summary>
+    private static System.Collections.Generic.IEnumerable<string> Wrap(string text, int width)
+    {
+        var line = new StringBuilder();
+        foreach (string word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) yield return line.ToString();
     }
 
     private static readonly string[] s_notOnOverloads = { "partial", "new", "virtual", "override", "sealed", "abstract", "extern", "async" };

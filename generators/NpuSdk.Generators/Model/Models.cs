@@ -15,24 +15,11 @@ internal enum ParameterKind
     Scalar,
 }
 
-/// <summary>The pattern values of NpuSdk.NpuPattern, as the attribute stores them.</summary>
-internal enum PatternKind
-{
-    FromManifest = 0,
-    TileMatMul = 1,
-    Elementwise = 2,
-    KStripMatMul = 3,
-    Rowwise = 4,
-    Attention = 5,
-    WholeArray = 6,
-    Gemv = 7,
-}
-
 /// <summary>
-/// One parameter: its name as the generated code writes it (escaped), its kind, its element or scalar type in the
-/// manifest's spelling (<c>int8</c>, <c>int32</c>, ...), its full type text, and its modifiers (<c>this</c>, <c>scoped</c>).
+/// One parameter: its name as the generated code writes it (escaped), its kind, a buffer's element type or a scalar's
+/// type (the kernel model's enums), its full type text, and its modifiers (<c>this</c>, <c>scoped</c>).
 /// </summary>
-internal sealed record ParameterModel(string Name, ParameterKind Kind, string ElementType, string TypeText, string Modifiers)
+internal sealed record ParameterModel(string Name, ParameterKind Kind, ElementType? Element, ScalarType? Scalar, string TypeText, string Modifiers)
 {
     public bool IsBuffer => Kind is ParameterKind.Input2D or ParameterKind.Output2D or ParameterKind.Input1D or ParameterKind.Output1D;
     public bool IsInput => Kind is ParameterKind.Input1D or ParameterKind.Input2D;
@@ -46,7 +33,7 @@ internal sealed record ParameterModel(string Name, ParameterKind Kind, string El
 internal sealed record TypeDeclaration(string Keyword, string Name);
 
 /// <summary>The values written on [NpuKernel].</summary>
-internal sealed record AttributeOptions(string XclbinPath, int Tile, string? Kernel, string? Instructions, PatternKind Pattern, int TimeoutMilliseconds);
+internal sealed record AttributeOptions(string XclbinPath, int Tile, string? Kernel, string? Instructions, NpuPattern Pattern, int TimeoutMilliseconds);
 
 /// <summary>Everything the generator needs from one [NpuKernel] method's syntax and symbols, as plain values.</summary>
 internal sealed record MethodModel(
@@ -62,7 +49,8 @@ internal sealed record MethodModel(
     DiagnosticLocation AttributeLocation,
     string DescriptorField,
     string? AsyncName,
-    bool CanEmit);
+    bool CanEmit,
+    bool PrefersSpanForm = false);
 
 /// <summary>A kernel and its arguments in index order, as the kernel model projects them from the xclbin.</summary>
 internal sealed record KernelSignature(string Name, EquatableArray<KernelArgumentInfo> Arguments);
@@ -95,12 +83,19 @@ internal sealed class ManifestSource : IEquatable<ManifestSource>
 /// stream or a manifest (its text, what it parsed to and, when it does not parse, the error). <see cref="Path"/> uses forward slashes;
 /// <see cref="OutputPath"/> is where the build copies it, relative to the application's directory; <see cref="DisplayPath"/>
 /// is how messages name it (relative to the project folder when it is inside it). <see cref="EmulationStandIn"/> is
-/// non-null for an xclbin marked as an emulation stand-in: the real design it mirrors, in words, or empty.
+/// non-null for an xclbin marked as an emulation stand-in: the real design it mirrors, in words, or empty. <see cref="Uuid"/>
+/// is an xclbin's uuid, which the generated descriptor carries so that the runtime loads no other file.
 /// </summary>
 internal sealed record ProjectFile(string Path, string DisplayPath, string OutputPath, string? Error, EquatableArray<KernelSignature> Kernels, ManifestSource? Manifest, ManifestError? ManifestError,
-    string? EmulationStandIn = null);
+    string? EmulationStandIn = null, string? Uuid = null);
 
-/// <summary>What the emitter writes for one method: no symbols, syntax or locations, so unrelated edits leave it equal.</summary>
+/// <summary>
+/// What the emitter writes for one method: no symbols, syntax or locations, so unrelated edits leave it equal.
+/// <c>XclbinPath</c> is the xclbin's path in the output folder (one hardware context each: NPU1017 counts them);
+/// <c>Descriptor</c> the descriptor's initializer, C# lines (<see cref="Emit.DescriptorWriter"/>); <c>Summary</c> the first
+/// line of the comment above it (pattern, kernel, xclbin, and whether it is an emulation stand-in); <c>Explanation</c>
+/// what a call does, in words (<c>PatternStrategy.Explain</c>).
+/// </summary>
 internal sealed record KernelSourceModel(
     string SortKey,
     string HintName,
@@ -112,10 +107,9 @@ internal sealed record KernelSourceModel(
     EquatableArray<ParameterModel> Parameters,
     string DescriptorField,
     string XclbinPath,
-    string KernelName,
-    string InstructionsPath,
-    string ManifestText,
-    int TimeoutMilliseconds,
+    string Descriptor,
     string Summary,
+    string Explanation,
     string? AsyncName,
-    bool TensorOverloads);
+    bool TensorOverloads,
+    bool PrefersSpanForm = false);

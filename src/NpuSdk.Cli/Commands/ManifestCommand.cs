@@ -66,7 +66,7 @@ internal sealed class ManifestCommand : INpuCommand
                 ? $"npu manifest: {Path.GetFileName(path)} has {xclbin.Kernels.Count} kernels ({names}); name one with --kernel"
                 : $"npu manifest: {Path.GetFileName(path)} has no kernel '{kernelName}' (it has {names})");
 
-        KernelPattern? pattern = patternName is not null && KernelManifestParser.TryParsePattern(patternName, out var p) ? p : null;
+        NpuPattern? pattern = patternName is not null && KernelManifestParser.TryParsePattern(patternName, out var p) ? p : null;
         var draft = Draft(Path.GetFileNameWithoutExtension(path), kernel, pattern);
         string json = draft.ToJson();
 
@@ -93,7 +93,7 @@ internal sealed class ManifestCommand : INpuCommand
     }
 
     /// <summary>The draft: every data buffer of the kernel, filled in for the pattern when there is one, the rest "TODO".</summary>
-    internal static ManifestDraft Draft(string name, XclbinKernel kernel, KernelPattern? pattern)
+    internal static ManifestDraft Draft(string name, XclbinKernel kernel, NpuPattern? pattern)
     {
         var draft = new ManifestDraft
         {
@@ -102,21 +102,21 @@ internal sealed class ManifestCommand : INpuCommand
             Kernel = kernel.Name,
             Operation = pattern switch
             {
-                KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul => "matmul",
-                KernelPattern.Gemv => "gemv",
+                NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul => "matmul",
+                NpuPattern.Gemv => "gemv",
                 _ => Todo,
             },
-            Pattern = pattern ?? KernelPattern.WholeArray,
+            Pattern = pattern ?? NpuPattern.WholeArray,
         };
         var data = kernel.Arguments.Where(a => a.IsBuffer && a.Name != "instr").ToList();
         var operands = pattern switch
         {
-            KernelPattern.TileMatMul or KernelPattern.WholeArray => new[] { ("input", "a", new[] { "m", "k" }), ("input", "b", new[] { "k", "n" }), ("output", "c", new[] { "m", "n" }) },
-            KernelPattern.KStripMatMul => new[] { ("input", "a", new[] { "m", "K" }), ("input", "b", new[] { "K", "n" }), ("output", "c", new[] { "m", "n" }) },
-            KernelPattern.Gemv => new[] { ("input", "a", new[] { "m", "k" }), ("input", "b", new[] { "k" }), ("output", "c", new[] { "m" }) },
-            KernelPattern.Elementwise => new[] { ("input", "x", new[] { "elements" }), ("input", "y", new[] { "elements" }), ("output", "z", new[] { "elements" }) },
-            KernelPattern.Rowwise => new[] { ("input", "x", new[] { "rows", "cols" }), ("output", "y", new[] { "rows", "cols" }) },
-            KernelPattern.Attention => new[] { ("input", "q", new[] { "queries", "dim" }), ("input", "k", new[] { "keys", "dim" }), ("input", "v", new[] { "keys", "dim" }), ("output", "o", new[] { "queries", "dim" }) },
+            NpuPattern.TileMatMul or NpuPattern.WholeArray => new[] { ("input", "a", new[] { "m", "k" }), ("input", "b", new[] { "k", "n" }), ("output", "c", new[] { "m", "n" }) },
+            NpuPattern.KStripMatMul => new[] { ("input", "a", new[] { "m", "K" }), ("input", "b", new[] { "K", "n" }), ("output", "c", new[] { "m", "n" }) },
+            NpuPattern.Gemv => new[] { ("input", "a", new[] { "m", "k" }), ("input", "b", new[] { "k" }), ("output", "c", new[] { "m" }) },
+            NpuPattern.Elementwise => new[] { ("input", "x", new[] { "elements" }), ("input", "y", new[] { "elements" }), ("output", "z", new[] { "elements" }) },
+            NpuPattern.Rowwise => new[] { ("input", "x", new[] { "rows", "cols" }), ("output", "y", new[] { "rows", "cols" }) },
+            NpuPattern.Attention => new[] { ("input", "q", new[] { "queries", "dim" }), ("input", "k", new[] { "keys", "dim" }), ("input", "v", new[] { "keys", "dim" }), ("output", "o", new[] { "queries", "dim" }) },
             _ => Array.Empty<(string, string, string[])>(),
         };
         foreach (var key in operands.SelectMany(o => o.Item3).Where(d => d != ManifestDimension.StripLength).Distinct())
@@ -130,7 +130,7 @@ internal sealed class ManifestCommand : INpuCommand
         foreach (var scalar in kernel.Arguments.Where(a => !a.IsBuffer && a.Name is not ("opcode" or "ninstr")))
             draft.Scalars.Add(new DraftScalar(scalar.Name, scalar.Size == 8 ? "int64" : "int32", Todo + ": what the value means (types: int32, uint32, int64, uint64, float32)"));
         draft.Numeric.Add(new("accumulator", Todo));
-        if (pattern is KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.Gemv) draft.Numeric.Add(new("hostAccumulator", Todo));
+        if (pattern is NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.Gemv) draft.Numeric.Add(new("hostAccumulator", Todo));
         return draft;
     }
 

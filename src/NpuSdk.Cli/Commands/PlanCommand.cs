@@ -95,7 +95,7 @@ internal sealed class PlanCommand : INpuCommand
         stdout.WriteLine($"{manifest.Name} ({origin}): {KernelManifestParser.PatternName(manifest.Pattern)}, tile {string.Join(" ", manifest.Tile.Select(t => $"{t.Key}={t.Value}"))}, " +
             $"{Types(manifest)}, {manifest.Cores} core{(manifest.Cores == 1 ? "" : "s")}");
         string modelName = profile == NpuDeviceProfile.Npu4 ? "LatencyModel.Strix" : "LatencyModel.Phoenix";
-        stdout.WriteLine($"Projections are {modelName} ({profile.Name}: {profile.Family}; published figures, docs/performance.md) for the generated call: one sync per buffer, one run list, one wait.");
+        stdout.WriteLine($"Projections are {modelName} ({profile.Name}: {profile.Family}; published figures, docs/performance.md) for the generated call, counted by running its launch pipeline on a counting emulator.");
         foreach (var plan in plans) Write(stdout, plan, model, profile);
         return NpuCommandLine.Ok;
     }
@@ -104,7 +104,7 @@ internal sealed class PlanCommand : INpuCommand
     {
         o.WriteLine();
         o.WriteLine($"{string.Join("x", p.Dims)}: {Count(p.Invocations, "invocation")}");
-        o.WriteLine($"  per call     1 submission ({Count(p.ChainCommands, "chain command")} of up to {model.RunsPerChainCommand} runs), 1 wait, " +
+        o.WriteLine($"  per call     {Count(p.Submissions, "submission")} ({Count(p.ChainCommands, "chain command")} of up to {model.RunsPerChainCommand} runs), {Count(p.Waits, "wait")}, " +
             $"{Count(p.SyncsToDevice + p.SyncsFromDevice, "sync")} ({p.SyncsToDevice} to the device, {p.SyncsFromDevice} from), " +
             $"{Bytes(p.BytesToDevice + p.BytesFromDevice)} ({Bytes(p.BytesToDevice)} to, {Bytes(p.BytesFromDevice)} from)");
         o.WriteLine($"  first call   also opens the context, writes the instructions and allocates {Count(p.Buffers.Count, "buffer")} ({Bytes(p.AllocatedBytes)}) " +

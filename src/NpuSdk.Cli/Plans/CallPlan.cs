@@ -1,61 +1,43 @@
 using NpuSdk.Emulation;
 using NpuSdk.KernelModel;
 using NpuSdk.KernelModel.Patterns;
+using NpuSdk.Launch;
+using NpuSdk.Xclbin;
 
 namespace NpuSdk.Cli.Plans;
 
 /// <summary>
-/// What a generated call of a kernel does at given shapes, worked out from its manifest with the runtime's own pattern
-/// strategies and buffer layout (no device, nothing run): invocations, chain commands, syncs and bytes, the first call's
-/// allocations, and the time a latency model projects, charged in the order a call issues them (each
-/// input buffer synced once, one run list, one wait, each output buffer synced once), so it equals what the emulator
-/// projects for the same call.
+/// What a generated call of a kernel does at given shapes, found by doing it: the call's descriptor as the generator
+/// writes it, and the runtime's own launch pipeline (<c>NpuLaunch</c>, the stages every generated call runs) over operands of
+/// those shapes, on a counting emulator (everything validated, counted and projected, nothing computed) with the
+/// profile's latency model. A first call (it opens the context, writes the instructions and builds the plan), a second
+/// (the steady state) and a third after the context was evicted give the counts and times; nothing here restates the
+/// launch sequence.
 /// </summary>
 internal sealed class CallPlan
 {
-    private CallPlan(KernelManifest manifest, IReadOnlyList<int> dims, LaunchGeometry grid, IReadOnlyList<PlanBufferLayout> buffers, LatencyModel model, uint instructionWords)
+    private CallPlan(KernelManifest manifest, IReadOnlyList<int> dims, IReadOnlyList<PlanBufferLayout> buffers, LatencyModel model, Measured measured)
     {
         Manifest = manifest;
         Dims = dims;
-        Invocations = grid.Invocations;
         Buffers = buffers;
+        Invocations = checked((int)measured.Steady.Runs);
         ChainCommands = model.ChainCommands(Invocations);
-        var inputs = buffers.Where(b => b.Manifest.Role == BufferRole.Input).ToList();
-        var outputs = buffers.Where(b => b.Manifest.Role == BufferRole.Output).ToList();
-        (SyncsToDevice, BytesToDevice) = (inputs.Count, inputs.Sum(b => b.Bytes));
-        (SyncsFromDevice, BytesFromDevice) = (outputs.Count, outputs.Sum(b => b.Bytes));
-        SubBuffers = buffers.Where(b => b.SlotCount > 1).Sum(b => (long)b.SlotCount);
+        (SyncsToDevice, BytesToDevice) = ((int)measured.Steady.SyncsToDevice, measured.Steady.BytesToDevice);
+        (SyncsFromDevice, BytesFromDevice) = ((int)measured.Steady.SyncsFromDevice, measured.Steady.BytesFromDevice);
+        Submissions = measured.Steady.Submissions;
+        Waits = measured.Steady.Waits;
+        SubBuffers = measured.First.SubBuffers;
         AllocatedBytes = buffers.Sum(b => b.Bytes);
+        FirstCallSeconds = measured.FirstSeconds;
+        CallSeconds = measured.SteadySeconds;
+        ReopenedCallSeconds = measured.ReopenedSeconds;
 
-        long macs = KernelWork.MacsPerInvocation(manifest, grid.Key.StripLength);
+        // The device's share of a call, in the model's terms.
+        long macs = KernelWork.MacsPerInvocation(manifest, measured.StripLength);
         ComputeSeconds = Invocations * model.ComputeSeconds(LatencyModel.PrecisionOf(KernelWork.ComputeType(manifest)), macs, manifest.Cores);
         RunSeconds = Invocations * model.PerRun.TotalSeconds;
         CommandSeconds = ChainCommands * model.PerCommandOnDevice.TotalSeconds;
-
-        // The first call: LoadedKernel opens the context and writes the instructions, the plan allocates its buffers.
-        var timeline = new ProjectedTimeline(model);
-        timeline.OpenContext();
-        timeline.Allocate(instructionWords * 4UL);
-        timeline.Sync(instructionWords * 4UL);
-        foreach (var b in buffers) timeline.Allocate((ulong)b.Bytes);
-        Call(timeline);
-        FirstCallSeconds = timeline.Seconds;
-        double before = timeline.Seconds;
-        Call(timeline);
-        CallSeconds = timeline.Seconds - before;
-        // A call whose context was evicted since the last one: the context is closed, reopened, and the call runs.
-        before = timeline.Seconds;
-        timeline.CloseContext();
-        timeline.OpenContext();
-        Call(timeline);
-        ReopenedCallSeconds = timeline.Seconds - before;
-
-        void Call(ProjectedTimeline t)
-        {
-            foreach (var b in inputs) t.Sync((ulong)b.Bytes);
-            t.Wait(t.Submit(Invocations, ComputeSeconds, chained: true));
-            foreach (var b in outputs) t.Sync((ulong)b.Bytes);
-        }
     }
 
     public KernelManifest Manifest { get; }
@@ -68,6 +50,8 @@ internal sealed class CallPlan
     public long BytesToDevice { get; }
     public long BytesFromDevice { get; }
     public long SubBuffers { get; }
+    public long Submissions { get; }
+    public long Waits { get; }
     public long AllocatedBytes { get; }
 
     /// <summary>Projected seconds of a call once the plan is built (the plan is kept for the next call).</summary>
@@ -90,7 +74,7 @@ internal sealed class CallPlan
 
     /// <summary>
     /// The plan of a call of <paramref name="manifest"/> at <paramref name="dims"/> (the shape's dimensions: M x K x N
-    /// for a matmul, M x K for a GEMV, elements, rows x cols, queries x keys x dim).
+    /// for a matmul, M x K for a GEMV, elements, rows x cols, queries x keys x dim), found by running it.
     /// </summary>
     /// <exception cref="ArgumentException">The dimensions do not fit the pattern or the kernel; the message says why.</exception>
     public static CallPlan Make(KernelManifest manifest, IReadOnlyList<int> dims, LatencyModel model, uint instructionWords)
@@ -98,28 +82,93 @@ internal sealed class CallPlan
         var strategy = PatternStrategy.For(manifest.Pattern);
         var operands = strategy.Operands(manifest);
         var shapes = Shapes(manifest, operands, dims);
+        // Shapes that do not fit are refused here, naming the operand, before any memory is taken for them.
         var key = strategy.Measure(manifest, shapes, operands.Select(o => o.Name).ToArray());
         var grid = strategy.Geometry(manifest, key);
         var buffers = manifest.UsedBuffers.Select(b => PlanBufferLayout.For(b, grid, key.StripLength)).ToArray();
-        return new CallPlan(manifest, dims, grid, buffers, model, instructionWords);
+        var measured = Measured.Run(manifest, operands, shapes, model, instructionWords);
+        return new CallPlan(manifest, dims, buffers, model, measured with { StripLength = key.StripLength });
+    }
+
+    /// <summary>What the device counted over one call.</summary>
+    private readonly record struct Counts(long Runs, long Submissions, long Waits, long SyncsToDevice, long SyncsFromDevice, long BytesToDevice, long BytesFromDevice, long SubBuffers)
+    {
+        public static Counts Of(DeviceCounters c) => new(c.Runs, c.Submissions, c.Waits, c.SyncsToDevice, c.SyncsFromDevice, c.BytesToDevice, c.BytesFromDevice, c.SubBuffersCreated);
+
+        public static Counts operator -(Counts a, Counts b) => new(a.Runs - b.Runs, a.Submissions - b.Submissions, a.Waits - b.Waits, a.SyncsToDevice - b.SyncsToDevice,
+            a.SyncsFromDevice - b.SyncsFromDevice, a.BytesToDevice - b.BytesToDevice, a.BytesFromDevice - b.BytesFromDevice, a.SubBuffers - b.SubBuffers);
+    }
+
+    /// <summary>Three calls of the design through the generated call's pipeline on a counting emulator, and what each cost.</summary>
+    private sealed record Measured(Counts First, Counts Steady, double FirstSeconds, double SteadySeconds, double ReopenedSeconds, int StripLength = 0)
+    {
+        private const string XclbinPath = "plan.xclbin", InstructionsPath = "plan.insts.txt";
+
+        public static Measured Run(KernelManifest manifest, IReadOnlyList<MethodOperand> operands, in CallShapes shapes, LatencyModel model, uint instructionWords)
+        {
+            // The design's xclbin as a real build declares its kernel, and its descriptor as the generator writes it.
+            var spec = EmulationXclbin.Spec(manifest) ?? throw new ArgumentException($"kernel '{manifest.Name}' names buffers an xclbin cannot be written for");
+            var xclbin = XclbinFile.Read(XclbinWriter.Write(spec), manifest.Name + ".xclbin");
+            var descriptor = NpuKernelDescriptor.For($"npu plan {manifest.Name}", xclbin, XclbinPath, manifest, InstructionsPath,
+                operands.Select(o => o.KernelType).ToArray(), timeoutMilliseconds: int.MaxValue);
+            var files = new KernelFiles();
+            files.Add(XclbinPath, xclbin, InstructionsPath, EmulationXclbin.StandInInstructions(checked((int)Math.Max(instructionWords, 1))));
+
+            // The operands, in the kernel's element types (the call's own conversions are the host's, not the device's).
+            var data = new byte[operands.Count][];
+            var shapesOf = new OperandShape[operands.Count];
+            for (int i = 0; i < operands.Count; i++)
+            {
+                int size = ElementTypes.Size(operands[i].KernelType);
+                shapesOf[i] = new OperandShape(shapes.Rows(i), shapes.Cols(i), shapes.Cols(i), size, writable: !operands[i].IsInput);
+                data[i] = new byte[checked((long)shapes.Rows(i) * shapes.Cols(i) * size)];
+            }
+            int scalars = manifest.Scalars.Count(s => s.Value is null);
+
+            using var device = Device.Open(new EmulatorBackend(new EmulatorOptions { Latency = model, CountsOnly = true, Profile = NpuDeviceProfile.Npu4 }));
+            using var session = new NpuSession(device, files);
+            // The projection's own clock, in seconds (ProjectedTime rounds to a tick of 100 ns).
+            double Seconds() => (device.Handle as EmulatorDevice)?.Timeline?.Seconds ?? 0;
+            void Call()
+            {
+                var ops = NpuOperands.Create();
+                for (int i = 0; i < data.Length; i++) ops = ops.WithRaw(data[i], shapesOf[i]);
+                for (int s = 0; s < scalars; s++) ops = ops.WithScalarBits(0);
+                NpuLaunch.Invoke(session, descriptor, ops);
+            }
+
+            var start = Counts.Of(device.Counters);
+            Call();
+            double first = Seconds();
+            var afterFirst = Counts.Of(device.Counters);
+            Call();
+            double second = Seconds();
+            var steady = Counts.Of(device.Counters) - afterFirst;
+            // A call whose context was evicted since the last one (by calls of other xclbins): closed, reopened, then the call.
+            device.Contexts.EvictIdleContexts();
+            Call();
+            double third = Seconds();
+            return new Measured(afterFirst - start, steady, first, second - first, third - second);
+        }
     }
 
     /// <summary>What <c>--shape</c> means for each pattern.</summary>
-    public static string ShapeMeaning(KernelPattern pattern) => pattern switch
+    public static string ShapeMeaning(NpuPattern pattern) => pattern switch
     {
-        KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul => "MxKxN (A is M x K, B is K x N)",
-        KernelPattern.Gemv => "MxK (A is M x K, b has K values)",
-        KernelPattern.Elementwise => "N (elements of every operand)",
-        KernelPattern.Rowwise => "ROWSxCOLS",
-        _ => "QUERIESxKEYSxDIM",
+        NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul => "MxKxN (A is M x K, B is K x N)",
+        NpuPattern.Gemv => "MxK (A is M x K, b has K values)",
+        NpuPattern.Elementwise => "N (elements of every operand)",
+        NpuPattern.Rowwise => "ROWSxCOLS",
+        NpuPattern.Attention => "QUERIESxKEYSxDIM",
+        _ => "(the manifest's pattern)",
     };
 
     private static CallShapes Shapes(KernelManifest manifest, IReadOnlyList<MethodOperand> operands, IReadOnlyList<int> d)
     {
         int expected = manifest.Pattern switch
         {
-            KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul or KernelPattern.Attention => 3,
-            KernelPattern.Gemv or KernelPattern.Rowwise => 2,
+            NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul or NpuPattern.Attention => 3,
+            NpuPattern.Gemv or NpuPattern.Rowwise => 2,
             _ => 1,
         };
         if (d.Count != expected)
@@ -129,15 +178,15 @@ internal sealed class CallPlan
         {
             var (rows, cols) = manifest.Pattern switch
             {
-                KernelPattern.TileMatMul or KernelPattern.WholeArray or KernelPattern.KStripMatMul => o.Name switch
+                NpuPattern.TileMatMul or NpuPattern.WholeArray or NpuPattern.KStripMatMul => o.Name switch
                 {
                     "a" => (d[0], d[1]),
                     "b" => (d[1], d[2]),
                     _ => (d[0], d[2]),
                 },
-                KernelPattern.Gemv => o.Name switch { "a" => (d[0], d[1]), "b" => (1, d[1]), _ => (1, d[0]) },
-                KernelPattern.Elementwise => (1, d[0]),
-                KernelPattern.Rowwise => o.Kind == OperandShapeKind.Matrix ? (d[0], d[1]) : (1, d[1]),
+                NpuPattern.Gemv => o.Name switch { "a" => (d[0], d[1]), "b" => (1, d[1]), _ => (1, d[0]) },
+                NpuPattern.Elementwise => (1, d[0]),
+                NpuPattern.Rowwise => o.Kind == OperandShapeKind.Matrix ? (d[0], d[1]) : (1, d[1]),
                 _ => o.Name is "k" or "v" ? (d[1], d[2]) : (d[0], d[2]),
             };
             shapes.Add(rows, cols);

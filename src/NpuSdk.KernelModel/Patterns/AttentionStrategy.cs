@@ -28,6 +28,10 @@ internal sealed class AttentionStrategy : PatternStrategy
         Operand(m, "v", OperandShapeKind.Matrix), Operand(m, "o", OperandShapeKind.Matrix),
     };
 
+    public override string Explain(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types) =>
+        $"{N(Dim(m, "queries"))}-row blocks of {Name(names, 0)}, one run per block, the last padded with zero rows; {Name(names, 1)} and {Name(names, 2)} " +
+        $"({N(Dim(m, "keys"))} keys, {N(Dim(m, "dim"))} wide) packed once for every run; {Written(m, names, types, 3)}";
+
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
         int keys = Dim(m, "keys"), dim = Dim(m, "dim");

@@ -30,6 +30,15 @@ internal sealed class ElementwiseStrategy : PatternStrategy
             .Select(o => new MethodOperand(o.Part.Operand, o.Buffer.Role == BufferRole.Input, kind(o.Part), o.Buffer.ElementType!.Value))
             .ToArray();
 
+    public override string Explain(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types)
+    {
+        var ops = Operands(m);
+        var inputs = Enumerable.Range(0, ops.Count).Where(i => ops[i].IsInput);
+        var outputs = Enumerable.Range(0, ops.Count).Where(i => !ops[i].IsInput).ToList();
+        return $"{N(Dim(m, "elements"))}-element chunks of {Join(names, inputs)}, one run per chunk, the last padded with zeros; " +
+            string.Join("; ", outputs.Select(i => Written(m, names, types, i)));
+    }
+
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
         int length = s.Length(0);

@@ -26,6 +26,10 @@ internal sealed class GemvStrategy : PatternStrategy
         Operand(m, "a", OperandShapeKind.Matrix), Operand(m, "b", OperandShapeKind.Vector), Operand(m, "c", OperandShapeKind.Vector),
     };
 
+    public override string Explain(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types) =>
+        $"{Name(names, A)} in {N(Dim(m, "m"))}x{N(Dim(m, "k"))} blocks and {Name(names, B)} in {N(Dim(m, "k"))}-value pieces, each packed once; one run per block " +
+        $"of {Name(names, A)}, the last padded with zeros; {OverK(m, Name(names, C), Dim(m, "k"), "partial results")}; {Written(m, names, types, C)}";
+
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
         string an = Name(names, A), bn = Name(names, B), cn = Name(names, C);

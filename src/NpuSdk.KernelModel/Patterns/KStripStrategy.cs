@@ -26,6 +26,11 @@ internal sealed class KStripStrategy : PatternStrategy
 
     public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => MatMulOperands(m);
 
+    public override string Explain(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types) =>
+        $"{N(Dim(m, "m"))}-row strips of {Name(names, A)} and {N(Dim(m, "n"))}-column strips of {Name(names, B)}, K padded with zeros to a multiple of " +
+        $"{N(Dim(m, "kMultiple"))} (at most {N(Dim(m, "kMax"))}); one run per {N(Dim(m, "m"))}x{N(Dim(m, "n"))} block of {Name(names, C)}, summed over K on the device; " +
+        Written(m, names, types, C);
+
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
         CheckMatMul(s, names, A, B, C);

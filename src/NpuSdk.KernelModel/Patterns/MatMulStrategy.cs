@@ -25,6 +25,17 @@ internal sealed class MatMulStrategy : PatternStrategy
 
     public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) => MatMulOperands(m);
 
+    public override string Explain(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types)
+    {
+        int tm = Dim(m, "m"), tk = Dim(m, "k"), tn = Dim(m, "n");
+        string a = Name(names, A), b = Name(names, B), c = Name(names, C);
+        if (m.Pattern == NpuPattern.WholeArray)
+            return $"{a} ({N(tm)}x{N(tk)}) times {b} ({N(tk)}x{N(tn)}) is one run: a call of exactly {N(tm)}x{N(tk)}x{N(tn)} makes one, larger ones one per " +
+                $"{N(tm)}x{N(tn)} block of {c} and {N(tk)}-long slice of K, the last padded with zeros; {OverK(m, c, tk, "partial blocks")}; {Written(m, names, types, C)}";
+        return $"{a} in {N(tm)}x{N(tk)} blocks and {b} in {N(tk)}x{N(tn)} blocks, each block packed once; one run per {N(tm)}x{N(tn)} block of {c} and " +
+            $"{N(tk)}-long slice of K, the last padded with zeros; {OverK(m, c, tk, "partial blocks")}; {Written(m, names, types, C)}";
+    }
+
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
         CheckMatMul(s, names, A, B, C);

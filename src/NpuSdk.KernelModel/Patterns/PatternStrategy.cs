@@ -172,14 +172,15 @@ internal sealed class LaunchGeometry
 /// </summary>
 internal abstract class PatternStrategy
 {
-    public static PatternStrategy For(KernelPattern pattern) => pattern switch
+    public static PatternStrategy For(NpuPattern pattern) => pattern switch
     {
-        KernelPattern.TileMatMul or KernelPattern.WholeArray => MatMulStrategy.Instance,
-        KernelPattern.KStripMatMul => KStripStrategy.Instance,
-        KernelPattern.Gemv => GemvStrategy.Instance,
-        KernelPattern.Elementwise => ElementwiseStrategy.Instance,
-        KernelPattern.Rowwise => RowwiseStrategy.Instance,
-        _ => AttentionStrategy.Instance,
+        NpuPattern.TileMatMul or NpuPattern.WholeArray => MatMulStrategy.Instance,
+        NpuPattern.KStripMatMul => KStripStrategy.Instance,
+        NpuPattern.Gemv => GemvStrategy.Instance,
+        NpuPattern.Elementwise => ElementwiseStrategy.Instance,
+        NpuPattern.Rowwise => RowwiseStrategy.Instance,
+        NpuPattern.Attention => AttentionStrategy.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, "not a pattern a kernel has (FromManifest means: read it from the manifest)"),
     };
 
     /// <summary>Checks that the manifest has what the pattern needs; called once, by the parser.</summary>
@@ -197,6 +198,41 @@ internal abstract class PatternStrategy
 
     /// <summary>The invocation grid and operand blocks for a key <see cref="Measure"/> returned.</summary>
     public abstract LaunchGeometry Geometry(KernelManifest manifest, GridKey key);
+
+    /// <summary>
+    /// What a call does, in words, for the comment above a generated method's descriptor: how its operands are cut into
+    /// blocks and runs, what is packed once, and how the outputs are written (for example "512-row blocks of x, one run
+    /// each; gamma and beta packed once for every run; y written as float").
+    /// </summary>
+    /// <param name="manifest">The kernel's manifest.</param>
+    /// <param name="names">The method's buffer parameter names, in operand order.</param>
+    /// <param name="types">The method's element types, in the same order.</param>
+    public abstract string Explain(KernelManifest manifest, IReadOnlyList<string> names, IReadOnlyList<ElementType> types);
+
+    /// <summary>How output <paramref name="i"/> is written: "c written as int32", or with the conversion from the kernel's type.</summary>
+    protected string Written(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types, int i)
+    {
+        var kernelType = Operands(m)[i].KernelType;
+        var methodType = i < types.Count ? types[i] : kernelType;
+        string name = Name(names, i), csharp = ElementTypes.CSharpName(methodType);
+        if (kernelType == methodType) return $"{name} written as {csharp}";
+        string how = ElementTypes.IsFloat(methodType) ? "rounded" : "saturated";
+        return $"{name} written as {csharp} ({how} from the kernel's {ElementTypes.ManifestName(kernelType)})";
+    }
+
+    /// <summary>The names of operands <paramref name="indices"/>, joined for a sentence.</summary>
+    protected static string Join(IReadOnlyList<string> names, IEnumerable<int> indices)
+    {
+        var list = indices.Select(i => Name(names, i)).ToList();
+        return list.Count <= 1 ? string.Concat(list) : string.Join(", ", list.Take(list.Count - 1)) + " and " + list[list.Count - 1];
+    }
+
+    /// <summary>"partial blocks of c added over K on the host in int32", or that K is limited to one invocation's.</summary>
+    protected static string OverK(KernelManifest m, string output, int limit, string partials) => m.Numeric.HostAccumulator is { } host
+        ? $"{partials} of {output} added over K on the host in {ElementTypes.ManifestName(host)}"
+        : $"K at most {limit.ToString(CultureInfo.InvariantCulture)} (the rule lets no partial sums be added on the host)";
+
+    protected static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The pattern's dimension, checked by <see cref="Validate"/> to exist.</summary>
     protected static int Dim(KernelManifest m, string key) => m.Tile[key];

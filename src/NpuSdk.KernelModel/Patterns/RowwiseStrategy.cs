@@ -30,6 +30,16 @@ internal sealed class RowwiseStrategy : PatternStrategy
     public override IReadOnlyList<MethodOperand> Operands(KernelManifest m) =>
         ElementwiseStrategy.InputsThenOutputs(m, part => part.Shape.Count == 2 ? OperandShapeKind.Matrix : OperandShapeKind.Vector);
 
+    public override string Explain(KernelManifest m, IReadOnlyList<string> names, IReadOnlyList<ElementType> types)
+    {
+        var ops = Operands(m);
+        var matrices = Enumerable.Range(0, ops.Count).Where(i => ops[i].IsInput && ops[i].Kind == OperandShapeKind.Matrix);
+        var vectors = Enumerable.Range(0, ops.Count).Where(i => ops[i].IsInput && ops[i].Kind == OperandShapeKind.Vector).ToList();
+        var outputs = Enumerable.Range(0, ops.Count).Where(i => !ops[i].IsInput);
+        return $"{N(Dim(m, "rows"))}-row blocks of {Join(names, matrices)} ({N(Dim(m, "cols"))} columns wide), one run per block, the last padded with zero rows; " +
+            (vectors.Count == 0 ? "" : $"{Join(names, vectors)} packed once for every run; ") + string.Join("; ", outputs.Select(i => Written(m, names, types, i)));
+    }
+
     public override GridKey Measure(KernelManifest m, in CallShapes s, IReadOnlyList<string> names)
     {
         // Runs on every call: the operands' kinds are read off the manifest without building Operands(m).

@@ -48,6 +48,13 @@ public sealed record EmulatorOptions
     }
 
     private readonly int _heldElsewhere;
+
+    /// <summary>
+    /// A counting emulator: everything a call does is validated, counted and projected as usual, but the runs complete
+    /// without computing (their outputs are not written), and a kernel needs no reference to run. <c>npu plan</c> runs a
+    /// generated call's pipeline on one to say what the call does.
+    /// </summary>
+    internal bool CountsOnly { get; init; }
 }
 
 /// <summary>
@@ -161,8 +168,18 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
     /// <summary>How long <paramref name="run"/> computes, on the cores its manifest says its design uses (1 without one).</summary>
     internal static double ComputeSeconds(LatencyModel model, EmulatorRun run)
     {
-        var reference = run.Reference;
-        return model.ComputeSeconds(reference.Precision, reference.MacsOf(new ReferenceInvocation(run)), run.Manifest?.Cores ?? 1);
+        if (run.ReferenceOrNull is { } reference)
+            return model.ComputeSeconds(reference.Precision, reference.MacsOf(new ReferenceInvocation(run)), run.Manifest?.Cores ?? 1);
+        // A counting emulator without the design's reference: the same work, counted from the manifest alone.
+        if (run.Manifest is not { } m) return 0;
+        int strip = 0;
+        if (m.Pattern == NpuPattern.KStripMatMul)
+        {
+            // K is the call's: the A strip the run is bound to is m x K.
+            var a = OperandLayout.Of(m, "a", stripLength: 1);
+            strip = new ReferenceInvocation(run).Buffer(a.Arg).Length / (a.ElementSize * m.Tile["m"]);
+        }
+        return model.ComputeSeconds(LatencyModel.PrecisionOf(KernelWork.ComputeType(m)), KernelWork.MacsPerInvocation(m, strip), m.Cores);
     }
 
     internal ulong ReserveAddress(ulong size)
@@ -351,7 +368,7 @@ internal sealed class EmulatorKernel : IKernelHandle
             if (chosen is null)
                 throw new NpuException($"The emulator cannot tell which design kernel '{Signature.Name}' of xclbin {Context.Xclbin.Uuid} runs: its instruction buffer holds none of the {_designs.Count} instruction streams registered for it ({string.Join(", ", _designs.Select(d => d.Manifest?.Name ?? "?"))}).");
         }
-        if (chosen.Reference is null) throw new NpuException($"The emulator cannot run this kernel: {chosen.MissingReference}.");
+        if (chosen.Reference is null && !Context.Device.Options.CountsOnly) throw new NpuException($"The emulator cannot run this kernel: {chosen.MissingReference}.");
         return chosen;
     }
 

@@ -197,7 +197,7 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
         }
         try
         {
-            _design!.Reference!.Execute(new ReferenceInvocation(this));
+            if (!options.CountsOnly) _design!.Reference!.Execute(new ReferenceInvocation(this));
             return _state = CommandState.Completed;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -226,6 +226,9 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
     }
 
     internal IReferenceKernel Reference => _design!.Reference!;
+
+    /// <summary>The design's reference, or null on a counting emulator running a design it has no reference for.</summary>
+    internal IReferenceKernel? ReferenceOrNull => _design?.Reference;
 
     public CommandState Wait(TimeSpan timeout) => WaitProjected(timeout);
 

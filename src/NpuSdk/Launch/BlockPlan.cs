@@ -44,7 +44,8 @@ internal sealed class BlockPlan : LaunchPlan
                 var layout = OperandLayout.Of(manifest, geometry.Operand.Name, key.StripLength);
                 _operands[i] = new OperandPlacement(Grid, geometry, layout, _buffers.First(b => b.Manifest == layout.Buffer));
             }
-            int accumulatorBytes = _operands.Where(o => !o.Geometry.Operand.IsInput).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
+            // Only outputs whose blocks sum several invocations' partials need it (a whole-array design's block is the whole output).
+            int accumulatorBytes = _operands.Where(o => o.Accumulates).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
             _accumulator = new byte[accumulatorBytes];
             BuildRuns((run, i) =>
             {
@@ -91,7 +92,7 @@ internal sealed class BlockPlan : LaunchPlan
     public override void Dispose()
     {
         base.Dispose();
-        foreach (var b in _buffers) b.Dispose();
+        foreach (var b in _buffers ?? []) b.Dispose();   // null while the constructor has not got that far
     }
 
     /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>
@@ -113,7 +114,7 @@ internal sealed class BlockPlan : LaunchPlan
             _regions = new Bo?[SlotCount == 1 ? 0 : SlotCount];
             try
             {
-                for (int s = 0; s < _regions.Length; s++) _regions[s] = new Bo(Parent, (ulong)SlotBytes, (ulong)SlotBytes * (ulong)s);
+                for (int s = 0; s < _regions.Length; s++) _regions[s] = new Bo(Parent, (ulong)SlotBytes, (ulong)SlotBytes * (ulong)s, ownedByDevice: false);
             }
             catch
             {
@@ -184,8 +185,12 @@ internal sealed class BlockPlan : LaunchPlan
                 _contributors = new int[grid.Invocations];
                 var next = (int[])_contributorStart.Clone();
                 for (int i = 0; i < grid.Invocations; i++) _contributors[next[grid.BlockOf(geometry, i)]++] = i;
+                for (int b = 0; b < geometry.DistinctBlocks && !Accumulates; b++) Accumulates = _contributorStart[b + 1] - _contributorStart[b] > 1;
             }
         }
+
+        /// <summary>True for an output some block of which several invocations contribute to, summed on the host.</summary>
+        public bool Accumulates { get; }
 
         public OperandGeometry Geometry { get; }
         public ElementType KernelType { get; }

@@ -77,11 +77,13 @@ internal sealed class CompletionQueue
         var finishing = Tracing.TraceSpan.Begin(_session.Device);
         try
         {
+            // The pipeline's last stages: wait (here, in slices when the call can be cancelled), then stage the outputs of a
+            // call over memory (a call over tensors leaves them on the device).
             WaitFor(p.Plan, p.CancellationToken);
-            if (p.Plan is BlockPlan blocks)
+            if (!p.Plan.UsesTensors)
             {
-                blocks.SyncOutputs();
-                blocks.Unpack(operands.View());
+                var view = operands.View();
+                CallPipeline.StageOutputs(p.Plan, ref view);
             }
             completed = true;
         }

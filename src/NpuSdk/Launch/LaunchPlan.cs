@@ -37,6 +37,9 @@ internal abstract class LaunchPlan : IDisposable
         _scalarArgs = binding.ScalarTargets.Select(t => kernel.Arguments.First(a => a.Use == ArgumentUse.Scalar && a.Target == t)).ToArray();
         _scalarBits = new ulong[_scalarArgs.Length];
         _ownsRunList = ownsRunList;
+        // The device releases the plan (its runs, then its buffers) if it is disposed first; the runs and sub-buffers
+        // are the plan's alone, so they are not tracked one by one.
+        kernel.Device.Own(this, disposeIfClosed: false);   // nothing is held yet
     }
 
     internal KernelBinding Binding { get; }
@@ -72,7 +75,7 @@ internal abstract class LaunchPlan : IDisposable
         if (_ownsRunList) _runList = new RunList(kernel.Context);
         for (int i = 0; i < Runs.Length; i++)
         {
-            var run = new Run(kernel);
+            var run = new Run(kernel, ownedByDevice: false);
             Runs[i] = run;
             Kernel.BindFixed(run);
             _bindBuffers!(run, i);
@@ -86,6 +89,19 @@ internal abstract class LaunchPlan : IDisposable
 
     /// <summary>The context the plan's runs were made on, or null before the first <see cref="Bind"/>.</summary>
     internal HwContext? Context => _boundTo?.Context;
+
+    /// <summary>
+    /// The plan's runs made on <paramref name="context"/>, for the device to close with it (the plan is idle: a context in
+    /// use is never evicted). Each run is checked on its own, so one a concurrent <see cref="Bind"/> made on another
+    /// context is left alone; the plan sees its runs' kernel gone and makes them anew on its next use.
+    /// </summary>
+    internal IEnumerable<IDisposable> RunsOn(HwContext context)
+    {
+        var found = new List<IDisposable>();
+        foreach (var run in Runs)
+            if (run is not null && run.Kernel.Context == context) found.Add(run);
+        return found;
+    }
 
     /// <summary>Called when the runs were made anew: what a subclass bound per call must be bound again.</summary>
     protected virtual void OnRebound() { }
@@ -161,5 +177,9 @@ internal abstract class LaunchPlan : IDisposable
     }
 
     /// <summary>Releases the run list and runs.</summary>
-    public virtual void Dispose() => ReleaseRuns();
+    public virtual void Dispose()
+    {
+        Kernel.Device.Release(this);
+        ReleaseRuns();
+    }
 }

@@ -23,29 +23,33 @@ internal sealed class LoadedKernel : IDisposable
     private Kernel? _kernel;
     private bool _disposed;
 
-    internal LoadedKernel(Device device, KernelBinding binding, string baseDirectory)
+    internal LoadedKernel(Device device, KernelBinding binding, string baseDirectory, KernelFiles? files = null)
     {
         var d = binding.Descriptor;
         _device = device;
         _kernelName = d.KernelName;
         string xclbinPath = Path.Combine(baseDirectory, d.XclbinPath);
-        if (!File.Exists(xclbinPath))
+        if (files?.Xclbin(d.XclbinPath) is null && !File.Exists(xclbinPath))
             throw new FileNotFoundException($"{d.Method}: the xclbin '{d.XclbinPath}' is not in {baseDirectory}; add it to the project as an AdditionalFiles item (NpuSdk.props copies *.xclbin to the output).", xclbinPath);
-        var xclbin = XclbinFile.ReadFile(xclbinPath);
+        var xclbin = files?.Xclbin(d.XclbinPath) ?? XclbinFile.ReadFile(xclbinPath);
+        // The file checked is the file loaded: a replaced or rebuilt xclbin has another uuid.
+        if (xclbin.Uuid != binding.Uuid)
+            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' in {baseDirectory} has uuid {xclbin.Uuid}, but the build checked '{d.XclbinPath}' with uuid {binding.Uuid}: " +
+                "the file was replaced after the build. Rebuild the project, so that the generator checks the file the program loads, or put back the file it was built against.");
         var signature = xclbin.FindKernel(d.KernelName)
             ?? throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' has no kernel '{d.KernelName}'; it has {string.Join(", ", xclbin.Kernels.Select(k => k.Name))}.");
         try
         {
-            Arguments = KernelAbi.Bind(signature, binding.Manifest);
+            Arguments = d.Design.Bind(KernelAbi.Arguments(signature), binding.Manifest);
         }
         catch (KernelManifestException e)
         {
-            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's manifest: {e.Reason}.", e);
+            throw new NpuException($"{d.Method}: the xclbin '{d.XclbinPath}' does not fit the method's design: {e.Reason}. Rebuild the project.", e);
         }
         if (Arguments.FirstOrDefault(a => a.Use == ArgumentUse.Instructions) is not null)
         {
             if (d.InstructionsPath.Length == 0) throw new NpuException($"{d.Method}: kernel '{d.KernelName}' takes an instruction buffer, but no instruction file was given.");
-            _words = InstructionStream.LoadFile(Path.Combine(baseDirectory, d.InstructionsPath)).ToArray();
+            _words = files?.Instructions(d.InstructionsPath) ?? InstructionStream.LoadFile(Path.Combine(baseDirectory, d.InstructionsPath)).ToArray();
         }
 
         XclbinName = d.XclbinPath;

@@ -5,10 +5,10 @@ using NpuSdk.KernelModel.Patterns;
 namespace NpuSdk.Launch;
 
 /// <summary>
-/// The one call a generated <see cref="NpuKernelAttribute"/> method makes. It owns the whole launch: checks the
-/// shapes, rents the plan for their block counts, packs, syncs each input buffer once, executes the run list, waits
-/// once, syncs each output buffer once, unpacks, and gives the plan back; a plan whose runs failed or timed out is
-/// discarded, never reused.
+/// The one call a generated <see cref="NpuKernelAttribute"/> method makes, in each of its forms. Each runs the stages of
+/// <see cref="CallPipeline"/>: checks the shapes, rents the plan for their block counts, packs, syncs each input buffer
+/// once, executes the run list, waits once, syncs each output buffer once, unpacks, and gives the plan back; a plan
+/// whose runs failed or timed out is discarded, never reused.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class NpuLaunch
@@ -21,30 +21,8 @@ public static class NpuLaunch
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuOperands operands)
     {
         var binding = Resolve(session, descriptor, "with spans");
-        var call = Tracing.TraceSpan.Begin(session.Device);
-        var shapes = Shapes(binding, operands);
-        var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
-        call.End("validate", "call");
-        var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
-        try
-        {
-            var plan = launch.Start(operands);
-            plan.Wait();
-            plan.SyncOutputs();
-            var unpack = Tracing.TraceSpan.Begin(session.Device);
-            plan.Unpack(operands);
-            unpack.End("unpack", "call");
-            launch.Completed();
-        }
-        catch (Exception e) when (launch.Failed(e))
-        {
-            // Never entered: the filter records the failure on the call's span and lets the exception go on.
-        }
-        finally
-        {
-            launch.End();
-            call.End(binding.Method, "call", "generated call over spans");
-        }
+        var ops = operands;
+        CallPipeline.Run(session, binding, ref ops, "generated call over spans");
     }
 
     /// <summary>
@@ -58,32 +36,15 @@ public static class NpuLaunch
     public static void Invoke(NpuSession session, NpuKernelDescriptor descriptor, in NpuTensorOperands operands)
     {
         var binding = Resolve(session, descriptor, recordable: true);
-        var call = Tracing.TraceSpan.Begin(session.Device);
-        var shapes = Shapes(binding, operands);
-        var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
+        var ops = operands;
         if (NpuSequence.Recording is { } recorder && recorder.Session == session)
         {
-            recorder.Add(binding, key, operands);
+            var call = Tracing.TraceSpan.Begin(session.Device);
+            recorder.Add(binding, CallPipeline.Validate(binding, ref ops, out _), ops);
             call.End(binding.Method, "call", "recorded into a sequence");
             return;
         }
-        call.End("validate", "call");
-        var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
-        try
-        {
-            var plan = launch.Start(operands);
-            plan.Wait();
-            launch.Completed();
-        }
-        catch (Exception e) when (launch.Failed(e))
-        {
-            // Never entered: the filter records the failure on the call's span and lets the exception go on.
-        }
-        finally
-        {
-            launch.End();
-            call.End(binding.Method, "call", "generated call over tensors");
-        }
+        CallPipeline.Run(session, binding, ref ops, "generated call over tensors");
     }
 
     /// <summary>
@@ -101,24 +62,9 @@ public static class NpuLaunch
             var binding = Resolve(session, descriptor, "asynchronously");
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
             var ops = operands.View();
-            var shapes = Shapes(binding, ops);
-            var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
-            var launch = Scope.Begin(session, binding, shapes, key, tensors: false);
-            try
-            {
-                var plan = launch.Start(ops);
-                var completion = session.Completions.Enqueue(plan, operands, launch.Telemetry, cancellationToken);
-                handedOver = launch.HandOver();
-                return new ValueTask(completion, completion.Version);
-            }
-            catch (Exception e) when (launch.Failed(e))
-            {
-                throw; // never reached: the filter records the failure and declines
-            }
-            finally
-            {
-                launch.End();
-            }
+            var task = CallPipeline.Start(session, binding, ref ops, operands, cancellationToken);
+            handedOver = true;
+            return task;
         }
         finally
         {
@@ -134,24 +80,7 @@ public static class NpuLaunch
     {
         var binding = Resolve(session, descriptor, "asynchronously");
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-        var shapes = Shapes(binding, operands);
-        var key = binding.Strategy.Measure(binding.Manifest, shapes, binding.ParameterNames);
-        var launch = Scope.Begin(session, binding, shapes, key, tensors: true);
-        try
-        {
-            var plan = launch.Start(operands);
-            var completion = session.Completions.Enqueue(plan, default, launch.Telemetry, cancellationToken);
-            launch.HandOver();
-            return new ValueTask(completion, completion.Version);
-        }
-        catch (Exception e) when (launch.Failed(e))
-        {
-            throw; // never reached: the filter records the failure and declines
-        }
-        finally
-        {
-            launch.End();
-        }
+        return CallPipeline.Start(session, binding, ref operands, default, cancellationToken);
     }
 
     /// <summary>The descriptor's binding; refuses a call that cannot be recorded while this thread records on the session.</summary>
@@ -165,107 +94,6 @@ public static class NpuLaunch
         return binding;
     }
 
-    /// <summary>
-    /// One call's hold on the device, its plan and its telemetry: entered before the plan is rented, ended on every
-    /// path. Once runs were submitted, only a completed call proves the device is done with the plan's buffers, so any
-    /// other end discards the plan; an asynchronous call hands the plan, its hold and its span over to the session's
-    /// completion thread, which ends them when the call's task completes.
-    /// </summary>
-    private struct Scope
-    {
-        private NpuSession _session;
-        private NpuCallTelemetry _telemetry;
-        private bool _submitted, _completed, _handedOver;
-
-        public LaunchPlan Plan { get; private set; }
-
-        public static Scope Begin(NpuSession session, KernelBinding binding, in CallShapes shapes, GridKey key, bool tensors)
-        {
-            var device = session.Device;
-            device.EnterCall();
-            var telemetry = NpuTelemetry.StartCall(binding, shapes, device);
-            var planning = Tracing.TraceSpan.Begin(device);
-            try
-            {
-                // The kernel's context is pinned from here until the call ends: it is not evicted while the runs may run.
-                var lease = session.GetKernel(binding).Acquire(binding.Descriptor.Timeout);
-                LaunchPlan plan;
-                try
-                {
-                    plan = session.Rent(binding, key, tensors, lease);
-                }
-                catch
-                {
-                    lease.Release();
-                    throw;
-                }
-                telemetry.Planned(plan.Invocations);
-                planning.End("plan", "call", "the context pinned (opened if needed) and the plan rented (built if needed)");
-                return new Scope { _session = session, _telemetry = telemetry, Plan = plan };
-            }
-            catch (Exception e)
-            {
-                telemetry.Failed(e);
-                telemetry.Stop();
-                device.ExitCall();
-                throw;
-            }
-        }
-
-        /// <summary>Packs and syncs the inputs of a call over memory, binds its scalars and submits its runs.</summary>
-        public BlockPlan Start(in NpuOperands operands)
-        {
-            var plan = (BlockPlan)Plan;
-            plan.BindScalars(operands.Scalars);
-            var pack = Tracing.TraceSpan.Begin(plan.Kernel.Device);
-            plan.Pack(operands);
-            pack.End("pack", "call");
-            plan.SyncInputs();
-            _submitted = true;
-            plan.Execute();
-            return plan;
-        }
-
-        /// <summary>Binds a call over tensors to its tensors' buffers and its scalars and submits its runs.</summary>
-        public TensorPlan Start(in NpuTensorOperands operands)
-        {
-            var plan = (TensorPlan)Plan;
-            plan.BindScalars(operands.Scalars);
-            plan.Bind(operands);
-            _submitted = true;
-            plan.Execute();
-            return plan;
-        }
-
-        public void Completed() => _completed = true;
-
-        /// <summary>The call's span and clock, for the completion thread to end when the call is handed over.</summary>
-        public readonly NpuCallTelemetry Telemetry => _telemetry;
-
-        public bool HandOver() => _handedOver = true;
-
-        /// <summary>Records the exception the call is about to throw; always false, for use as an exception filter.</summary>
-        public bool Failed(Exception e) => _telemetry.Failed(e);
-
-        public readonly void End()
-        {
-            if (_handedOver)
-            {
-                // The completion thread ends the span; the caller goes on outside it.
-                _telemetry.Detach();
-                return;
-            }
-            try
-            {
-                _session.EndCall(Plan, deviceDone: _completed || !_submitted);
-            }
-            finally
-            {
-                _telemetry.Stop();
-            }
-        }
-    }
-
     /// <summary>The session of a tensor call's first tensor (for methods that take no session of their own).</summary>
     /// <exception cref="ArgumentNullException">The tensor is null.</exception>
     public static NpuSession SessionOf(NpuTensor tensor)
@@ -274,7 +102,8 @@ public static class NpuLaunch
         return tensor.Session;
     }
 
-    private static CallShapes Shapes(KernelBinding binding, in NpuOperands operands)
+    /// <summary>Operands over spans or memory: their count, directions and element sizes against the design, and their shapes.</summary>
+    internal static CallShapes Shapes(KernelBinding binding, in NpuOperands operands)
     {
         CheckCounts(binding, operands.Count, operands.ScalarCount);
         var shapes = new CallShapes();
@@ -287,7 +116,8 @@ public static class NpuLaunch
         return shapes;
     }
 
-    private static CallShapes Shapes(KernelBinding binding, in NpuTensorOperands operands)
+    /// <summary>Operands over tensors: their count, directions and element sizes against the design, and their shapes.</summary>
+    internal static CallShapes Shapes(KernelBinding binding, in NpuTensorOperands operands)
     {
         CheckCounts(binding, operands.Count, operands.ScalarCount);
         var shapes = new CallShapes();

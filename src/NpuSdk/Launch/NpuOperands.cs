@@ -11,7 +11,7 @@ namespace NpuSdk.Launch;
 /// Generated code builds it with <c>NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c")</c>, naming each parameter for errors.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public ref struct NpuOperands
+public ref struct NpuOperands : ICallOperands
 {
     internal const int MaxOperands = CallShapes.Capacity;
 
@@ -98,6 +98,32 @@ public ref struct NpuOperands
     {
         var s = Shape(i);
         return Data(i).Slice(row * s.Stride * s.ElementSize, s.Cols * s.ElementSize);
+    }
+
+    readonly bool ICallOperands.OnDevice => false;
+
+    readonly ScalarSlots ICallOperands.Scalars => _scalars;
+
+    readonly CallShapes ICallOperands.Shapes(KernelBinding binding) => NpuLaunch.Shapes(binding, this);
+
+    /// <summary>Packs each input into the plan's mapped buffers (each distinct block once) and syncs each input buffer once.</summary>
+    readonly void ICallOperands.StageInputs(LaunchPlan plan)
+    {
+        var blocks = (BlockPlan)plan;
+        var pack = Tracing.TraceSpan.Begin(blocks.Kernel.Device);
+        blocks.Pack(this);
+        pack.End("pack", "call");
+        blocks.SyncInputs();
+    }
+
+    /// <summary>Syncs each output buffer once and unpacks the outputs (adding partials over K where the pattern splits it).</summary>
+    readonly void ICallOperands.StageOutputs(LaunchPlan plan)
+    {
+        var blocks = (BlockPlan)plan;
+        blocks.SyncOutputs();
+        var unpack = Tracing.TraceSpan.Begin(blocks.Kernel.Device);
+        blocks.Unpack(this);
+        unpack.End("unpack", "call");
     }
 
     /// <summary>Adds an operand from raw bytes (the pinned memory of an asynchronous call).</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using NpuSdk.KernelModel.Patterns;
 using NpuSdk.Launch;
+using NpuSdk.Xclbin;
 
 namespace NpuSdk;
 
@@ -23,7 +24,7 @@ public sealed class NpuSession : IDisposable
 
     private readonly object _gate = new();
     // Methods bound to the same files and manifest share one loaded kernel.
-    private readonly Dictionary<(string Xclbin, string Kernel, string Instructions, string Manifest), LoadedKernel> _kernels = new();
+    private readonly Dictionary<string, LoadedKernel> _kernels = new(StringComparer.Ordinal);
     private readonly Dictionary<(KernelBinding, GridKey, bool Tensors), Stack<LaunchPlan>> _idle = new();
     private readonly LinkedList<LaunchPlan> _idleByAge = new();
     private readonly bool _ownsDevice;
@@ -49,6 +50,12 @@ public sealed class NpuSession : IDisposable
         BaseDirectory = baseDirectory;
         _ownsDevice = ownsDevice;
     }
+
+    /// <summary>A session whose kernels' files are given instead of read from a folder: the npu tool's, planning a call.</summary>
+    internal NpuSession(Device device, KernelFiles files) : this(device, "(files in memory)", ownsDevice: false) => Files = files;
+
+    /// <summary>The kernels' files when they are not read from <see cref="BaseDirectory"/>.</summary>
+    internal KernelFiles? Files { get; }
 
     /// <summary>
     /// The session kernel methods use when they take none: it opens <see cref="Device.Open(int)"/> on first use and is
@@ -358,14 +365,13 @@ public sealed class NpuSession : IDisposable
 
     internal LoadedKernel GetKernel(KernelBinding binding)
     {
-        var d = binding.Descriptor;
-        var key = (d.XclbinPath, d.KernelName, d.InstructionsPath, d.ManifestText);
+        var key = binding.Key;
         lock (_gate)
         {
             // Disposed while this call built its plan: Dispose is waiting for it and is about to release the kernels.
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_kernels.TryGetValue(key, out var kernel))
-                _kernels[key] = kernel = new LoadedKernel(Device, binding, BaseDirectory);
+                _kernels[key] = kernel = new LoadedKernel(Device, binding, BaseDirectory, Files);
             return kernel;
         }
     }
@@ -398,4 +404,21 @@ public sealed class NpuSession : IDisposable
         foreach (var kernel in kernels) kernel.Dispose();
         if (_ownsDevice) Device.Dispose();
     }
+}
+
+/// <summary>Xclbins and instruction streams by the paths a descriptor names them by, held in memory.</summary>
+internal sealed class KernelFiles
+{
+    private readonly Dictionary<string, (XclbinFile Xclbin, uint[] Instructions)> _files = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a design's xclbin and instruction stream under the paths its descriptor names.</summary>
+    public void Add(string xclbinPath, XclbinFile xclbin, string instructionsPath, uint[] instructions)
+    {
+        _files[xclbinPath] = (xclbin, instructions);
+        _files[instructionsPath] = (xclbin, instructions);
+    }
+
+    public XclbinFile? Xclbin(string path) => _files.TryGetValue(path, out var f) ? f.Xclbin : null;
+
+    public uint[]? Instructions(string path) => _files.TryGetValue(path, out var f) ? f.Instructions : null;
 }

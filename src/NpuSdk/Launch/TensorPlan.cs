@@ -128,7 +128,7 @@ internal sealed class TensorPlan : LaunchPlan
 /// Generated code builds it with <c>NpuTensorOperands.Create().In(a).In(b).Out(c)</c>.
 /// </summary>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public struct NpuTensorOperands
+public struct NpuTensorOperands : ICallOperands
 {
     private Slots _slots;
     private ScalarSlots _scalars;
@@ -157,6 +157,18 @@ public struct NpuTensorOperands
     internal readonly int Count => _count;
     internal readonly int ScalarCount => _scalars.Count;
     internal readonly ScalarSlots Scalars => _scalars;
+
+    readonly bool ICallOperands.OnDevice => true;
+
+    readonly ScalarSlots ICallOperands.Scalars => _scalars;
+
+    readonly CallShapes ICallOperands.Shapes(KernelBinding binding) => NpuLaunch.Shapes(binding, this);
+
+    /// <summary>Binds the runs to the tensors' buffers (only those whose tensor changed since the plan's last call).</summary>
+    readonly void ICallOperands.StageInputs(LaunchPlan plan) => ((TensorPlan)plan).Bind(this);
+
+    /// <summary>Nothing: the outputs stay on the device, in their tensors.</summary>
+    readonly void ICallOperands.StageOutputs(LaunchPlan plan) { }
 
     internal readonly NpuTensor Tensor(int i) => (uint)i < (uint)_count ? _slots[i].Tensor : throw new ArgumentOutOfRangeException(nameof(i));
 

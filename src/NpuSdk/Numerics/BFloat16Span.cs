@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace NpuSdk;
+namespace NpuSdk.Numerics;
 
 /// <summary>
 /// Vectorized bf16 &lt;-&gt; float32 conversion over spans, bit for bit the same as <see cref="BFloat16.ToSingle"/>

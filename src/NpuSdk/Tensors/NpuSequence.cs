@@ -138,8 +138,9 @@ public sealed class NpuSequence : IDisposable
             {
                 plan = new TensorPlan(kernel, binding, key, ownsRunList: false, lease.Kernel);
                 plan.Bind(lease.Kernel);
-                plan.BindScalars(operands.Scalars);
-                plan.Bind(operands);
+                // The pipeline's staging, once: the sequence's run lists submit and wait on every replay.
+                var staged = operands;
+                CallPipeline.Stage(plan, ref staged);
             }
             catch
             {
@@ -204,8 +205,7 @@ public sealed class NpuSequence : IDisposable
                 {
                     var plan = _plans[i];
                     if (!plan.Bind(i == 0 ? lease.Kernel : plan.Kernel.KernelOn(lease.Context.Context))) continue;
-                    plan.BindScalars(_operands[i].Scalars);
-                    plan.Bind(_operands[i]);
+                    CallPipeline.Stage(plan, ref _operands[i]);
                     remade = true;
                 }
                 if (remade) MakeList();

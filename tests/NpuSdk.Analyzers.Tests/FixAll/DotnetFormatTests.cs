@@ -12,6 +12,7 @@ public class DotnetFormatTests
 {
     private const string Before = """
         using NpuSdk;
+        using NpuSdk.Xrt;
 
         public static class Upload
         {
@@ -34,6 +35,7 @@ public class DotnetFormatTests
 
     private const string After = """
         using NpuSdk;
+        using NpuSdk.Xrt;
 
         public static class Upload
         {
@@ -64,6 +66,7 @@ public class DotnetFormatTests
     private const string TensorsBefore = """
         using System;
         using NpuSdk;
+        using NpuSdk.Xrt;
         using NpuSdk.Launch;
 
         public static class Ops
@@ -97,6 +100,7 @@ public class DotnetFormatTests
     private const string TensorsAfter = """
         using System;
         using NpuSdk;
+        using NpuSdk.Xrt;
         using NpuSdk.Launch;
 
         public static class Ops
@@ -144,6 +148,7 @@ public class DotnetFormatTests
         using System;
         using System.Threading.Tasks;
         using NpuSdk;
+        using NpuSdk.Xrt;
 
         public sealed record GemmBuffers(Bo A, Bo B, Bo C);
 
@@ -166,6 +171,7 @@ public class DotnetFormatTests
         using System;
         using System.Threading.Tasks;
         using NpuSdk;
+        using NpuSdk.Xrt;
 
         public sealed record GemmBuffers(Bo A, Bo B, Bo C);
 

@@ -121,7 +121,7 @@ public class FixAllTests
         var markup = """
             public static class Launcher
             {
-                public static void Go(NpuSdk.Kernel kernel)
+                public static void Go(NpuSdk.Xrt.Kernel kernel)
                 {
                     {|NPU2007:kernel.Start(3UL).Wait()|};
                     {|NPU2007:kernel.Start(4UL).Wait()|};
@@ -129,11 +129,11 @@ public class FixAllTests
             }
             """;
         await NpuVerifier.VerifyFixAsync(markup, NpuDiagnostics.RunStateIgnoredId, """
-            using NpuSdk;
+            using NpuSdk.Xrt;
 
             public static class Launcher
             {
-                public static void Go(NpuSdk.Kernel kernel)
+                public static void Go(NpuSdk.Xrt.Kernel kernel)
                 {
                     kernel.Start(3UL).Wait().ThrowIfNotCompleted();
                     kernel.Start(4UL).Wait().ThrowIfNotCompleted();

@@ -21,7 +21,7 @@ public sealed class NpuTest : CSharpCodeFixTest<LoopPatternAnalyzer, RunStateCod
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetDirectoryName(p) == frameworkDirectory);
-        var sdk = new[] { typeof(Device).Assembly.Location, typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location };
+        var sdk = new[] { typeof(Device).Assembly.Location, typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location, typeof(NpuSdk.KernelModel.KernelDesign).Assembly.Location };
         return framework.Concat(sdk).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 

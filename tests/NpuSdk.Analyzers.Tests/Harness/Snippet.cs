@@ -7,6 +7,7 @@ public static class Snippet
         using System;
         using System.Collections.Generic;
         using NpuSdk;
+        using NpuSdk.Xrt;
 
         """;
 

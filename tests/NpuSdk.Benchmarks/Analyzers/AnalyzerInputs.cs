@@ -24,6 +24,7 @@ internal static class AnalyzerInputs
             .Where(p => Path.GetDirectoryName(p) == frameworkDirectory)
             .Append(typeof(Device).Assembly.Location)
             .Append(typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location)
+            .Append(typeof(NpuSdk.KernelModel.KernelDesign).Assembly.Location)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     }
 

@@ -61,7 +61,7 @@ public class AnalyzerScalingBenchmarks
     /// <summary>One loop whose body is <paramref name="lines"/> statements: allocation + sync pairs, every one a finding.</summary>
     private static string AllocationLoop(int lines)
     {
-        var source = new StringBuilder("using NpuSdk;\npublic static class Pack\n{\n    public static void Run(Device device, Kernel kernel, Bo instr, Bo output, int tiles)\n    {\n");
+        var source = new StringBuilder("using NpuSdk;\nusing NpuSdk.Xrt;\npublic static class Pack\n{\n    public static void Run(Device device, Kernel kernel, Bo instr, Bo output, int tiles)\n    {\n");
         source.Append("        for (int t = 0; t < tiles; t++)\n        {\n");
         for (int i = 0; i < lines / 2; i++)
         {

@@ -59,7 +59,7 @@ public class GeneratorBenchmarks
         _edited = CSharpSyntaxTree.ParseText("namespace Project; public static class Other { public static int Value => 2; }", parse, "Other.cs");
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll")
-            .Append(typeof(NpuSession).Assembly.Location).Append(typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location)
+            .Append(typeof(NpuSession).Assembly.Location).Append(typeof(NpuSdk.Xclbin.XclbinFile).Assembly.Location).Append(typeof(NpuSdk.KernelModel.KernelDesign).Assembly.Location)
             .Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
         _compilation = CSharpCompilation.Create("Project", [CSharpSyntaxTree.ParseText(source.ToString(), parse, "Ops.cs"), _unrelated], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using NpuSdk.Emulation;
 using NpuSdk.Kernels;
+using NpuSdk.KernelModel;
 using NpuSdk.KernelModel.Patterns;
 using NpuSdk.Launch;
 
@@ -38,8 +39,9 @@ public class PackingBenchmarks
         _c = ProofDesigns.Output(Design);
         string name = ProofDesigns.Library(Design);
         var manifest = KernelLibrary.Manifest(name);
-        string output = Design == ProofDesigns.Tile16 ? "int8" : "int32";
-        var descriptor = new NpuKernelDescriptor(name, name + ".xclbin", manifest.KernelName, name + ".insts.txt", manifest.Text, ["a:int8", "b:int8", $"c:{output}"], 10_000);
+        var output = Design == ProofDesigns.Tile16 ? ElementType.Int8 : ElementType.Int32;
+        var descriptor = NpuKernelDescriptor.For(name, NpuSdk.Xclbin.XclbinFile.ReadFile(Path.Combine(AppContext.BaseDirectory, name + ".xclbin")), name + ".xclbin", manifest, name + ".insts.txt",
+            [ElementType.Int8, ElementType.Int8, output], 10_000);
         var binding = descriptor.Binding;
         var shapes = new CallShapes();
         for (int i = 0; i < 3; i++) shapes.Add(ProofDesigns.Size, ProofDesigns.Size);

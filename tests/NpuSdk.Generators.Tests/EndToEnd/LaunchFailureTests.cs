@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using NpuSdk.Emulation;
+using NpuSdk.KernelModel;
 using NpuSdk.Xclbin;
 
 namespace NpuSdk.Generators.Tests.EndToEnd;
@@ -348,9 +349,13 @@ public sealed class LaunchFailureTests
         using (device)
         using (session)
         {
-            var manifest = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vector_add_int32.kernel.json"));
-            var descriptor = new NpuSdk.Launch.NpuKernelDescriptor("Test.Broken", "vector_add_int32.xclbin", "MLIR_AIE", "no_such.insts.txt", manifest,
-                new[] { "x:int32", "y:int32", "z:int32" }, 1000);
+            // A descriptor as the generator writes one, but naming an instruction stream that is not there.
+            var manifest = KernelManifestParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vector_add_int32.kernel.json")), "vector_add_int32.kernel.json");
+            var xclbin = NpuSdk.Xclbin.XclbinFile.ReadFile(Path.Combine(AppContext.BaseDirectory, "vector_add_int32.xclbin"));
+            var design = KernelDesign.From(manifest, KernelAbi.Bind(xclbin.FindKernel("MLIR_AIE")!, manifest));
+            var int32 = ElementType.Int32;
+            var descriptor = new NpuSdk.Launch.NpuKernelDescriptor("Test.Broken", "vector_add_int32.xclbin", xclbin.Uuid.ToString(), "no_such.insts.txt", design,
+                [NpuSdk.Launch.NpuParameter.Buffer("x", "x", int32), NpuSdk.Launch.NpuParameter.Buffer("y", "y", int32), NpuSdk.Launch.NpuParameter.Buffer("z", "z", int32)], 1000);
             for (int attempt = 0; attempt < 2; attempt++)
             {
                 var e = Assert.ThrowsAny<Exception>(() => NpuSdk.Launch.NpuLaunch.Invoke(session, descriptor,

@@ -6,29 +6,44 @@ namespace Demo
 {
     partial class EncoderOps
     {
-        // attention on kernel MLIR_AIE of attention_bf16.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Attention_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "EncoderOps.Attention",
-            "attention_bf16.xclbin",
-            "MLIR_AIE",
-            "attention_bf16.insts.txt",
-            @"{
-  ""name"": ""attention_bf16"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""attention"",
-  ""pattern"": ""attention"",
-  ""tile"": { ""queries"": 64, ""keys"": 1500, ""dim"": 512, ""heads"": 8, ""headDim"": 64 },
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""q"", ""shape"": [""queries"", ""dim""] } ] }, { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""k"", ""shape"": [""keys"", ""dim""] } ] }, { ""arg"": ""bo2"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""v"", ""shape"": [""keys"", ""dim""] } ] }, { ""arg"": ""bo3"", ""role"": ""output"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""o"", ""shape"": [""queries"", ""dim""] } ] }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""float32"", ""scale"": 0.125 }
-}",
-            new string[] { "q:bf16", "k:bf16", "v:bf16", "o:bf16" },
-            10000);
+        // EncoderOps.Attention: attention on kernel MLIR_AIE of attention_bf16.xclbin (design attention_bf16)
+        // A call: 64-row blocks of q, one run per block, the last padded with zero rows; k and v (1500 keys, 512 wide) packed
+        // once for every run; o written as BFloat16.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Attention_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "EncoderOps.Attention",
+                xclbinPath: "attention_bf16.xclbin",
+                xclbinUuid: "93bc47ef-14fc-5e4e-a6ba-923f3d580a45",
+                instructionsPath: "attention_bf16.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "attention_bf16",
+                    kernel: "MLIR_AIE",
+                    operation: "attention",
+                    pattern: global::NpuSdk.NpuPattern.Attention,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("queries", 64), new("keys", 1500), new("dim", 512), new("heads", 8), new("headDim", 64) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("q", "queries", "dim")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("k", "keys", "dim")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(5, "bo2", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("v", "keys", "dim")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(6, "bo3", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("o", "queries", "dim")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Float32, scale: 0.125)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("q", "q", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("k", "k", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("v", "v", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("o", "o", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Attention(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> q, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> k, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> v, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> o)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuOperands.Create().In(q, "q").In(k, "k").In(v, "v").Out(o, "o"));

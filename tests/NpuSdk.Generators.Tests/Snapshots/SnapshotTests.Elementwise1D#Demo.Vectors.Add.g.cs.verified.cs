@@ -6,66 +6,41 @@ namespace Demo
 {
     partial class Vectors
     {
-        // elementwise on kernel MLIR_AIE of add_bf16.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Add_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "Vectors.Add",
-            "add_bf16.xclbin",
-            "MLIR_AIE",
-            "add_bf16.insts.txt",
-            @"{
-  ""name"": ""Add"",
-  ""summary"": ""Synthesized from [NpuKernel] on Vectors.Add"",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""custom"",
-  ""pattern"": ""elementwise"",
-  ""tile"": {
-    ""elements"": 1024
-  },
-  ""buffers"": [
-    {
-      ""arg"": ""bo0"",
-      ""role"": ""input"",
-      ""elementType"": ""bf16"",
-      ""parts"": [
-        {
-          ""operand"": ""in0"",
-          ""shape"": [""elements""]
-        }
-      ]
-    },
-    {
-      ""arg"": ""bo1"",
-      ""role"": ""input"",
-      ""elementType"": ""bf16"",
-      ""parts"": [
-        {
-          ""operand"": ""in1"",
-          ""shape"": [""elements""]
-        }
-      ]
-    },
-    {
-      ""arg"": ""bo2"",
-      ""role"": ""output"",
-      ""elementType"": ""bf16"",
-      ""parts"": [
-        {
-          ""operand"": ""out0"",
-          ""shape"": [""elements""]
-        }
-      ]
-    }
-  ],
-  ""scalars"": [],
-  ""numeric"": {
-    ""accumulator"": ""float32""
-  }
-}
-",
-            new string[] { "x:bf16", "y:bf16", "sum:bf16" },
-            10000);
+        // Vectors.Add: elementwise on kernel MLIR_AIE of add_bf16.xclbin (design Add)
+        // A call: 1024-element chunks of x and y, one run per chunk, the last padded with zeros; sum written as BFloat16.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Add_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "Vectors.Add",
+                xclbinPath: "add_bf16.xclbin",
+                xclbinUuid: "35e0df6b-7053-5d9d-9d2d-131a7186718b",
+                instructionsPath: "add_bf16.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "Add",
+                    kernel: "MLIR_AIE",
+                    operation: "custom",
+                    pattern: global::NpuSdk.NpuPattern.Elementwise,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("elements", 1024) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("in0", "elements")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("in1", "elements")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(5, "bo2", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("out0", "elements")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Float32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("x", "in0", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("y", "in1", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("sum", "out0", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Add(global::System.ReadOnlySpan<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> y, global::System.Span<global::NpuSdk.BFloat16> sum)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(y, "y").Out(sum, "sum"));

@@ -6,29 +6,46 @@ namespace Demo
 {
     partial class Vectors
     {
-        // gemv on kernel MLIR_AIE of gemv.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Gemv_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "Vectors.Gemv",
-            "gemv.xclbin",
-            "MLIR_AIE",
-            "gemv.insts.txt",
-            @"{
-  ""name"": ""gemv"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""gemv"",
-  ""pattern"": ""gemv"",
-  ""tile"": { ""m"": 288, ""k"": 288 },
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""int16"", ""parts"": [ { ""operand"": ""a"", ""shape"": [""m"", ""k""] } ] }, { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""int16"", ""parts"": [ { ""operand"": ""b"", ""shape"": [""k""] } ] }, { ""arg"": ""bo2"", ""role"": ""output"", ""elementType"": ""int32"", ""parts"": [ { ""operand"": ""c"", ""shape"": [""m""] } ] }
-  ],
-  ""scalars"": [ { ""arg"": ""shift"", ""type"": ""int32"", ""meaning"": ""unused by the test"" } ],
-  ""numeric"": { ""accumulator"": ""int64"", ""saturate"": ""int32"", ""hostAccumulator"": ""int32"" }
-}",
-            new string[] { "a:int16", "b:int16", "c:int32", "shift:int32" },
-            10000);
+        // Vectors.Gemv: gemv on kernel MLIR_AIE of gemv.xclbin (design gemv)
+        // A call: a in 288x288 blocks and b in 288-value pieces, each packed once; one run per block of a, the last padded
+        // with zeros; partial results of c added over K on the host in int32; c written as int.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Gemv_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "Vectors.Gemv",
+                xclbinPath: "gemv.xclbin",
+                xclbinUuid: "f3887ed1-31c4-5773-9314-84cf9c8165f9",
+                instructionsPath: "gemv.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "gemv",
+                    kernel: "MLIR_AIE",
+                    operation: "gemv",
+                    pattern: global::NpuSdk.NpuPattern.Gemv,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 288), new("k", 288) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.Int16, new global::NpuSdk.KernelModel.DesignPart("a", "m", "k")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.Int16, new global::NpuSdk.KernelModel.DesignPart("b", "k")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(5, "bo2", global::NpuSdk.KernelModel.ElementType.Int32, new global::NpuSdk.KernelModel.DesignPart("c", "m")),
+                        global::NpuSdk.KernelModel.DesignArgument.Unused(6, "bo3"),
+                        global::NpuSdk.KernelModel.DesignArgument.Unused(7, "bo4"),
+                        global::NpuSdk.KernelModel.DesignArgument.Scalar(8, "shift", global::NpuSdk.KernelModel.ScalarType.Int32, "unused by the test"),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32, wideAccumulator: true, saturate: global::NpuSdk.KernelModel.ElementType.Int32, hostAccumulator: global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("a", "a", global::NpuSdk.KernelModel.ElementType.Int16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("b", "b", global::NpuSdk.KernelModel.ElementType.Int16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("c", "c", global::NpuSdk.KernelModel.ElementType.Int32),
+                    global::NpuSdk.Launch.NpuParameter.Scalar("shift", "shift", global::NpuSdk.KernelModel.ScalarType.Int32),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Gemv(global::NpuSdk.ReadOnlySpan2D<short> a, global::System.ReadOnlySpan<short> b, global::System.Span<int> c, int shift)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c").Scalar(shift));

@@ -6,29 +6,42 @@ namespace Demo
 {
     partial class EncoderOps
     {
-        // kstrip-matmul on kernel MLIR_AIE of matmul_kstrip_64x64_int8.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "EncoderOps.MatMul",
-            "matmul_kstrip_64x64_int8.xclbin",
-            "MLIR_AIE",
-            "matmul_kstrip_64x64_int8.insts.txt",
-            @"{
-  ""name"": ""matmul_kstrip_64x64_int8"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""matmul"",
-  ""pattern"": ""kstrip-matmul"",
-  ""tile"": { ""m"": 64, ""n"": 64, ""kMax"": 2048, ""kMultiple"": 64 },
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""int8"", ""parts"": [ { ""operand"": ""a"", ""shape"": [""m"", ""K""] } ] }, { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""int8"", ""parts"": [ { ""operand"": ""b"", ""shape"": [""K"", ""n""] } ] }, { ""arg"": ""bo2"", ""role"": ""output"", ""elementType"": ""int32"", ""parts"": [ { ""operand"": ""c"", ""shape"": [""m"", ""n""] } ] }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""int32"", ""hostAccumulator"": ""none"" }
-}",
-            new string[] { "a:int8", "b:int8", "c:int32" },
-            10000);
+        // EncoderOps.MatMul: kstrip-matmul on kernel MLIR_AIE of matmul_kstrip_64x64_int8.xclbin (design matmul_kstrip_64x64_int8)
+        // A call: 64-row strips of a and 64-column strips of b, K padded with zeros to a multiple of 64 (at most 2048); one
+        // run per 64x64 block of c, summed over K on the device; c written as int.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "EncoderOps.MatMul",
+                xclbinPath: "matmul_kstrip_64x64_int8.xclbin",
+                xclbinUuid: "6d4d1e8f-116a-5fea-958e-cf8ba2f34b43",
+                instructionsPath: "matmul_kstrip_64x64_int8.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "matmul_kstrip_64x64_int8",
+                    kernel: "MLIR_AIE",
+                    operation: "matmul",
+                    pattern: global::NpuSdk.NpuPattern.KStripMatMul,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 64), new("n", 64), new("kMax", 2048), new("kMultiple", 64) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("a", "m", "K")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("b", "K", "n")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(5, "bo2", global::NpuSdk.KernelModel.ElementType.Int32, new global::NpuSdk.KernelModel.DesignPart("c", "m", "n")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("a", "a", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("b", "b", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("c", "c", global::NpuSdk.KernelModel.ElementType.Int32),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<int> c)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));

@@ -6,28 +6,38 @@ namespace Demo
 {
     partial class Devices
     {
-        // tile-matmul on kernel MLIR_AIE of strix/matmul.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_OnStrix_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "Devices.OnStrix",
-            "strix/matmul.xclbin",
-            "MLIR_AIE",
-            "strix/matmul.insts.txt",
-            @"{
-  ""name"": ""matmul_int8"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""matmul"",
-  ""pattern"": ""tile-matmul"",
-  ""tile"": { ""m"": 32, ""k"": 32, ""n"": 32 },
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""int8"", ""parts"": [ { ""operand"": ""a"", ""shape"": [""m"", ""k""] }, { ""operand"": ""b"", ""shape"": [""k"", ""n""] } ] },
-    { ""arg"": ""bo1"", ""role"": ""output"", ""elementType"": ""int8"", ""parts"": [ { ""operand"": ""c"", ""shape"": [""m"", ""n""] } ] }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""int32"", ""shift"": 7, ""rounding"": ""floor"", ""saturate"": ""int8"", ""hostAccumulator"": ""int32"" }
-}",
-            new string[] { "a:int8", "b:int8", "c:int8" },
-            10000);
+        // Devices.OnStrix: tile-matmul on kernel MLIR_AIE of strix/matmul.xclbin (design matmul_int8)
+        // A call: a in 32x32 blocks and b in 32x32 blocks, each block packed once; one run per 32x32 block of c and 32-long
+        // slice of K, the last padded with zeros; partial blocks of c added over K on the host in int32; c written as sbyte.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_OnStrix_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "Devices.OnStrix",
+                xclbinPath: "strix/matmul.xclbin",
+                xclbinUuid: "b36f6d09-df79-5276-a188-b6a104f032da",
+                instructionsPath: "strix/matmul.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "matmul_int8",
+                    kernel: "MLIR_AIE",
+                    operation: "matmul",
+                    pattern: global::NpuSdk.NpuPattern.TileMatMul,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 32), new("k", 32), new("n", 32) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("a", "m", "k"), new global::NpuSdk.KernelModel.DesignPart("b", "k", "n")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(4, "bo1", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("c", "m", "n")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32, shift: 7, rounding: global::NpuSdk.KernelModel.Rounding.Floor, saturate: global::NpuSdk.KernelModel.ElementType.Int8, hostAccumulator: global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("a", "a", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("b", "b", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("c", "c", global::NpuSdk.KernelModel.ElementType.Int8),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void OnStrix(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<sbyte> c)

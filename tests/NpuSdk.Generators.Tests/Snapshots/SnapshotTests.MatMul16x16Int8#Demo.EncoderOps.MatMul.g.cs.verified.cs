@@ -6,60 +6,38 @@ namespace Demo
 {
     partial class EncoderOps
     {
-        // tile-matmul on kernel MLIR_AIE of matmul_16x16_int8.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "EncoderOps.MatMul",
-            "matmul_16x16_int8.xclbin",
-            "MLIR_AIE",
-            "matmul_16x16_int8.insts.txt",
-            @"{
-  ""name"": ""MatMul"",
-  ""summary"": ""Synthesized from [NpuKernel] on EncoderOps.MatMul"",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""custom"",
-  ""pattern"": ""tile-matmul"",
-  ""tile"": {
-    ""m"": 16,
-    ""k"": 16,
-    ""n"": 16
-  },
-  ""buffers"": [
-    {
-      ""arg"": ""bo0"",
-      ""role"": ""input"",
-      ""elementType"": ""int8"",
-      ""parts"": [
-        {
-          ""operand"": ""a"",
-          ""shape"": [""m"", ""k""]
-        },
-        {
-          ""operand"": ""b"",
-          ""shape"": [""k"", ""n""]
-        }
-      ]
-    },
-    {
-      ""arg"": ""bo1"",
-      ""role"": ""output"",
-      ""elementType"": ""int8"",
-      ""parts"": [
-        {
-          ""operand"": ""c"",
-          ""shape"": [""m"", ""n""]
-        }
-      ]
-    }
-  ],
-  ""scalars"": [],
-  ""numeric"": {
-    ""accumulator"": ""int32"",
-    ""hostAccumulator"": ""int32""
-  }
-}
-",
-            new string[] { "a:int8", "b:int8", "c:int8" },
-            10000);
+        // EncoderOps.MatMul: tile-matmul on kernel MLIR_AIE of matmul_16x16_int8.xclbin (design MatMul)
+        // A call: a in 16x16 blocks and b in 16x16 blocks, each block packed once; one run per 16x16 block of c and 16-long
+        // slice of K, the last padded with zeros; partial blocks of c added over K on the host in int32; c written as sbyte.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "EncoderOps.MatMul",
+                xclbinPath: "matmul_16x16_int8.xclbin",
+                xclbinUuid: "66dbaf00-2e37-598b-b560-ea2192cfea34",
+                instructionsPath: "matmul_16x16_int8.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "MatMul",
+                    kernel: "MLIR_AIE",
+                    operation: "custom",
+                    pattern: global::NpuSdk.NpuPattern.TileMatMul,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 16), new("k", 16), new("n", 16) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("a", "m", "k"), new global::NpuSdk.KernelModel.DesignPart("b", "k", "n")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(4, "bo1", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("c", "m", "n")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32, hostAccumulator: global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("a", "a", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("b", "b", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("c", "c", global::NpuSdk.KernelModel.ElementType.Int8),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<sbyte> c)

@@ -6,67 +6,40 @@ namespace Demo.Encoder
 {
     partial class Layers
     {
-        // tile-matmul on kernel MLIR_AIE of matmul_64x64.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Project_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "Layers.Project",
-            "matmul_64x64.xclbin",
-            "MLIR_AIE",
-            "matmul_64x64.insts.txt",
-            @"{
-  ""name"": ""Project"",
-  ""summary"": ""Synthesized from [NpuKernel] on Layers.Project"",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""custom"",
-  ""pattern"": ""tile-matmul"",
-  ""tile"": {
-    ""m"": 64,
-    ""k"": 64,
-    ""n"": 64
-  },
-  ""buffers"": [
-    {
-      ""arg"": ""bo0"",
-      ""role"": ""input"",
-      ""elementType"": ""int8"",
-      ""parts"": [
-        {
-          ""operand"": ""a"",
-          ""shape"": [""m"", ""k""]
-        }
-      ]
-    },
-    {
-      ""arg"": ""bo1"",
-      ""role"": ""input"",
-      ""elementType"": ""int8"",
-      ""parts"": [
-        {
-          ""operand"": ""b"",
-          ""shape"": [""k"", ""n""]
-        }
-      ]
-    },
-    {
-      ""arg"": ""bo2"",
-      ""role"": ""output"",
-      ""elementType"": ""int8"",
-      ""parts"": [
-        {
-          ""operand"": ""c"",
-          ""shape"": [""m"", ""n""]
-        }
-      ]
-    }
-  ],
-  ""scalars"": [],
-  ""numeric"": {
-    ""accumulator"": ""int32"",
-    ""hostAccumulator"": ""int32""
-  }
-}
-",
-            new string[] { "x:int8", "weights:int8", "y:int32" },
-            2000);
+        // Layers.Project: tile-matmul on kernel MLIR_AIE of matmul_64x64.xclbin (design Project)
+        // A call: x in 64x64 blocks and weights in 64x64 blocks, each block packed once; one run per 64x64 block of y and
+        // 64-long slice of K, the last padded with zeros; partial blocks of y added over K on the host in int32; y written as
+        // int (saturated from the kernel's int8).
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Project_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "Layers.Project",
+                xclbinPath: "matmul_64x64.xclbin",
+                xclbinUuid: "406839de-d74d-51d3-a97e-cb83f5b86679",
+                instructionsPath: "matmul_64x64.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "Project",
+                    kernel: "MLIR_AIE",
+                    operation: "custom",
+                    pattern: global::NpuSdk.NpuPattern.TileMatMul,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 64), new("k", 64), new("n", 64) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("a", "m", "k")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("b", "k", "n")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(5, "bo2", global::NpuSdk.KernelModel.ElementType.Int8, new global::NpuSdk.KernelModel.DesignPart("c", "m", "n")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32, hostAccumulator: global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("x", "a", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("weights", "b", global::NpuSdk.KernelModel.ElementType.Int8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("y", "c", global::NpuSdk.KernelModel.ElementType.Int32),
+                },
+                timeoutMilliseconds: 2000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
         internal static partial void Project(global::NpuSdk.ReadOnlySpan2D<sbyte> x, global::NpuSdk.ReadOnlySpan2D<sbyte> weights, global::NpuSdk.Span2D<int> y)

@@ -4,29 +4,42 @@
 
 partial class Ops
 {
-    // tile-matmul on kernel MLIR_AIE of matmul_bf16.xclbin
-    private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-        "Ops.MatMul",
-        "matmul_bf16.xclbin",
-        "MLIR_AIE",
-        "matmul_bf16.insts.txt",
-        @"{
-  ""name"": ""matmul_bf16"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""matmul"",
-  ""pattern"": ""tile-matmul"",
-  ""tile"": { ""m"": 32, ""k"": 32, ""n"": 32 },
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""a"", ""shape"": [""m"", ""k""] } ] }, { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""b"", ""shape"": [""k"", ""n""] } ] }, { ""arg"": ""bo2"", ""role"": ""output"", ""elementType"": ""float32"", ""parts"": [ { ""operand"": ""c"", ""shape"": [""m"", ""n""] } ] }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""float32"", ""multiplyAdd"": ""fused"", ""hostAccumulator"": ""float32"" }
-}",
-        new string[] { "a:bf16", "b:bf16", "c:float32" },
-        10000);
+    // Ops.MatMul: tile-matmul on kernel MLIR_AIE of matmul_bf16.xclbin (design matmul_bf16)
+    // A call: a in 32x32 blocks and b in 32x32 blocks, each block packed once; one run per 32x32 block of c and 32-long
+    // slice of K, the last padded with zeros; partial blocks of c added over K on the host in float32; c written as float.
+    private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 =
+        new global::NpuSdk.Launch.NpuKernelDescriptor(
+            method: "Ops.MatMul",
+            xclbinPath: "matmul_bf16.xclbin",
+            xclbinUuid: "508f583c-c57d-57c3-ae08-73d28dedad6d",
+            instructionsPath: "matmul_bf16.insts.txt",
+            design: new global::NpuSdk.KernelModel.KernelDesign(
+                name: "matmul_bf16",
+                kernel: "MLIR_AIE",
+                operation: "matmul",
+                pattern: global::NpuSdk.NpuPattern.TileMatMul,
+                cores: 1,
+                tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 32), new("k", 32), new("n", 32) },
+                arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                {
+                    global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                    global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                    global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                    global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("a", "m", "k")),
+                    global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("b", "k", "n")),
+                    global::NpuSdk.KernelModel.DesignArgument.Output(5, "bo2", global::NpuSdk.KernelModel.ElementType.Float32, new global::NpuSdk.KernelModel.DesignPart("c", "m", "n")),
+                },
+                numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Float32, hostAccumulator: global::NpuSdk.KernelModel.ElementType.Float32)),
+            parameters: new global::NpuSdk.Launch.NpuParameter[]
+            {
+                global::NpuSdk.Launch.NpuParameter.Buffer("a", "a", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                global::NpuSdk.Launch.NpuParameter.Buffer("b", "b", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                global::NpuSdk.Launch.NpuParameter.Buffer("c", "c", global::NpuSdk.KernelModel.ElementType.Float32),
+            },
+            timeoutMilliseconds: 10000);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> a, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> b, global::NpuSdk.Span2D<float> c)
     {
         global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));

@@ -6,29 +6,39 @@ namespace Demo
 {
     partial class Images
     {
-        // elementwise on kernel invert of riallto.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Invert_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "Images.Invert",
-            "riallto.xclbin",
-            "invert",
-            "riallto.insts.txt",
-            @"{
-  ""name"": ""riallto"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""invert"",
-  ""operation"": ""invert"",
-  ""pattern"": ""elementwise"",
-  ""tile"": { ""elements"": 4096 },
-  ""buffers"": [
-    { ""arg"": ""in"", ""role"": ""input"", ""elementType"": ""uint8"", ""parts"": [ { ""operand"": ""x"", ""shape"": [""elements""] } ] }, { ""arg"": ""tmp"", ""role"": ""scratch"", ""elementType"": ""uint8"", ""parts"": [ { ""operand"": ""work"", ""shape"": [4096] } ] }, { ""arg"": ""out"", ""role"": ""output"", ""elementType"": ""uint8"", ""parts"": [ { ""operand"": ""y"", ""shape"": [""elements""] } ] }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""int32"" }
-}",
-            new string[] { "x:uint8", "y:uint8" },
-            10000);
+        // Images.Invert: elementwise on kernel invert of riallto.xclbin (design riallto)
+        // A call: 4096-element chunks of x, one run per chunk, the last padded with zeros; y written as byte.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_Invert_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "Images.Invert",
+                xclbinPath: "riallto.xclbin",
+                xclbinUuid: "f817dd9a-203e-5442-a110-132999ef70fa",
+                instructionsPath: "riallto.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "riallto",
+                    kernel: "invert",
+                    operation: "invert",
+                    pattern: global::NpuSdk.NpuPattern.Elementwise,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("elements", 4096) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(0, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(1, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(2, "in", global::NpuSdk.KernelModel.ElementType.UInt8, new global::NpuSdk.KernelModel.DesignPart("x", "elements")),
+                        global::NpuSdk.KernelModel.DesignArgument.Scratch(3, "tmp", global::NpuSdk.KernelModel.ElementType.UInt8, new global::NpuSdk.KernelModel.DesignPart("work", "4096")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(4, "out", global::NpuSdk.KernelModel.ElementType.UInt8, new global::NpuSdk.KernelModel.DesignPart("y", "elements")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("x", "x", global::NpuSdk.KernelModel.ElementType.UInt8),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("y", "y", global::NpuSdk.KernelModel.ElementType.UInt8),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Invert(global::System.ReadOnlySpan<byte> x, global::System.Span<byte> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").Out(y, "y"));

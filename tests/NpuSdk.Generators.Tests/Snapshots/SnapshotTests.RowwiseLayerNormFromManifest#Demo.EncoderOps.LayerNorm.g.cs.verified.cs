@@ -6,29 +6,44 @@ namespace Demo
 {
     partial class EncoderOps
     {
-        // rowwise on kernel MLIR_AIE of layernorm_bf16.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_LayerNorm_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "EncoderOps.LayerNorm",
-            "layernorm_bf16.xclbin",
-            "MLIR_AIE",
-            "layernorm_bf16.insts.txt",
-            @"{
-  ""name"": ""layernorm_bf16"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""layernorm"",
-  ""pattern"": ""rowwise"",
-  ""tile"": { ""rows"": 64, ""cols"": 512 },
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""x"", ""shape"": [""rows"", ""cols""] } ] }, { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""gamma"", ""shape"": [""cols""] } ] }, { ""arg"": ""bo2"", ""role"": ""input"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""beta"", ""shape"": [""cols""] } ] }, { ""arg"": ""bo3"", ""role"": ""output"", ""elementType"": ""bf16"", ""parts"": [ { ""operand"": ""y"", ""shape"": [""rows"", ""cols""] } ] }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""float32"", ""epsilon"": 1e-5 }
-}",
-            new string[] { "x:bf16", "gamma:bf16", "beta:bf16", "y:bf16" },
-            10000);
+        // EncoderOps.LayerNorm: rowwise on kernel MLIR_AIE of layernorm_bf16.xclbin (design layernorm_bf16)
+        // A call: 64-row blocks of x (512 columns wide), one run per block, the last padded with zero rows; gamma and beta
+        // packed once for every run; y written as BFloat16.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_LayerNorm_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "EncoderOps.LayerNorm",
+                xclbinPath: "layernorm_bf16.xclbin",
+                xclbinUuid: "e1c559e6-60c1-562d-9537-08a9def0f97d",
+                instructionsPath: "layernorm_bf16.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "layernorm_bf16",
+                    kernel: "MLIR_AIE",
+                    operation: "layernorm",
+                    pattern: global::NpuSdk.NpuPattern.Rowwise,
+                    cores: 1,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("rows", 64), new("cols", 512) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("x", "rows", "cols")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("gamma", "cols")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(5, "bo2", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("beta", "cols")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(6, "bo3", global::NpuSdk.KernelModel.ElementType.BFloat16, new global::NpuSdk.KernelModel.DesignPart("y", "rows", "cols")),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Float32, epsilon: 1E-05)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("x", "x", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("gamma", "gamma", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("beta", "beta", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("y", "y", global::NpuSdk.KernelModel.ElementType.BFloat16),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void LayerNorm(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> gamma, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> beta, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(gamma, "gamma").In(beta, "beta").Out(y, "y"));

@@ -6,34 +6,45 @@ namespace Demo
 {
     partial class Gemm
     {
-        // whole-array on kernel MLIR_AIE of final.xclbin
-        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 = new global::NpuSdk.Launch.NpuKernelDescriptor(
-            "Gemm.MatMul",
-            "final.xclbin",
-            "MLIR_AIE",
-            "final.insts.txt",
-            @"{
-  ""name"": ""whole_array_int16"",
-  ""summary"": ""A test design."",
-  ""kernel"": ""MLIR_AIE"",
-  ""operation"": ""matmul"",
-  ""pattern"": ""whole-array"",
-  ""tile"": { ""m"": 512, ""k"": 512, ""n"": 512 },
-  ""cores"": 16,
-  ""buffers"": [
-    { ""arg"": ""bo0"", ""role"": ""input"", ""elementType"": ""int16"", ""parts"": [ { ""operand"": ""a"", ""shape"": [""m"", ""k""] } ] },
-    { ""arg"": ""bo1"", ""role"": ""input"", ""elementType"": ""int16"", ""parts"": [ { ""operand"": ""b"", ""shape"": [""k"", ""n""] } ] },
-    { ""arg"": ""bo2"", ""role"": ""output"", ""elementType"": ""int32"", ""parts"": [ { ""operand"": ""c"", ""shape"": [""m"", ""n""] } ] },
-    { ""arg"": ""bo3"", ""role"": ""unused"" },
-    { ""arg"": ""bo4"", ""role"": ""unused"" }
-  ],
-  ""scalars"": [],
-  ""numeric"": { ""accumulator"": ""int64"", ""saturate"": ""int32"", ""hostAccumulator"": ""int32"" }
-}",
-            new string[] { "a:int16", "b:int16", "c:int32" },
-            10000);
+        // Gemm.MatMul: whole-array on kernel MLIR_AIE of final.xclbin (design whole_array_int16)
+        // A call: a (512x512) times b (512x512) is one run: a call of exactly 512x512x512 makes one, larger ones one per
+        // 512x512 block of c and 512-long slice of K, the last padded with zeros; partial blocks of c added over K on the host
+        // in int32; c written as int.
+        private static readonly global::NpuSdk.Launch.NpuKernelDescriptor __NpuKernel_MatMul_0 =
+            new global::NpuSdk.Launch.NpuKernelDescriptor(
+                method: "Gemm.MatMul",
+                xclbinPath: "final.xclbin",
+                xclbinUuid: "f5178890-c749-5c36-81da-248c045cfd0e",
+                instructionsPath: "final.insts.txt",
+                design: new global::NpuSdk.KernelModel.KernelDesign(
+                    name: "whole_array_int16",
+                    kernel: "MLIR_AIE",
+                    operation: "matmul",
+                    pattern: global::NpuSdk.NpuPattern.WholeArray,
+                    cores: 16,
+                    tile: new global::NpuSdk.KernelModel.DesignTile[] { new("m", 512), new("k", 512), new("n", 512) },
+                    arguments: new global::NpuSdk.KernelModel.DesignArgument[]
+                    {
+                        global::NpuSdk.KernelModel.DesignArgument.Opcode(0, "opcode"),
+                        global::NpuSdk.KernelModel.DesignArgument.Instructions(1, "instr"),
+                        global::NpuSdk.KernelModel.DesignArgument.InstructionCount(2, "ninstr"),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(3, "bo0", global::NpuSdk.KernelModel.ElementType.Int16, new global::NpuSdk.KernelModel.DesignPart("a", "m", "k")),
+                        global::NpuSdk.KernelModel.DesignArgument.Input(4, "bo1", global::NpuSdk.KernelModel.ElementType.Int16, new global::NpuSdk.KernelModel.DesignPart("b", "k", "n")),
+                        global::NpuSdk.KernelModel.DesignArgument.Output(5, "bo2", global::NpuSdk.KernelModel.ElementType.Int32, new global::NpuSdk.KernelModel.DesignPart("c", "m", "n")),
+                        global::NpuSdk.KernelModel.DesignArgument.Unused(6, "bo3"),
+                        global::NpuSdk.KernelModel.DesignArgument.Unused(7, "bo4"),
+                    },
+                    numeric: new global::NpuSdk.KernelModel.NumericRule(global::NpuSdk.KernelModel.ElementType.Int32, wideAccumulator: true, saturate: global::NpuSdk.KernelModel.ElementType.Int32, hostAccumulator: global::NpuSdk.KernelModel.ElementType.Int32)),
+                parameters: new global::NpuSdk.Launch.NpuParameter[]
+                {
+                    global::NpuSdk.Launch.NpuParameter.Buffer("a", "a", global::NpuSdk.KernelModel.ElementType.Int16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("b", "b", global::NpuSdk.KernelModel.ElementType.Int16),
+                    global::NpuSdk.Launch.NpuParameter.Buffer("c", "c", global::NpuSdk.KernelModel.ElementType.Int32),
+                },
+                timeoutMilliseconds: 10000);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<short> a, global::NpuSdk.ReadOnlySpan2D<short> b, global::NpuSdk.Span2D<int> c)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));

@@ -5,10 +5,10 @@ internal sealed class XrtBo : IBoHandle
 {
     private nint _hostView;
 
-    internal XrtBo(XrtBoSafeHandle handle)
+    /// <summary>Wraps a buffer of <paramref name="size"/> bytes as XRT reports it.</summary>
+    internal XrtBo(XrtBoSafeHandle handle, ulong size)
     {
         Handle = handle;
-        XrtErrors.Check(XrtShim.BoSize(handle, out ulong size), "read a buffer's size");
         Size = size;
     }
 
@@ -33,7 +33,7 @@ internal sealed class XrtBo : IBoHandle
         if (_hostView == 0)
         {
             // XRT maps a buffer once and keeps the mapping for its lifetime, so the pointer is cached.
-            XrtErrors.Check(XrtShim.BoMap(Handle, out nint view), $"map a {Size}-byte buffer");
+            XrtErrors.Check(XrtShim.BoMap(Handle, out nint view), "map a {0}-byte buffer", Size);
             _hostView = view;
         }
         return new Span<byte>((void*)_hostView, (int)Size);
@@ -44,9 +44,10 @@ internal sealed class XrtBo : IBoHandle
 
     public IBoHandle CreateSubBuffer(ulong size, ulong offset)
     {
+        // A plan makes one sub-buffer per slot, tens of thousands for a fine tiling: the message is formatted on failure only.
         XrtErrors.Check(XrtShim.BoAllocSub(Handle, size, offset, out var sub),
-            $"create a sub-buffer of {size} bytes at offset {offset} in a buffer of {Size} bytes");
-        return new XrtBo(sub);
+            "create a sub-buffer of {0} bytes at offset {1} in a buffer of {2} bytes", size, offset, Size);
+        return new XrtBo(sub, size);
     }
 
     public void Dispose() => Handle.Dispose();

@@ -86,8 +86,9 @@ internal sealed class XrtDevice(XrtBackend backend, XrtDeviceSafeHandle handle) 
     {
         ArgumentOutOfRangeException.ThrowIfNegative(group);
         XrtErrors.Check(XrtShim.BoAlloc(Handle, size, (uint)flags, (uint)group, out var bo),
-            $"allocate a {size}-byte buffer ({flags}) in memory group {group}");
-        return new XrtBo(bo);
+            "allocate a {0}-byte buffer ({1}) in memory group {2}", size, flags, group);
+        XrtErrors.Check(XrtShim.BoSize(bo, out ulong allocated), "read a buffer's size");
+        return new XrtBo(bo, allocated);
     }
 
     public void Dispose() => Handle.Dispose();

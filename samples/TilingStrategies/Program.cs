@@ -156,12 +156,6 @@ static Row Measure(Device device, string backend, TilingCase c, string strategy,
     }
     long Per(long now, long before) => (now - before) / repetitions;
     double? projected = device.ProjectedTime is { } after && projectedBefore is { } before ? (after - before).TotalMilliseconds / repetitions : null;
-    if (tracePath is not null)
-    {
-        // One more steady-state call, traced apart from the timed ones so that recording does not weigh on them.
-        using var trace = device.StartTrace(tracePath);
-        call();
-    }
     times.Sort();
     double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
     string note = strategy switch
@@ -170,10 +164,18 @@ static Row Measure(Device device, string backend, TilingCase c, string strategy,
         "waves" => "The port's waves in C#: 512 runs in flight over 512 buffer slots, each wave's syncs once, every run waited on.",
         _ => "One generated [NpuKernel] call: one sync per buffer, one run list, one wait.",
     };
-    return new Row(c.Name, strategy, backend, c.Design, Per(counters.Runs, runs), Per(counters.Submissions, submissions), Per(counters.Waits, waits),
+    var row = new Row(c.Name, strategy, backend, c.Design, Per(counters.Runs, runs), Per(counters.Submissions, submissions), Per(counters.Waits, waits),
         Per(counters.SyncsToDevice + counters.SyncsFromDevice, syncsTo + syncsFrom), Per(counters.SyncsToDevice, syncsTo), Per(counters.SyncsFromDevice, syncsFrom),
         Per(counters.BytesToDevice + counters.BytesFromDevice, bytesTo + bytesFrom), Per(counters.BytesToDevice, bytesTo), Per(counters.BytesFromDevice, bytesFrom),
         Math.Round(median, 3), repetitions, projected is { } p ? Math.Round(p, 4) : null, null, note);
+    if (tracePath is not null)
+    {
+        // One more steady-state call, traced apart from the timed ones so that recording weighs on none of them, and
+        // after the row is read from the counters so that it does not count in them.
+        using var trace = device.StartTrace(tracePath);
+        call();
+    }
+    return row;
 }
 
 static int[] Ints(Array output) => output is sbyte[] s ? s.Select(v => (int)v).ToArray() : (int[])output;

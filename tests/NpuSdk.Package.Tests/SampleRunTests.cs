@@ -91,6 +91,37 @@ public sealed class SampleRunTests
     }
 
     // A row of the side-by-side table: │ profile │ mode │ runs │ submissions │ syncs │ bytes synced │ contexts opened │ ...
+    [Fact]
+    public void The_tiling_strategies_count_one_steady_call_per_row_on_every_backend_the_traced_case_included()
+    {
+        string folder = Directory.CreateTempSubdirectory("npusdk-tiling-").FullName;
+        try
+        {
+            string output = Path.Combine(folder, "tiling.json");
+            var result = DotnetProcess.Start(DotnetProcess.Dotnet, Repository.Root, TimeSpan.FromMinutes(10), null,
+                Program("TilingStrategies"), "--quick", "--output", output);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
+            var rows = json.RootElement.EnumerateArray().Select(r => (
+                Case: r.GetProperty("case").GetString()!, Strategy: r.GetProperty("strategy").GetString()!, Backend: r.GetProperty("backend").GetString()!,
+                Counts: (r.GetProperty("runs").GetInt64(), r.GetProperty("submissions").GetInt64(), r.GetProperty("waits").GetInt64(),
+                    r.GetProperty("syncs").GetInt64(), r.GetProperty("bytes").GetInt64()))).ToArray();
+            Assert.Contains(rows, r => r.Backend == "emulator");
+            // A call's counts do not depend on the backend that made it.
+            foreach (var same in rows.GroupBy(r => (r.Case, r.Strategy)))
+                Assert.True(same.Select(r => r.Counts).Distinct().Count() == 1, $"{same.Key}: {string.Join("; ", same.Select(r => $"{r.Backend} {r.Counts}"))}");
+            // The traced case (one more call, traced after the timed ones) counts one call: 128/16 blocks each way, 512 runs.
+            var traced = rows.Where(r => r.Case == "128x128x128/int8/tile16").ToArray();
+            Assert.Equal(3, traced.Select(r => r.Strategy).Distinct().Count());
+            Assert.All(traced, r => Assert.Equal(8L * 8 * 8, r.Counts.Item1));
+            Assert.True(Directory.EnumerateFiles(Path.Combine(folder, "traces"), "tiling-*.json").Count() == 3, result.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static (double Syncs, long Bytes, double ContextsOpened) Row(string stdout, string profile, string mode)
     {
         var line = stdout.Split('\n').Single(l => l.TrimStart().StartsWith($"│ {profile} ", StringComparison.Ordinal) && l.Contains($"│ {mode} ", StringComparison.Ordinal));

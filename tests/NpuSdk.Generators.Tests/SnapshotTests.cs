@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace NpuSdk.Generators.Tests;
@@ -22,6 +23,37 @@ public sealed class SnapshotTests
             """);
         AssertCompilesClean(output);
         Snapshot.Verify(run, nameof(SnapshotTests));
+    }
+
+    [Fact]
+    public void Generated_members_state_the_packages_version_which_snapshots_scrub()
+    {
+        var h = new GeneratorHarness(nameof(Generated_members_state_the_packages_version_which_snapshots_scrub)).AddMlirAieKernel("matmul_16x16_int8.xclbin", buffers: 2);
+        var (run, output) = h.Run(Usings + """
+            namespace Demo;
+
+            public static partial class EncoderOps
+            {
+                [NpuKernel("matmul_16x16_int8.xclbin", Tile = 16, Pattern = NpuPattern.TileMatMul)]
+                public static partial void MatMul(ReadOnlySpan2D<sbyte> a, ReadOnlySpan2D<sbyte> b, Span2D<sbyte> c);
+            }
+            """);
+        AssertCompilesClean(output);
+        string source = run.Results.Single().GeneratedSources.Single(s => s.HintName.Contains("MatMul")).SourceText.ToString();
+        // The runtime and the generator ship in one package under one version.
+        string runtime = typeof(NpuSdk.NpuSession).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()!
+            .InformationalVersion.Split('+')[0];
+        Assert.Equal(runtime, Snapshot.PackageVersion());
+        int members = CountOf(source, "GeneratedCode(");
+        Assert.True(members >= 2, source);   // the span form and its asynchronous form at least
+        Assert.Equal(members, CountOf(source, $"GeneratedCode(\"NpuSdk.Generators\", \"{runtime}\")"));
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     [Fact]

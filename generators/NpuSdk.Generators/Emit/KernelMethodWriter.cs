@@ -12,6 +12,27 @@ namespace NpuSdk.Generators.Emit;
 /// </summary>
 internal static class KernelMethodWriter
 {
+    /// <summary>
+    /// The version every generated member's <c>GeneratedCode</c> attribute states: the package's, which this generator's
+    /// assembly carries as its informational version (without the commit after <c>+</c>).
+    /// </summary>
+    internal static string Version { get; } = ReadVersion();
+
+    private static readonly string s_generatedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"{Version}\")]";
+
+    private static string ReadVersion()
+    {
+        var assembly = typeof(KernelMethodWriter).Assembly;
+        string? informational = ((System.Reflection.AssemblyInformationalVersionAttribute?)System.Attribute.GetCustomAttribute(
+            assembly, typeof(System.Reflection.AssemblyInformationalVersionAttribute)))?.InformationalVersion;
+        if (informational is { Length: > 0 })
+        {
+            int plus = informational.IndexOf('+');
+            return plus < 0 ? informational : informational.Substring(0, plus);
+        }
+        return assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    }
+
     public static string Write(KernelSourceModel model)
     {
         var w = new IndentedWriter();
@@ -38,7 +59,7 @@ internal static class KernelMethodWriter
         w.WriteLine($"private static readonly global::NpuSdk.Launch.NpuKernelDescriptor {model.DescriptorField} =");
         using (w.Indent()) w.WriteLines(model.Descriptor + ";");
         w.WriteLine();
-        w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+        w.WriteLine(s_generatedCode);
         // Beside the tensor form of the same name, an argument written new(...) would fit both: the span form wins.
         if (model.PrefersSpanForm) w.WriteLine("[global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]");
         string parameters = string.Join(", ", model.Parameters.Select(p => p.Modifiers + p.TypeText + " " + p.Name));
@@ -56,7 +77,7 @@ internal static class KernelMethodWriter
         {
             w.WriteLine();
             w.WriteLine($"/// <summary>{Doc(model.Name)} over tensors: the operands stay on the device, nothing is copied or synced.</summary>");
-            w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+            w.WriteLine(s_generatedCode);
             w.WriteLine($"{prefix}void {model.Name}({Signature(model, Tensor)})");
             using (w.WriteBlock())
                 w.WriteLine($"global::NpuSdk.Launch.NpuLaunch.Invoke({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands", named: false)});");
@@ -65,7 +86,7 @@ internal static class KernelMethodWriter
         {
             w.WriteLine();
             w.WriteLine($"/// <summary>{Doc(model.Name)}, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>");
-            w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+            w.WriteLine(s_generatedCode);
             w.WriteLine($"{prefix}global::System.Threading.Tasks.ValueTask {asyncName}({Signature(model, Memory)}, global::System.Threading.CancellationToken {cancellation} = default)");
             using (w.WriteBlock())
                 w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: false)}, {model.DescriptorField}, {Operands(model, "NpuMemoryOperands")}, {cancellation});");
@@ -73,7 +94,7 @@ internal static class KernelMethodWriter
             {
                 w.WriteLine();
                 w.WriteLine($"/// <summary>{Doc(model.Name)} over tensors, asynchronously; cancelling aborts the runs.</summary>");
-                w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"NpuSdk.Generators\", \"1.0.0\")]");
+                w.WriteLine(s_generatedCode);
                 w.WriteLine($"{prefix}global::System.Threading.Tasks.ValueTask {asyncName}({Signature(model, Tensor)}, global::System.Threading.CancellationToken {cancellation} = default)");
                 using (w.WriteBlock())
                     w.WriteLine($"return global::NpuSdk.Launch.NpuLaunch.InvokeAsync({Session(model, tensors: true)}, {model.DescriptorField}, {Operands(model, "NpuTensorOperands", named: false)}, {cancellation});");

@@ -42,7 +42,7 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Attention(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> q, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> k, global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> v, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> o)
         {
@@ -50,21 +50,21 @@ namespace Demo
         }
 
         /// <summary>The [NpuKernel] method Attention over tensors: the operands stay on the device, nothing is copied or synced.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static void Attention(global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> q, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> k, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> v, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> o)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.Launch.NpuLaunch.SessionOf(q), __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(q).In(k).In(v).Out(o));
         }
 
         /// <summary>The [NpuKernel] method Attention, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask AttentionAsync(global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> q, global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> k, global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> v, global::NpuSdk.Memory2D<global::NpuSdk.BFloat16> o, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(q, "q").In(k, "k").In(v, "v").Out(o, "o"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Attention over tensors, asynchronously; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask AttentionAsync(global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> q, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> k, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> v, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> o, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.Launch.NpuLaunch.SessionOf(q), __NpuKernel_Attention_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(q).In(k).In(v).Out(o), cancellationToken);

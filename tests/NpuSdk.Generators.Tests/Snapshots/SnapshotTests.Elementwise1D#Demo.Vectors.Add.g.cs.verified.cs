@@ -39,7 +39,7 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Add(global::System.ReadOnlySpan<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> y, global::System.Span<global::NpuSdk.BFloat16> sum)
         {
@@ -47,21 +47,21 @@ namespace Demo
         }
 
         /// <summary>The [NpuKernel] method Add over tensors: the operands stay on the device, nothing is copied or synced.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static void Add(global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> x, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> y, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> sum)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.Launch.NpuLaunch.SessionOf(x), __NpuKernel_Add_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(x).In(y).Out(sum));
         }
 
         /// <summary>The [NpuKernel] method Add, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask AddAsync(global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> x, global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> y, global::System.Memory<global::NpuSdk.BFloat16> sum, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Add_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").In(y, "y").Out(sum, "sum"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Add over tensors, asynchronously; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask AddAsync(global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> x, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> y, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> sum, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.Launch.NpuLaunch.SessionOf(x), __NpuKernel_Add_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(x).In(y).Out(sum), cancellationToken);

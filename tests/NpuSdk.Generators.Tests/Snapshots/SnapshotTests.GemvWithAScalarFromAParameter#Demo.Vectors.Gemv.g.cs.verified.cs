@@ -44,7 +44,7 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Gemv(global::NpuSdk.ReadOnlySpan2D<short> a, global::System.ReadOnlySpan<short> b, global::System.Span<int> c, int shift)
         {
@@ -52,21 +52,21 @@ namespace Demo
         }
 
         /// <summary>The [NpuKernel] method Gemv over tensors: the operands stay on the device, nothing is copied or synced.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static void Gemv(global::NpuSdk.NpuTensor<short> a, global::NpuSdk.NpuTensor<short> b, global::NpuSdk.NpuTensor<int> c, int shift)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.Launch.NpuLaunch.SessionOf(a), __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(a).In(b).Out(c).Scalar(shift));
         }
 
         /// <summary>The [NpuKernel] method Gemv, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask GemvAsync(global::NpuSdk.ReadOnlyMemory2D<short> a, global::System.ReadOnlyMemory<short> b, global::System.Memory<int> c, int shift, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a, "a").In(b, "b").Out(c, "c").Scalar(shift), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Gemv over tensors, asynchronously; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask GemvAsync(global::NpuSdk.NpuTensor<short> a, global::NpuSdk.NpuTensor<short> b, global::NpuSdk.NpuTensor<int> c, int shift, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.Launch.NpuLaunch.SessionOf(a), __NpuKernel_Gemv_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(a).In(b).Out(c).Scalar(shift), cancellationToken);

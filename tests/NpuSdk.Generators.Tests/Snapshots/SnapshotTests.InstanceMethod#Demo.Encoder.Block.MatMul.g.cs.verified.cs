@@ -41,14 +41,14 @@ namespace Demo
                     },
                     timeoutMilliseconds: 10000);
 
-            [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
             private partial void MatMul(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<sbyte> c)
             {
                 global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));
             }
 
             /// <summary>The [NpuKernel] method MatMul, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
             private global::System.Threading.Tasks.ValueTask MatMulAsync(global::NpuSdk.ReadOnlyMemory2D<sbyte> a, global::NpuSdk.ReadOnlyMemory2D<sbyte> b, global::NpuSdk.Memory2D<sbyte> c, global::System.Threading.CancellationToken cancellationToken = default)
             {
                 return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a, "a").In(b, "b").Out(c, "c"), cancellationToken);

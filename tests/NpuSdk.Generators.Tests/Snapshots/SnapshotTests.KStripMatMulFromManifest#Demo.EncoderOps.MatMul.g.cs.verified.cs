@@ -40,7 +40,7 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void MatMul(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<int> c)
         {
@@ -48,21 +48,21 @@ namespace Demo
         }
 
         /// <summary>The [NpuKernel] method MatMul over tensors: the operands stay on the device, nothing is copied or synced.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static void MatMul(global::NpuSdk.NpuTensor<sbyte> a, global::NpuSdk.NpuTensor<sbyte> b, global::NpuSdk.NpuTensor<int> c)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.Launch.NpuLaunch.SessionOf(a), __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(a).In(b).Out(c));
         }
 
         /// <summary>The [NpuKernel] method MatMul, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask MatMulAsync(global::NpuSdk.ReadOnlyMemory2D<sbyte> a, global::NpuSdk.ReadOnlyMemory2D<sbyte> b, global::NpuSdk.Memory2D<int> c, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a, "a").In(b, "b").Out(c, "c"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method MatMul over tensors, asynchronously; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask MatMulAsync(global::NpuSdk.NpuTensor<sbyte> a, global::NpuSdk.NpuTensor<sbyte> b, global::NpuSdk.NpuTensor<int> c, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.Launch.NpuLaunch.SessionOf(a), __NpuKernel_MatMul_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(a).In(b).Out(c), cancellationToken);

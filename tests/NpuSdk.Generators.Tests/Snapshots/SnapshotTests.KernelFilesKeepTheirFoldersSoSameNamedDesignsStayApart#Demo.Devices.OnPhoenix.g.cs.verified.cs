@@ -39,14 +39,14 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static partial void OnPhoenix(global::NpuSdk.ReadOnlySpan2D<sbyte> a, global::NpuSdk.ReadOnlySpan2D<sbyte> b, global::NpuSdk.Span2D<sbyte> c)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_OnPhoenix_0, global::NpuSdk.Launch.NpuOperands.Create().In(a, "a").In(b, "b").Out(c, "c"));
         }
 
         /// <summary>The [NpuKernel] method OnPhoenix, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask OnPhoenixAsync(global::NpuSdk.ReadOnlyMemory2D<sbyte> a, global::NpuSdk.ReadOnlyMemory2D<sbyte> b, global::NpuSdk.Memory2D<sbyte> c, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_OnPhoenix_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(a, "a").In(b, "b").Out(c, "c"), cancellationToken);

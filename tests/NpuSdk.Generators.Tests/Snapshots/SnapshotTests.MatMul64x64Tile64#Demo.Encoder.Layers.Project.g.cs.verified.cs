@@ -41,14 +41,14 @@ namespace Demo.Encoder
                 },
                 timeoutMilliseconds: 2000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         internal static partial void Project(global::NpuSdk.ReadOnlySpan2D<sbyte> x, global::NpuSdk.ReadOnlySpan2D<sbyte> weights, global::NpuSdk.Span2D<int> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.NpuSession.Default, __NpuKernel_Project_0, global::NpuSdk.Launch.NpuOperands.Create().In(x, "x").In(weights, "weights").Out(y, "y"));
         }
 
         /// <summary>The [NpuKernel] method Project, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         internal static global::System.Threading.Tasks.ValueTask ProjectAsync(global::NpuSdk.ReadOnlyMemory2D<sbyte> x, global::NpuSdk.ReadOnlyMemory2D<sbyte> weights, global::NpuSdk.Memory2D<int> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Project_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").In(weights, "weights").Out(y, "y"), cancellationToken);

@@ -37,7 +37,7 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void Invert(global::System.ReadOnlySpan<byte> x, global::System.Span<byte> y)
         {
@@ -45,21 +45,21 @@ namespace Demo
         }
 
         /// <summary>The [NpuKernel] method Invert over tensors: the operands stay on the device, nothing is copied or synced.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static void Invert(global::NpuSdk.NpuTensor<byte> x, global::NpuSdk.NpuTensor<byte> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.Launch.NpuLaunch.SessionOf(x), __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(x).Out(y));
         }
 
         /// <summary>The [NpuKernel] method Invert, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask InvertAsync(global::System.ReadOnlyMemory<byte> x, global::System.Memory<byte> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").Out(y, "y"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method Invert over tensors, asynchronously; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask InvertAsync(global::NpuSdk.NpuTensor<byte> x, global::NpuSdk.NpuTensor<byte> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.Launch.NpuLaunch.SessionOf(x), __NpuKernel_Invert_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(x).Out(y), cancellationToken);

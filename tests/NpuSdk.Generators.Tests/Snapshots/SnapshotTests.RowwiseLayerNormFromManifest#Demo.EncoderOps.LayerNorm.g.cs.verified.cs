@@ -42,7 +42,7 @@ namespace Demo
                 },
                 timeoutMilliseconds: 10000);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
         public static partial void LayerNorm(global::NpuSdk.ReadOnlySpan2D<global::NpuSdk.BFloat16> x, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> gamma, global::System.ReadOnlySpan<global::NpuSdk.BFloat16> beta, global::NpuSdk.Span2D<global::NpuSdk.BFloat16> y)
         {
@@ -50,21 +50,21 @@ namespace Demo
         }
 
         /// <summary>The [NpuKernel] method LayerNorm over tensors: the operands stay on the device, nothing is copied or synced.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static void LayerNorm(global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> x, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> gamma, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> beta, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> y)
         {
             global::NpuSdk.Launch.NpuLaunch.Invoke(global::NpuSdk.Launch.NpuLaunch.SessionOf(x), __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(x).In(gamma).In(beta).Out(y));
         }
 
         /// <summary>The [NpuKernel] method LayerNorm, asynchronously: the inputs are packed before this returns, the outputs written when the task completes; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask LayerNormAsync(global::NpuSdk.ReadOnlyMemory2D<global::NpuSdk.BFloat16> x, global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> gamma, global::System.ReadOnlyMemory<global::NpuSdk.BFloat16> beta, global::NpuSdk.Memory2D<global::NpuSdk.BFloat16> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.NpuSession.Default, __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuMemoryOperands.Create().In(x, "x").In(gamma, "gamma").In(beta, "beta").Out(y, "y"), cancellationToken);
         }
 
         /// <summary>The [NpuKernel] method LayerNorm over tensors, asynchronously; cancelling aborts the runs.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("NpuSdk.Generators", "{version}")]
         public static global::System.Threading.Tasks.ValueTask LayerNormAsync(global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> x, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> gamma, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> beta, global::NpuSdk.NpuTensor<global::NpuSdk.BFloat16> y, global::System.Threading.CancellationToken cancellationToken = default)
         {
             return global::NpuSdk.Launch.NpuLaunch.InvokeAsync(global::NpuSdk.Launch.NpuLaunch.SessionOf(x), __NpuKernel_LayerNorm_0, global::NpuSdk.Launch.NpuTensorOperands.Create().In(x).In(gamma).In(beta).Out(y), cancellationToken);

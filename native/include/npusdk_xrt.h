@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature below changes, so the managed side can refuse a stale library. */
-#define NPUSDK_ABI_VERSION 3
+#define NPUSDK_ABI_VERSION 4
 
 typedef enum npusdk_status {
   NPUSDK_OK = 0,
@@ -55,6 +55,7 @@ typedef struct npusdk_kernel npusdk_kernel;
 typedef struct npusdk_bo npusdk_bo;
 typedef struct npusdk_run npusdk_run;
 typedef struct npusdk_runlist npusdk_runlist;
+typedef struct npusdk_runs npusdk_runs;
 
 /* ---- library ---- */
 NPUSDK_API uint32_t npusdk_abi_version(void);
@@ -115,10 +116,28 @@ NPUSDK_API int npusdk_run_state(npusdk_run* run, int32_t* state);
 NPUSDK_API int npusdk_run_abort(npusdk_run* run, int32_t* state);
 NPUSDK_API int npusdk_run_release(npusdk_run* run);
 
+/* ---- run sets: a launch plan's runs of one kernel, made and bound in one call each rather than one per run ---- */
+/* count runs of the kernel, no argument bound. */
+NPUSDK_API int npusdk_runs_create(npusdk_kernel* kernel, uint32_t count, npusdk_runs** runs);
+/* Binds the same scalar (little-endian, 1, 2, 4 or 8 bytes) or buffer to argument arg_index of every run. */
+NPUSDK_API int npusdk_runs_set_scalar(npusdk_runs* runs, int32_t arg_index, const void* value, size_t size);
+NPUSDK_API int npusdk_runs_set_bo(npusdk_runs* runs, int32_t arg_index, npusdk_bo* bo);
+/* Makes slot_count sub-buffers of slot_bytes each, back to back from offset 0 of parent, held by the set, and binds run i
+   to slot slot_of_run[i] (slot_of_run has one entry per run). NPUSDK_E_OUT_OF_RANGE when the slots pass the parent's end
+   or an entry names no slot. */
+NPUSDK_API int npusdk_runs_set_slots(npusdk_runs* runs, int32_t arg_index, npusdk_bo* parent, uint64_t slot_bytes,
+  uint32_t slot_count, const int32_t* slot_of_run);
+/* Binds run i to bos[bo_of_run[i]] (bo_of_run has one entry per run, each below bo_count). */
+NPUSDK_API int npusdk_runs_set_bos(npusdk_runs* runs, int32_t arg_index, npusdk_bo* const* bos, uint32_t bo_count,
+  const int32_t* bo_of_run);
+NPUSDK_API int npusdk_runs_release(npusdk_runs* runs);
+
 /* ---- run lists (xrt::runlist, or start-all / wait-all with a bounded in-flight window) ---- */
 /* window: most runs in flight at once on the fallback path (0 = the shim's default); ignored by xrt::runlist. */
 NPUSDK_API int npusdk_runlist_create(npusdk_context* context, uint32_t window, npusdk_runlist** list);
 NPUSDK_API int npusdk_runlist_add(npusdk_runlist* list, npusdk_run* run);
+/* Appends every run of the set, in order, as npusdk_runlist_add would one by one. */
+NPUSDK_API int npusdk_runlist_add_runs(npusdk_runlist* list, npusdk_runs* runs);
 NPUSDK_API int npusdk_runlist_execute(npusdk_runlist* list);
 /* state receives ERT_CMD_STATE_COMPLETED, ERT_CMD_STATE_TIMEOUT when the time ran out (wait again to
    continue), or the state of the first run that failed, whose XRT message (xrt::runlist::command_error, with the AIE

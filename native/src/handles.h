@@ -37,6 +37,13 @@ struct npusdk_run
   xrt::run run;
 };
 
+struct npusdk_runs
+{
+  std::vector<xrt::run> runs;
+  // The sub-buffers npusdk_runs_set_slots made: held here for as long as the runs bound to them.
+  std::vector<xrt::bo> sub_buffers;
+};
+
 struct npusdk_runlist
 {
 #if NPUSDK_HAS_RUNLIST

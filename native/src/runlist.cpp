@@ -71,6 +71,25 @@ npusdk_runlist_add(npusdk_runlist* list, npusdk_run* run)
 }
 
 int
+npusdk_runlist_add_runs(npusdk_runlist* list, npusdk_runs* runs)
+{
+  return npusdk::guarded([&] {
+    auto l = npusdk::require(list, "list");
+    auto set = npusdk::require(runs, "runs");
+#if NPUSDK_HAS_RUNLIST
+    l->runs.reserve(l->runs.size() + set->runs.size());
+    for (auto& run : set->runs) {
+      l->list.add(run);
+      l->runs.push_back(run);
+    }
+#else
+    l->list.reserve(set->runs.size());
+    for (auto& run : set->runs) l->list.add(run);
+#endif
+  });
+}
+
+int
 npusdk_runlist_execute(npusdk_runlist* list)
 {
   return npusdk::guarded([&] {

@@ -47,6 +47,13 @@ window_runlist::add(const xrt::run& run)
 }
 
 void
+window_runlist::reserve(size_t n)
+{
+  m_runs.reserve(m_runs.size() + n);
+  m_members.reserve(m_members.size() + n);
+}
+
+void
 window_runlist::execute()
 {
   ensure_idle("execute");

@@ -22,6 +22,8 @@ public:
   explicit window_runlist(uint32_t window);
 
   void add(const xrt::run& run);
+  // Room for n more runs, so that adding a plan's runs does not grow the list run by run.
+  void reserve(size_t n);
   void execute();
   // Returns ERT_CMD_STATE_COMPLETED, ERT_CMD_STATE_TIMEOUT (call again to keep waiting), or the
   // state of the first run that failed.

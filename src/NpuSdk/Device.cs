@@ -317,7 +317,7 @@ public sealed class Device : IDisposable
     private static int DisposalRank(IDisposable d) => d switch
     {
         RunList => 0,
-        Run or Launch.LaunchPlan => 1,
+        Run or Launch.LaunchPlan or Launch.PlanRuns => 1,
         Bo b => b.IsSubBuffer ? 2 : 3,
         Kernel => 4,
         _ => 5,

@@ -161,6 +161,73 @@ public abstract class BackendContract : IDisposable
         Assert.Equal(2L * runs, Device.Counters.SubBuffersCreated);
     }
 
+    /// <summary>A plan's runs as one set: the fixed arguments for all, input and output cut into a slot per run.</summary>
+    private IRunBatch BoundSet(int runs, Bo inputs, Bo outputs)
+    {
+        var set = RunBatches.Create(Kernel.Handle, runs);
+        var identity = Enumerable.Range(0, runs).ToArray();
+        set.SetScalar(0, BitConverter.GetBytes(3UL));
+        set.SetBuffer(1, Instr.Handle);
+        set.SetScalar(2, BitConverter.GetBytes((uint)Emulation.Instructions.Length));
+        set.SetSlots(3, inputs.Handle, 2 * T * T, runs, identity);
+        set.SetSlots(4, outputs.Handle, T * T, runs, identity);
+        return set;
+    }
+
+    [ContractFact]
+    public void RunSetOfTenThousandRunsOverSlotsCompletesAndReexecutes()
+    {
+        const int runs = 10_000;
+        using var inputs = new Bo(Device, (ulong)runs * 2 * T * T, BoFlags.HostOnly, Kernel.GroupId(3));
+        using var outputs = new Bo(Device, (ulong)runs * T * T, BoFlags.HostOnly, Kernel.GroupId(4));
+        inputs.Sync(SyncDirection.ToDevice);
+        using var set = BoundSet(runs, inputs, outputs);
+        using var list = new RunList(Context);
+        list.AddBatch(set);
+        Assert.Equal(runs, list.Count);
+
+        for (int pass = 1; pass <= 2; pass++)
+        {
+            list.Execute();
+            Assert.Equal(CommandState.Completed, list.Wait(Generous));
+            Assert.Equal((long)pass * runs, Device.Counters.Runs);
+        }
+    }
+
+    [ContractFact]
+    public void RunSetRefusesSlotsPastTheParentAndATableEntryThatNamesNoSlotInTheSameWords()
+    {
+        using var inputs = new Bo(Device, 4 * 2 * T * T, BoFlags.HostOnly, Kernel.GroupId(3));
+        using var set = RunBatches.Create(Kernel.Handle, 4);
+        var tooMany = Assert.Throws<NpuException>(() => set.SetSlots(3, inputs.Handle, 2 * T * T, 5, [0, 1, 2, 3]));
+        Assert.Equal($"5 slots of {2 * T * T} bytes do not fit in a buffer of {4 * 2 * T * T} bytes.", tooMany.Message);
+        var noSlot = Assert.Throws<NpuException>(() => set.SetSlots(3, inputs.Handle, 2 * T * T, 4, [0, 1, 4, 3]));
+        Assert.Equal("Run 2 is bound to slot 4, but there are 4.", noSlot.Message);
+        var bad = Assert.Throws<NpuArgumentBindingException>(() => set.SetScalar(99, BitConverter.GetBytes(3UL)));
+        Assert.Equal(99, bad.ArgIndex);
+        Assert.Equal(Emulation.KernelName, bad.Kernel);
+    }
+
+    [ContractFact]
+    public void RunSetBindsEachRunToTheBufferItsTableNames()
+    {
+        using var a = new Bo(Device, T * T, BoFlags.HostOnly, Kernel.GroupId(4));
+        using var b = new Bo(Device, T * T, BoFlags.HostOnly, Kernel.GroupId(4));
+        using var inputs = new Bo(Device, 2 * 2 * T * T, BoFlags.HostOnly, Kernel.GroupId(3));
+        using var set = RunBatches.Create(Kernel.Handle, 2);
+        set.SetScalar(0, BitConverter.GetBytes(3UL));
+        set.SetBuffer(1, Instr.Handle);
+        set.SetScalar(2, BitConverter.GetBytes((uint)Emulation.Instructions.Length));
+        set.SetSlots(3, inputs.Handle, 2 * T * T, 2, [0, 1]);
+        set.SetBuffers(4, [a.Handle, b.Handle], [1, 0]);
+        Assert.Equal("Run 1 is bound to buffer 2, but there are 2.",
+            Assert.Throws<NpuException>(() => set.SetBuffers(4, [a.Handle, b.Handle], [1, 2])).Message);
+        using var list = new RunList(Context);
+        list.AddBatch(set);
+        list.Execute();
+        Assert.Equal(CommandState.Completed, list.Wait(Generous));
+    }
+
     [ContractFact]
     public void EmptyRunListCompletesAtOnce()
     {

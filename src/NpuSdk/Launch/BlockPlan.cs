@@ -47,9 +47,9 @@ internal sealed class BlockPlan : LaunchPlan
             // Only outputs whose blocks sum several invocations' partials need it (a whole-array design's block is the whole output).
             int accumulatorBytes = _operands.Where(o => o.Accumulates).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
             _accumulator = new byte[accumulatorBytes];
-            BuildRuns((run, i) =>
+            BuildRuns(runs =>
             {
-                foreach (var buffer in _buffers) run.SetArg(buffer.Argument.Argument.Index, buffer.BoFor(i));
+                foreach (var buffer in _buffers) buffer.Bind(runs);
             });
         }
         catch
@@ -95,11 +95,11 @@ internal sealed class BlockPlan : LaunchPlan
         foreach (var b in _buffers ?? []) b.Dispose();   // null while the constructor has not got that far
     }
 
-    /// <summary>One data buffer of the kernel: its parent allocation and the regions runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>
+    /// <summary>One data buffer of the kernel: its parent allocation, cut into the slots runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>
     private sealed class PlanBuffer : IDisposable
     {
         private readonly BlockPlan _plan;
-        private readonly Bo?[] _regions;
+        private int[]? _slotOfRun;
 
         public PlanBuffer(BlockPlan plan, Kernel kernel, ManifestBuffer manifest, ArgumentBinding argument, int stripLength)
         {
@@ -111,16 +111,6 @@ internal sealed class BlockPlan : LaunchPlan
             SlotCount = layout.SlotCount;
             ExclusiveGeometry = layout.ExclusiveGeometry;
             Parent = new Bo(kernel.Device, checked((ulong)layout.Bytes), BoFlags.HostOnly, kernel.GroupId(argument.Argument.Index));
-            _regions = new Bo?[SlotCount == 1 ? 0 : SlotCount];
-            try
-            {
-                for (int s = 0; s < _regions.Length; s++) _regions[s] = new Bo(Parent, (ulong)SlotBytes, (ulong)SlotBytes * (ulong)s, ownedByDevice: false);
-            }
-            catch
-            {
-                Dispose();   // the plan never sees a buffer it could not finish, so it would not release this one
-                throw;
-            }
         }
 
         public ManifestBuffer Manifest { get; }
@@ -135,15 +125,30 @@ internal sealed class BlockPlan : LaunchPlan
         public int SlotOf(int invocation) =>
             SlotCount == 1 ? 0 : ExclusiveGeometry is { } g ? _plan.Grid.BlockOf(g, invocation) : invocation;
 
-        public Bo BoFor(int invocation) => SlotCount == 1 ? Parent : _regions[SlotOf(invocation)]!;
+        /// <summary>
+        /// Binds the buffer to the runs: the whole of it to every run when it has one slot, else each run to a sub-buffer
+        /// over its slot (the runs' set makes the sub-buffers, and makes them again with the runs after an eviction).
+        /// </summary>
+        public void Bind(PlanRuns runs)
+        {
+            int index = Argument.Argument.Index;
+            if (SlotCount == 1)
+            {
+                runs.SetBuffer(index, Parent);
+                return;
+            }
+            if (_slotOfRun is null)
+            {
+                var slots = new int[runs.Count];
+                for (int i = 0; i < slots.Length; i++) slots[i] = SlotOf(i);
+                _slotOfRun = slots;
+            }
+            runs.SetSlots(index, Parent, SlotBytes, SlotCount, _slotOfRun);
+        }
 
         public Span<byte> Slot(int slot) => Parent.Map().Slice(slot * SlotBytes, SlotBytes);
 
-        public void Dispose()
-        {
-            foreach (var r in _regions) r?.Dispose();
-            Parent?.Dispose();
-        }
+        public void Dispose() => Parent?.Dispose();
     }
 
     /// <summary>Where one method operand goes: its buffer, its offset in a slot, and which invocations read or write which block.</summary>

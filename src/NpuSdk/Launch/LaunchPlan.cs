@@ -20,7 +20,8 @@ internal abstract class LaunchPlan : IDisposable
     private readonly ulong[] _scalarBits;
     private readonly ArgumentBinding[] _scalarArgs;
     private readonly string _what;
-    private Action<Run, int>? _bindBuffers;
+    private Action<PlanRuns>? _bindBuffers;
+    private PlanRuns? _runs;
     private Kernel? _boundTo;
     private bool _scalarsBound;
     private KernelLease _lease;
@@ -32,13 +33,12 @@ internal abstract class LaunchPlan : IDisposable
         Key = key;
         Grid = binding.Strategy.Geometry(binding.Manifest, key);
         IdleNode = new LinkedListNode<LaunchPlan>(this);
-        Runs = new Run[Grid.Invocations];
         _what = $"run list of {Grid.Invocations} runs of {binding.Method}";
         _scalarArgs = binding.ScalarTargets.Select(t => kernel.Arguments.First(a => a.Use == ArgumentUse.Scalar && a.Target == t)).ToArray();
         _scalarBits = new ulong[_scalarArgs.Length];
         _ownsRunList = ownsRunList;
-        // The device releases the plan (its runs, then its buffers) if it is disposed first; the runs and sub-buffers
-        // are the plan's alone, so they are not tracked one by one.
+        // The device releases the plan (its runs, then its buffers) if it is disposed first; the runs are one set of the
+        // plan's, not tracked one by one.
         kernel.Device.Own(this, disposeIfClosed: false);   // nothing is held yet
     }
 
@@ -56,11 +56,11 @@ internal abstract class LaunchPlan : IDisposable
     /// <summary>Kernel invocations per call.</summary>
     internal int Invocations => Grid.Invocations;
 
-    /// <summary>One run per invocation, in invocation order.</summary>
-    internal Run[] Runs { get; }
+    /// <summary>One run per invocation, in invocation order, once <see cref="Bind"/> made them.</summary>
+    internal PlanRuns Runs => _runs ?? throw new InvalidOperationException("The plan's runs are made by Bind.");
 
-    /// <summary>Says how each run's data buffers are bound; the runs are made by <see cref="Bind"/>.</summary>
-    protected void BuildRuns(Action<Run, int> bindBuffers) => _bindBuffers = bindBuffers;
+    /// <summary>Says how the runs' data buffers are bound; the runs are made by <see cref="Bind"/>.</summary>
+    protected void BuildRuns(Action<PlanRuns> bindBuffers) => _bindBuffers = bindBuffers;
 
     /// <summary>
     /// Makes the plan's runs on <paramref name="kernel"/> unless they are there already: each with what every run of the
@@ -73,14 +73,10 @@ internal abstract class LaunchPlan : IDisposable
         // Made on a context since evicted (closed with it) or never made: release what is left and make them anew.
         ReleaseRuns();
         if (_ownsRunList) _runList = new RunList(kernel.Context);
-        for (int i = 0; i < Runs.Length; i++)
-        {
-            var run = new Run(kernel, ownedByDevice: false);
-            Runs[i] = run;
-            Kernel.BindFixed(run);
-            _bindBuffers!(run, i);
-            _runList?.Add(run);
-        }
+        var runs = _runs = new PlanRuns(kernel, Invocations);
+        Kernel.BindFixed(runs);
+        _bindBuffers!(runs);
+        if (_runList is not null) runs.AddTo(_runList);
         _boundTo = kernel;
         _scalarsBound = false;
         OnRebound();
@@ -91,17 +87,11 @@ internal abstract class LaunchPlan : IDisposable
     internal HwContext? Context => _boundTo?.Context;
 
     /// <summary>
-    /// The plan's runs made on <paramref name="context"/>, for the device to close with it (the plan is idle: a context in
-    /// use is never evicted). Each run is checked on its own, so one a concurrent <see cref="Bind"/> made on another
-    /// context is left alone; the plan sees its runs' kernel gone and makes them anew on its next use.
+    /// The plan's runs if they were made on <paramref name="context"/>, for the device to close with it (the plan is idle:
+    /// a context in use is never evicted); the plan sees its runs' kernel gone and makes them anew on its next use.
     /// </summary>
-    internal IEnumerable<IDisposable> RunsOn(HwContext context)
-    {
-        var found = new List<IDisposable>();
-        foreach (var run in Runs)
-            if (run is not null && run.Kernel.Context == context) found.Add(run);
-        return found;
-    }
+    internal IEnumerable<IDisposable> RunsOn(HwContext context) =>
+        _runs is { } runs && runs.Kernel.Context == context ? [runs] : [];
 
     /// <summary>Called when the runs were made anew: what a subclass bound per call must be bound again.</summary>
     protected virtual void OnRebound() { }
@@ -123,7 +113,7 @@ internal abstract class LaunchPlan : IDisposable
         for (int s = 0; s < _scalarArgs.Length; s++)
         {
             if (_scalarsBound && bits[s] == _scalarBits[s]) continue;
-            foreach (var run in Runs) LoadedKernel.BindScalar(run, _scalarArgs[s].Argument, bits[s]);
+            Runs.SetScalar(_scalarArgs[s].Argument, bits[s]);
             _scalarBits[s] = bits[s];
         }
         _scalarsBound = true;
@@ -172,7 +162,8 @@ internal abstract class LaunchPlan : IDisposable
     {
         _runList?.Dispose();
         _runList = null;
-        foreach (var run in Runs) run?.Dispose();
+        _runs?.Dispose();
+        _runs = null;
         _boundTo = null;
     }
 

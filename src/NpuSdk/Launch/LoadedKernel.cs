@@ -132,16 +132,11 @@ internal sealed class LoadedKernel : IDisposable
     }
 
     /// <summary>Binds every argument but the data buffers and the call's scalars: opcode 3, the instructions and their word count, and the manifest's fixed scalars.</summary>
-    internal void BindFixed(Run run)
+    /// <summary>Binds what every run of the kernel shares: the fixed scalars (the opcode, the instruction count) and the instructions.</summary>
+    internal void BindFixed(PlanRuns runs)
     {
-        foreach (var (arg, bits) in _fixedScalars) BindScalar(run, arg, bits);
-        if (_instructionsArg >= 0) run.SetArg(_instructionsArg, _instructions!);
-    }
-
-    internal static void BindScalar(Run run, KernelArgumentInfo arg, ulong value)
-    {
-        if (arg.Size == 4) run.SetArg(arg.Index, (uint)value);
-        else run.SetArg(arg.Index, value);
+        foreach (var (arg, bits) in _fixedScalars) runs.SetScalar(arg, bits);
+        if (_instructionsArg >= 0) runs.SetBuffer(_instructionsArg, _instructions!);
     }
 
     internal static ulong ScalarBits(ScalarType type, double value) => type switch

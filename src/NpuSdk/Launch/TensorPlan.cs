@@ -15,6 +15,9 @@ internal sealed class TensorPlan : LaunchPlan
     // The tensor buffer each operand's runs are bound to: a tensor that grew has a new one, so its runs rebind.
     private readonly Bo?[] _bound;
     private readonly List<(int Index, Bo Buffer)> _scratch = new();
+    // For an operand of several blocks: the block each run reads or writes, and the tensor's regions to bind them to.
+    private readonly int[]?[] _blockOfRun;
+    private readonly Backends.IBoHandle[]?[] _regionHandles;
 
     /// <param name="kernel">The loaded kernel.</param>
     /// <param name="binding">The method's binding.</param>
@@ -27,6 +30,8 @@ internal sealed class TensorPlan : LaunchPlan
         _operandArgs = new ArgumentBinding?[Grid.Operands.Length];
         _blockBytes = new int[Grid.Operands.Length];
         _bound = new Bo?[Grid.Operands.Length];
+        _blockOfRun = new int[]?[Grid.Operands.Length];
+        _regionHandles = new Backends.IBoHandle[]?[Grid.Operands.Length];
         try
         {
             for (int i = 0; i < Grid.Operands.Length; i++)
@@ -51,9 +56,9 @@ internal sealed class TensorPlan : LaunchPlan
                 long bytes = PlanBufferLayout.For(manifest.Buffers[a.Target], Grid, key.StripLength).Bytes;
                 _scratch.Add((a.Argument.Index, new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, opened.GroupId(a.Argument.Index))));
             }
-            BuildRuns((run, _) =>
+            BuildRuns(runs =>
             {
-                foreach (var (index, bo) in _scratch) run.SetArg(index, bo);
+                foreach (var (index, bo) in _scratch) runs.SetBuffer(index, bo);
             });
         }
         catch
@@ -86,12 +91,21 @@ internal sealed class TensorPlan : LaunchPlan
             int index = _operandArgs[i]!.Argument.Index;
             if (g.DistinctBlocks == 1)
             {
-                foreach (var run in Runs) run.SetArg(index, buffer);
+                Runs.SetBuffer(index, buffer);
             }
             else
             {
                 var regions = tensor.Regions(_blockBytes[i]);
-                for (int r = 0; r < Runs.Length; r++) Runs[r].SetArg(index, regions[Grid.BlockOf(g, r)]);
+                var handles = _regionHandles[i] ??= new Backends.IBoHandle[g.DistinctBlocks];
+                for (int b = 0; b < handles.Length; b++) handles[b] = regions[b].Handle;
+                if (_blockOfRun[i] is not { } blocks)
+                {
+                    blocks = new int[Invocations];
+                    for (int r = 0; r < blocks.Length; r++) blocks[r] = Grid.BlockOf(g, r);
+                    _blockOfRun[i] = blocks;
+                }
+                Runs.SetBuffers(index, handles, blocks);
+                Array.Clear(handles);   // the plan does not keep the tensor's regions alive
             }
             _bound[i] = buffer;
         }

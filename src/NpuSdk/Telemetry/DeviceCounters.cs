@@ -98,6 +98,16 @@ public sealed class DeviceCounters
 
     internal void RemoveBuffer() => Interlocked.Decrement(ref _liveBuffers);
 
+    /// <summary>Counts <paramref name="count"/> sub-buffers made at once (a plan's slots).</summary>
+    internal void AddSubBuffers(int count)
+    {
+        Interlocked.Add(ref _subBuffersCreated, count);
+        Interlocked.Add(ref _liveBuffers, count);
+    }
+
+    /// <summary>Counts <paramref name="count"/> buffers released at once.</summary>
+    internal void RemoveBuffers(int count) => Interlocked.Add(ref _liveBuffers, -count);
+
     /// <summary>A one-line summary, e.g. for a sample's output.</summary>
     public override string ToString() =>
         $"runs={Runs} submissions={Submissions} waits={Waits} syncs to/from device={SyncsToDevice}/{SyncsFromDevice} " +

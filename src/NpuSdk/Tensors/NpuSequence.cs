@@ -224,8 +224,7 @@ public sealed class NpuSequence : IDisposable
             var list = new RunList(_plans[0].Context!);
             try
             {
-                foreach (var plan in _plans)
-                    foreach (var run in plan.Runs) list.Add(run);
+                foreach (var plan in _plans) plan.Runs.AddTo(list);
             }
             catch
             {

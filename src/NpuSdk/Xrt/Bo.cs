@@ -11,7 +11,6 @@ namespace NpuSdk.Xrt;
 public sealed class Bo : IDisposable
 {
     private IBoHandle? _handle;
-    private readonly bool _ownedByDevice = true;
 
     /// <summary>Allocates <paramref name="size"/> bytes with <paramref name="flags"/> in memory group <paramref name="group"/>.</summary>
     public Bo(Device device, ulong size, BoFlags flags, int group)
@@ -31,14 +30,7 @@ public sealed class Bo : IDisposable
     }
 
     /// <summary>Creates a sub-buffer of <paramref name="size"/> bytes at <paramref name="offset"/> inside <paramref name="parent"/>.</summary>
-    public Bo(Bo parent, ulong size, ulong offset) : this(parent, size, offset, ownedByDevice: true) { }
-
-    /// <summary>
-    /// A sub-buffer the device releases on its own disposal when <paramref name="ownedByDevice"/>; otherwise its maker
-    /// (a launch plan, itself owned by the device) does: a plan makes one sub-buffer per slot, tens of thousands for a
-    /// fine tiling, and tracking each one in the device's table would cost more than making it.
-    /// </summary>
-    internal Bo(Bo parent, ulong size, ulong offset, bool ownedByDevice)
+    public Bo(Bo parent, ulong size, ulong offset)
     {
         ArgumentNullException.ThrowIfNull(parent);
         if (size == 0) throw new ArgumentOutOfRangeException(nameof(size), "A sub-buffer needs at least one byte.");
@@ -51,8 +43,7 @@ public sealed class Bo : IDisposable
         Offset = offset;
         _handle = parent.Handle.CreateSubBuffer(size, offset);
         Device.Counters.AddBuffer(subBuffer: true);
-        _ownedByDevice = ownedByDevice;
-        if (ownedByDevice) Device.Own(this);
+        Device.Own(this);
     }
 
     /// <summary>The device.</summary>
@@ -119,7 +110,7 @@ public sealed class Bo : IDisposable
     {
         var h = Interlocked.Exchange(ref _handle, null);
         if (h is null) return;
-        if (_ownedByDevice) Device.Release(this);
+        Device.Release(this);
         Device.Counters.RemoveBuffer();
         h.Dispose();
     }

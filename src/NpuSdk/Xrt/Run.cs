@@ -10,23 +10,14 @@ namespace NpuSdk.Xrt;
 public sealed class Run : IDisposable
 {
     private IRunHandle? _handle;
-    private readonly bool _ownedByDevice;
 
     /// <summary>Creates a run of <paramref name="kernel"/> with no arguments bound.</summary>
-    public Run(Kernel kernel) : this(kernel, ownedByDevice: true) { }
-
-    /// <summary>
-    /// A run the device releases on its own disposal when <paramref name="ownedByDevice"/>; otherwise its maker (a launch
-    /// plan, itself owned by the device) does: a plan makes one run per invocation, tens of thousands for a fine tiling,
-    /// and tracking each one in the device's table would cost more than making it.
-    /// </summary>
-    internal Run(Kernel kernel, bool ownedByDevice)
+    public Run(Kernel kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         Kernel = kernel;
         _handle = kernel.Handle.CreateRun();
-        _ownedByDevice = ownedByDevice;
-        if (ownedByDevice) kernel.Device.Own(this);
+        kernel.Device.Own(this);
     }
 
     /// <summary>The kernel.</summary>
@@ -138,7 +129,7 @@ public sealed class Run : IDisposable
     {
         var h = Interlocked.Exchange(ref _handle, null);
         if (h is null) return;
-        if (_ownedByDevice) Device.Release(this);
+        Device.Release(this);
         h.Dispose();
     }
 }

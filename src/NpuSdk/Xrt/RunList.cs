@@ -42,6 +42,13 @@ public sealed class RunList : IDisposable
         _count++;
     }
 
+    /// <summary>Appends a plan's runs, in order.</summary>
+    internal void AddBatch(IRunBatch runs)
+    {
+        runs.AddTo(Handle);
+        _count += runs.Count;
+    }
+
     /// <summary>Submits every run in the list (one submission).</summary>
     public void Execute()
     {

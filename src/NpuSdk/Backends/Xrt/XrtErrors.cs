@@ -21,6 +21,12 @@ internal static class XrtErrors
     }
 
     /// <summary>As <see cref="Check(XrtStatus, string)"/>, with the operation formatted from <paramref name="format"/> on failure.</summary>
+    internal static void Check<T1, T2>(XrtStatus status, string format, T1 arg1, T2 arg2)
+    {
+        if (status != XrtStatus.Ok) throw Translate(status, string.Format(CultureInfo.InvariantCulture, format, arg1, arg2), XrtShim.LastErrorMessage());
+    }
+
+    /// <summary>As <see cref="Check(XrtStatus, string)"/>, with the operation formatted from <paramref name="format"/> on failure.</summary>
     internal static void Check<T1, T2, T3>(XrtStatus status, string format, T1 arg1, T2 arg2, T3 arg3)
     {
         if (status != XrtStatus.Ok)

@@ -5,9 +5,11 @@ internal sealed class XrtRunList(XrtContext context, XrtRunListSafeHandle handle
 {
     internal XrtRunListSafeHandle Handle { get; } = handle;
 
+    internal XrtContext Context { get; } = context;
+
     public void Add(IRunHandle run)
     {
-        if (run is not XrtRun xrun || xrun.Kernel.Context != context)
+        if (run is not XrtRun xrun || xrun.Kernel.Context != Context)
             throw new NpuException("A run list only takes runs of kernels in its own hardware context.");
         XrtErrors.Check(XrtShim.RunListAdd(Handle, xrun.Handle), $"add a run of kernel '{xrun.Kernel.Name}' to a run list");
     }

@@ -41,3 +41,9 @@ internal sealed class XrtRunListSafeHandle() : SafeHandleZeroOrMinusOneIsInvalid
 {
     protected override bool ReleaseHandle() => XrtShim.RunListRelease(handle) == XrtStatus.Ok;
 }
+
+/// <summary>An <c>npusdk_runs*</c>.</summary>
+internal sealed class XrtRunsSafeHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+{
+    protected override bool ReleaseHandle() => XrtShim.RunsRelease(handle) == XrtStatus.Ok;
+}

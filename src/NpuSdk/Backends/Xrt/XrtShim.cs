@@ -9,7 +9,7 @@ internal static partial class XrtShim
     internal const string Library = "npusdk_xrt";
 
     /// <summary>The ABI version these declarations match (NPUSDK_ABI_VERSION).</summary>
-    internal const uint AbiVersion = 3;
+    internal const uint AbiVersion = 4;
 
     [LibraryImport(Library, EntryPoint = "npusdk_abi_version")]
     internal static partial uint GetAbiVersion();
@@ -100,6 +100,27 @@ internal static partial class XrtShim
 
     [LibraryImport(Library, EntryPoint = "npusdk_run_release")]
     internal static partial XrtStatus RunRelease(nint run);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runs_create")]
+    internal static partial XrtStatus RunsCreate(XrtKernelSafeHandle kernel, uint count, out XrtRunsSafeHandle runs);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runs_set_scalar")]
+    internal static unsafe partial XrtStatus RunsSetScalar(XrtRunsSafeHandle runs, int argIndex, byte* value, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runs_set_bo")]
+    internal static partial XrtStatus RunsSetBo(XrtRunsSafeHandle runs, int argIndex, XrtBoSafeHandle bo);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runs_set_slots")]
+    internal static unsafe partial XrtStatus RunsSetSlots(XrtRunsSafeHandle runs, int argIndex, XrtBoSafeHandle parent, ulong slotBytes, uint slotCount, int* slotOfRun);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runs_set_bos")]
+    internal static unsafe partial XrtStatus RunsSetBos(XrtRunsSafeHandle runs, int argIndex, nint* bos, uint boCount, int* boOfRun);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runs_release")]
+    internal static partial XrtStatus RunsRelease(nint runs);
+
+    [LibraryImport(Library, EntryPoint = "npusdk_runlist_add_runs")]
+    internal static partial XrtStatus RunListAddRuns(XrtRunListSafeHandle list, XrtRunsSafeHandle runs);
 
     [LibraryImport(Library, EntryPoint = "npusdk_runlist_create")]
     internal static partial XrtStatus RunListCreate(XrtContextSafeHandle context, uint window, out XrtRunListSafeHandle list);

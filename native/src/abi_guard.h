@@ -59,4 +59,12 @@ T* require(T* pointer, const char* parameter)
   return pointer;
 }
 
+// A scalar argument's bytes, as XRT's set_arg takes them.
+inline void
+require_scalar_size(size_t size)
+{
+  if (size != 1 && size != 2 && size != 4 && size != 8)
+    throw status_error(NPUSDK_E_INVALID_ARGUMENT, "a scalar argument is 1, 2, 4 or 8 bytes, not " + std::to_string(size));
+}
+
 } // namespace npusdk

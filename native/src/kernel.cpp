@@ -53,9 +53,7 @@ npusdk_run_set_scalar(npusdk_run* run, int32_t arg_index, const void* value, siz
   return npusdk::guarded([&] {
     auto r = npusdk::require(run, "run");
     npusdk::require(value, "value");
-    if (size != 1 && size != 2 && size != 4 && size != 8)
-      throw npusdk::status_error(NPUSDK_E_INVALID_ARGUMENT,
-        "a scalar argument is 1, 2, 4 or 8 bytes, not " + std::to_string(size));
+    npusdk::require_scalar_size(size);
     r->run.set_arg(arg_index, value, size);
   });
 }

@@ -8,13 +8,6 @@
 
 namespace {
 
-void
-check_scalar_size(size_t size)
-{
-  if (size != 1 && size != 2 && size != 4 && size != 8)
-    throw npusdk::status_error(NPUSDK_E_INVALID_ARGUMENT, "a scalar argument is 1, 2, 4 or 8 bytes, not " + std::to_string(size));
-}
-
 // An index table's entry for run i: below count, or the call fails naming the run.
 size_t
 entry(const int32_t* table, size_t run, uint32_t count, const char* what)
@@ -49,7 +42,7 @@ npusdk_runs_set_scalar(npusdk_runs* runs, int32_t arg_index, const void* value, 
   return npusdk::guarded([&] {
     auto set = npusdk::require(runs, "runs");
     npusdk::require(value, "value");
-    check_scalar_size(size);
+    npusdk::require_scalar_size(size);
     for (auto& run : set->runs) run.set_arg(arg_index, value, size);
   });
 }

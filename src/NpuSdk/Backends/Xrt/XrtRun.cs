@@ -8,12 +8,18 @@ internal sealed class XrtRun(XrtKernel kernel, XrtRunSafeHandle handle) : IRunHa
 
     public unsafe void SetScalar(int argIndex, ReadOnlySpan<byte> value)
     {
-        if (value.Length is not (1 or 2 or 4 or 8))
-            throw new NpuArgumentBindingException(Kernel.Name, argIndex, null, $"a scalar has 1, 2, 4 or 8 bytes, not {value.Length}.");
+        CheckScalar(Kernel, argIndex, value);
         fixed (byte* p = value)
         {
             XrtErrors.CheckBinding(XrtShim.RunSetScalar(Handle, argIndex, p, (nuint)value.Length), Kernel.Name, argIndex);
         }
+    }
+
+    /// <summary>A scalar argument is 1, 2, 4 or 8 bytes, as XRT's <c>set_arg</c> takes it; a run and a run set refuse alike.</summary>
+    internal static void CheckScalar(XrtKernel kernel, int argIndex, ReadOnlySpan<byte> value)
+    {
+        if (value.Length is not (1 or 2 or 4 or 8))
+            throw new NpuArgumentBindingException(kernel.Name, argIndex, null, $"a scalar has 1, 2, 4 or 8 bytes, not {value.Length}.");
     }
 
     public void SetBuffer(int argIndex, IBoHandle bo)

@@ -7,8 +7,7 @@ internal sealed class XrtRunBatch(XrtKernel kernel, XrtRunsSafeHandle handle, in
 
     public unsafe void SetScalar(int argIndex, ReadOnlySpan<byte> value)
     {
-        if (value.Length is not (1 or 2 or 4 or 8))
-            throw new NpuArgumentBindingException(kernel.Name, argIndex, null, $"a scalar has 1, 2, 4 or 8 bytes, not {value.Length}.");
+        XrtRun.CheckScalar(kernel, argIndex, value);
         fixed (byte* p = value)
         {
             XrtErrors.CheckBinding(XrtShim.RunsSetScalar(handle, argIndex, p, (nuint)value.Length), kernel.Name, argIndex);

@@ -37,6 +37,21 @@ describe(const typename List::command_error& e)
 } // namespace
 #endif
 
+namespace {
+
+// Appends one run, as xrt::runlist keeps it (and the shim keeps it too, to name a failed run by its position) or as the
+// windowed fallback does.
+void
+append(npusdk_runlist& list, const xrt::run& run)
+{
+  list.list.add(run);
+#if NPUSDK_HAS_RUNLIST
+  list.runs.push_back(run);
+#endif
+}
+
+} // namespace
+
 extern "C" {
 
 int
@@ -60,13 +75,7 @@ npusdk_runlist_add(npusdk_runlist* list, npusdk_run* run)
 {
   return npusdk::guarded([&] {
     auto l = npusdk::require(list, "list");
-    auto r = npusdk::require(run, "run");
-#if NPUSDK_HAS_RUNLIST
-    l->list.add(r->run);
-    l->runs.push_back(r->run);
-#else
-    l->list.add(r->run);
-#endif
+    append(*l, npusdk::require(run, "run")->run);
   });
 }
 
@@ -78,14 +87,10 @@ npusdk_runlist_add_runs(npusdk_runlist* list, npusdk_runs* runs)
     auto set = npusdk::require(runs, "runs");
 #if NPUSDK_HAS_RUNLIST
     l->runs.reserve(l->runs.size() + set->runs.size());
-    for (auto& run : set->runs) {
-      l->list.add(run);
-      l->runs.push_back(run);
-    }
 #else
     l->list.reserve(set->runs.size());
-    for (auto& run : set->runs) l->list.add(run);
 #endif
+    for (auto& run : set->runs) append(*l, run);
   });
 }
 

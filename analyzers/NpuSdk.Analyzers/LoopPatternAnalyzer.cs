@@ -29,7 +29,7 @@ namespace NpuSdk.Analyzers
             {
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
-                var summaries = new MethodSummaries(types, TensorTypes.Resolve(start.Compilation));
+                var summaries = MethodSummaries.For(types, TensorTypes.Resolve(start.Compilation));
                 start.RegisterSymbolStartAction(symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;

@@ -317,7 +317,7 @@ namespace NpuSdk.Analyzers
         private bool DistinctBuffersRepeat(MethodIndex index, IOperation buffer, CallSite site, CallSite? via)
         {
             var loop = site.Loops.Innermost;
-            int around = TileDepth(site) - (_wholeJobs.IsWholeJob(loop) ? 0 : 1);
+            int around = TileDepth(site) - 1;   // JudgeSync returned already for a loop that is a whole job
             if (around <= 0) return false;
             if (around >= 2) return true;
             var collection = TileGrid.WalkedCollection(buffer, loop)!;

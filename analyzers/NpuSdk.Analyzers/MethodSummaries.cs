@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -24,11 +25,19 @@ namespace NpuSdk.Analyzers
         private readonly Dictionary<IMethodSymbol, MethodFacts?> _facts = new Dictionary<IMethodSymbol, MethodFacts?>(Comparer);
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(Comparer);
 
-        public MethodSummaries(NpuTypes types, TensorTypes tensors)
+        // One instance per compilation, whichever analyzer asks first: the loop rules and the sync rule read the same
+        // summaries, so each method body is bound and walked once per compilation, not once per analyzer.
+        private static readonly ConditionalWeakTable<Compilation, MethodSummaries> s_byCompilation = new ConditionalWeakTable<Compilation, MethodSummaries>();
+
+        private MethodSummaries(NpuTypes types, TensorTypes tensors)
         {
             _types = types;
             _tensors = tensors;
         }
+
+        /// <summary>The compilation's summaries (<paramref name="types"/> resolved from it), made by the first analyzer that asks.</summary>
+        public static MethodSummaries For(NpuTypes types, TensorTypes tensors) =>
+            s_byCompilation.GetValue(types.Compilation, _ => new MethodSummaries(types, tensors));
 
         /// <summary>The summary of a method of the compilation (or of a local function); <see cref="MethodSummary.Unknown"/> for a delegate.</summary>
         public MethodSummary Of(IMethodSymbol method, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ namespace NpuSdk.Analyzers
                 var types = NpuTypes.Resolve(start.Compilation);
                 if (types is null) return;
                 var tensors = TensorTypes.Resolve(start.Compilation);
-                var summaries = new MethodSummaries(types, tensors);
+                var summaries = MethodSummaries.For(types, tensors);
                 start.RegisterOperationAction(op => Analyze(types, tensors, summaries, op), OperationKind.MethodBody, OperationKind.ConstructorBody);
             });
         }

@@ -33,6 +33,13 @@ public static class ElementTypes
     /// <summary>True for bf16 and float32.</summary>
     public static bool IsFloat(ElementType type) => type is ElementType.BFloat16 or ElementType.Float32;
 
+    /// <summary>
+    /// Whether a method's buffer of <paramref name="method"/> elements can stand for a kernel operand of
+    /// <paramref name="kernel"/> elements: an input exactly (the kernel reads it as it is packed), an output of the same
+    /// kind (integer or float), converted on the way back. The generator checks it at build time, the runtime again.
+    /// </summary>
+    internal static bool Fits(bool input, ElementType method, ElementType kernel) => input ? method == kernel : IsFloat(method) == IsFloat(kernel);
+
     /// <summary>The manifest's spelling: <c>int8</c>, <c>uint8</c>, <c>int16</c>, <c>int32</c>, <c>bf16</c>, <c>float32</c>.</summary>
     public static string ManifestName(ElementType type) => type switch
     {

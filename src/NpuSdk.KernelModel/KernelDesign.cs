@@ -321,34 +321,15 @@ public sealed class KernelDesign
         string built = Describe(Arguments.Select(a => (a.Name, a.IsBuffer))), loaded = Describe(signature.Select(a => (a.Name, a.IsBuffer)));
         if (signature.Count != Arguments.Count)
             throw Error($"kernel '{Kernel}' has {signature.Count} arguments ({loaded}), but the build bound {Arguments.Count} ({built}); '*' marks buffers");
-        var bindings = new ArgumentBinding[signature.Count];
         for (int i = 0; i < signature.Count; i++)
         {
             var arg = signature[i];
             var a = Arguments[i];
             if (arg.Index != a.Index || arg.Name != a.Name || arg.IsBuffer != a.IsBuffer)
                 throw Error($"kernel '{Kernel}' has arguments ({loaded}), but the build bound ({built}); they differ at index {a.Index}; '*' marks buffers");
-            int target = a.Use switch
-            {
-                ArgumentUse.Buffer => IndexOf(manifest.Buffers, b => b.Arg == a.Name),
-                ArgumentUse.Scalar => IndexOf(manifest.Scalars, s => s.Arg == a.Name),
-                _ => -1,
-            };
-            if (a.Use == ArgumentUse.Scalar)
-            {
-                ulong size = a.ScalarType is KernelModel.ScalarType.Int64 or KernelModel.ScalarType.UInt64 ? 8UL : 4UL;
-                if (arg.Size != 0 && arg.Size != size)
-                    throw Error($"scalar \"{a.Name}\" was bound as {KernelManifestParser.ScalarTypeName(a.ScalarType!.Value)} ({size} bytes), but the kernel's argument has {arg.Size} bytes");
-            }
-            bindings[i] = new ArgumentBinding(arg, a.Use, target);
         }
-        return bindings;
-    }
-
-    private static int IndexOf<T>(IReadOnlyList<T> items, Func<T, bool> match)
-    {
-        for (int i = 0; i < items.Count; i++) if (match(items[i])) return i;
-        return -1;
+        // The same arguments in the same places: what each run binds is the manifest's binding to them, scalar sizes checked.
+        return KernelAbi.Bind(signature, manifest);
     }
 
     /// <summary>A canonical text of the design: equal designs give equal text (a key for what may be shared between methods).</summary>

@@ -41,18 +41,13 @@ internal sealed class BindContext
         return false;
     }
 
-    /// <summary>A C# element type's name as a method declares it.</summary>
-    public static string CSharp(ElementType type) => ElementTypes.CSharpName(type);
+    /// <summary>The span a buffer parameter is declared as: <c>ReadOnlySpan2D</c>, <c>Span2D</c>, <c>ReadOnlySpan</c> or <c>Span</c>.</summary>
+    public static string SpanName(bool matrix, bool input) => (input ? "ReadOnlySpan" : "Span") + (matrix ? "2D" : "");
 
     /// <summary>The method's buffer parameters as a reader wrote them: <c>ReadOnlySpan2D&lt;sbyte&gt; a, Span2D&lt;int&gt; c</c>.</summary>
     public string DescribeBuffers() =>
-        Buffers.Count == 0 ? "no buffers" : string.Join(", ", Buffers.Select(b => b.Kind switch
-        {
-            ParameterKind.Input2D => "ReadOnlySpan2D",
-            ParameterKind.Output2D => "Span2D",
-            ParameterKind.Input1D => "ReadOnlySpan",
-            _ => "Span",
-        } + "<" + (b.Element is { } e ? CSharp(e) : "?") + "> " + b.PlainName));
+        Buffers.Count == 0 ? "no buffers" : string.Join(", ", Buffers.Select(b =>
+            SpanName(b.IsMatrix, b.IsInput) + "<" + (b.Element is { } e ? ElementTypes.CSharpName(e) : "?") + "> " + b.PlainName));
 
     /// <summary>"a" or "an" before <paramref name="word"/>.</summary>
     public static string Article(string word) => ("aeiou".IndexOf(word[0]) >= 0 ? "an " : "a ") + word;

@@ -32,7 +32,9 @@ internal static class Binder
         if (KernelFiles.Xclbin(c, files) is not { } xclbin) return null;
 
         KernelManifest? manifest = null;
-        var manifestFile = KernelFiles.Manifest(c, files, xclbin);
+        // The instruction stream is looked up once: the manifest may sit beside the one the attribute names.
+        var instructions = KernelFiles.Instructions(files, c.Options.Instructions, KernelFiles.Stem(xclbin), out string missing);
+        var manifestFile = KernelFiles.Manifest(files, xclbin, c.Options.Instructions is null ? null : instructions);
         if (manifestFile?.Manifest is { } source)
         {
             if (manifestFile.ManifestError is { } e)
@@ -73,7 +75,6 @@ internal static class Binder
         string instructionsPath = "";
         if (design.Arguments.Any(a => a.Use == ArgumentUse.Instructions))
         {
-            var instructions = KernelFiles.Instructions(files, c.Options.Instructions, KernelFiles.Stem(xclbin), out string missing);
             if (instructions is null)
             {
                 c.Report(NpuDiagnostics.InstructionsNotFound, c.Name, missing);
@@ -82,11 +83,11 @@ internal static class Binder
             instructionsPath = instructions.OutputPath;
         }
 
-        if (!OperandChecks.Agree(c, manifest, kernel.Name) || !ScalarChecks.Agree(c, manifest)) return null;
-
-        // Tensors stand for operands that have a kernel buffer to themselves, in the kernel's own element type.
         var strategy = PatternStrategy.For(manifest.Pattern);
         var operands = strategy.Operands(manifest);
+        if (!OperandChecks.Agree(c, manifest, operands, kernel.Name) || !ScalarChecks.Agree(c, manifest)) return null;
+
+        // Tensors stand for operands that have a kernel buffer to themselves, in the kernel's own element type.
         var buffers = c.Buffers;
         bool tensors = operands.Select((o, i) => manifest.BufferOf(o.Name)!.Parts.Count == 1 && buffers[i].Element == o.KernelType).All(x => x);
         var names = buffers.Select(b => b.PlainName).ToArray();

@@ -45,10 +45,12 @@ internal static class KernelFiles
     /// The manifest file that says what the method's design computes: beside the instruction stream the attribute names
     /// (designs that differ only in shape may share an xclbin, each with its stream), else beside the xclbin; null when none.
     /// </summary>
-    public static ProjectFile? Manifest(BindContext c, ImmutableArray<ProjectFile> files, ProjectFile xclbin)
+    /// <param name="files">The project's kernel files.</param>
+    /// <param name="xclbin">The method's xclbin.</param>
+    /// <param name="named">The instruction stream the attribute names, or null when it names none (or it is missing).</param>
+    public static ProjectFile? Manifest(ImmutableArray<ProjectFile> files, ProjectFile xclbin, ProjectFile? named)
     {
         string stem = Stem(xclbin);
-        var named = c.Options.Instructions is null ? null : Instructions(files, c.Options.Instructions, stem, out _);
         return (named is null ? null : files.FirstOrDefault(f => string.Equals(f.Path, StreamStem(named.Path) + ".kernel.json", StringComparison.OrdinalIgnoreCase)))
             ?? files.FirstOrDefault(f => string.Equals(f.Path, stem + ".kernel.json", StringComparison.OrdinalIgnoreCase));
     }

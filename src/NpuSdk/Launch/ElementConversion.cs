@@ -16,9 +16,6 @@ internal static class ElementConversion
     /// <summary>What partials of <paramref name="partial"/> are added in.</summary>
     public static ElementType AccumulatorFor(ElementType partial) => ElementTypes.IsFloat(partial) ? ElementType.Float32 : ElementType.Int32;
 
-    /// <summary>True when a value of <paramref name="from"/> can become <paramref name="to"/> (integer to integer, float to float).</summary>
-    public static bool CanConvert(ElementType from, ElementType to) => ElementTypes.IsFloat(from) == ElementTypes.IsFloat(to);
-
     /// <summary>Adds <paramref name="count"/> partial values into an accumulator of <see cref="AccumulatorFor"/> elements.</summary>
     public static void Accumulate(ElementType partial, ReadOnlySpan<byte> source, Span<byte> accumulator, int count)
     {

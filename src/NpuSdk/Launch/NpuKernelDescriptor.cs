@@ -163,8 +163,7 @@ internal sealed class KernelBinding
             var type = buffers[i].ElementType!.Value;
             if (buffers[i].Target != Operands[i].Name)
                 throw new ArgumentException($"parameter '{buffers[i].Name}' stands for operand '{buffers[i].Target}', but the design's operand {i} is '{Operands[i].Name}'");
-            bool fits = Operands[i].IsInput ? type == kernelType : ElementConversion.CanConvert(kernelType, type);
-            if (!fits) throw new ArgumentException($"parameter '{buffers[i].Name}' is {ElementTypes.ManifestName(type)} but operand '{Operands[i].Name}' is {ElementTypes.ManifestName(kernelType)}");
+            if (!ElementTypes.Fits(Operands[i].IsInput, type, kernelType)) throw new ArgumentException($"parameter '{buffers[i].Name}' is {ElementTypes.ManifestName(type)} but operand '{Operands[i].Name}' is {ElementTypes.ManifestName(kernelType)}");
         }
         var targets = new int[scalars.Count];
         for (int i = 0; i < scalars.Count; i++)

@@ -158,24 +158,17 @@ internal sealed class EmulationXclbinCommand : INpuCommand
             foreach (var group in designs.GroupBy(d => d.Manifest.Xclbin ?? d.Manifest.Name, StringComparer.Ordinal))
             {
                 var specs = group.Select(d => (d.Manifest, Spec: EmulationXclbin.Spec(d.Manifest)!)).ToList();
-                // One xclbin serves every design in it: the same kernel, with the same arguments (their notes aside).
-                byte[] Kernel(XclbinSpec spec)
-                {
-                    string? note = spec.EmulationStandIn;
-                    spec.EmulationStandIn = "";
-                    byte[] image = XclbinWriter.Write(spec);
-                    spec.EmulationStandIn = note;
-                    return image;
-                }
-                var images = specs.Select(d => (d.Manifest, Image: Kernel(d.Spec))).ToList();
-                if (images.FirstOrDefault(i => !i.Image.AsSpan().SequenceEqual(images[0].Image)) is { Manifest: not null } odd)
-                    return Cli.Fail(stderr, NpuCommandLine.BadFile, $"npu emulation-xclbin: '{odd.Manifest.Name}' and '{images[0].Manifest.Name}' share the xclbin '{group.Key}' but their kernels differ (name, arguments or scalars); designs that share an xclbin share its kernel");
+                // One xclbin serves every design in it: the same kernel with the same arguments, which is what the
+                // derived uuid hashes (the designs' notes aside; they share the seed, the group's xclbin name).
+                var first = XclbinWriter.DeriveUuid(specs[0].Spec);
+                if (specs.FirstOrDefault(d => XclbinWriter.DeriveUuid(d.Spec) != first) is { Manifest: not null } odd)
+                    return Cli.Fail(stderr, NpuCommandLine.BadFile, $"npu emulation-xclbin: '{odd.Manifest.Name}' and '{specs[0].Manifest.Name}' share the xclbin '{group.Key}' but their kernels differ (name, arguments or scalars); designs that share an xclbin share its kernel");
                 var shared = specs[0].Spec;
                 if (specs.Count > 1)
                     shared.EmulationStandIn = string.Join("; ", specs.Where(d => d.Manifest.RealDesign is not null).Select(d => $"{d.Manifest.Name} mirrors {d.Manifest.RealDesign}"));
                 string xclbin = Path.Combine(folder, group.Key + ".xclbin");
                 WriteIfChanged(xclbin, XclbinWriter.Write(shared));
-                stdout.WriteLine($"{xclbin}: kernel {images[0].Manifest.KernelName}, {Count(images.Count, "design")}: {string.Join(", ", images.Select(i => i.Manifest.Name))}");
+                stdout.WriteLine($"{xclbin}: kernel {specs[0].Manifest.KernelName}, {Count(specs.Count, "design")}: {string.Join(", ", specs.Select(d => d.Manifest.Name))}");
                 foreach (var (text, manifest) in group)
                     WriteInstructions(Path.Combine(folder, manifest.Name + ".insts.txt"), words, transaction, manifest, text);
             }

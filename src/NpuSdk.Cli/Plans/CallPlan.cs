@@ -16,7 +16,7 @@ namespace NpuSdk.Cli.Plans;
 /// </summary>
 internal sealed class CallPlan
 {
-    private CallPlan(KernelManifest manifest, IReadOnlyList<int> dims, IReadOnlyList<PlanBufferLayout> buffers, LatencyModel model, Measured measured)
+    private CallPlan(KernelManifest manifest, IReadOnlyList<int> dims, IReadOnlyList<PlanBufferLayout> buffers, LatencyModel model, Measured measured, int stripLength)
     {
         Manifest = manifest;
         Dims = dims;
@@ -34,7 +34,7 @@ internal sealed class CallPlan
         ReopenedCallSeconds = measured.ReopenedSeconds;
 
         // The device's share of a call, in the model's terms.
-        long macs = KernelWork.MacsPerInvocation(manifest, measured.StripLength);
+        long macs = KernelWork.MacsPerInvocation(manifest, stripLength);
         ComputeSeconds = Invocations * model.ComputeSeconds(LatencyModel.PrecisionOf(KernelWork.ComputeType(manifest)), macs, manifest.Cores);
         RunSeconds = Invocations * model.PerRun.TotalSeconds;
         CommandSeconds = ChainCommands * model.PerCommandOnDevice.TotalSeconds;
@@ -87,7 +87,7 @@ internal sealed class CallPlan
         var grid = strategy.Geometry(manifest, key);
         var buffers = manifest.UsedBuffers.Select(b => PlanBufferLayout.For(b, grid, key.StripLength)).ToArray();
         var measured = Measured.Run(manifest, operands, shapes, model, instructionWords);
-        return new CallPlan(manifest, dims, buffers, model, measured with { StripLength = key.StripLength });
+        return new CallPlan(manifest, dims, buffers, model, measured, key.StripLength);
     }
 
     /// <summary>What the device counted over one call.</summary>
@@ -100,7 +100,7 @@ internal sealed class CallPlan
     }
 
     /// <summary>Three calls of the design through the generated call's pipeline on a counting emulator, and what each cost.</summary>
-    private sealed record Measured(Counts First, Counts Steady, double FirstSeconds, double SteadySeconds, double ReopenedSeconds, int StripLength = 0)
+    private sealed record Measured(Counts First, Counts Steady, double FirstSeconds, double SteadySeconds, double ReopenedSeconds)
     {
         private const string XclbinPath = "plan.xclbin", InstructionsPath = "plan.insts.txt";
 

@@ -251,8 +251,7 @@ internal sealed class ContextCache
     {
         var ticket = new object();
         _slotWaiters.AddLast(ticket);
-        var trace = _device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(_device);
         bool waited = false;
         try
         {
@@ -281,7 +280,7 @@ internal sealed class ContextCache
         }
         finally
         {
-            if (waited) trace?.Host("wait for a context", "context", started, "budget", Budget, text: entry.Name);
+            if (waited) span.End("wait for a context", "context", "budget", Budget, text: entry.Name);
             _slotWaiters.Remove(ticket);
             // A context drained for a call that gave up is pinned again until the next call in line drains one.
             if (_slotWaiters.Count == 0) foreach (var e in _open) e.Draining = false;
@@ -306,7 +305,6 @@ internal sealed class ContextCache
                 Budget, DescribeLive());
     }
 
-    /// <summary>Closes the least recently used cached context nothing pins; false when every one is pinned or none is open.</summary>
     /// <summary>Closes every idle context, as evictions for other xclbins would: the npu tool prices a call whose context was evicted.</summary>
     internal int EvictIdleContexts()
     {
@@ -319,6 +317,7 @@ internal sealed class ContextCache
         return evicted;
     }
 
+    /// <summary>Closes the least recently used cached context nothing pins; false when every one is pinned or none is open.</summary>
     private bool EvictIdle()
     {
         for (var node = _open.Last; node is not null; node = node.Previous)
@@ -331,11 +330,10 @@ internal sealed class ContextCache
             victim.Draining = false;
             Interlocked.Increment(ref _evicted);
             _device.Counters.AddContextEvicted();
-            var trace = _device.Tracer;
-            double started = trace?.Now() ?? 0;
+            var span = Tracing.TraceSpan.Begin(_device);
             // Closing releases the slot (Closed), under this lock: the slot is free when the caller looks again.
             _device.CloseContext(context);
-            trace?.Host("evict context", "context", started, "budget", Budget, text: victim.Name);
+            span.End("evict context", "context", "budget", Budget, text: victim.Name);
             return true;
         }
         return false;

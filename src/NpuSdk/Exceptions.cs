@@ -1,3 +1,5 @@
+using NpuSdk.Backends;
+
 namespace NpuSdk;
 
 /// <summary>Base type of the SDK's runtime errors.</summary>
@@ -20,6 +22,16 @@ public sealed class NpuCommandFailedException : NpuException
         State = state;
         Kernel = kernel;
         Invocation = invocation;
+    }
+
+    /// <summary>
+    /// For a run list whose wait reported <paramref name="failure"/> (or only <paramref name="state"/>): its run's state,
+    /// the failed <paramref name="invocation"/>, the backend's exception and what the device reported.
+    /// </summary>
+    internal NpuCommandFailedException(string message, CommandState state, string? kernel, RunFailure? failure, int invocation)
+        : this(message, failure?.State ?? state, kernel, failure is null ? null : invocation, failure?.Exception)
+    {
+        DeviceReport = failure is { Message.Length: > 0 } ? failure.Message : null;
     }
 
     /// <summary>The state the command ended in.</summary>

@@ -164,6 +164,14 @@ internal sealed class LaunchGeometry
         int col = operand.ColAxis < 0 ? 0 : Coordinate(invocation, operand.ColAxis);
         return row * operand.ColBlocks + col;
     }
+
+    /// <summary>The block of <paramref name="operand"/> each invocation reads or writes, in invocation order.</summary>
+    public int[] BlockTable(OperandGeometry operand)
+    {
+        var table = new int[Invocations];
+        for (int i = 0; i < table.Length; i++) table[i] = BlockOf(operand, i);
+        return table;
+    }
 }
 
 /// <summary>

@@ -168,7 +168,7 @@ internal sealed class EmulatorDevice : IDeviceHandle, IProjectsDeviceTime, IAcce
     /// <summary>How long <paramref name="run"/> computes, on the cores its manifest says its design uses (1 without one).</summary>
     internal static double ComputeSeconds(LatencyModel model, EmulatorRun run)
     {
-        if (run.ReferenceOrNull is { } reference)
+        if (run.Reference is { } reference)
             return model.ComputeSeconds(reference.Precision, reference.MacsOf(new ReferenceInvocation(run)), run.Manifest?.Cores ?? 1);
         // A counting emulator without the design's reference: the same work, counted from the manifest alone.
         if (run.Manifest is not { } m) return 0;

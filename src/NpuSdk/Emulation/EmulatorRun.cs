@@ -225,10 +225,8 @@ internal sealed class EmulatorRun : EmulatorSubmission, IRunHandle
         Submit();
     }
 
-    internal IReferenceKernel Reference => _design!.Reference!;
-
     /// <summary>The design's reference, or null on a counting emulator running a design it has no reference for.</summary>
-    internal IReferenceKernel? ReferenceOrNull => _design?.Reference;
+    internal IReferenceKernel? Reference => _design?.Reference;
 
     public CommandState Wait(TimeSpan timeout) => WaitProjected(timeout);
 

@@ -47,10 +47,6 @@ internal sealed class BlockPlan : LaunchPlan
             // Only outputs whose blocks sum several invocations' partials need it (a whole-array design's block is the whole output).
             int accumulatorBytes = _operands.Where(o => o.Accumulates).Select(o => o.Geometry.BlockElements * 4).DefaultIfEmpty(0).Max();
             _accumulator = new byte[accumulatorBytes];
-            BuildRuns(runs =>
-            {
-                foreach (var buffer in _buffers) buffer.Bind(runs);
-            });
         }
         catch
         {
@@ -88,6 +84,11 @@ internal sealed class BlockPlan : LaunchPlan
             if (!_operands[i].Geometry.Operand.IsInput) _operands[i].Unpack(operands, i, Binding.MethodTypes[i], _accumulator);
     }
 
+    protected override void BindBuffers(PlanRuns runs)
+    {
+        foreach (var buffer in _buffers) buffer.Bind(runs);
+    }
+
     /// <summary>Releases the run list, runs and buffers.</summary>
     public override void Dispose()
     {
@@ -98,18 +99,19 @@ internal sealed class BlockPlan : LaunchPlan
     /// <summary>One data buffer of the kernel: its parent allocation, cut into the slots runs are bound to, laid out by <see cref="PlanBufferLayout"/>.</summary>
     private sealed class PlanBuffer : IDisposable
     {
-        private readonly BlockPlan _plan;
-        private int[]? _slotOfRun;
+        // The slot each run is bound to, for a buffer of several slots: the block it reads or writes, or its own slot.
+        private readonly int[]? _slotOfRun;
 
         public PlanBuffer(BlockPlan plan, Kernel kernel, ManifestBuffer manifest, ArgumentBinding argument, int stripLength)
         {
-            _plan = plan;
             Manifest = manifest;
             Argument = argument;
             var layout = PlanBufferLayout.For(manifest, plan.Grid, stripLength);
             SlotBytes = layout.SlotBytes;
             SlotCount = layout.SlotCount;
             ExclusiveGeometry = layout.ExclusiveGeometry;
+            if (SlotCount > 1)
+                _slotOfRun = ExclusiveGeometry is { } g ? plan.Grid.BlockTable(g) : Enumerable.Range(0, plan.Grid.Invocations).ToArray();
             Parent = new Bo(kernel.Device, checked((ulong)layout.Bytes), BoFlags.HostOnly, kernel.GroupId(argument.Argument.Index));
         }
 
@@ -121,10 +123,6 @@ internal sealed class BlockPlan : LaunchPlan
         public bool Exclusive => ExclusiveGeometry is not null;
         private OperandGeometry? ExclusiveGeometry { get; }
 
-        /// <summary>The slot invocation <paramref name="invocation"/> reads or writes.</summary>
-        public int SlotOf(int invocation) =>
-            SlotCount == 1 ? 0 : ExclusiveGeometry is { } g ? _plan.Grid.BlockOf(g, invocation) : invocation;
-
         /// <summary>
         /// Binds the buffer to the runs: the whole of it to every run when it has one slot, else each run to a sub-buffer
         /// over its slot (the runs' set makes the sub-buffers, and makes them again with the runs after an eviction).
@@ -132,18 +130,8 @@ internal sealed class BlockPlan : LaunchPlan
         public void Bind(PlanRuns runs)
         {
             int index = Argument.Argument.Index;
-            if (SlotCount == 1)
-            {
-                runs.SetBuffer(index, Parent);
-                return;
-            }
-            if (_slotOfRun is null)
-            {
-                var slots = new int[runs.Count];
-                for (int i = 0; i < slots.Length; i++) slots[i] = SlotOf(i);
-                _slotOfRun = slots;
-            }
-            runs.SetSlots(index, Parent, SlotBytes, SlotCount, _slotOfRun);
+            if (_slotOfRun is null) runs.SetBuffer(index, Parent);
+            else runs.SetSlots(index, Parent, SlotBytes, SlotCount, _slotOfRun);
         }
 
         public Span<byte> Slot(int slot) => Parent.Map().Slice(slot * SlotBytes, SlotBytes);

@@ -77,7 +77,7 @@ internal static class CallPipeline
         finally
         {
             scope.End();
-            call.End(binding.Method, "call", form);
+            call.End(binding.Method, "call", text: form);
         }
     }
 
@@ -143,7 +143,7 @@ internal static class CallPipeline
                     throw;
                 }
                 telemetry.Planned(plan.Invocations);
-                planning.End("plan", "call", "the context pinned (opened if needed) and the plan rented (built if needed)");
+                planning.End("plan", "call", text: "the context pinned (opened if needed) and the plan rented (built if needed)");
                 return new Scope { _session = session, _telemetry = telemetry, Plan = plan };
             }
             catch (Exception e)

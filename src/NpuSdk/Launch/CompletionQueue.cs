@@ -95,7 +95,7 @@ internal sealed class CompletionQueue
         {
             operands.Release();
             _session.EndCall(p.Plan, deviceDone: completed);
-            finishing.End(p.Plan.Binding.Method, "call", "asynchronous call completed: waited, synced back and unpacked");
+            finishing.End(p.Plan.Binding.Method, "call", text: "asynchronous call completed: waited, synced back and unpacked");
         }
         // The call's span and duration end here, when its task does.
         var telemetry = p.Telemetry;

@@ -20,7 +20,6 @@ internal abstract class LaunchPlan : IDisposable
     private readonly ulong[] _scalarBits;
     private readonly ArgumentBinding[] _scalarArgs;
     private readonly string _what;
-    private Action<PlanRuns>? _bindBuffers;
     private PlanRuns? _runs;
     private Kernel? _boundTo;
     private bool _scalarsBound;
@@ -59,8 +58,11 @@ internal abstract class LaunchPlan : IDisposable
     /// <summary>One run per invocation, in invocation order, once <see cref="Bind"/> made them.</summary>
     internal PlanRuns Runs => _runs ?? throw new InvalidOperationException("The plan's runs are made by Bind.");
 
-    /// <summary>Says how the runs' data buffers are bound; the runs are made by <see cref="Bind"/>.</summary>
-    protected void BuildRuns(Action<PlanRuns> bindBuffers) => _bindBuffers = bindBuffers;
+    /// <summary>
+    /// Binds the data buffers the plan holds to runs <see cref="Bind"/> just made (anew after an eviction): what a
+    /// subclass binds per call (tensors) must then be bound again.
+    /// </summary>
+    protected abstract void BindBuffers(PlanRuns runs);
 
     /// <summary>
     /// Makes the plan's runs on <paramref name="kernel"/> unless they are there already: each with what every run of the
@@ -75,11 +77,10 @@ internal abstract class LaunchPlan : IDisposable
         if (_ownsRunList) _runList = new RunList(kernel.Context);
         var runs = _runs = new PlanRuns(kernel, Invocations);
         Kernel.BindFixed(runs);
-        _bindBuffers!(runs);
+        BindBuffers(runs);
         if (_runList is not null) runs.AddTo(_runList);
         _boundTo = kernel;
         _scalarsBound = false;
-        OnRebound();
         return true;
     }
 
@@ -92,9 +93,6 @@ internal abstract class LaunchPlan : IDisposable
     /// </summary>
     internal IEnumerable<IDisposable> RunsOn(HwContext context) =>
         _runs is { } runs && runs.Kernel.Context == context ? [runs] : [];
-
-    /// <summary>Called when the runs were made anew: what a subclass bound per call must be bound again.</summary>
-    protected virtual void OnRebound() { }
 
     /// <summary>The pin a call holds on the plan's context while the plan is rented; released when the call ends.</summary>
     internal void Hold(KernelLease lease) => _lease = lease;
@@ -149,10 +147,7 @@ internal abstract class LaunchPlan : IDisposable
             throw new NpuTimeoutException($"The {_what} did not complete within {timeout.TotalMilliseconds:0} ms (state {state}); its runs were aborted.", state, kernel);
         var f = OwnRunList.LastFailure;
         string detail = f is null ? $"it ended in state {state}" : f.Describe(f.Index);
-        throw new NpuCommandFailedException($"The {_what} failed: {detail}.", f?.State ?? state, kernel, f?.Index, f?.Exception)
-        {
-            DeviceReport = f is { Message.Length: > 0 } ? f.Message : null,
-        };
+        throw new NpuCommandFailedException($"The {_what} failed: {detail}.", state, kernel, f, f?.Index ?? 0);
     }
 
     /// <summary>Stops the plan's runs and returns once the device is done with its buffers.</summary>

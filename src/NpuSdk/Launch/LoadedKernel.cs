@@ -131,7 +131,6 @@ internal sealed class LoadedKernel : IDisposable
         }
     }
 
-    /// <summary>Binds every argument but the data buffers and the call's scalars: opcode 3, the instructions and their word count, and the manifest's fixed scalars.</summary>
     /// <summary>Binds what every run of the kernel shares: the fixed scalars (the opcode, the instruction count) and the instructions.</summary>
     internal void BindFixed(PlanRuns runs)
     {

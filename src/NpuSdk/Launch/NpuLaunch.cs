@@ -41,7 +41,7 @@ public static class NpuLaunch
         {
             var call = Tracing.TraceSpan.Begin(session.Device);
             recorder.Add(binding, CallPipeline.Validate(binding, ref ops, out _), ops);
-            call.End(binding.Method, "call", "recorded into a sequence");
+            call.End(binding.Method, "call", text: "recorded into a sequence");
             return;
         }
         CallPipeline.Run(session, binding, ref ops, "generated call over tensors");

@@ -78,7 +78,6 @@ public ref struct NpuOperands : ICallOperands
 
     internal readonly int Count => _count;
     internal readonly int ScalarCount => _scalars.Count;
-    internal readonly ScalarSlots Scalars => _scalars;
 
     internal readonly OperandShape Shape(int i) => i switch
     {

@@ -25,6 +25,10 @@ public sealed class NpuSession : IDisposable
     private readonly object _gate = new();
     // Methods bound to the same files and manifest share one loaded kernel.
     private readonly Dictionary<string, LoadedKernel> _kernels = new(StringComparer.Ordinal);
+    // Every call asks for its kernel: by the binding object first (its identity), by the binding's text key only the
+    // first time a binding is seen, so methods of one design still share one loaded kernel. Weak: a descriptor made
+    // and dropped by hand is not kept alive by the session.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelBinding, LoadedKernel> _kernelsByBinding = new();
     private readonly Dictionary<(KernelBinding, GridKey, bool Tensors), Stack<LaunchPlan>> _idle = new();
     private readonly LinkedList<LaunchPlan> _idleByAge = new();
     private readonly bool _ownsDevice;
@@ -365,13 +369,14 @@ public sealed class NpuSession : IDisposable
 
     internal LoadedKernel GetKernel(KernelBinding binding)
     {
-        var key = binding.Key;
         lock (_gate)
         {
             // Disposed while this call built its plan: Dispose is waiting for it and is about to release the kernels.
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_kernels.TryGetValue(key, out var kernel))
-                _kernels[key] = kernel = new LoadedKernel(Device, binding, BaseDirectory, Files);
+            if (_kernelsByBinding.TryGetValue(binding, out var kernel)) return kernel;
+            if (!_kernels.TryGetValue(binding.Key, out kernel))
+                _kernels[binding.Key] = kernel = new LoadedKernel(Device, binding, BaseDirectory, Files);
+            _kernelsByBinding.AddOrUpdate(binding, kernel);
             return kernel;
         }
     }
@@ -396,7 +401,7 @@ public sealed class NpuSession : IDisposable
             _sequences.Clear();
             completions = _completions;
             kernels = _kernels.Values.ToArray();
-            _idle.Clear(); _idleByAge.Clear(); _kernels.Clear();
+            _idle.Clear(); _idleByAge.Clear(); _kernels.Clear(); _kernelsByBinding.Clear();
         }
         completions?.Stop();
         foreach (var sequence in sequences) sequence.Dispose();

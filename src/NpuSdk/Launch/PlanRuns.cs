@@ -44,7 +44,8 @@ internal sealed class PlanRuns : IDisposable
     }
 
     /// <summary>Binds run <c>i</c> to <c>buffers[bufferOfRun[i]]</c>.</summary>
-    public void SetBuffers(int argIndex, ReadOnlySpan<IBoHandle> buffers, int[] bufferOfRun) => _batch.SetBuffers(argIndex, buffers, bufferOfRun);
+    public void SetBuffers(int argIndex, Bo[] buffers, int[] bufferOfRun) =>
+        _batch.SetBuffers(argIndex, Array.ConvertAll(buffers, b => b.Handle), bufferOfRun);
 
     /// <summary>Appends every run, in invocation order, to <paramref name="list"/>.</summary>
     public void AddTo(RunList list) => list.AddBatch(_batch);

@@ -15,9 +15,8 @@ internal sealed class TensorPlan : LaunchPlan
     // The tensor buffer each operand's runs are bound to: a tensor that grew has a new one, so its runs rebind.
     private readonly Bo?[] _bound;
     private readonly List<(int Index, Bo Buffer)> _scratch = new();
-    // For an operand of several blocks: the block each run reads or writes, and the tensor's regions to bind them to.
+    // For an operand of several blocks: the block each run reads or writes, so each run is bound to its tensor region.
     private readonly int[]?[] _blockOfRun;
-    private readonly Backends.IBoHandle[]?[] _regionHandles;
 
     /// <param name="kernel">The loaded kernel.</param>
     /// <param name="binding">The method's binding.</param>
@@ -31,7 +30,6 @@ internal sealed class TensorPlan : LaunchPlan
         _blockBytes = new int[Grid.Operands.Length];
         _bound = new Bo?[Grid.Operands.Length];
         _blockOfRun = new int[]?[Grid.Operands.Length];
-        _regionHandles = new Backends.IBoHandle[]?[Grid.Operands.Length];
         try
         {
             for (int i = 0; i < Grid.Operands.Length; i++)
@@ -49,6 +47,7 @@ internal sealed class TensorPlan : LaunchPlan
                     throw new ArgumentException($"{binding.Method}: output '{name}' gets {Grid.Invocations / g.DistinctBlocks} partial blocks per block at this call's shapes (the reduction is longer than one invocation's), which the host would have to add; a tensor output needs one invocation per block. Use a design whose reduction covers the whole operand, or pass spans.", name);
                 _operandArgs[i] = kernel.Arguments.First(a => a.Use == ArgumentUse.Buffer && manifest.Buffers[a.Target] == layout.Buffer);
                 _blockBytes[i] = checked(g.BlockElements * layout.ElementSize);
+                if (g.DistinctBlocks > 1) _blockOfRun[i] = Grid.BlockTable(g);
             }
             foreach (var a in kernel.Arguments)
             {
@@ -56,10 +55,6 @@ internal sealed class TensorPlan : LaunchPlan
                 long bytes = PlanBufferLayout.For(manifest.Buffers[a.Target], Grid, key.StripLength).Bytes;
                 _scratch.Add((a.Argument.Index, new Bo(kernel.Device, checked((ulong)bytes), BoFlags.HostOnly, opened.GroupId(a.Argument.Index))));
             }
-            BuildRuns(runs =>
-            {
-                foreach (var (index, bo) in _scratch) runs.SetBuffer(index, bo);
-            });
         }
         catch
         {
@@ -70,8 +65,12 @@ internal sealed class TensorPlan : LaunchPlan
 
     internal override bool UsesTensors => true;
 
-    /// <summary>The runs were made anew on another context: every operand's tensor is bound again by the next <see cref="Bind(in NpuTensorOperands)"/>.</summary>
-    protected override void OnRebound() => Array.Clear(_bound);
+    /// <summary>Binds the scratch buffers; every operand's tensor is bound again by the next <see cref="Bind(in NpuTensorOperands)"/>.</summary>
+    protected override void BindBuffers(PlanRuns runs)
+    {
+        foreach (var (index, bo) in _scratch) runs.SetBuffer(index, bo);
+        Array.Clear(_bound);
+    }
 
     /// <summary>
     /// Binds the call's tensors: checks that each can stand for its operand at this call's shapes (on this device, every
@@ -89,24 +88,8 @@ internal sealed class TensorPlan : LaunchPlan
             tensor.EnsureCapacity((long)g.DistinctBlocks * _blockBytes[i]);
             var buffer = tensor.Buffer;
             int index = _operandArgs[i]!.Argument.Index;
-            if (g.DistinctBlocks == 1)
-            {
-                Runs.SetBuffer(index, buffer);
-            }
-            else
-            {
-                var regions = tensor.Regions(_blockBytes[i]);
-                var handles = _regionHandles[i] ??= new Backends.IBoHandle[g.DistinctBlocks];
-                for (int b = 0; b < handles.Length; b++) handles[b] = regions[b].Handle;
-                if (_blockOfRun[i] is not { } blocks)
-                {
-                    blocks = new int[Invocations];
-                    for (int r = 0; r < blocks.Length; r++) blocks[r] = Grid.BlockOf(g, r);
-                    _blockOfRun[i] = blocks;
-                }
-                Runs.SetBuffers(index, handles, blocks);
-                Array.Clear(handles);   // the plan does not keep the tensor's regions alive
-            }
+            if (_blockOfRun[i] is { } blocks) Runs.SetBuffers(index, tensor.Regions(_blockBytes[i]), blocks);
+            else Runs.SetBuffer(index, buffer);
             _bound[i] = buffer;
         }
     }
@@ -170,7 +153,6 @@ public struct NpuTensorOperands : ICallOperands
 
     internal readonly int Count => _count;
     internal readonly int ScalarCount => _scalars.Count;
-    internal readonly ScalarSlots Scalars => _scalars;
 
     readonly bool ICallOperands.OnDevice => true;
 

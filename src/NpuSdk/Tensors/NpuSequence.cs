@@ -249,10 +249,7 @@ public sealed class NpuSequence : IDisposable
             while (call < _plans.Length - 1 && index >= _plans[call].Invocations) index -= _plans[call++].Invocations;
             var plan = _plans[call];
             string detail = f is null ? $"it ended in state {state}" : f.Describe(index, plan.Binding.Method);
-            throw new NpuCommandFailedException($"A recorded submission failed: {detail}.", f?.State ?? state, plan.Binding.Descriptor.KernelName, f is null ? null : index, f?.Exception)
-            {
-                DeviceReport = f is { Message.Length: > 0 } ? f.Message : null,
-            };
+            throw new NpuCommandFailedException($"A recorded submission failed: {detail}.", state, plan.Binding.Descriptor.KernelName, f, index);
         }
 
         public void Dispose()

@@ -131,6 +131,7 @@ internal readonly struct TraceSpan
     /// <summary>Starts measuring a span on <paramref name="device"/>'s trace, if one is on.</summary>
     public static TraceSpan Begin(Device device) => new(device.Tracer);
 
-    /// <summary>Records the span from its start to now.</summary>
-    public void End(string name, string category, string? text = null) => _recorder?.Host(name, category, _start, text: text);
+    /// <summary>Records the span from its start to now, with up to two numbers and a text.</summary>
+    public void End(string name, string category, string? arg1 = null, long value1 = 0, string? arg2 = null, long value2 = 0, string? text = null) =>
+        _recorder?.Host(name, category, _start, arg1, value1, arg2, value2, text);
 }

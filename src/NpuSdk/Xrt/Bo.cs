@@ -21,10 +21,9 @@ public sealed class Bo : IDisposable
         Device = device;
         Flags = flags;
         Group = group;
-        var trace = device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(device);
         _handle = device.Handle.AllocateBo(size, flags, group);
-        trace?.Host("allocate buffer", "buffer", started, "bytes", (long)size, "group", group);
+        span.End("allocate buffer", "buffer", "bytes", (long)size, "group", group);
         device.Counters.AddBuffer(subBuffer: false);
         device.Own(this);
     }
@@ -80,10 +79,9 @@ public sealed class Bo : IDisposable
         var h = Handle;
         if (offset > h.Size || size > h.Size - offset)
             throw new ArgumentOutOfRangeException(nameof(size), $"Sync of {size} bytes at offset {offset} is outside the buffer of {h.Size} bytes.");
-        var trace = Device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(Device);
         h.Sync(direction, size, offset);
-        trace?.Host(direction == SyncDirection.ToDevice ? "sync to device" : "sync from device", "sync", started, "bytes", (long)size);
+        span.End(direction == SyncDirection.ToDevice ? "sync to device" : "sync from device", "sync", "bytes", (long)size);
         Device.Counters.AddSync(direction, size);
     }
 

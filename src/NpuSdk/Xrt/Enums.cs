@@ -70,7 +70,6 @@ public static class CommandStateExtensions
         throw new NpuCommandFailedException($"The {what} ended in state {state}.", state);
     }
 
-    /// <summary>True for the states of a command that has not finished: a wait timed out on it.</summary>
     /// <summary>The state's name, as XRT's <c>ERT_CMD_STATE_*</c> reads without the prefix (a constant: nothing allocated).</summary>
     internal static string Name(this CommandState state) => state switch
     {
@@ -88,6 +87,7 @@ public static class CommandStateExtensions
         _ => "Unknown",
     };
 
+    /// <summary>True for the states of a command that has not finished: a wait timed out on it.</summary>
     internal static bool IsPending(this CommandState state) =>
         state is CommandState.Timeout or CommandState.Running or CommandState.Submitted or CommandState.Queued;
 }

@@ -27,10 +27,9 @@ public sealed class HwContext : IDisposable
         Device = device;
         Xclbin = device.GetXclbin(uuid);
         _handWritten = cache is null;
-        var trace = device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(device);
         _handle = device.Contexts.Create(this, uuid, _handWritten);
-        trace?.Host("open context", "context", started, text: Xclbin.SourceName ?? uuid.ToString());
+        span.End("open context", "context", text: Xclbin.SourceName ?? uuid.ToString());
         device.Counters.AddContext();
         device.Own(this);
     }
@@ -52,12 +51,11 @@ public sealed class HwContext : IDisposable
         var h = Interlocked.Exchange(ref _handle, null);
         if (h is null) return;
         Device.Release(this);
-        var trace = Device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(Device);
         try
         {
             h.Dispose();
-            trace?.Host("close context", "context", started, text: Xclbin.SourceName);
+            span.End("close context", "context", text: Xclbin.SourceName);
         }
         finally
         {

@@ -93,10 +93,9 @@ public sealed class Run : IDisposable
     /// <summary>Starts the run (one submission).</summary>
     public void Start()
     {
-        var trace = Device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(Device);
         Handle.Start();
-        trace?.Host("start run", "submit", started);
+        span.End("start run", "submit");
         Device.Counters.AddSubmission();
         Device.Counters.AddRuns(1);
     }
@@ -104,10 +103,9 @@ public sealed class Run : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/>; returns the state, which is <see cref="CommandState.Completed"/> on success.</summary>
     public CommandState Wait(TimeSpan timeout)
     {
-        var trace = Device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(Device);
         var state = Handle.Wait(timeout);
-        trace?.Host("wait run", "wait", started, "state", (long)state, text: state.Name());
+        span.End("wait run", "wait", "state", (long)state, text: state.Name());
         Device.Counters.AddWait();
         return state;
     }

@@ -52,10 +52,9 @@ public sealed class RunList : IDisposable
     /// <summary>Submits every run in the list (one submission).</summary>
     public void Execute()
     {
-        var trace = Device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(Device);
         Handle.Execute();
-        trace?.Host("execute run list", "submit", started, "runs", _count);
+        span.End("execute run list", "submit", "runs", _count);
         Device.Counters.AddSubmission();
         Device.Counters.AddRuns(_count);
     }
@@ -63,10 +62,9 @@ public sealed class RunList : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/> for every run; returns completed, or the first other state.</summary>
     public CommandState Wait(TimeSpan timeout)
     {
-        var trace = Device.Tracer;
-        double started = trace?.Now() ?? 0;
+        var span = Tracing.TraceSpan.Begin(Device);
         var state = Handle.Wait(timeout);
-        trace?.Host("wait run list", "wait", started, "state", (long)state, "runs", _count, state.Name());
+        span.End("wait run list", "wait", "state", (long)state, "runs", _count, state.Name());
         Device.Counters.AddWait();
         return state;
     }
